@@ -1,0 +1,89 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success
+  1    invalid input: a playbook or answers file is wrong (file:line:col given)
+  2    usage: bad arguments, unreadable file, or no terminal without --answers
+  3    runtime failure: a write failed or the terminal broke
+  130  interrupted; the answers given so far are saved";
+
+#[derive(Debug, Parser)]
+#[command(name = "defuse", version, about = "Defuse an angry customer: a three-step triage from YAML playbooks, ending in an action plan.", after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Extra directories searched for playbooks (after ./playbooks). Repeatable.
+    #[arg(
+        long,
+        global = true,
+        env = "DEFUSE_PLAYBOOK_DIR",
+        value_delimiter = ':'
+    )]
+    pub playbook_dir: Vec<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Walk through the three-step triage and write an action plan.
+    #[command(after_help = EXIT_CODES)]
+    Triage(TriageArgs),
+    /// List the available playbooks (embedded, ./playbooks, --playbook-dir).
+    #[command(after_help = EXIT_CODES)]
+    Playbooks(PlaybooksArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Markdown for people.
+    Md,
+    /// JSON for machines (schema `defuse.plan/v1`).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TriageArgs {
+    /// Playbook id or path to a YAML file [default: general].
+    #[arg(long, short)]
+    pub playbook: Option<String>,
+
+    /// Replay an answers file instead of asking (no terminal needed).
+    #[arg(long, short, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// The call time, RFC 3339 (e.g. 2026-11-23T10:00:00+08:00). Defaults to
+    /// the answers file's `now`, then the clock.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Plan format.
+    #[arg(long, short, value_enum, default_value_t = PlanFormat::Md)]
+    pub format: PlanFormat,
+
+    /// Where to write the plan: a path, or `-` for stdout. By default a new
+    /// file in ./defuse-plans/ (or $DEFUSE_PLAN_DIR) that never replaces an
+    /// earlier plan.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+
+    /// Replace an existing file given with --out.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlaybooksArgs {
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}

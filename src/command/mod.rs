@@ -1,0 +1,24 @@
+//! One module per subcommand. Commands write through [`Io`], so the whole CLI
+//! can run in-process with captured output.
+
+pub mod playbooks;
+pub mod triage;
+
+use std::io::Write;
+
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    /// Whether a live session may be started (stdin is a terminal).
+    pub interactive: bool,
+}
+
+pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
+    match &cli.command {
+        Command::Triage(args) => triage::run(args, &cli.playbook_dir, io),
+        Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, io),
+    }
+}

@@ -1,0 +1,51 @@
+//! The one error type commands return, and the exit code each variant means.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | bad input: an invalid playbook or answers file |
+//! | 2 | usage: bad arguments, unreadable file, no terminal without `--answers` |
+//! | 3 | runtime failure: a write failed, the terminal broke |
+//! | 130 | interrupted; the answers given so far were saved |
+
+use std::path::PathBuf;
+
+use crate::playbook::load::LoadError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid playbook\n{0}")]
+    Playbook(LoadError),
+    #[error("invalid answers file\n{0}")]
+    Answers(LoadError),
+    /// Problems already reported in full; this is the summary line.
+    #[error("{0}")]
+    Findings(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("terminal error: {0}")]
+    Terminal(std::io::Error),
+    #[error("interrupted{}", saved.as_ref().map(|p| format!("; answers so far saved to {}\n  continue by completing it and running `defuse triage --answers {}`", p.display(), p.display())).unwrap_or_default())]
+    Interrupted { saved: Option<PathBuf> },
+}
+
+impl Error {
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Playbook(_) | Error::Answers(_) | Error::Findings(_) => 1,
+            Error::Usage(_) | Error::Read { .. } => 2,
+            Error::Write { .. } | Error::Terminal(_) => 3,
+            Error::Interrupted { .. } => 130,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! defuse: a complaint-triage assistant. See ARCHITECTURE.md for the map.
+//!
+//! The engine (`playbook`, `triage`, `plan`) is pure; `prompt::terminal` is
+//! the only module that draws on the terminal, and `command` the only one
+//! that reads files or the clock.
+
+pub mod cli;
+pub mod command;
+pub mod duration;
+pub mod error;
+pub mod output;
+pub mod plan;
+pub mod playbook;
+pub mod prompt;
+pub mod text;
+pub mod triage;

@@ -1,0 +1,104 @@
+//! Writing results safely: atomic (temp file, fsync, rename or link), never
+//! replacing an earlier plan unless asked to.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The directory plans go to when `--out` is not given.
+pub fn default_plan_dir() -> PathBuf {
+    std::env::var_os("DEFUSE_PLAN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("defuse-plans"))
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Writes `contents` to a fresh temporary file beside `target` and syncs it.
+fn stage(target: &Path, contents: &[u8]) -> Result<PathBuf, Error> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    for attempt in 0..100u32 {
+        let temp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(mut file) => {
+                let result = file.write_all(contents).and_then(|()| file.sync_all());
+                if let Err(e) = result {
+                    let _ = std::fs::remove_file(&temp);
+                    return Err(write_err(target)(e));
+                }
+                return Ok(temp);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(write_err(target)(e)),
+        }
+    }
+    Err(write_err(target)(std::io::Error::other(
+        "no free temporary file name",
+    )))
+}
+
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        // Best effort: makes the rename durable on filesystems that need it.
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+}
+
+/// Atomically writes `path`. Without `replace`, fails if it exists.
+pub fn write_file(path: &Path, contents: &[u8], replace: bool) -> Result<(), Error> {
+    let temp = stage(path, contents)?;
+    let result = if replace {
+        std::fs::rename(&temp, path)
+    } else {
+        // link() refuses to replace an existing file, atomically.
+        std::fs::hard_link(&temp, path).inspect(|()| {
+            let _ = std::fs::remove_file(&temp);
+        })
+    };
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Usage(format!(
+                "{} already exists; pass --force to replace it",
+                path.display()
+            ))
+        } else {
+            write_err(path)(e)
+        }
+    })?;
+    sync_dir(path);
+    Ok(())
+}
+
+/// Writes a new file named `stem.ext` in `dir`, or `stem-2.ext`, `stem-3.ext`…
+/// if taken, so an earlier plan is never replaced. Returns the path used.
+pub fn write_new(dir: &Path, stem: &str, ext: &str, contents: &[u8]) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+    for n in 1..10_000u32 {
+        let name = if n == 1 {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem}-{n}.{ext}")
+        };
+        let path = dir.join(name);
+        match write_file(&path, contents, false) {
+            Ok(()) => return Ok(path),
+            Err(Error::Usage(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(write_err(dir)(std::io::Error::other("no free file name")))
+}

@@ -1,0 +1,312 @@
+//! The action plan: what a finished triage turns into. `compose` is pure
+//! (the call time is passed in); `markdown` renders it for people and
+//! `serde_json` for machines. The JSON shape is pinned by `tests/`.
+
+pub mod markdown;
+pub mod template;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::playbook::{Playbook, Step};
+use crate::text::slug;
+use crate::triage::assess::Reason;
+use crate::triage::session::Outcome;
+
+/// Bumped when the JSON shape changes incompatibly.
+pub const PLAN_SCHEMA: &str = "defuse.plan/v1";
+
+#[derive(Debug, Serialize)]
+pub struct Plan {
+    pub schema: &'static str,
+    pub case: Case,
+    pub assessment: AssessmentOut,
+    pub grievances: Vec<GrievanceOut>,
+    pub customer_words: String,
+    pub remedies: Vec<RemedyOut>,
+    pub followups: Vec<FollowupOut>,
+    pub record: Record,
+    pub donts: Vec<DontOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Case {
+    pub id: String,
+    pub customer: String,
+    pub contact: String,
+    pub role: String,
+    /// RFC 3339, with the rep's UTC offset.
+    pub time: String,
+    pub playbook: PlaybookRef,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlaybookRef {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RungOut {
+    pub id: String,
+    pub label: String,
+    pub definition: String,
+    /// The response force (level) or stance (authority).
+    pub advice: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Labeled {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReasonOut {
+    #[serde(flatten)]
+    pub reason: Reason,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssessmentOut {
+    pub level: RungOut,
+    pub authority: RungOut,
+    pub scores: BTreeMap<String, i64>,
+    pub flags: Vec<Labeled>,
+    pub reasons: Vec<ReasonOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GrievanceOut {
+    pub id: String,
+    pub label: String,
+    pub guidance: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RemedyOut {
+    pub id: String,
+    pub kind: String,
+    pub label: String,
+    pub action: String,
+    pub owner: String,
+    /// Absolute due time, RFC 3339.
+    pub due: String,
+    /// The delay after the call it was computed from, e.g. `4h`.
+    pub due_in: String,
+    pub talking_points: Vec<String>,
+    /// Why this remedy is in the plan: the playbook's rationale and the rule
+    /// that proposed it, or that the rep added it.
+    pub why: Vec<String>,
+    pub proposed: bool,
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FollowupOut {
+    pub id: String,
+    pub due: String,
+    pub after: String,
+    pub action: String,
+    pub owner: String,
+    pub why: String,
+}
+
+/// The complaint record (seed 004): what a team lead reviews later.
+#[derive(Debug, Serialize)]
+pub struct Record {
+    pub remedy_sought: String,
+    pub impact: String,
+    pub our_owner: String,
+    pub customer_loss: String,
+    pub complaint_kind: Labeled,
+    pub crisis: Labeled,
+    pub at_stake: Labeled,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DontOut {
+    pub step: Step,
+    pub text: String,
+}
+
+/// The case id: call time and customer, stable across replays.
+pub fn case_id(now: &DateTime<FixedOffset>, customer: &str) -> String {
+    format!("{}-{}", now.format("%Y%m%d-%H%M"), slug(customer))
+}
+
+fn rfc3339(t: DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// Turns a finished session into a plan.
+pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> Plan {
+    let a = &outcome.assessment;
+    let g = &outcome.grievances;
+    let id = case_id(&now, &outcome.customer);
+    let level = &pb.levels[a.level];
+    let authority = &pb.authority[a.authority];
+    let grievances: Vec<GrievanceOut> = g
+        .picked
+        .iter()
+        .filter_map(|gid| pb.grievance(gid))
+        .map(|gr| GrievanceOut {
+            id: gr.id.value.clone(),
+            label: gr.label.clone(),
+            guidance: gr.guidance.clone(),
+        })
+        .collect();
+    let grievance_labels = grievances
+        .iter()
+        .map(|g| g.label.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    let mut values: BTreeMap<&str, String> = BTreeMap::from([
+        ("customer", outcome.customer.clone()),
+        ("contact", outcome.contact.clone()),
+        ("role", outcome.role.clone()),
+        ("case_id", id.clone()),
+        ("date", now.format("%Y-%m-%d").to_string()),
+        ("level", level.label.clone()),
+        ("grievances", grievance_labels),
+        ("customer_words", g.words.clone()),
+    ]);
+    for (key, value) in &outcome.record {
+        values.insert(key, value.clone());
+    }
+
+    let remedies = outcome
+        .remedies
+        .iter()
+        .filter_map(|chosen| {
+            let r = pb.remedy(&chosen.remedy)?;
+            let due = rfc3339(now + chosen.due.as_chrono());
+            let mut why = Vec::new();
+            if !r.why.is_empty() {
+                why.push(r.why.clone());
+            }
+            why.push(match &chosen.proposed_by {
+                Some(rule) => format!("Proposed because {rule}."),
+                None => "Added by the rep (not proposed by the playbook).".to_owned(),
+            });
+            let template = r.template.as_ref().map(|t| {
+                let mut values = values.clone();
+                values.insert("owner", chosen.owner.clone());
+                values.insert("due", due.clone());
+                template::fill(&t.value, &values)
+            });
+            Some(RemedyOut {
+                id: r.id.value.clone(),
+                kind: r.kind.value.clone(),
+                label: r.label.clone(),
+                action: r.action.clone(),
+                owner: chosen.owner.clone(),
+                due,
+                due_in: chosen.due.to_string(),
+                talking_points: r.talking_points.clone(),
+                why,
+                proposed: chosen.proposed_by.is_some(),
+                template,
+            })
+        })
+        .collect();
+
+    let followups = pb
+        .followups
+        .iter()
+        .filter(|f| outcome.followups.contains(&f.id.value))
+        .map(|f| FollowupOut {
+            id: f.id.value.clone(),
+            due: rfc3339(now + f.after.value.as_chrono()),
+            after: f.after.value.to_string(),
+            action: f.action.clone(),
+            owner: f.owner.clone(),
+            why: f.why.clone(),
+        })
+        .collect();
+
+    let labeled = |key: &str, label: &str| Labeled {
+        id: key.to_owned(),
+        label: label.to_owned(),
+    };
+    let record_field = |key: &str| outcome.record.get(key).cloned().unwrap_or_default();
+    Plan {
+        schema: PLAN_SCHEMA,
+        case: Case {
+            id,
+            customer: outcome.customer.clone(),
+            contact: outcome.contact.clone(),
+            role: outcome.role.clone(),
+            time: rfc3339(now),
+            playbook: PlaybookRef {
+                id: pb.id.value.clone(),
+                title: pb.title.clone(),
+                version: pb.version.clone(),
+            },
+        },
+        assessment: AssessmentOut {
+            level: RungOut {
+                id: level.id.value.clone(),
+                label: level.label.clone(),
+                definition: level.definition.clone(),
+                advice: level.response_force.clone(),
+            },
+            authority: RungOut {
+                id: authority.id.value.clone(),
+                label: authority.label.clone(),
+                definition: authority.definition.clone(),
+                advice: authority.stance.clone(),
+            },
+            scores: a.scores.clone(),
+            flags: pb
+                .flags
+                .iter()
+                .filter(|f| a.flags.contains(&f.id.value))
+                .map(|f| labeled(&f.id.value, &f.label))
+                .collect(),
+            reasons: a
+                .reasons
+                .iter()
+                .map(|r| ReasonOut {
+                    text: r.to_string(),
+                    reason: r.clone(),
+                })
+                .collect(),
+        },
+        grievances,
+        customer_words: g.words.clone(),
+        remedies,
+        followups,
+        record: Record {
+            remedy_sought: record_field("remedy_sought"),
+            impact: record_field("impact"),
+            our_owner: record_field("our_owner"),
+            customer_loss: record_field("customer_loss"),
+            complaint_kind: labeled(g.complaint_kind.key(), g.complaint_kind.label()),
+            crisis: labeled(g.crisis.key(), g.crisis.label()),
+            at_stake: labeled(g.at_stake.key(), g.at_stake.label()),
+        },
+        donts: outcome
+            .donts
+            .iter()
+            .map(|(step, text)| DontOut {
+                step: *step,
+                text: text.clone(),
+            })
+            .collect(),
+    }
+}
+
+impl Plan {
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        json.push('\n');
+        json
+    }
+}

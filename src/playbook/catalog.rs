@@ -1,0 +1,201 @@
+//! Where playbooks come from: the ones embedded in the binary, `./playbooks`,
+//! and `--playbook-dir`. A later source shadows an earlier one with the same
+//! id, so a team's edited `general.yaml` wins over the embedded one.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::load::{LoadError, load_str};
+use super::model::Playbook;
+use crate::error::Error;
+
+/// Shipped playbooks, compiled in so `defuse triage` works with no files.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("general", include_str!("../../playbooks/general.yaml")),
+    ("outage", include_str!("../../playbooks/outage.yaml")),
+    (
+        "scope-dispute",
+        include_str!("../../playbooks/scope-dispute.yaml"),
+    ),
+];
+
+/// The playbook `defuse triage` uses when none is named.
+pub const DEFAULT_ID: &str = "general";
+
+/// Playbook files larger than this are refused before parsing.
+pub const MAX_PLAYBOOK_BYTES: u64 = 8 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Embedded(&'static str),
+    File(PathBuf),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Embedded(name) => write!(f, "embedded:{name}.yaml"),
+            Source::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+pub struct Loaded {
+    pub playbook: Playbook,
+    pub source: Source,
+}
+
+/// A playbook found while listing: loaded, or the reason it could not be.
+pub struct Entry {
+    pub source: Source,
+    pub result: Result<Playbook, LoadError>,
+}
+
+/// Reads a file as UTF-8 text, refusing huge files up front.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, Error> {
+    let read_err = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a directory, not a file",
+            path.display()
+        )));
+    }
+    if meta.len() > limit {
+        return Err(Error::Usage(format!(
+            "{} is {} bytes; files over {limit} bytes are refused",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(read_err)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Error::Usage(format!(
+            "{}: not UTF-8 text (invalid byte at offset {at})",
+            path.display()
+        ))
+    })
+}
+
+pub fn load_file(path: &Path) -> Result<Loaded, Error> {
+    let text = read_text(path, MAX_PLAYBOOK_BYTES)?;
+    let name = path.display().to_string();
+    let playbook = load_str(&name, &text).map_err(Error::Playbook)?;
+    Ok(Loaded {
+        playbook,
+        source: Source::File(path.to_owned()),
+    })
+}
+
+fn embedded(name: &'static str, text: &'static str) -> Entry {
+    Entry {
+        source: Source::Embedded(name),
+        result: load_str(&format!("embedded:{name}.yaml"), text),
+    }
+}
+
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            (name.ends_with(".yaml") || name.ends_with(".yml"))
+                && !name.ends_with(".answers.yaml")
+                && !name.ends_with(".tests.yaml")
+                && p.is_file()
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The directories searched, lowest precedence first.
+pub fn search_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    let local = PathBuf::from("playbooks");
+    if local.is_dir() {
+        dirs.push(local);
+    }
+    dirs.extend(extra.iter().cloned());
+    dirs
+}
+
+/// Every playbook, embedded first, then each directory in order.
+pub fn list(extra_dirs: &[PathBuf]) -> Result<Vec<Entry>, Error> {
+    let mut entries: Vec<Entry> = EMBEDDED.iter().map(|(n, t)| embedded(n, t)).collect();
+    for dir in search_dirs(extra_dirs) {
+        for path in yaml_files(&dir)? {
+            let result = match read_text(&path, MAX_PLAYBOOK_BYTES) {
+                Ok(text) => load_str(&path.display().to_string(), &text),
+                Err(e) => Err(LoadError {
+                    source_name: path.display().to_string(),
+                    problems: vec![super::load::Problem {
+                        line: 1,
+                        column: 1,
+                        message: e.to_string(),
+                        help: None,
+                        snippet: String::new(),
+                    }],
+                }),
+            };
+            entries.push(Entry {
+                source: Source::File(path),
+                result,
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// Finds a playbook by path (anything with a `/` or a `.yaml` ending) or by id.
+pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
+    let looks_like_path = name.contains(std::path::MAIN_SEPARATOR)
+        || name.ends_with(".yaml")
+        || name.ends_with(".yml");
+    if looks_like_path || Path::new(name).is_file() {
+        return load_file(Path::new(name));
+    }
+    // Highest precedence first: the last directory, then ./playbooks, then embedded.
+    for dir in search_dirs(extra_dirs).iter().rev() {
+        for path in yaml_files(dir)? {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            match load_file(&path) {
+                Ok(loaded) if loaded.playbook.id.value == name => return Ok(loaded),
+                // A broken file named after the id is surely the one meant:
+                // report it rather than silently falling back.
+                Err(e) if stem == name => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    if let Some((n, text)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
+        let playbook = load_str(&format!("embedded:{n}.yaml"), text).map_err(Error::Playbook)?;
+        return Ok(Loaded {
+            playbook,
+            source: Source::Embedded(n),
+        });
+    }
+    let known: Vec<String> = list(extra_dirs)?
+        .into_iter()
+        .filter_map(|e| e.result.ok().map(|p| p.id.value))
+        .collect();
+    let hint = super::load::did_you_mean(name, known.iter().map(String::as_str))
+        .map(|h| format!(" {h}"))
+        .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "no playbook `{name}`.{hint} Known: {} (see `defuse playbooks`)",
+        known.join(", ")
+    )))
+}

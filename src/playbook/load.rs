@@ -1,0 +1,540 @@
+//! Loading a playbook: bounded YAML parsing, then semantic validation.
+//!
+//! Never panics on any input; every problem carries a line and column. All
+//! semantic problems are collected, not just the first.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+
+use serde_saphyr::Spanned;
+
+use super::condition::{Condition, RefKind};
+use super::model::{BUILTIN_REMEDY_KINDS, Playbook, QuestionKind};
+use crate::plan::template;
+
+/// Parser limits sized for real playbooks (the largest shipped one is a few
+/// hundred nodes; a 10,000-question playbook still fits) while refusing alias
+/// bombs and pathological nesting quickly.
+pub fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_nodes: 2_000_000,
+            max_events: 4_000_000,
+            max_depth: 64,
+            max_aliases: 10_000,
+            max_total_scalar_bytes: 32 * 1024 * 1024,
+        },
+    }
+}
+
+/// A problem found while loading, positioned in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+    pub help: Option<String>,
+    /// The offending source line with a caret under the column.
+    pub snippet: String,
+}
+
+/// Every problem that stopped a playbook (or answers file) from loading.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    pub source_name: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.source_name, p.line, p.column, p.message
+            )?;
+            if !p.snippet.is_empty() {
+                write!(f, "\n{}", p.snippet)?;
+            }
+            if let Some(help) = &p.help {
+                write!(f, "\n  = help: {help}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl LoadError {
+    /// Wraps a serde-saphyr error (syntax, type, unknown field, budget).
+    pub fn from_yaml(source_name: &str, source: &str, err: &serde_saphyr::Error) -> Self {
+        let (line, column) = err
+            .location()
+            .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+        let rendered = err.without_snippet().render();
+        // serde-saphyr prefixes "error: line L column C: "; we print file:line:col ourselves.
+        let message = rendered
+            .split_once(": ")
+            .filter(|(head, _)| head.starts_with("error"))
+            .map_or(rendered.as_str(), |(_, rest)| rest);
+        let message = match message.split_once(": ") {
+            Some((head, rest)) if head.starts_with("line ") => rest,
+            _ => message,
+        };
+        let message = message.lines().next().unwrap_or_default().to_owned();
+        LoadError {
+            source_name: source_name.to_owned(),
+            problems: vec![Problem {
+                line,
+                column,
+                snippet: snippet(source, line, column),
+                message,
+                help: None,
+            }],
+        }
+    }
+}
+
+/// Renders ` 12 | text` and a caret line under `column`.
+pub fn snippet(source: &str, line: u64, column: u64) -> String {
+    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
+        return String::new();
+    };
+    let text = crate::text::for_terminal(text);
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let caret_pad: String = text
+        .chars()
+        .take(column.saturating_sub(1) as usize)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{pad} |\n{gutter} | {text}\n{pad} | {caret_pad}^")
+}
+
+/// Parses and validates a playbook.
+pub fn load_str(source_name: &str, source: &str) -> Result<Playbook, LoadError> {
+    let playbook: Playbook = serde_saphyr::from_str_with_options(source, yaml_options())
+        .map_err(|e| LoadError::from_yaml(source_name, source, &e))?;
+    let problems = validate(&playbook, source);
+    if problems.is_empty() {
+        Ok(playbook)
+    } else {
+        Err(LoadError {
+            source_name: source_name.to_owned(),
+            problems,
+        })
+    }
+}
+
+struct Checker<'a> {
+    source: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn at<T>(&mut self, spanned: &Spanned<T>, message: String, help: Option<String>) {
+        let (line, column) = (
+            spanned.referenced.line().max(1),
+            spanned.referenced.column().max(1),
+        );
+        self.problems.push(Problem {
+            line,
+            column,
+            snippet: snippet(self.source, line, column),
+            message,
+            help,
+        });
+    }
+
+    fn unique<'s>(&mut self, what: &str, ids: impl IntoIterator<Item = &'s Spanned<String>>) {
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id.value.as_str()) {
+                self.at(id, format!("duplicate {what} id `{}`", id.value), None);
+            }
+        }
+    }
+
+    fn known(&mut self, kind: RefKind, id: &Spanned<String>, known: &BTreeSet<&str>) {
+        if !known.contains(id.value.as_str()) {
+            let help = did_you_mean(&id.value, known.iter().copied()).or_else(|| {
+                let list: Vec<_> = known.iter().map(|k| format!("`{k}`")).collect();
+                Some(format!("known {}s: {}", kind.noun(), list.join(", ")))
+            });
+            self.at(id, format!("unknown {} `{}`", kind.noun(), id.value), help);
+        }
+    }
+}
+
+/// "did you mean `lost_face`?" for a near miss, by edit distance.
+pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+}
+
+/// Which references a condition in a given place may use: a question's
+/// condition cannot look at the level (not decided yet), and so on.
+struct Scope<'a> {
+    place: &'a str,
+    allowed: &'a [RefKind],
+    /// For question conditions: only questions asked before this one.
+    questions: Option<&'a BTreeSet<&'a str>>,
+}
+
+fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
+    let mut c = Checker {
+        source,
+        problems: Vec::new(),
+    };
+    let scores: BTreeSet<&str> = pb.scores.iter().map(|n| n.id.value.as_str()).collect();
+    let flags: BTreeSet<&str> = pb.flags.iter().map(|n| n.id.value.as_str()).collect();
+    let levels: BTreeSet<&str> = pb.levels.iter().map(|l| l.id.value.as_str()).collect();
+    let authority: BTreeSet<&str> = pb.authority.iter().map(|l| l.id.value.as_str()).collect();
+    let grievances: BTreeSet<&str> = pb
+        .grievance
+        .catalogue
+        .iter()
+        .map(|g| g.id.value.as_str())
+        .collect();
+    let all_questions: BTreeSet<&str> = pb
+        .assess
+        .questions
+        .iter()
+        .map(|q| q.id.value.as_str())
+        .collect();
+
+    c.unique("score", pb.scores.iter().map(|n| &n.id));
+    c.unique("flag", pb.flags.iter().map(|n| &n.id));
+    c.unique("question", pb.assess.questions.iter().map(|q| &q.id));
+    c.unique("level", pb.levels.iter().map(|l| &l.id));
+    c.unique("authority", pb.authority.iter().map(|l| &l.id));
+    c.unique("grievance", pb.grievance.catalogue.iter().map(|g| &g.id));
+    c.unique("remedy", pb.remedies.catalogue.iter().map(|r| &r.id));
+    c.unique("follow-up", pb.followups.iter().map(|f| &f.id));
+
+    for required in ["severity", "authority"] {
+        if !scores.contains(required) {
+            c.at(
+                &pb.id,
+                format!("playbook declares no `{required}` score"),
+                Some(format!(
+                    "add `- {{id: {required}, label: …}}` under `scores:`"
+                )),
+            );
+        }
+    }
+    for (what, empty) in [
+        ("assess.questions", pb.assess.questions.is_empty()),
+        ("levels", pb.levels.is_empty()),
+        ("authority", pb.authority.is_empty()),
+        ("grievance.catalogue", pb.grievance.catalogue.is_empty()),
+        ("remedies.catalogue", pb.remedies.catalogue.is_empty()),
+    ] {
+        if empty {
+            c.at(&pb.id, format!("`{what}` is empty"), None);
+        }
+    }
+
+    let check_effects = |c: &mut Checker,
+                         scores_moved: &std::collections::BTreeMap<String, Spanned<i64>>,
+                         raised: &[Spanned<String>]| {
+        for (score, delta) in scores_moved {
+            if !scores.contains(score.as_str()) {
+                let help = did_you_mean(score, scores.iter().copied());
+                c.at(delta, format!("unknown score `{score}`"), help);
+            }
+        }
+        for flag in raised {
+            c.known(RefKind::Flag, flag, &flags);
+        }
+    };
+
+    let check_condition = |c: &mut Checker, cond: &Condition, scope: &Scope| {
+        cond.visit_refs(&mut |kind, id| {
+            if !scope.allowed.contains(&kind) {
+                c.at(
+                    id,
+                    format!("{} cannot refer to a {} here", scope.place, kind.noun()),
+                    Some(match kind {
+                        RefKind::Level | RefKind::Authority => {
+                            "the level is decided after the questions, and authority before the level".into()
+                        }
+                        _ => "grievances are only known from step 2 on".into(),
+                    }),
+                );
+                return;
+            }
+            let known = match kind {
+                RefKind::Flag => &flags,
+                RefKind::Grievance => &grievances,
+                RefKind::Level => &levels,
+                RefKind::Authority => &authority,
+                RefKind::Score => &scores,
+                RefKind::Question => scope.questions.unwrap_or(&all_questions),
+            };
+            if kind == RefKind::Question
+                && scope.questions.is_some()
+                && all_questions.contains(id.value.as_str())
+                && !known.contains(id.value.as_str())
+            {
+                c.at(
+                    id,
+                    format!("question `{}` is asked later, so this condition cannot use it", id.value),
+                    Some("a question may depend only on questions listed before it".into()),
+                );
+                return;
+            }
+            c.known(kind, id, known);
+        });
+        cond.visit_answer_tests(&mut |test| {
+            let Some(question) = pb.question(&test.question.value) else {
+                return;
+            };
+            let keys = question.keys();
+            if matches!(question.kind.value, QuestionKind::Text) {
+                c.at(
+                    &test.question,
+                    format!(
+                        "question `{}` is free text; conditions cannot test it",
+                        test.question.value
+                    ),
+                    None,
+                );
+            }
+            if matches!(question.kind.value, QuestionKind::Scale) {
+                return;
+            }
+            for key in test.keys() {
+                if !keys.contains(&key.value.0.as_str()) {
+                    let help = did_you_mean(&key.value.0, keys.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "answers of `{}`: {}",
+                            test.question.value,
+                            keys.join(", ")
+                        ))
+                    });
+                    c.at(
+                        key,
+                        format!(
+                            "question `{}` has no answer `{}`",
+                            test.question.value, key.value.0
+                        ),
+                        help,
+                    );
+                }
+            }
+        });
+    };
+
+    use RefKind::*;
+    let mut asked_before: BTreeSet<&str> = BTreeSet::new();
+    for q in &pb.assess.questions {
+        if let Some(when) = &q.when {
+            let scope = Scope {
+                place: "a question condition",
+                allowed: &[Flag, Score, Question],
+                questions: Some(&asked_before),
+            };
+            check_condition(&mut c, when, &scope);
+        }
+        asked_before.insert(q.id.value.as_str());
+        let kind = q.kind.value;
+        let has_yes_no = q.yes.is_some() || q.no.is_some();
+        match kind {
+            QuestionKind::YesNo => {
+                for effects in [&q.yes, &q.no].into_iter().flatten() {
+                    check_effects(&mut c, &effects.scores, &effects.flags);
+                }
+            }
+            QuestionKind::Choice | QuestionKind::Multi => {
+                if q.options.len() < 2 {
+                    c.at(
+                        &q.kind,
+                        format!("question `{}` needs at least two `options`", q.id.value),
+                        None,
+                    );
+                }
+                c.unique("option", q.options.iter().map(|o| &o.key));
+                for option in &q.options {
+                    check_effects(&mut c, &option.scores, &option.flags);
+                }
+                if kind == QuestionKind::Multi && q.options.iter().any(|o| o.unsure) {
+                    c.at(
+                        &q.kind,
+                        "`unsure` options only work on single-choice questions".into(),
+                        None,
+                    );
+                }
+            }
+            QuestionKind::Scale => match &q.scale {
+                None => c.at(
+                    &q.kind,
+                    format!("scale question `{}` needs `scale:`", q.id.value),
+                    None,
+                ),
+                Some(scale) => {
+                    if scale.min >= scale.max {
+                        c.at(
+                            &q.kind,
+                            format!("scale of `{}` must have min < max", q.id.value),
+                            None,
+                        );
+                    }
+                    check_effects(&mut c, &scale.per_point, &[]);
+                    for t in &scale.flags_at {
+                        check_effects(&mut c, &Default::default(), &t.flags);
+                    }
+                }
+            },
+            QuestionKind::Text => {}
+        }
+        let misplaced = match kind {
+            QuestionKind::YesNo => !q.options.is_empty() || q.scale.is_some(),
+            QuestionKind::Choice | QuestionKind::Multi => has_yes_no || q.scale.is_some(),
+            QuestionKind::Scale => has_yes_no || !q.options.is_empty(),
+            QuestionKind::Text => has_yes_no || !q.options.is_empty() || q.scale.is_some(),
+        };
+        if misplaced {
+            c.at(
+                &q.kind,
+                format!(
+                    "question `{}` has fields that do not belong to its kind",
+                    q.id.value
+                ),
+                Some(
+                    "yes_no takes `yes`/`no`; choice and multi take `options`; scale takes `scale`"
+                        .into(),
+                ),
+            );
+        }
+    }
+
+    let ladder = |c: &mut Checker,
+                  name: &str,
+                  rungs: Vec<(&Spanned<String>, Option<&Condition>)>,
+                  allowed: &[RefKind]| {
+        for (i, (id, when)) in rungs.into_iter().enumerate() {
+            match (i, when) {
+                (0, Some(_)) => c.at(id, format!("the first {name} is the baseline and takes no `when`"), Some(format!("{name}s are listed lowest first; the highest one whose `when` holds is chosen"))),
+                (i, None) if i > 0 => c.at(id, format!("{name} `{}` has no `when`, so it could never be chosen", id.value), None),
+                _ => {}
+            }
+            if let Some(when) = when {
+                let place = format!("a {name} rule");
+                check_condition(
+                    c,
+                    when,
+                    &Scope {
+                        place: &place,
+                        allowed,
+                        questions: None,
+                    },
+                );
+            }
+        }
+    };
+    ladder(
+        &mut c,
+        "authority",
+        pb.authority
+            .iter()
+            .map(|r| (&r.id, r.when.as_ref()))
+            .collect(),
+        &[Flag, Score, Question],
+    );
+    ladder(
+        &mut c,
+        "level",
+        pb.levels.iter().map(|r| (&r.id, r.when.as_ref())).collect(),
+        &[Flag, Score, Question, Authority],
+    );
+
+    let everything = &[Flag, Score, Question, Authority, Level, Grievance];
+    for g in &pb.grievance.catalogue {
+        if let Some(when) = &g.suggest_when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a grievance suggestion",
+                    allowed: &[Flag, Score, Question, Authority, Level],
+                    questions: None,
+                },
+            );
+        }
+    }
+    let kinds: BTreeSet<&str> = BUILTIN_REMEDY_KINDS
+        .iter()
+        .copied()
+        .chain(pb.remedies.kinds.iter().map(|k| k.value.as_str()))
+        .collect();
+    for r in &pb.remedies.catalogue {
+        if !kinds.contains(r.kind.value.as_str()) {
+            let help = did_you_mean(&r.kind.value, kinds.iter().copied())
+                .or_else(|| Some("declare new kinds under `remedies.kinds`".into()));
+            c.at(
+                &r.kind,
+                format!("unknown remedy kind `{}`", r.kind.value),
+                help,
+            );
+        }
+        if let Some(when) = &r.when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a remedy condition",
+                    allowed: everything,
+                    questions: None,
+                },
+            );
+        }
+        if let Some(t) = &r.template
+            && let Err(e) = template::check(&t.value)
+        {
+            c.at(
+                t,
+                format!("template of remedy `{}`: {e}", r.id.value),
+                Some(format!(
+                    "placeholders: {}",
+                    template::PLACEHOLDERS.join(", ")
+                )),
+            );
+        }
+    }
+    for f in &pb.followups {
+        if let Some(when) = &f.when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a follow-up condition",
+                    allowed: everything,
+                    questions: None,
+                },
+            );
+        }
+    }
+    for d in &pb.donts {
+        if let Some(when) = &d.when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a don't condition",
+                    allowed: everything,
+                    questions: None,
+                },
+            );
+        }
+    }
+    c.problems.sort_by_key(|p| (p.line, p.column));
+    c.problems
+}

@@ -1,0 +1,12 @@
+//! Playbooks: the YAML model, its condition language, loading with
+//! positioned errors, and discovery of the shipped and local playbooks.
+
+pub mod catalog;
+pub mod condition;
+pub mod load;
+pub mod model;
+pub mod vocab;
+
+pub use condition::{Condition, Facts};
+pub use load::{LoadError, load_str};
+pub use model::*;

@@ -1,0 +1,325 @@
+//! The playbook as written by a team lead: plain data, deserialized from YAML.
+//!
+//! Every identifier that other parts of the playbook refer to is wrapped in
+//! [`Spanned`] so that validation (and later `defuse lint`) can point at the
+//! exact line and column. Unknown fields are rejected everywhere.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::condition::Condition;
+use crate::duration::Due;
+
+/// A complete playbook: metadata and the three steps of the SOP.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Playbook {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Named numeric scores that answers move (at least `severity` and `authority`).
+    pub scores: Vec<Named>,
+    /// Named flags that answers raise (e.g. `breach_risk`).
+    pub flags: Vec<Named>,
+    pub assess: Assess,
+    /// Severity levels, lowest first. The first is the baseline and has no `when`.
+    pub levels: Vec<Level>,
+    /// Authority judgements, lowest first (venting … decision-maker).
+    pub authority: Vec<Rung>,
+    pub grievance: GrievanceStep,
+    pub remedies: RemedyStep,
+    #[serde(default)]
+    pub followups: Vec<Followup>,
+    #[serde(default)]
+    pub donts: Vec<Dont>,
+}
+
+/// An identifier with a human label, used for scores and flags.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Named {
+    pub id: Spanned<String>,
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Step 1: judge severity and authority.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assess {
+    /// Shown under the step header, e.g. "the more urgent they are, the slower you go".
+    #[serde(default)]
+    pub guidance: String,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    YesNo,
+    Choice,
+    Multi,
+    Scale,
+    Text,
+}
+
+/// One step-1 question. Which fields apply depends on `kind`:
+/// `yes`/`no` for yes_no, `options` for choice and multi, `scale` for scale.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: Spanned<String>,
+    pub kind: Spanned<QuestionKind>,
+    pub prompt: String,
+    #[serde(default)]
+    pub help: String,
+    /// Ask only when this holds over the answers given so far.
+    pub when: Option<Condition>,
+    pub yes: Option<Effects>,
+    pub no: Option<Effects>,
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    pub scale: Option<Scale>,
+}
+
+/// What an answer does to the assessment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effects {
+    /// Score deltas, e.g. `{severity: 2}`.
+    #[serde(default)]
+    pub scores: BTreeMap<String, Spanned<i64>>,
+    /// Flags raised.
+    #[serde(default)]
+    pub flags: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub key: Spanned<String>,
+    pub label: String,
+    /// "Not sure": the level is then judged as if the worst concrete option
+    /// had been picked ("if unsure, take the higher level").
+    #[serde(default)]
+    pub unsure: bool,
+    #[serde(default)]
+    pub scores: BTreeMap<String, Spanned<i64>>,
+    #[serde(default)]
+    pub flags: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    #[serde(default = "Scale::default_min")]
+    pub min: i64,
+    #[serde(default = "Scale::default_max")]
+    pub max: i64,
+    #[serde(default)]
+    pub low_label: String,
+    #[serde(default)]
+    pub high_label: String,
+    /// Each point of the answer adds this much to the named score.
+    #[serde(default)]
+    pub per_point: BTreeMap<String, Spanned<i64>>,
+    /// Flags raised when the answer reaches a threshold.
+    #[serde(default)]
+    pub flags_at: Vec<Threshold>,
+}
+
+impl Scale {
+    fn default_min() -> i64 {
+        1
+    }
+    fn default_max() -> i64 {
+        5
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub at_least: i64,
+    pub flags: Vec<Spanned<String>>,
+}
+
+/// A severity level with the response force it calls for.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub id: Spanned<String>,
+    pub label: String,
+    pub definition: String,
+    pub response_force: String,
+    pub when: Option<Condition>,
+}
+
+/// An authority judgement ("decision-maker", "venting", …).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rung {
+    pub id: Spanned<String>,
+    pub label: String,
+    pub definition: String,
+    /// What this judgement means for how the rep responds.
+    pub stance: String,
+    pub when: Option<Condition>,
+}
+
+/// Step 2: the real grievance.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrievanceStep {
+    /// Shown first at step 2, e.g. "let them finish — don't explain yet".
+    pub guidance: String,
+    pub catalogue: Vec<Grievance>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grievance {
+    pub id: Spanned<String>,
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+    /// What the customer says when this is the real grievance.
+    #[serde(default)]
+    pub cues: Vec<String>,
+    /// Questions the rep can ask to confirm it.
+    #[serde(default)]
+    pub probes: Vec<String>,
+    #[serde(default)]
+    pub guidance: String,
+    /// Pre-select this grievance when the assessment suggests it.
+    pub suggest_when: Option<Condition>,
+}
+
+/// Step 3: the remedy catalogue.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemedyStep {
+    #[serde(default)]
+    pub guidance: String,
+    /// Remedy kinds beyond the built-in ones (see [`BUILTIN_REMEDY_KINDS`]).
+    #[serde(default)]
+    pub kinds: Vec<Spanned<String>>,
+    pub catalogue: Vec<Remedy>,
+}
+
+/// The remedy kinds every playbook may use without declaring them.
+pub const BUILTIN_REMEDY_KINDS: &[&str] = &[
+    "fact_explanation",
+    "escalation",
+    "compensation",
+    "pr_statement",
+    "de_escalation",
+    "fix",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remedy {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub label: String,
+    pub action: String,
+    /// The role that owns the action, e.g. "Account director".
+    pub owner: String,
+    /// Due after the call, e.g. `2h`, `24h`, `3d`.
+    pub due: Spanned<Due>,
+    /// Why the playbook proposes it; printed in the plan next to the rule.
+    #[serde(default)]
+    pub why: String,
+    #[serde(default)]
+    pub talking_points: Vec<String>,
+    /// A draft with `{{placeholder}}`s filled from the case (see `plan::template`).
+    pub template: Option<Spanned<String>>,
+    /// Propose this remedy when the condition holds; never proposed without one.
+    pub when: Option<Condition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Followup {
+    pub id: Spanned<String>,
+    pub after: Spanned<Due>,
+    pub action: String,
+    pub owner: String,
+    #[serde(default)]
+    pub why: String,
+    pub when: Option<Condition>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Assess,
+    Grievance,
+    Remedies,
+}
+
+impl Step {
+    pub fn number(self) -> u8 {
+        match self {
+            Step::Assess => 1,
+            Step::Grievance => 2,
+            Step::Remedies => 3,
+        }
+    }
+}
+
+/// A short warning shown at a step ("don't promise a time").
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dont {
+    pub step: Step,
+    pub text: String,
+    pub when: Option<Condition>,
+}
+
+impl Question {
+    /// The answer keys this question accepts, in order (for choices and yes/no).
+    pub fn keys(&self) -> Vec<&str> {
+        match self.kind.value {
+            QuestionKind::YesNo => vec!["yes", "no"],
+            QuestionKind::Choice | QuestionKind::Multi => {
+                self.options.iter().map(|o| o.key.value.as_str()).collect()
+            }
+            QuestionKind::Scale | QuestionKind::Text => Vec::new(),
+        }
+    }
+
+    pub fn option(&self, key: &str) -> Option<&Choice> {
+        self.options.iter().find(|o| o.key.value == key)
+    }
+
+    pub fn scale_range(&self) -> (i64, i64) {
+        self.scale.as_ref().map_or((1, 5), |s| (s.min, s.max))
+    }
+}
+
+impl Playbook {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.assess.questions.iter().find(|q| q.id.value == id)
+    }
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id.value == id)
+    }
+    pub fn authority_index(&self, id: &str) -> Option<usize> {
+        self.authority.iter().position(|l| l.id.value == id)
+    }
+    pub fn grievance(&self, id: &str) -> Option<&Grievance> {
+        self.grievance.catalogue.iter().find(|g| g.id.value == id)
+    }
+    pub fn remedy(&self, id: &str) -> Option<&Remedy> {
+        self.remedies.catalogue.iter().find(|r| r.id.value == id)
+    }
+}

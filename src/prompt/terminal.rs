@@ -1,0 +1,276 @@
+//! The live front end: dialoguer prompts and comfy-table summaries, all on
+//! stderr so stdout stays free for `--out -`. The only module that draws on
+//! the terminal.
+//!
+//! Keys: arrows and Enter; Space toggles in lists; Esc (or `q`) on a list,
+//! or `<` on a text prompt, goes back one question.
+
+use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use dialoguer::console::{Term, style};
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Input, MultiSelect, Select};
+
+use super::{PromptError, Prompter, Reply};
+use crate::duration::Due;
+use crate::plan::{Plan, markdown::human_time};
+use crate::text::for_terminal as safe;
+use crate::triage::answers::AnswerValue;
+use crate::triage::briefing::Briefing;
+use crate::triage::session::{InvalidAnswer, Prompt, PromptKind};
+
+/// Typed alone at a text prompt, goes back one question.
+pub const BACK: &str = "<";
+
+pub struct TerminalPrompter {
+    term: Term,
+    theme: ColorfulTheme,
+}
+
+impl Default for TerminalPrompter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TerminalPrompter {
+    pub fn new() -> Self {
+        TerminalPrompter {
+            term: Term::stderr(),
+            theme: ColorfulTheme::default(),
+        }
+    }
+
+    /// Whether a live session can run: dialoguer draws on stderr and refuses
+    /// to run when it is not a terminal.
+    pub fn available() -> bool {
+        Term::stderr().is_term()
+    }
+
+    fn line(&self, text: &str) -> Result<(), PromptError> {
+        self.term.write_line(text).map_err(PromptError::Io)
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        let (_, width) = self.term.size();
+        table.set_width(width.max(40));
+        table
+    }
+
+    /// Prints the plan's summary and where it was written.
+    pub fn finished(&mut self, plan: &Plan, written: &[String]) -> Result<(), PromptError> {
+        let mut table = self.table();
+        table.set_header(vec!["Remedy", "Owner", "Due"]);
+        for r in &plan.remedies {
+            table.add_row(vec![safe(&r.label), safe(&r.owner), human_time(&r.due)]);
+        }
+        for f in &plan.followups {
+            table.add_row(vec![
+                format!("Follow-up: {}", safe(&f.action)),
+                safe(&f.owner),
+                human_time(&f.due),
+            ]);
+        }
+        self.line("")?;
+        self.line(
+            &style(format!(
+                "Level: {} · Authority: {}",
+                safe(&plan.assessment.level.label),
+                safe(&plan.assessment.authority.label)
+            ))
+            .bold()
+            .to_string(),
+        )?;
+        self.line(&table.to_string())?;
+        for path in written {
+            self.line(&format!(
+                "{} {}",
+                style("Written:").green().bold(),
+                safe(path)
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TerminalPrompter {
+    /// dialoguer hides the cursor while a list is open and does not restore
+    /// it when interrupted; leave the rep a usable terminal whatever happens.
+    fn drop(&mut self) {
+        let _ = self.term.show_cursor();
+    }
+}
+
+fn map_err(err: dialoguer::Error) -> PromptError {
+    let dialoguer::Error::IO(io) = err;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        PromptError::Interrupted
+    } else {
+        PromptError::Io(io)
+    }
+}
+
+impl Prompter for TerminalPrompter {
+    fn stage(&mut self, b: &Briefing) -> Result<(), PromptError> {
+        self.line("")?;
+        self.line(
+            &style(format!("━━ {} ━━", b.stage.title()))
+                .cyan()
+                .bold()
+                .to_string(),
+        )?;
+        if let Some(a) = &b.assessment {
+            let mut table = self.table();
+            table.add_row(vec![
+                Cell::new("Level"),
+                Cell::new(format!("{} — {}", safe(&a.level), safe(&a.response_force))),
+            ]);
+            table.add_row(vec![
+                Cell::new("Authority"),
+                Cell::new(format!("{} — {}", safe(&a.authority), safe(&a.stance))),
+            ]);
+            let flags = if a.flags.is_empty() {
+                "none".to_owned()
+            } else {
+                safe(&a.flags.join(", "))
+            };
+            table.add_row(vec![Cell::new("Flags"), Cell::new(flags)]);
+            let scores: Vec<String> = a.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            table.add_row(vec![Cell::new("Scores"), Cell::new(scores.join(", "))]);
+            table.add_row(vec![
+                Cell::new("Why"),
+                Cell::new(safe(&a.reasons.join("\n"))),
+            ]);
+            self.line(&table.to_string())?;
+        }
+        if !b.guidance.is_empty() {
+            self.line(&style(safe(&b.guidance)).yellow().bold().to_string())?;
+        }
+        for dont in &b.donts {
+            self.line(&format!(
+                "{} {}",
+                style("✗ Don't:").red().bold(),
+                safe(dont)
+            ))?;
+        }
+        if !b.grievances.is_empty() {
+            let mut table = self.table();
+            table.set_header(vec!["Grievance", "They say…", "Ask"]);
+            for g in &b.grievances {
+                table.add_row(vec![
+                    safe(&g.label),
+                    safe(&g.cues.join("\n")),
+                    safe(&g.probes.join("\n")),
+                ]);
+            }
+            self.line(&table.to_string())?;
+        }
+        if !b.proposals.is_empty() {
+            let mut table = self.table();
+            table.set_header(vec!["Proposed remedy", "Kind", "Owner", "Due", "Why"]);
+            for p in &b.proposals {
+                table.add_row(vec![
+                    safe(&p.label),
+                    safe(&p.kind),
+                    safe(&p.owner),
+                    safe(&p.due),
+                    safe(&p.why),
+                ]);
+            }
+            self.line(&table.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn ask(&mut self, prompt: &Prompt) -> Result<Reply, PromptError> {
+        if !prompt.help.is_empty() {
+            self.line(&style(safe(&prompt.help)).dim().to_string())?;
+        }
+        let title = safe(&prompt.title);
+        let pick = |labels: Vec<String>, default: usize| {
+            Select::with_theme(&self.theme)
+                .with_prompt(title.clone())
+                .items(labels)
+                .default(default)
+                .interact_on_opt(&self.term)
+                .map_err(map_err)
+        };
+        let default_key = prompt.default.as_ref().and_then(AnswerValue::as_key);
+        let reply = match &prompt.kind {
+            PromptKind::YesNo => {
+                let default = usize::from(default_key.as_deref() == Some("no"));
+                pick(vec!["Yes".into(), "No".into()], default)?
+                    .map(|i| AnswerValue::Key(if i == 0 { "yes" } else { "no" }.into()))
+            }
+            PromptKind::Choice(opts) => {
+                let default = opts
+                    .iter()
+                    .position(|o| Some(&o.key) == default_key.as_ref())
+                    .unwrap_or(0);
+                pick(opts.iter().map(|o| safe(&o.label)).collect(), default)?
+                    .map(|i| AnswerValue::Key(opts[i].key.clone()))
+            }
+            PromptKind::Scale {
+                min,
+                max,
+                low,
+                high,
+            } => {
+                let labels = (*min..=*max)
+                    .map(|n| match n {
+                        n if n == *min && !low.is_empty() => format!("{n} — {}", safe(low)),
+                        n if n == *max && !high.is_empty() => format!("{n} — {}", safe(high)),
+                        n => n.to_string(),
+                    })
+                    .collect();
+                let default = match prompt.default {
+                    Some(AnswerValue::Number(n)) => (n - min) as usize,
+                    _ => 0,
+                };
+                pick(labels, default)?.map(|i| AnswerValue::Number(min + i as i64))
+            }
+            PromptKind::Multi(opts) => {
+                let chosen: Vec<String> = match &prompt.default {
+                    Some(AnswerValue::Keys(k)) => k.clone(),
+                    _ => Vec::new(),
+                };
+                let checked: Vec<bool> = opts.iter().map(|o| chosen.contains(&o.key)).collect();
+                MultiSelect::with_theme(&self.theme)
+                    .with_prompt(title)
+                    .items(opts.iter().map(|o| safe(&o.label)))
+                    .defaults(&checked)
+                    .interact_on_opt(&self.term)
+                    .map_err(map_err)?
+                    .map(|picked| {
+                        AnswerValue::Keys(picked.into_iter().map(|i| opts[i].key.clone()).collect())
+                    })
+            }
+            PromptKind::Text | PromptKind::Duration => {
+                let is_duration = prompt.kind == PromptKind::Duration;
+                let mut input = Input::<String>::with_theme(&self.theme)
+                    .with_prompt(title)
+                    .allow_empty(!prompt.required)
+                    .validate_with(move |text: &String| -> Result<(), String> {
+                        if is_duration && text != BACK {
+                            text.parse::<Due>().map(|_| ()).map_err(|e| e.to_string())
+                        } else {
+                            Ok(())
+                        }
+                    });
+                if let Some(default) = &prompt.default {
+                    input = input.default(default.as_text().to_owned());
+                }
+                let text = input.interact_text_on(&self.term).map_err(map_err)?;
+                (text.trim() != BACK).then_some(AnswerValue::Text(text))
+            }
+        };
+        Ok(reply.map_or(Reply::Back, Reply::Answer))
+    }
+
+    fn rejected(&mut self, _prompt: &Prompt, why: &InvalidAnswer) -> Result<(), PromptError> {
+        self.line(&format!("{} {}", style("✗").red().bold(), safe(&why.0)))
+    }
+}

@@ -1,0 +1,241 @@
+//! Answers: the typed values a session holds, and the answers file that
+//! replays a session without a terminal.
+//!
+//! The file is keyed by prompt id (`assess.our_failure`, `grievance.picked`, …)
+//! grouped by section, so it is language-independent and readable:
+//!
+//! ```yaml
+//! playbook: general
+//! now: 2026-11-23T10:00:00+08:00
+//! case: {customer: Acme, contact: Jane Li, role: Head of Ops}
+//! assess: {our_failure: yes, decision_maker: no}
+//! grievance: {picked: [lost_face], words: "You made me look foolish"}
+//! remedies: {adjust: {private_talk: {owner: Team lead, due: 4h}}}
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::playbook::load::{LoadError, Problem, snippet, yaml_options};
+
+/// A normalized answer. Yes/no answers are the keys `yes` and `no`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Key(String),
+    Keys(Vec<String>),
+    Number(i64),
+    Text(String),
+}
+
+impl AnswerValue {
+    /// The answer as a single key, for comparisons in conditions.
+    pub fn as_key(&self) -> Option<String> {
+        match self {
+            AnswerValue::Key(k) => Some(k.clone()),
+            AnswerValue::Number(n) => Some(n.to_string()),
+            AnswerValue::Keys(_) | AnswerValue::Text(_) => None,
+        }
+    }
+
+    pub fn as_text(&self) -> &str {
+        match self {
+            AnswerValue::Key(t) | AnswerValue::Text(t) => t,
+            _ => "",
+        }
+    }
+}
+
+impl fmt::Display for AnswerValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnswerValue::Key(k) | AnswerValue::Text(k) => f.write_str(k),
+            AnswerValue::Keys(keys) => f.write_str(&keys.join(", ")),
+            AnswerValue::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// An answer as written in a file, before the prompt it belongs to says how
+/// to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawAnswer {
+    Text(String),
+    Number(i64),
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for RawAnswer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RawVisitor;
+        impl<'de> serde::de::Visitor<'de> for RawVisitor {
+            type Value = RawAnswer;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an answer: text, a number, or a list of keys")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawAnswer, E> {
+                Ok(RawAnswer::Text(v.to_owned()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<RawAnswer, E> {
+                Ok(RawAnswer::Text(if v { "yes" } else { "no" }.to_owned()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<RawAnswer, E> {
+                Ok(RawAnswer::Number(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawAnswer, E> {
+                i64::try_from(v).map(RawAnswer::Number).map_err(E::custom)
+            }
+            fn visit_unit<E>(self) -> Result<RawAnswer, E> {
+                Ok(RawAnswer::Text(String::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawAnswer, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<KeyText>()? {
+                    items.push(item.0);
+                }
+                Ok(RawAnswer::List(items))
+            }
+        }
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+/// A list item in an answer: text or a number, read as text.
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = crate::playbook::condition::Key::deserialize(deserializer)?;
+        Ok(KeyText(key.0))
+    }
+}
+
+pub type Section = BTreeMap<String, Spanned<RawAnswer>>;
+
+/// Owner and due-time changes the rep made to one remedy.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Adjustment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemedySection {
+    pub selected: Option<Spanned<RawAnswer>>,
+    #[serde(default)]
+    pub adjust: BTreeMap<String, Spanned<Adjustment>>,
+}
+
+/// An answers file as read from disk, with positions for error messages.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersFile {
+    pub playbook: Option<Spanned<String>>,
+    pub playbook_version: Option<String>,
+    pub now: Option<Spanned<String>>,
+    #[serde(default)]
+    pub case: Section,
+    #[serde(default)]
+    pub assess: Section,
+    #[serde(default)]
+    pub grievance: Section,
+    #[serde(default)]
+    pub remedies: RemedySection,
+    #[serde(default)]
+    pub record: Section,
+}
+
+impl AnswersFile {
+    pub fn parse(source_name: &str, source: &str) -> Result<Self, LoadError> {
+        serde_saphyr::from_str_with_options(source, yaml_options())
+            .map_err(|e| LoadError::from_yaml(source_name, source, &e))
+    }
+}
+
+/// Builds a positioned error for an answers file.
+pub fn answer_error<T>(
+    source_name: &str,
+    source: &str,
+    at: Option<&Spanned<T>>,
+    message: String,
+    help: Option<String>,
+) -> LoadError {
+    let (line, column) = at.map_or((1, 1), |s| {
+        (s.referenced.line().max(1), s.referenced.column().max(1))
+    });
+    LoadError {
+        source_name: source_name.to_owned(),
+        problems: vec![Problem {
+            line,
+            column,
+            snippet: snippet(source, line, column),
+            message,
+            help,
+        }],
+    }
+}
+
+/// The answers of a finished (or interrupted) session, in the order asked,
+/// ready to be written as an answers file.
+#[derive(Debug, Default, Serialize)]
+pub struct AnswersOut {
+    pub playbook: String,
+    pub playbook_version: String,
+    pub now: String,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    pub case: Ordered,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    pub assess: Ordered,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    pub grievance: Ordered,
+    pub remedies: RemedyOut,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    pub record: Ordered,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct RemedyOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub adjust: BTreeMap<String, Adjustment>,
+}
+
+/// A map that keeps insertion order (the order questions were asked).
+#[derive(Debug, Default)]
+pub struct Ordered(pub Vec<(String, AnswerValue)>);
+
+impl Ordered {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl AnswersOut {
+    pub fn to_yaml(&self) -> String {
+        let body = serde_saphyr::to_string(self)
+            .unwrap_or_else(|e| format!("# could not serialize answers: {e}\n"));
+        format!("# defuse answers file: replay with `defuse triage --answers FILE`\n{body}")
+    }
+}

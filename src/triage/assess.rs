@@ -1,0 +1,322 @@
+//! Step 1: from answers to scores, flags, an authority judgement and a
+//! severity level — keeping the reasons for each.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_saphyr::Spanned;
+
+use super::answers::AnswerValue;
+use crate::playbook::{Condition, Facts, Playbook, Question, QuestionKind};
+
+/// Why the assessment came out as it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// An answer moved scores or raised flags.
+    Answer {
+        question: String,
+        answer: String,
+        scores: BTreeMap<String, i64>,
+        flags: Vec<String>,
+    },
+    /// The rule that chose the authority judgement (`rule: None` = baseline).
+    Authority {
+        authority: String,
+        rule: Option<String>,
+    },
+    /// The rule that chose the level (`rule: None` = baseline).
+    Level { level: String, rule: Option<String> },
+    /// "If unsure, take the higher level": an unsure answer raised the level.
+    Unsure {
+        question: String,
+        assumed: String,
+        level: String,
+    },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Answer {
+                question,
+                answer,
+                scores,
+                flags,
+            } => {
+                write!(f, "`{question}` = {answer} →")?;
+                let mut parts: Vec<String> =
+                    scores.iter().map(|(s, d)| format!(" {s} {d:+}")).collect();
+                parts.extend(flags.iter().map(|fl| format!(" raises `{fl}`")));
+                write!(f, "{}", parts.join(","))
+            }
+            Reason::Authority {
+                authority,
+                rule: Some(rule),
+            } => {
+                write!(f, "authority `{authority}` because {rule}")
+            }
+            Reason::Authority {
+                authority,
+                rule: None,
+            } => {
+                write!(f, "authority `{authority}`: baseline, no higher rule held")
+            }
+            Reason::Level {
+                level,
+                rule: Some(rule),
+            } => write!(f, "level `{level}` because {rule}"),
+            Reason::Level { level, rule: None } => {
+                write!(f, "level `{level}`: baseline, no higher rule held")
+            }
+            Reason::Unsure {
+                question,
+                assumed,
+                level,
+            } => write!(
+                f,
+                "unsure about `{question}` — if unsure, take the higher level: `{level}` (as if `{assumed}`)"
+            ),
+        }
+    }
+}
+
+/// The outcome of step 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// The answers to the questions that were asked (conditional ones skipped).
+    pub answers: BTreeMap<String, AnswerValue>,
+    pub scores: BTreeMap<String, i64>,
+    pub flags: BTreeSet<String>,
+    pub authority: usize,
+    pub level: usize,
+    pub reasons: Vec<Reason>,
+}
+
+/// Walking step 1 in order: what has been answered, what it added up to, and
+/// the first visible question still open.
+pub struct Walk<'p> {
+    pub answers: BTreeMap<String, AnswerValue>,
+    pub scores: BTreeMap<String, i64>,
+    pub flags: BTreeSet<String>,
+    pub reasons: Vec<Reason>,
+    pub pending: Option<&'p Question>,
+}
+
+impl<'p> Walk<'p> {
+    /// Walks the questions in order. `answer_of` returns the rep's answer to a
+    /// question, if given. Stops at the first visible unanswered question.
+    pub fn new(pb: &'p Playbook, answer_of: impl Fn(&str) -> Option<AnswerValue>) -> Self {
+        Self::run(pb, answer_of, true)
+    }
+
+    /// Like [`Walk::new`], but steps over unanswered questions instead of
+    /// stopping: used to judge "what if" alternatives.
+    fn skipping_unanswered(
+        pb: &'p Playbook,
+        answer_of: impl Fn(&str) -> Option<AnswerValue>,
+    ) -> Self {
+        Self::run(pb, answer_of, false)
+    }
+
+    fn run(
+        pb: &'p Playbook,
+        answer_of: impl Fn(&str) -> Option<AnswerValue>,
+        stop_at_pending: bool,
+    ) -> Self {
+        let mut walk = Walk {
+            answers: BTreeMap::new(),
+            scores: pb.scores.iter().map(|s| (s.id.value.clone(), 0)).collect(),
+            flags: BTreeSet::new(),
+            reasons: Vec::new(),
+            pending: None,
+        };
+        for question in &pb.assess.questions {
+            let visible = question
+                .when
+                .as_ref()
+                .is_none_or(|c| c.eval(&walk.facts(pb)));
+            if !visible {
+                continue;
+            }
+            match answer_of(&question.id.value) {
+                Some(value) => walk.apply(question, value),
+                None if stop_at_pending => {
+                    walk.pending = Some(question);
+                    break;
+                }
+                None => {}
+            }
+        }
+        walk
+    }
+
+    pub fn facts(&self, pb: &'p Playbook) -> Facts<'_> {
+        Facts {
+            playbook: pb,
+            answers: &self.answers,
+            scores: &self.scores,
+            flags: &self.flags,
+            level: None,
+            authority: None,
+            grievances: &[],
+            complaint_kind: None,
+            crisis: None,
+            at_stake: None,
+        }
+    }
+
+    fn apply(&mut self, question: &Question, value: AnswerValue) {
+        let mut moved: BTreeMap<String, i64> = BTreeMap::new();
+        let mut raised: Vec<String> = Vec::new();
+        let mut add =
+            |scores: &BTreeMap<String, Spanned<i64>>, factor: i64, flags: &[Spanned<String>]| {
+                for (score, delta) in scores {
+                    *moved.entry(score.clone()).or_default() += delta.value.saturating_mul(factor);
+                }
+                raised.extend(flags.iter().map(|f| f.value.clone()));
+            };
+        match (question.kind.value, &value) {
+            (QuestionKind::YesNo, AnswerValue::Key(key)) => {
+                let effects = if key == "yes" {
+                    &question.yes
+                } else {
+                    &question.no
+                };
+                if let Some(e) = effects {
+                    add(&e.scores, 1, &e.flags);
+                }
+            }
+            (QuestionKind::Choice, AnswerValue::Key(key)) => {
+                if let Some(option) = question.option(key) {
+                    add(&option.scores, 1, &option.flags);
+                }
+            }
+            (QuestionKind::Multi, AnswerValue::Keys(keys)) => {
+                for key in keys {
+                    if let Some(option) = question.option(key) {
+                        add(&option.scores, 1, &option.flags);
+                    }
+                }
+            }
+            (QuestionKind::Scale, AnswerValue::Number(n)) => {
+                if let Some(scale) = &question.scale {
+                    add(&scale.per_point, *n, &[]);
+                    for threshold in scale.flags_at.iter().filter(|t| *n >= t.at_least) {
+                        add(&BTreeMap::new(), 0, &threshold.flags);
+                    }
+                }
+            }
+            _ => {}
+        }
+        moved.retain(|_, d| *d != 0);
+        for (score, delta) in &moved {
+            let total = self.scores.entry(score.clone()).or_default();
+            *total = total.saturating_add(*delta);
+        }
+        raised.dedup();
+        self.flags.extend(raised.iter().cloned());
+        if !moved.is_empty() || !raised.is_empty() {
+            self.reasons.push(Reason::Answer {
+                question: question.id.value.clone(),
+                answer: value.to_string(),
+                scores: moved,
+                flags: raised,
+            });
+        }
+        self.answers.insert(question.id.value.clone(), value);
+    }
+}
+
+/// Picks the highest rung whose `when` holds; the first rung is the baseline.
+fn climb<'c>(
+    rungs: impl Iterator<Item = Option<&'c Condition>>,
+    facts: &Facts,
+) -> (usize, Option<&'c Condition>) {
+    let mut chosen = (0, None);
+    for (i, when) in rungs.enumerate() {
+        if let Some(when) = when.filter(|w| w.eval(facts)) {
+            chosen = (i, Some(when));
+        }
+    }
+    chosen
+}
+
+/// Authority, then level (level rules may look at authority).
+fn judge(pb: &Playbook, walk: &Walk) -> (usize, Option<String>, usize, Option<String>) {
+    let mut facts = walk.facts(pb);
+    let (authority, authority_rule) = climb(pb.authority.iter().map(|r| r.when.as_ref()), &facts);
+    let authority_rule = authority_rule.map(|rule| rule.explain(&facts));
+    facts.authority = Some(authority);
+    let (level, level_rule) = climb(pb.levels.iter().map(|l| l.when.as_ref()), &facts);
+    (
+        authority,
+        authority_rule,
+        level,
+        level_rule.map(|rule| rule.explain(&facts)),
+    )
+}
+
+/// Completes step 1. Returns `None` while a visible question is unanswered.
+pub fn assess(
+    pb: &Playbook,
+    answer_of: impl Fn(&str) -> Option<AnswerValue>,
+) -> Option<Assessment> {
+    let walk = Walk::new(pb, &answer_of);
+    if walk.pending.is_some() {
+        return None;
+    }
+    let (authority, authority_rule, mut level, level_rule) = judge(pb, &walk);
+    let mut reasons = walk.reasons.clone();
+    reasons.push(Reason::Authority {
+        authority: pb.authority[authority].id.value.clone(),
+        rule: authority_rule,
+    });
+    reasons.push(Reason::Level {
+        level: pb.levels[level].id.value.clone(),
+        rule: level_rule,
+    });
+
+    // If unsure, take the higher level: re-judge with each concrete answer in
+    // place of an unsure one and keep the highest level any of them reaches.
+    for (question_id, value) in &walk.answers {
+        let Some(question) = pb.question(question_id) else {
+            continue;
+        };
+        let unsure =
+            matches!(value, AnswerValue::Key(k) if question.option(k).is_some_and(|o| o.unsure));
+        if !unsure {
+            continue;
+        }
+        for option in question.options.iter().filter(|o| !o.unsure) {
+            let assumed = AnswerValue::Key(option.key.value.clone());
+            // Questions the concrete answer would open were never answered:
+            // judge without them rather than guess.
+            let alternative = Walk::skipping_unanswered(pb, |id| {
+                if id == question_id.as_str() {
+                    Some(assumed.clone())
+                } else {
+                    answer_of(id)
+                }
+            });
+            let (_, _, alt_level, _) = judge(pb, &alternative);
+            if alt_level > level {
+                level = alt_level;
+                reasons.push(Reason::Unsure {
+                    question: question_id.clone(),
+                    assumed: option.key.value.clone(),
+                    level: pb.levels[level].id.value.clone(),
+                });
+            }
+        }
+    }
+
+    Some(Assessment {
+        answers: walk.answers,
+        scores: walk.scores,
+        flags: walk.flags,
+        authority,
+        level,
+        reasons,
+    })
+}

@@ -1,0 +1,838 @@
+//! The triage state machine the front ends drive: `next_prompt`, `answer`,
+//! `back`, `finish`. Pure: no I/O, no clock.
+//!
+//! The session stores answers by prompt id plus the order they were given.
+//! The sequence of prompts is recomputed from those answers every time, so
+//! conditional questions, the level and the proposed remedies always agree
+//! with the current answers — including after `back`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::answers::{Adjustment, AnswerValue, AnswersOut, RawAnswer, RemedyOut};
+use super::assess::{Assessment, Walk, assess};
+use crate::duration::Due;
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType};
+use crate::playbook::{Facts, Playbook, QuestionKind, Step};
+
+/// The stages a rep walks through: the case, then the three SOP steps, then
+/// the complaint record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Case,
+    Assess,
+    Grievance,
+    Remedies,
+    Record,
+}
+
+impl Stage {
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::Case => "The case",
+            Stage::Assess => "Step 1 · Judge severity and authority",
+            Stage::Grievance => "Step 2 · Find the real grievance",
+            Stage::Remedies => "Step 3 · Compose the remedy",
+            Stage::Record => "Complaint record",
+        }
+    }
+    pub fn step(self) -> Option<Step> {
+        match self {
+            Stage::Assess => Some(Step::Assess),
+            Stage::Grievance => Some(Step::Grievance),
+            Stage::Remedies => Some(Step::Remedies),
+            Stage::Case | Stage::Record => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opt {
+    pub key: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Text,
+    YesNo,
+    Choice(Vec<Opt>),
+    Multi(Vec<Opt>),
+    Scale {
+        min: i64,
+        max: i64,
+        low: String,
+        high: String,
+    },
+    /// Text that must read as a duration (`4h`).
+    Duration,
+}
+
+/// One question to put to the rep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub id: String,
+    pub stage: Stage,
+    pub title: String,
+    pub help: String,
+    pub kind: PromptKind,
+    /// Pre-filled answer (Enter accepts it): an earlier answer after `back`,
+    /// the suggested grievances, the proposed remedies.
+    pub default: Option<AnswerValue>,
+    /// Whether an empty text / empty selection is refused.
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidAnswer(pub String);
+
+impl Prompt {
+    /// Reads an answer as written in an answers file.
+    pub fn parse(&self, raw: &RawAnswer) -> Result<AnswerValue, InvalidAnswer> {
+        let value = match (&self.kind, raw) {
+            (PromptKind::Multi(_), RawAnswer::List(keys)) => AnswerValue::Keys(keys.clone()),
+            (PromptKind::Multi(_), RawAnswer::Text(key)) => AnswerValue::Keys(vec![key.clone()]),
+            (PromptKind::Scale { .. }, RawAnswer::Number(n)) => AnswerValue::Number(*n),
+            (PromptKind::Scale { .. }, RawAnswer::Text(t)) => t
+                .trim()
+                .parse()
+                .map(AnswerValue::Number)
+                .map_err(|_| InvalidAnswer(format!("`{t}` is not a number")))?,
+            (PromptKind::YesNo | PromptKind::Choice(_), RawAnswer::Text(t)) => {
+                AnswerValue::Key(t.clone())
+            }
+            (PromptKind::YesNo | PromptKind::Choice(_), RawAnswer::Number(n)) => {
+                AnswerValue::Key(n.to_string())
+            }
+            (PromptKind::Text | PromptKind::Duration, RawAnswer::Text(t)) => {
+                AnswerValue::Text(t.clone())
+            }
+            (PromptKind::Text | PromptKind::Duration, RawAnswer::Number(n)) => {
+                AnswerValue::Text(n.to_string())
+            }
+            (_, RawAnswer::List(_)) => {
+                return Err(InvalidAnswer("expected one answer, not a list".into()));
+            }
+            (PromptKind::Multi(_), RawAnswer::Number(n)) => AnswerValue::Keys(vec![n.to_string()]),
+        };
+        self.validate(&value)?;
+        Ok(value)
+    }
+
+    /// Checks an answer against what this prompt accepts.
+    pub fn validate(&self, value: &AnswerValue) -> Result<(), InvalidAnswer> {
+        let keys_of = |opts: &[Opt]| opts.iter().map(|o| o.key.clone()).collect::<Vec<_>>();
+        let unknown = |key: &str, keys: Vec<String>| {
+            let hint = crate::playbook::load::did_you_mean(key, keys.iter().map(String::as_str))
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            InvalidAnswer(format!("`{key}` is not one of: {}{hint}", keys.join(", ")))
+        };
+        match (&self.kind, value) {
+            (PromptKind::YesNo, AnswerValue::Key(k)) if k == "yes" || k == "no" => Ok(()),
+            (PromptKind::YesNo, AnswerValue::Key(k)) => {
+                Err(unknown(k, vec!["yes".into(), "no".into()]))
+            }
+            (PromptKind::Choice(opts), AnswerValue::Key(k)) => {
+                if opts.iter().any(|o| &o.key == k) {
+                    Ok(())
+                } else {
+                    Err(unknown(k, keys_of(opts)))
+                }
+            }
+            (PromptKind::Multi(opts), AnswerValue::Keys(keys)) => {
+                if let Some(bad) = keys.iter().find(|k| !opts.iter().any(|o| &o.key == *k)) {
+                    return Err(unknown(bad, keys_of(opts)));
+                }
+                if self.required && keys.is_empty() {
+                    return Err(InvalidAnswer("pick at least one".into()));
+                }
+                Ok(())
+            }
+            (PromptKind::Scale { min, max, .. }, AnswerValue::Number(n)) => {
+                if (min..=max).contains(&n) {
+                    Ok(())
+                } else {
+                    Err(InvalidAnswer(format!("{n} is outside {min}..{max}")))
+                }
+            }
+            (PromptKind::Text, AnswerValue::Text(t)) => {
+                if self.required && t.trim().is_empty() {
+                    Err(InvalidAnswer("this answer is required".into()))
+                } else {
+                    Ok(())
+                }
+            }
+            (PromptKind::Duration, AnswerValue::Text(t)) => t
+                .parse::<Due>()
+                .map(|_| ())
+                .map_err(|e| InvalidAnswer(e.to_string())),
+            _ => Err(InvalidAnswer(
+                "this kind of answer does not fit the question".into(),
+            )),
+        }
+    }
+}
+
+/// `finish` was called while this prompt is still open.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("question `{0}` is still open")]
+pub struct Unfinished(pub String);
+
+/// The proposal of one remedy, with the rule behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub remedy: String,
+    pub rule: String,
+}
+
+/// A remedy in the final plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    pub remedy: String,
+    pub owner: String,
+    pub due: Due,
+    /// `None` when the rep added it by hand.
+    pub proposed_by: Option<String>,
+}
+
+/// What step 2 established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grievances {
+    pub picked: Vec<String>,
+    pub words: String,
+    pub complaint_kind: ComplaintKind,
+    pub crisis: CrisisType,
+    pub at_stake: AtStake,
+}
+
+/// Everything a finished session decided; `plan::compose` turns it into a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub customer: String,
+    pub contact: String,
+    pub role: String,
+    pub assessment: Assessment,
+    pub grievances: Grievances,
+    pub proposals: Vec<Proposal>,
+    pub remedies: Vec<Chosen>,
+    pub followups: Vec<String>,
+    pub donts: Vec<(Step, String)>,
+    pub record: BTreeMap<&'static str, String>,
+}
+
+const CASE_FIELDS: &[(&str, &str, bool)] = &[
+    ("customer", "Customer (company or person)", true),
+    ("contact", "Who is on the line? (name)", false),
+    (
+        "role",
+        "Their role (e.g. Head of Ops, PM, assistant)",
+        false,
+    ),
+];
+
+pub const RECORD_FIELDS: &[(&str, &str)] = &[
+    ("remedy_sought", "What remedy is the customer asking for?"),
+    (
+        "impact",
+        "Impact on the customer (what stopped, for how long)",
+    ),
+    (
+        "customer_loss",
+        "Customer's loss (money, time, face), if any",
+    ),
+    ("our_owner", "Our responsible person for this case"),
+];
+
+/// Edit rounds are bounded so a scripted or stuck front end cannot loop forever.
+const MAX_ADJUST_ROUNDS: usize = 50;
+const DONE: &str = "done";
+
+pub struct Session<'p> {
+    playbook: &'p Playbook,
+    values: BTreeMap<String, AnswerValue>,
+    history: Vec<String>,
+}
+
+impl<'p> Session<'p> {
+    pub fn new(playbook: &'p Playbook) -> Self {
+        Session {
+            playbook,
+            values: BTreeMap::new(),
+            history: Vec::new(),
+        }
+    }
+
+    pub fn playbook(&self) -> &'p Playbook {
+        self.playbook
+    }
+
+    /// The answer given to a prompt, if it is still answered (not undone by `back`).
+    pub fn answered(&self, id: &str) -> Option<&AnswerValue> {
+        self.history
+            .iter()
+            .any(|h| h == id)
+            .then(|| &self.values[id])
+    }
+
+    fn text(&self, id: &str) -> String {
+        self.answered(id)
+            .map(|v| v.as_text().trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The next question, or `None` when the session can finish.
+    pub fn next_prompt(&self) -> Option<Prompt> {
+        self.prompts_until_open().1
+    }
+
+    /// How many prompts have been answered (for "back" and progress).
+    pub fn answered_count(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Answers the current prompt. The value is validated first.
+    pub fn answer(&mut self, value: AnswerValue) -> Result<(), InvalidAnswer> {
+        let prompt = self
+            .next_prompt()
+            .ok_or_else(|| InvalidAnswer("nothing is being asked".into()))?;
+        prompt.validate(&value)?;
+        self.values.insert(prompt.id.clone(), value);
+        self.history.push(prompt.id);
+        Ok(())
+    }
+
+    /// Undoes the last answer; it stays as the default when asked again.
+    /// Returns false at the first question.
+    pub fn back(&mut self) -> bool {
+        self.history.pop().is_some()
+    }
+
+    /// Step 1's outcome, once every visible step-1 question is answered.
+    pub fn assessment(&self) -> Option<Assessment> {
+        assess(self.playbook, |id| {
+            self.answered(&format!("assess.{id}")).cloned()
+        })
+    }
+
+    fn grievances(&self) -> Option<Grievances> {
+        let picked = match self.answered("grievance.picked")? {
+            AnswerValue::Keys(keys) => keys.clone(),
+            _ => return None,
+        };
+        let key = |id: &str| {
+            self.answered(id)
+                .and_then(AnswerValue::as_key)
+                .unwrap_or_default()
+        };
+        Some(Grievances {
+            picked,
+            words: self.text("grievance.words"),
+            complaint_kind: ComplaintKind::from_key(&key("grievance.kind"))?,
+            crisis: CrisisType::from_key(&key("grievance.crisis"))?,
+            at_stake: AtStake::from_key(&key("grievance.at_stake"))?,
+        })
+    }
+
+    fn facts<'a>(&'a self, a: &'a Assessment, g: Option<&'a Grievances>) -> Facts<'a> {
+        Facts {
+            playbook: self.playbook,
+            answers: &a.answers,
+            scores: &a.scores,
+            flags: &a.flags,
+            level: Some(a.level),
+            authority: Some(a.authority),
+            grievances: g.map_or(&[], |g| g.picked.as_slice()),
+            complaint_kind: g.map(|g| g.complaint_kind),
+            crisis: g.map(|g| g.crisis),
+            at_stake: g.map(|g| g.at_stake),
+        }
+    }
+
+    /// Remedies the playbook proposes for the current answers (after step 2).
+    pub fn proposals(&self) -> Option<Vec<Proposal>> {
+        let a = self.assessment()?;
+        let g = self.grievances()?;
+        let facts = self.facts(&a, Some(&g));
+        Some(
+            self.playbook
+                .remedies
+                .catalogue
+                .iter()
+                .filter_map(|r| {
+                    let when = r.when.as_ref().filter(|w| w.eval(&facts))?;
+                    Some(Proposal {
+                        remedy: r.id.value.clone(),
+                        rule: when.explain(&facts),
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// Grievances the playbook suggests from the assessment.
+    pub fn suggested_grievances(&self) -> Vec<String> {
+        let Some(a) = self.assessment() else {
+            return Vec::new();
+        };
+        let facts = self.facts(&a, None);
+        self.playbook
+            .grievance
+            .catalogue
+            .iter()
+            .filter(|g| g.suggest_when.as_ref().is_some_and(|w| w.eval(&facts)))
+            .map(|g| g.id.value.clone())
+            .collect()
+    }
+
+    /// The don'ts that apply at a step, given what is known so far.
+    pub fn donts(&self, step: Step) -> Vec<String> {
+        let assessment = self.assessment();
+        let grievances = self.grievances();
+        let empty = (BTreeMap::new(), BTreeMap::new(), BTreeSet::new());
+        let facts = match &assessment {
+            Some(a) => self.facts(a, grievances.as_ref()),
+            None => Facts {
+                playbook: self.playbook,
+                answers: &empty.0,
+                scores: &empty.1,
+                flags: &empty.2,
+                level: None,
+                authority: None,
+                grievances: &[],
+                complaint_kind: None,
+                crisis: None,
+                at_stake: None,
+            },
+        };
+        self.playbook
+            .donts
+            .iter()
+            .filter(|d| d.step == step && d.when.as_ref().is_none_or(|w| w.eval(&facts)))
+            .map(|d| d.text.clone())
+            .collect()
+    }
+
+    fn selected_remedies(&self) -> Option<Vec<String>> {
+        match self.answered("remedies.selected")? {
+            AnswerValue::Keys(keys) => Some(keys.clone()),
+            _ => None,
+        }
+    }
+
+    /// Owner and due of each selected remedy after the rep's first `rounds`
+    /// adjustments.
+    fn adjusted(&self, rounds: usize) -> BTreeMap<String, (String, Due)> {
+        let mut current: BTreeMap<String, (String, Due)> = BTreeMap::new();
+        for id in self.selected_remedies().unwrap_or_default() {
+            if let Some(r) = self.playbook.remedy(&id) {
+                current.insert(id, (r.owner.clone(), r.due.value));
+            }
+        }
+        for round in 0..rounds.min(MAX_ADJUST_ROUNDS) {
+            let Some(target) = self.answered(&format!("remedies.adjust.{round}")) else {
+                break;
+            };
+            let target = target.as_text();
+            if target == DONE {
+                break;
+            }
+            let owner = self.text(&format!("remedies.owner.{round}"));
+            let due = self
+                .text(&format!("remedies.due.{round}"))
+                .parse::<Due>()
+                .ok();
+            if let Some(entry) = current.get_mut(target) {
+                if !owner.is_empty() {
+                    entry.0 = owner;
+                }
+                if let Some(due) = due {
+                    entry.1 = due;
+                }
+            }
+        }
+        current
+    }
+
+    /// Walks every prompt in order; returns the answered ones and the first
+    /// open one. All the dynamic parts (conditional questions, defaults,
+    /// the edit loop) are decided here.
+    fn prompts_until_open(&self) -> (Vec<Prompt>, Option<Prompt>) {
+        let mut done = Vec::new();
+        macro_rules! offer {
+            ($prompt:expr) => {{
+                let prompt: Prompt = $prompt;
+                if self.answered(&prompt.id).is_none() {
+                    return (done, Some(prompt));
+                }
+                done.push(prompt);
+            }};
+        }
+        let pb = self.playbook;
+
+        for (key, title, required) in CASE_FIELDS {
+            offer!(self.prompt(
+                format!("case.{key}"),
+                Stage::Case,
+                title,
+                "",
+                PromptKind::Text,
+                None,
+                *required
+            ));
+        }
+
+        let walk = Walk::new(pb, |id| self.answered(&format!("assess.{id}")).cloned());
+        for question in &pb.assess.questions {
+            let is_pending = walk.pending.is_some_and(|p| std::ptr::eq(p, question));
+            if is_pending || walk.answers.contains_key(&question.id.value) {
+                offer!(self.question_prompt(question));
+            }
+        }
+
+        let options = pb
+            .grievance
+            .catalogue
+            .iter()
+            .map(|g| Opt {
+                key: g.id.value.clone(),
+                label: g.label.clone(),
+            })
+            .collect();
+        let suggested = self.suggested_grievances();
+        let suggested = (!suggested.is_empty()).then_some(AnswerValue::Keys(suggested));
+        offer!(self.prompt(
+            "grievance.picked".into(),
+            Stage::Grievance,
+            "What are they really angry about? (space to pick, enter to confirm)",
+            &pb.grievance.guidance,
+            PromptKind::Multi(options),
+            suggested,
+            true,
+        ));
+        offer!(self.prompt(
+            "grievance.words".into(),
+            Stage::Grievance,
+            "Their own words (optional)",
+            "Quote the sentence that gave the grievance away.",
+            PromptKind::Text,
+            None,
+            false,
+        ));
+        let vocab_prompt = |id: &str, title: &str, help: &str, opts: Vec<Opt>, default: &str| {
+            self.prompt(
+                id.into(),
+                Stage::Grievance,
+                title,
+                help,
+                PromptKind::Choice(opts),
+                Some(AnswerValue::Key(default.into())),
+                false,
+            )
+        };
+        offer!(vocab_prompt(
+            "grievance.kind",
+            "What kind of complaint is it?",
+            "A new requirement is negotiated; an old bug or broken promise is fixed, urgently.",
+            ComplaintKind::ALL
+                .iter()
+                .map(|v| Opt {
+                    key: v.key().into(),
+                    label: v.label().into()
+                })
+                .collect(),
+            ComplaintKind::Unclear.key(),
+        ));
+        offer!(vocab_prompt(
+            "grievance.crisis",
+            "Which crisis is building?",
+            "Crises come from small risks nobody tracked. A boss crisis is the most dangerous.",
+            CrisisType::ALL
+                .iter()
+                .map(|v| Opt {
+                    key: v.key().into(),
+                    label: v.label().into()
+                })
+                .collect(),
+            CrisisType::None.key(),
+        ));
+        offer!(vocab_prompt(
+            "grievance.at_stake",
+            "What is at stake?",
+            "Lost confidence can be won back with a revised plan; lost trust rarely can.",
+            AtStake::ALL
+                .iter()
+                .map(|v| Opt {
+                    key: v.key().into(),
+                    label: v.label().into()
+                })
+                .collect(),
+            AtStake::Neither.key(),
+        ));
+
+        let proposals = self.proposals().unwrap_or_default();
+        let options = pb
+            .remedies
+            .catalogue
+            .iter()
+            .map(|r| {
+                let mark = if proposals.iter().any(|p| p.remedy == r.id.value) {
+                    "proposed"
+                } else {
+                    "optional"
+                };
+                Opt {
+                    key: r.id.value.clone(),
+                    label: format!(
+                        "{} [{}, {}] — {}, due {}",
+                        r.label, r.kind.value, mark, r.owner, r.due.value
+                    ),
+                }
+            })
+            .collect();
+        let proposed = AnswerValue::Keys(proposals.iter().map(|p| p.remedy.clone()).collect());
+        offer!(self.prompt(
+            "remedies.selected".into(),
+            Stage::Remedies,
+            "Which remedies go into the plan? (proposed ones are pre-selected)",
+            &pb.remedies.guidance,
+            PromptKind::Multi(options),
+            Some(proposed),
+            false,
+        ));
+
+        let selected = self.selected_remedies().unwrap_or_default();
+        for round in 0..MAX_ADJUST_ROUNDS {
+            let adjusted = self.adjusted(round);
+            let mut options = vec![Opt {
+                key: DONE.into(),
+                label: "Done — keep owners and due times".into(),
+            }];
+            options.extend(selected.iter().filter_map(|id| {
+                let (owner, due) = adjusted.get(id)?;
+                Some(Opt {
+                    key: id.clone(),
+                    label: format!("Change {id} (owner: {owner}, due in {due})"),
+                })
+            }));
+            let id = format!("remedies.adjust.{round}");
+            offer!(self.prompt(
+                id.clone(),
+                Stage::Remedies,
+                "Change an owner or due time?",
+                "",
+                PromptKind::Choice(options),
+                Some(AnswerValue::Key(DONE.into())),
+                false
+            ));
+            let target = self.text(&id);
+            if target == DONE {
+                break;
+            }
+            let (owner, due) = adjusted.get(&target).cloned().unwrap_or_default();
+            offer!(self.prompt(
+                format!("remedies.owner.{round}"),
+                Stage::Remedies,
+                &format!("Owner of {target}"),
+                "A role or a name.",
+                PromptKind::Text,
+                Some(AnswerValue::Text(owner)),
+                true
+            ));
+            offer!(self.prompt(
+                format!("remedies.due.{round}"),
+                Stage::Remedies,
+                &format!("Due after the call for {target}"),
+                "e.g. 30m, 4h, 24h, 3d",
+                PromptKind::Duration,
+                Some(AnswerValue::Text(due.to_string())),
+                true
+            ));
+        }
+
+        for (key, title) in RECORD_FIELDS {
+            offer!(self.prompt(
+                format!("record.{key}"),
+                Stage::Record,
+                title,
+                "Enter to leave empty.",
+                PromptKind::Text,
+                None,
+                false
+            ));
+        }
+        (done, None)
+    }
+
+    fn question_prompt(&self, question: &crate::playbook::Question) -> Prompt {
+        let kind = match question.kind.value {
+            QuestionKind::YesNo => PromptKind::YesNo,
+            QuestionKind::Choice => PromptKind::Choice(question_options(question)),
+            QuestionKind::Multi => PromptKind::Multi(question_options(question)),
+            QuestionKind::Scale => {
+                let (min, max) = question.scale_range();
+                let s = question.scale.as_ref();
+                PromptKind::Scale {
+                    min,
+                    max,
+                    low: s.map(|s| s.low_label.clone()).unwrap_or_default(),
+                    high: s.map(|s| s.high_label.clone()).unwrap_or_default(),
+                }
+            }
+            QuestionKind::Text => PromptKind::Text,
+        };
+        let id = format!("assess.{}", question.id.value);
+        self.prompt(
+            id,
+            Stage::Assess,
+            &question.prompt,
+            &question.help,
+            kind,
+            None,
+            false,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn prompt(
+        &self,
+        id: String,
+        stage: Stage,
+        title: &str,
+        help: &str,
+        kind: PromptKind,
+        default: Option<AnswerValue>,
+        required: bool,
+    ) -> Prompt {
+        // An answer undone by `back` is the best default: the rep only
+        // changes what was wrong.
+        let default = self.values.get(&id).cloned().or(default);
+        Prompt {
+            id,
+            stage,
+            title: title.to_owned(),
+            help: help.to_owned(),
+            kind,
+            default,
+            required,
+        }
+    }
+
+    /// Ends the session. Fails while a question is still open.
+    pub fn finish(&self) -> Result<Outcome, Unfinished> {
+        if let Some(open) = self.next_prompt() {
+            return Err(Unfinished(open.id));
+        }
+        // Both exist once no prompt is open.
+        let assessment = self.assessment().expect("step 1 complete");
+        let grievances = self.grievances().expect("step 2 complete");
+        let proposals = self.proposals().unwrap_or_default();
+        let facts = self.facts(&assessment, Some(&grievances));
+        let adjusted = self.adjusted(MAX_ADJUST_ROUNDS);
+        let remedies = self
+            .selected_remedies()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|id| {
+                let (owner, due) = adjusted.get(&id)?.clone();
+                let proposed_by = proposals
+                    .iter()
+                    .find(|p| p.remedy == id)
+                    .map(|p| p.rule.clone());
+                Some(Chosen {
+                    remedy: id,
+                    owner,
+                    due,
+                    proposed_by,
+                })
+            })
+            .collect();
+        let followups = self
+            .playbook
+            .followups
+            .iter()
+            .filter(|f| f.when.as_ref().is_none_or(|w| w.eval(&facts)))
+            .map(|f| f.id.value.clone())
+            .collect();
+        let donts = self
+            .playbook
+            .donts
+            .iter()
+            .filter(|d| d.when.as_ref().is_none_or(|w| w.eval(&facts)))
+            .map(|d| (d.step, d.text.clone()))
+            .collect();
+        let record = RECORD_FIELDS
+            .iter()
+            .map(|(k, _)| (*k, self.text(&format!("record.{k}"))))
+            .collect();
+        Ok(Outcome {
+            customer: self.text("case.customer"),
+            contact: self.text("case.contact"),
+            role: self.text("case.role"),
+            assessment,
+            grievances,
+            proposals,
+            remedies,
+            followups,
+            donts,
+            record,
+        })
+    }
+
+    /// The answers given so far, as an answers file that replays this session.
+    pub fn answers_out(&self, now: &str) -> AnswersOut {
+        let (asked, _) = self.prompts_until_open();
+        let mut out = AnswersOut {
+            playbook: self.playbook.id.value.clone(),
+            playbook_version: self.playbook.version.clone(),
+            now: now.to_owned(),
+            ..Default::default()
+        };
+        for prompt in asked {
+            let value = self.values[&prompt.id].clone();
+            let (section, key) = prompt.id.split_once('.').unwrap_or(("", &prompt.id));
+            let key = key.to_owned();
+            match section {
+                "case" => out.case.0.push((key, value)),
+                "assess" => out.assess.0.push((key, value)),
+                "grievance" => out.grievance.0.push((key, value)),
+                "record" => out.record.0.push((key, value)),
+                _ if prompt.id == "remedies.selected" => {
+                    if let AnswerValue::Keys(keys) = value {
+                        out.remedies = RemedyOut {
+                            selected: Some(keys),
+                            adjust: BTreeMap::new(),
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Adjustments are written as their net effect per remedy.
+        let selected = self.selected_remedies().unwrap_or_default();
+        for (id, (owner, due)) in self.adjusted(MAX_ADJUST_ROUNDS) {
+            let Some(r) = self.playbook.remedy(&id).filter(|_| selected.contains(&id)) else {
+                continue;
+            };
+            let adjustment = Adjustment {
+                owner: (owner != r.owner).then_some(owner),
+                due: (due != r.due.value).then(|| due.to_string()),
+            };
+            if adjustment != Adjustment::default() {
+                out.remedies.adjust.insert(id, adjustment);
+            }
+        }
+        out
+    }
+}
+
+fn question_options(question: &crate::playbook::Question) -> Vec<Opt> {
+    question
+        .options
+        .iter()
+        .map(|o| Opt {
+            key: o.key.value.clone(),
+            label: o.label.clone(),
+        })
+        .collect()
+}
