@@ -54,7 +54,7 @@ impl fmt::Display for LoadError {
             }
             write!(
                 f,
-                "{}:{}:{}: {}",
+                "{}:{}:{}: error: {}",
                 self.source_name, p.line, p.column, p.message
             )?;
             if !p.snippet.is_empty() {
@@ -84,7 +84,13 @@ impl LoadError {
             Some((head, rest)) if head.starts_with("line ") => rest,
             _ => message,
         };
-        let message = message.lines().next().unwrap_or_default().to_owned();
+        let message = message.lines().next().unwrap_or_default();
+        // The parser repeats the position; we print it first already.
+        let message = match message.rfind(" at line ") {
+            Some(at) if message[at..].contains(", column ") => &message[..at],
+            _ => message,
+        }
+        .to_owned();
         LoadError {
             source_name: source_name.to_owned(),
             problems: vec![Problem {
@@ -162,7 +168,11 @@ impl Checker<'_> {
         if !known.contains(id.value.as_str()) {
             let help = did_you_mean(&id.value, known.iter().copied()).or_else(|| {
                 let list: Vec<_> = known.iter().map(|k| format!("`{k}`")).collect();
-                Some(format!("known {}s: {}", kind.noun(), list.join(", ")))
+                Some(if list.is_empty() {
+                    format!("no {} is declared here", kind.noun())
+                } else {
+                    format!("known: {}", list.join(", "))
+                })
             });
             self.at(id, format!("unknown {} `{}`", kind.noun(), id.value), help);
         }
@@ -422,8 +432,22 @@ fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
                   allowed: &[RefKind]| {
         for (i, (id, when)) in rungs.into_iter().enumerate() {
             match (i, when) {
-                (0, Some(_)) => c.at(id, format!("the first {name} is the baseline and takes no `when`"), Some(format!("{name}s are listed lowest first; the highest one whose `when` holds is chosen"))),
-                (i, None) if i > 0 => c.at(id, format!("{name} `{}` has no `when`, so it could never be chosen", id.value), None),
+                (0, Some(_)) => c.at(
+                    id,
+                    format!("the first {name} is the baseline and takes no `when`"),
+                    Some(
+                        "list them lowest first; the highest one whose `when` holds is chosen"
+                            .into(),
+                    ),
+                ),
+                (i, None) if i > 0 => c.at(
+                    id,
+                    format!(
+                        "{name} `{}` has no `when`, so it could never be chosen",
+                        id.value
+                    ),
+                    None,
+                ),
                 _ => {}
             }
             if let Some(when) = when {

@@ -5,6 +5,8 @@
 //! Keys: arrows and Enter; Space toggles in lists; Esc (or `q`) on a list,
 //! or `<` on a text prompt, goes back one question.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use dialoguer::console::{Term, style};
 use dialoguer::theme::ColorfulTheme;
@@ -21,6 +23,12 @@ use crate::triage::session::{InvalidAnswer, Prompt, PromptKind};
 /// Typed alone at a text prompt, goes back one question.
 pub const BACK: &str = "<";
 
+/// Set by the SIGINT handler. console reads Ctrl-C in raw mode and raises
+/// SIGINT on itself: without a handler the process dies mid-prompt with the
+/// cursor hidden and the answers lost; with one, the prompt returns
+/// `Interrupted` and we save what was typed.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
 pub struct TerminalPrompter {
     term: Term,
     theme: ColorfulTheme,
@@ -34,6 +42,8 @@ impl Default for TerminalPrompter {
 
 impl TerminalPrompter {
     pub fn new() -> Self {
+        // Fails only if a handler is already installed, which is then ours.
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
         TerminalPrompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
@@ -186,6 +196,10 @@ impl Prompter for TerminalPrompter {
     }
 
     fn ask(&mut self, prompt: &Prompt) -> Result<Reply, PromptError> {
+        // Ctrl-C pressed between prompts (while a table was drawn) counts too.
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(PromptError::Interrupted);
+        }
         if !prompt.help.is_empty() {
             self.line(&style(safe(&prompt.help)).dim().to_string())?;
         }

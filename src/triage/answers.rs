@@ -239,3 +239,74 @@ impl AnswersOut {
         format!("# defuse answers file: replay with `defuse triage --answers FILE`\n{body}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the rep types must come back identical from the answers file:
+    /// text that looks like YAML booleans, numbers, nulls, comments, quotes,
+    /// multi-line text and non-Latin scripts.
+    #[test]
+    fn typed_text_survives_the_answers_file_round_trip() {
+        let tricky = [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "null",
+            "~",
+            "123",
+            "0x1F",
+            "1e3",
+            "true",
+            "",
+            " leading space",
+            "trailing space ",
+            "# not a comment",
+            "key: value",
+            "- dash",
+            "\"quoted\"",
+            "it's",
+            "line one\nline two\n",
+            "tab\there",
+            "台北銀行客訴",
+            "&anchor *alias",
+            "[flow]",
+            "{flow}",
+            "%percent",
+            "@at",
+            "`tick`",
+            "!tag",
+            "|pipe",
+            ">fold",
+        ];
+        let mut out = AnswersOut {
+            playbook: "general".into(),
+            playbook_version: "1".into(),
+            now: "2026-11-23T10:00:00+08:00".into(),
+            ..Default::default()
+        };
+        for (i, text) in tricky.iter().enumerate() {
+            out.record
+                .0
+                .push((format!("f{i}"), AnswerValue::Text((*text).into())));
+        }
+        out.assess.0.push((
+            "multi".into(),
+            AnswerValue::Keys(vec!["yes".into(), "no".into()]),
+        ));
+        out.assess.0.push(("scale".into(), AnswerValue::Number(4)));
+        let yaml = out.to_yaml();
+        let back = AnswersFile::parse("a.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+        for (i, text) in tricky.iter().enumerate() {
+            let raw = &back.record[&format!("f{i}")].value;
+            assert_eq!(raw, &RawAnswer::Text((*text).into()), "{text:?} in\n{yaml}");
+        }
+        assert_eq!(
+            back.assess["multi"].value,
+            RawAnswer::List(vec!["yes".into(), "no".into()])
+        );
+        assert_eq!(back.assess["scale"].value, RawAnswer::Number(4));
+    }
+}

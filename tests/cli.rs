@@ -1,0 +1,282 @@
+//! The binary as a process: replay of every example, exit codes, output
+//! locations, and the README's claims.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::bin;
+
+fn examples() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".answers.yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "examples/ lost its answers files");
+    files
+}
+
+#[test]
+fn every_example_replays_to_a_plan_identically_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    for example in examples() {
+        let run = || {
+            bin()
+                .current_dir(tmp.path())
+                .arg("triage")
+                .arg("--answers")
+                .arg(&example)
+                .args(["--out", "-"])
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone()
+        };
+        let first = run();
+        assert!(
+            String::from_utf8_lossy(&first).starts_with("# Action plan: "),
+            "{}",
+            example.display()
+        );
+        assert_eq!(first, run(), "{} is not deterministic", example.display());
+    }
+}
+
+#[test]
+fn plans_go_to_a_default_directory_and_never_replace_an_earlier_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let example = examples()
+        .into_iter()
+        .find(|p| p.ends_with("general-fire.answers.yaml"))
+        .unwrap();
+    for _ in 0..2 {
+        bin()
+            .current_dir(tmp.path())
+            .arg("triage")
+            .arg("--answers")
+            .arg(&example)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("Plan written to defuse-plans/"));
+    }
+    let dir = tmp.path().join("defuse-plans");
+    assert!(dir.join("20261123-1000-acme-trading.md").is_file());
+    assert!(dir.join("20261123-1000-acme-trading-2.md").is_file());
+    let plans = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(plans, 2, "no temporary files are left behind");
+}
+
+#[test]
+fn out_path_refuses_to_overwrite_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan.json");
+    std::fs::write(&out, "earlier plan").unwrap();
+    let example = &examples()[0];
+    let run = |force: bool| {
+        let mut cmd = bin();
+        cmd.arg("triage")
+            .arg("--answers")
+            .arg(example)
+            .args(["--format", "json", "--out"])
+            .arg(&out);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert()
+    };
+    run(false)
+        .code(2)
+        .stderr(predicate::str::contains("already exists; pass --force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier plan");
+    run(true).success();
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("\"schema\": \"defuse.plan/v1\"")
+    );
+}
+
+#[test]
+fn a_failed_write_exits_3() {
+    let example = &examples()[0];
+    bin()
+        .arg("triage")
+        .arg("--answers")
+        .arg(example)
+        .args(["--out", "/proc/version"])
+        .arg("--force")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("cannot write /proc/version"));
+}
+
+#[test]
+fn now_overrides_the_answers_file_time() {
+    let example = &examples()[0];
+    bin()
+        .arg("triage")
+        .arg("--answers")
+        .arg(example)
+        .args(["--now", "2030-01-02T03:04:05Z", "--out", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "| Time | 2030-01-02 03:04 +00:00 |",
+        ));
+    bin()
+        .args(["triage", "--now", "yesterday", "--answers"])
+        .arg(example)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("write RFC 3339"));
+}
+
+#[test]
+fn without_a_terminal_and_without_answers_it_says_to_pass_answers() {
+    bin()
+        .arg("triage")
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass `--answers FILE`"));
+}
+
+#[test]
+fn a_missing_answer_names_the_question() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("a.answers.yaml");
+    std::fs::write(
+        &answers,
+        "case: {customer: X}\nassess:\n  our_failure: \"yes\"\n",
+    )
+    .unwrap();
+    bin()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&answers)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("missing answer `assess.real_loss`").and(
+                predicate::str::contains("add `real_loss: …` under `assess:`"),
+            ),
+        );
+}
+
+#[test]
+fn an_invalid_answer_points_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("a.answers.yaml");
+    std::fs::write(
+        &answers,
+        "case: {customer: X}\nassess:\n  our_failure: maybe\n",
+    )
+    .unwrap();
+    bin().arg("triage").arg("--answers").arg(&answers).assert().code(1).stderr(
+        predicate::str::contains("a.answers.yaml:3:16: error: invalid answer to `assess.our_failure`: `maybe` is not one of: yes, partly, no, unsure"),
+    );
+}
+
+#[test]
+fn an_unreadable_answers_file_is_a_usage_error() {
+    bin()
+        .args(["triage", "--answers", "/nonexistent/a.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read /nonexistent/a.yaml"));
+}
+
+#[test]
+fn a_bad_playbook_exits_1_with_its_position() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pb = tmp.path().join("broken.yaml");
+    let general = include_str!("../playbooks/general.yaml")
+        .replace("flag: leverage_suspected}", "flag: leverage_suspectd}");
+    std::fs::write(&pb, general).unwrap();
+    bin()
+        .arg("triage")
+        .arg("--playbook")
+        .arg(&pb)
+        .arg("--answers")
+        .arg(&examples()[0])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::is_match(
+                r"broken\.yaml:\d+:\d+: error: unknown flag `leverage_suspectd`",
+            )
+            .unwrap()
+            .and(predicate::str::contains(
+                "did you mean `leverage_suspected`?",
+            )),
+        );
+}
+
+#[test]
+fn playbooks_lists_embedded_and_local_ones_and_marks_shadowing() {
+    let tmp = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(tmp.path())
+        .arg("playbooks")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("general")
+                .and(predicate::str::contains("embedded:outage.yaml"))
+                .and(predicate::str::contains("scope-dispute")),
+        );
+    let dir = tmp.path().join("team");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("mine.yaml"),
+        include_str!("../playbooks/general.yaml").replace("id: general", "id: team-general"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("general.yaml"),
+        include_str!("../playbooks/general.yaml"),
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(tmp.path())
+        .args(["playbooks", "--format", "json", "--playbook-dir", "team"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    let find = |id: &str, source: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id && r["source"].as_str().unwrap().contains(source))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(find("general", "embedded")["active"], false);
+    assert_eq!(find("general", "team")["active"], true);
+    assert_eq!(find("team-general", "team")["active"], true);
+}
+
+#[test]
+fn an_unknown_playbook_id_suggests_the_near_miss() {
+    bin()
+        .args(["triage", "--playbook", "outgae", "--answers"])
+        .arg(&examples()[0])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `outage`?"));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    bin()
+        .args(["triage", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("130  interrupted"));
+}

@@ -1,0 +1,55 @@
+//! Shared helpers: load an embedded playbook, replay answers through the engine.
+
+use defuse::playbook::catalog::EMBEDDED;
+use defuse::playbook::{Playbook, load_str};
+use defuse::prompt::script::ScriptPrompter;
+use defuse::triage::drive;
+use defuse::triage::session::{Outcome, Session};
+
+pub fn playbook(id: &str) -> Playbook {
+    let (name, text) = EMBEDDED
+        .iter()
+        .find(|(name, _)| *name == id)
+        .unwrap_or_else(|| panic!("no embedded playbook {id}"));
+    load_str(name, text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Replays `answers` (YAML) on `pb`, as `defuse triage --answers` would.
+pub fn triage(pb: &Playbook, answers: &str) -> Outcome {
+    let mut prompter =
+        ScriptPrompter::new("test.answers.yaml", answers, pb).unwrap_or_else(|e| panic!("{e}"));
+    let mut session = Session::new(pb);
+    drive(&mut session, &mut prompter, |_| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Ids of the remedies in the plan (the proposed ones unless the answers pick).
+pub fn remedies(outcome: &Outcome) -> Vec<&str> {
+    outcome.remedies.iter().map(|r| r.remedy.as_str()).collect()
+}
+
+/// Kinds of the remedies in the plan.
+pub fn kinds<'a>(pb: &'a Playbook, outcome: &Outcome) -> Vec<&'a str> {
+    outcome
+        .remedies
+        .iter()
+        .map(|r| {
+            pb.remedy(&r.remedy)
+                .expect("remedy exists")
+                .kind
+                .value
+                .as_str()
+        })
+        .collect()
+}
+
+pub fn level<'a>(pb: &'a Playbook, outcome: &Outcome) -> &'a str {
+    &pb.levels[outcome.assessment.level].id.value
+}
+
+pub fn authority<'a>(pb: &'a Playbook, outcome: &Outcome) -> &'a str {
+    &pb.authority[outcome.assessment.authority].id.value
+}
+
+pub fn bin() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("defuse").expect("binary built")
+}

@@ -1,0 +1,374 @@
+//! The SOP behaviours the shipped playbooks must encode, checked on the
+//! engine with no terminal; plus the state machine's own rules.
+
+use defuse::triage::answers::AnswerValue;
+use defuse::triage::assess::Reason;
+use defuse::triage::session::Session;
+
+use crate::common::{authority, kinds, level, playbook, remedies, triage};
+
+const GRIEVANCE_DEFAULTS: &str = "kind: unclear\n  crisis: none\n  at_stake: neither";
+
+fn general(assess: &str, grievance: &str) -> String {
+    format!("case: {{customer: Test Co}}\nassess: {{{assess}}}\ngrievance:\n  {grievance}\n")
+}
+
+// --- Step 1 + 3: a leverage play gets no concessions ------------------------
+
+#[test]
+fn leverage_play_from_a_non_decision_maker_gets_no_compensation_no_boss_and_no_statement() {
+    let pb = playbook("general");
+    let outcome = triage(
+        &pb,
+        &general(
+            r#"our_failure: "no", role: staff, stakes: [cancel], pressure: "yes", negotiation: "yes", public: "no", audience: "no", history: again"#,
+            "picked: [leverage_play]\n  kind: new_requirement\n  crisis: none\n  at_stake: neither",
+        ),
+    );
+    assert!(outcome.assessment.flags.contains("leverage_suspected"));
+    assert_eq!(authority(&pb, &outcome), "venting");
+    let kinds = kinds(&pb, &outcome);
+    assert!(!kinds.contains(&"compensation"), "{kinds:?}");
+    assert!(!kinds.contains(&"escalation"), "{kinds:?}");
+    assert!(!kinds.contains(&"pr_statement"), "{kinds:?}");
+    assert!(remedies(&outcome).contains(&"hold_the_line"));
+}
+
+#[test]
+fn leverage_play_in_a_scope_negotiation_gets_no_concession_either() {
+    let pb = playbook("scope-dispute");
+    let outcome = triage(
+        &pb,
+        "case: {customer: X}\nassess: {in_contract: \"no\", phase: negotiating, pressure: \"yes\", lever: \"yes\", role: staff, audience: \"no\", deadline: \"no\", walkout: \"yes\"}\ngrievance: {picked: [leverage_play]}\n",
+    );
+    let chosen = remedies(&outcome);
+    assert!(chosen.contains(&"hold_the_line"), "{chosen:?}");
+    for concession in ["minimal_list", "goodwill", "pm_reset"] {
+        assert!(!chosen.contains(&concession), "{concession} in {chosen:?}");
+    }
+}
+
+// --- Authority: a venting non-decision-maker is not escalated --------------
+
+#[test]
+fn venting_non_decision_maker_without_contract_impact_gets_no_escalation() {
+    let pb = playbook("general");
+    // A real failure and a real loss make it serious, but nobody with power
+    // is on the line and no contract is at stake.
+    let outcome = triage(
+        &pb,
+        &general(
+            r#"our_failure: "yes", real_loss: "yes", role: staff, stakes: [nothing], pressure: "no", public: "no", audience: "no", history: first"#,
+            &format!("picked: [venting]\n  {GRIEVANCE_DEFAULTS}"),
+        ),
+    );
+    assert_eq!(authority(&pb, &outcome), "venting");
+    assert_eq!(level(&pb, &outcome), "serious");
+    let kinds = kinds(&pb, &outcome);
+    assert!(!kinds.contains(&"escalation"), "{kinds:?}");
+    assert!(
+        outcome
+            .donts
+            .iter()
+            .any(|(_, d)| d.contains("venting call"))
+    );
+}
+
+// --- A real fire gets full armour ------------------------------------------
+
+#[test]
+fn real_outage_with_a_decision_maker_threatening_to_cancel_reaches_the_top_level() {
+    let pb = playbook("general");
+    let outcome = triage(
+        &pb,
+        &general(
+            r#"our_failure: "yes", real_loss: "yes", role: decision_maker, stakes: [cancel], pressure: "no", public: "no", audience: "no", history: first"#,
+            &format!("picked: [real_loss]\n  {GRIEVANCE_DEFAULTS}"),
+        ),
+    );
+    assert_eq!(level(&pb, &outcome), pb.levels.last().unwrap().id.value);
+    let chosen = remedies(&outcome);
+    assert!(chosen.contains(&"boss_apology"), "{chosen:?}");
+    assert!(chosen.contains(&"compensation"), "{chosen:?}");
+}
+
+#[test]
+fn outage_playbook_puts_managers_in_the_room_and_compensates_our_failure() {
+    let pb = playbook("outage");
+    let outcome = triage(
+        &pb,
+        "case: {customer: X}\nassess: {down_now: \"yes\", business_impact: 5, root_cause: ours, sla_breach: \"yes\", role: decision_maker, cancel: \"yes\", public: \"no\", warned: \"no\", audience: \"no\"}\ngrievance: {picked: [real_loss]}\n",
+    );
+    assert_eq!(level(&pb, &outcome), "critical");
+    let chosen = remedies(&outcome);
+    for expected in [
+        "war_room",
+        "sla_credit",
+        "status_updates",
+        "root_cause_report",
+    ] {
+        assert!(
+            chosen.contains(&expected),
+            "{expected} missing from {chosen:?}"
+        );
+    }
+}
+
+#[test]
+fn outage_caused_on_their_side_gets_a_preventive_fix_not_compensation() {
+    let pb = playbook("outage");
+    let outcome = triage(
+        &pb,
+        "case: {customer: X}\nassess: {down_now: \"no\", business_impact: 5, root_cause: theirs, role: influencer, cancel: \"yes\", public: \"no\", warned: \"yes\", audience: \"yes\"}\ngrievance: {picked: [lost_face, not_warned]}\n",
+    );
+    let chosen = remedies(&outcome);
+    assert!(chosen.contains(&"preventive_job"), "{chosen:?}");
+    assert!(!chosen.contains(&"sla_credit"), "{chosen:?}");
+    assert!(chosen.contains(&"private_talk"), "{chosen:?}");
+}
+
+// --- Step 2: lost face is fixed in private ---------------------------------
+
+#[test]
+fn lost_face_in_front_of_subordinates_gets_a_private_one_to_one_in_every_playbook() {
+    let cases = [
+        (
+            "general",
+            r#"our_failure: "no", role: influencer, stakes: [nothing], pressure: "no", public: "no", audience: "yes", history: first"#,
+        ),
+        (
+            "outage",
+            r#"down_now: "no", business_impact: 2, root_cause: ours, sla_breach: "no", role: influencer, cancel: "no", public: "no", warned: "no", audience: "yes""#,
+        ),
+        (
+            "scope-dispute",
+            r#"in_contract: grey, phase: delivery, pressure: "no", role: influencer, audience: "yes", deadline: "no", walkout: "yes""#,
+        ),
+    ];
+    for (id, assess) in cases {
+        let pb = playbook(id);
+        // No grievance given: the playbook suggests lost face from the audience.
+        let answers = format!("case: {{customer: X}}\nassess: {{{assess}}}\n");
+        let outcome = triage(&pb, &answers);
+        assert!(
+            outcome.grievances.picked.contains(&"lost_face".to_owned()),
+            "{id}: {:?}",
+            outcome.grievances.picked
+        );
+        let private = remedies(&outcome)
+            .into_iter()
+            .find(|r| *r == "private_talk");
+        assert!(private.is_some(), "{id}: no private one-to-one");
+        assert_eq!(
+            pb.remedy("private_talk").unwrap().kind.value,
+            "de_escalation"
+        );
+    }
+}
+
+// --- Public exposure gets a statement --------------------------------------
+
+#[test]
+fn public_exposure_gets_a_pr_statement_with_a_filled_template() {
+    for (id, assess) in [
+        (
+            "general",
+            r#"our_failure: "yes", real_loss: "no", role: influencer, stakes: [renewal], pressure: "no", public: "yes", audience: "no", history: first"#,
+        ),
+        (
+            "outage",
+            r#"down_now: "yes", business_impact: 3, root_cause: ours, sla_breach: "no", role: staff, cancel: "no", public: "yes", warned: "no", audience: "no""#,
+        ),
+    ] {
+        let pb = playbook(id);
+        let outcome = triage(
+            &pb,
+            &format!(
+                "case: {{customer: X}}\nassess: {{{assess}}}\ngrievance: {{picked: [not_valued]}}\n"
+            ),
+        );
+        assert!(kinds(&pb, &outcome).contains(&"pr_statement"), "{id}");
+    }
+}
+
+// --- "If unsure, take the higher level" ------------------------------------
+
+#[test]
+fn an_unsure_answer_takes_the_higher_level_and_says_why() {
+    let pb = playbook("general");
+    let sure_no = triage(
+        &pb,
+        &general(
+            r#"our_failure: "no", role: decision_maker, stakes: [cancel], pressure: "no", public: "no", audience: "no", history: first"#,
+            &format!("picked: [not_valued]\n  {GRIEVANCE_DEFAULTS}"),
+        ),
+    );
+    let unsure = triage(
+        &pb,
+        &general(
+            r#"our_failure: unsure, real_loss: "no", role: decision_maker, stakes: [cancel], pressure: "no", public: "no", audience: "no", history: first"#,
+            &format!("picked: [not_valued]\n  {GRIEVANCE_DEFAULTS}"),
+        ),
+    );
+    assert_eq!(level(&pb, &sure_no), "serious");
+    assert_eq!(level(&pb, &unsure), "fire");
+    assert!(unsure.assessment.reasons.iter().any(|r| matches!(
+        r,
+        Reason::Unsure { question, assumed, level } if question == "our_failure" && assumed == "yes" && level == "fire"
+    )), "{:?}", unsure.assessment.reasons);
+}
+
+// --- The assessment keeps its reasons --------------------------------------
+
+#[test]
+fn assessment_records_which_answer_moved_which_score_and_which_rule_chose_the_level() {
+    let pb = playbook("general");
+    let outcome = triage(
+        &pb,
+        &general(
+            r#"our_failure: "yes", real_loss: "yes", role: decision_maker, stakes: [cancel], pressure: "no", public: "no", audience: "no", history: first"#,
+            &format!("picked: [real_loss]\n  {GRIEVANCE_DEFAULTS}"),
+        ),
+    );
+    let reasons = &outcome.assessment.reasons;
+    assert!(reasons.contains(&Reason::Answer {
+        question: "our_failure".into(),
+        answer: "yes".into(),
+        scores: [("severity".to_owned(), 3)].into(),
+        flags: vec!["real_failure".into()],
+    }));
+    let Some(Reason::Level {
+        level,
+        rule: Some(rule),
+    }) = reasons.iter().find(|r| matches!(r, Reason::Level { .. }))
+    else {
+        panic!("no level reason in {reasons:?}");
+    };
+    assert_eq!(level, "fire");
+    assert!(rule.contains("authority is `decision_maker`"), "{rule}");
+    assert_eq!(outcome.assessment.scores["severity"], 8);
+}
+
+// --- The state machine ------------------------------------------------------
+
+fn answer(session: &mut Session, value: AnswerValue) {
+    session.answer(value).unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn key(k: &str) -> AnswerValue {
+    AnswerValue::Key(k.into())
+}
+
+#[test]
+fn conditional_questions_follow_earlier_answers_and_back_recomputes_them() {
+    let pb = playbook("general");
+    let mut s = Session::new(&pb);
+    for text in ["Acme", "", ""] {
+        answer(&mut s, AnswerValue::Text(text.into()));
+    }
+    answer(&mut s, key("yes")); // our_failure
+    assert_eq!(s.next_prompt().unwrap().id, "assess.real_loss");
+    answer(&mut s, key("yes"));
+    answer(&mut s, key("decision_maker"));
+
+    // Back twice, to our_failure: the earlier answer is the default.
+    assert!(s.back() && s.back());
+    assert_eq!(s.next_prompt().unwrap().id, "assess.real_loss");
+    assert!(s.back());
+    let prompt = s.next_prompt().unwrap();
+    assert_eq!(prompt.id, "assess.our_failure");
+    assert_eq!(prompt.default, Some(key("yes")));
+
+    // Change it to "no": the real-loss question no longer applies.
+    answer(&mut s, key("no"));
+    assert_eq!(s.next_prompt().unwrap().id, "assess.role");
+    assert_eq!(
+        s.next_prompt().unwrap().default,
+        Some(key("decision_maker")),
+        "later answers are kept as defaults"
+    );
+    answer(&mut s, key("decision_maker"));
+    answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
+    answer(&mut s, key("no")); // pressure: so `negotiation` is skipped
+    assert_eq!(s.next_prompt().unwrap().id, "assess.public");
+    for _ in 0..2 {
+        answer(&mut s, key("no"));
+    }
+    answer(&mut s, key("first"));
+    let assessment = s.assessment().expect("step 1 complete");
+    assert!(!assessment.answers.contains_key("real_loss"));
+    assert!(!assessment.flags.contains("real_loss"));
+}
+
+#[test]
+fn invalid_answers_are_refused_with_a_hint() {
+    let pb = playbook("general");
+    let mut s = Session::new(&pb);
+    assert!(
+        s.answer(AnswerValue::Text("  ".into())).is_err(),
+        "customer is required"
+    );
+    for text in ["Acme", "", ""] {
+        answer(&mut s, AnswerValue::Text(text.into()));
+    }
+    let err = s.answer(key("yse")).unwrap_err();
+    assert!(err.0.contains("did you mean `yes`"), "{err}");
+    assert_eq!(s.answered_count(), 3);
+}
+
+#[test]
+fn the_rep_can_add_and_drop_remedies_and_change_owner_and_due() {
+    let pb = playbook("general");
+    let outcome = triage(
+        &pb,
+        &format!(
+            "{}remedies:\n  selected: [listen_first, reference_visit]\n  adjust:\n    reference_visit: {{owner: Jane, due: 2d}}\n",
+            general(
+                r#"our_failure: "no", role: staff, stakes: [nothing], pressure: "no", public: "no", audience: "no", history: first"#,
+                &format!("picked: [venting]\n  {GRIEVANCE_DEFAULTS}"),
+            )
+        ),
+    );
+    assert_eq!(remedies(&outcome), ["listen_first", "reference_visit"]);
+    let added = &outcome.remedies[1];
+    assert_eq!(
+        (added.owner.as_str(), added.due.to_string().as_str()),
+        ("Jane", "2d")
+    );
+    assert_eq!(added.proposed_by, None, "added by hand, not proposed");
+}
+
+#[test]
+fn every_shipped_playbook_loads_and_every_remedy_kind_is_reachable() {
+    for (id, _) in defuse::playbook::catalog::EMBEDDED {
+        let pb = playbook(id);
+        assert!(pb.levels.len() >= 3, "{id} needs a ladder of levels");
+        assert!(
+            pb.remedies
+                .catalogue
+                .iter()
+                .any(|r| r.kind.value == "fact_explanation"),
+            "{id}"
+        );
+        assert!(
+            pb.remedies
+                .catalogue
+                .iter()
+                .any(|r| r.kind.value == "escalation"),
+            "{id}"
+        );
+        assert!(
+            pb.remedies
+                .catalogue
+                .iter()
+                .any(|r| r.kind.value == "compensation"),
+            "{id}"
+        );
+        assert!(
+            pb.followups
+                .iter()
+                .any(|f| f.after.value.minutes() == 24 * 60),
+            "{id}: 24h confirmation"
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! The integration suite, one binary. Engine tests run the library without a
+//! terminal; CLI tests run the binary as a process; the PTY test drives a
+//! real pseudo-terminal.
+
+mod cli;
+mod common;
+mod engine;
+mod load_errors;
+mod plans;
+mod pty;

@@ -1,0 +1,112 @@
+//! Snapshots of the plans the examples produce (Markdown and JSON), and the
+//! JSON contract.
+
+use defuse::plan::{self, markdown};
+use defuse::prompt::script::ScriptPrompter;
+use defuse::triage::{drive, session::Session};
+
+use crate::common::playbook;
+
+fn plan_for(example: &str) -> plan::Plan {
+    let path = format!(
+        "{}/examples/{example}.answers.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("playbook: "))
+        .unwrap();
+    let pb = playbook(id);
+    let mut prompter = ScriptPrompter::new(&path, &text, &pb).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339(&prompter.now().unwrap().value).unwrap();
+    let mut session = Session::new(&pb);
+    let outcome = drive(&mut session, &mut prompter, |_| {}).unwrap();
+    plan::compose(&pb, &outcome, now)
+}
+
+#[test]
+fn markdown_plans() {
+    for example in [
+        "general-fire",
+        "general-public",
+        "outage-memory",
+        "scope-lost-face",
+    ] {
+        insta::assert_snapshot!(
+            format!("{example}.md"),
+            markdown::render(&plan_for(example))
+        );
+    }
+}
+
+#[test]
+fn json_plan() {
+    insta::assert_snapshot!("general-public.json", plan_for("general-public").to_json());
+}
+
+/// The JSON shape machines rely on: every key, with its type. A change here
+/// is a breaking change and needs a new `schema` value.
+#[test]
+fn json_contract() {
+    fn shape(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+        use serde_json::Value::*;
+        let kind = match value {
+            Null => "null",
+            Bool(_) => "bool",
+            Number(_) => "number",
+            String(_) => "string",
+            Array(_) => "array",
+            Object(_) => "object",
+        };
+        out.push(format!("{path}: {kind}"));
+        match value {
+            // Score names are playbook data, not shape.
+            Object(_) if path.ends_with(".scores") => {}
+            Object(map) => map
+                .iter()
+                .for_each(|(k, v)| shape(v, &format!("{path}.{k}"), out)),
+            // The union over all items: a nullable field shows both types.
+            Array(items) => items
+                .iter()
+                .for_each(|item| shape(item, &format!("{path}[]"), out)),
+            _ => {}
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&plan_for("general-public").to_json()).unwrap();
+    assert_eq!(json["schema"], "defuse.plan/v1");
+    let mut lines = Vec::new();
+    shape(&json, "", &mut lines);
+    lines.sort();
+    lines.dedup();
+    insta::assert_snapshot!("plan-json-contract", lines.join("\n"));
+}
+
+#[test]
+fn customer_text_cannot_inject_markdown_or_terminal_escapes() {
+    let pb = playbook("general");
+    let answers = "case: {customer: \"# Evil\\e]0;x\\a <script>\", contact: \"[click](http://x)\"}\nassess: {our_failure: \"no\", role: staff, stakes: [nothing], pressure: \"no\", public: \"no\", audience: \"no\", history: first}\ngrievance: {picked: [venting], words: \"line1\\n## injected\"}\n";
+    let mut prompter = ScriptPrompter::new("a.yaml", answers, &pb).unwrap();
+    let mut session = Session::new(&pb);
+    let outcome = drive(&mut session, &mut prompter, |_| {}).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let md = markdown::render(&plan::compose(&pb, &outcome, now));
+    assert!(!md.contains('\x1b') && !md.contains('\x07'));
+    assert!(md.contains("# Action plan: \\# Evil"), "{md}");
+    // Drafts are fenced verbatim for copy-paste; everything else is escaped.
+    let mut in_fence = false;
+    let outside: String = md
+        .lines()
+        .filter(|line| {
+            if line.starts_with("```") {
+                in_fence = !in_fence;
+            }
+            !in_fence
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    for bad in ["<script>", "[click](", "\n## injected"] {
+        assert!(!outside.contains(bad), "{bad:?} in:\n{md}");
+    }
+}
