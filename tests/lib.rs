@@ -2,9 +2,11 @@
 //! terminal; CLI tests run the binary as a process; the PTY test drives a
 //! real pseudo-terminal.
 
+mod architecture;
 mod cli;
 mod common;
 mod engine;
 mod load_errors;
 mod plans;
 mod pty;
+mod readme;

@@ -160,11 +160,7 @@ impl Prompter for TerminalPrompter {
             self.line(&style(safe(&b.guidance)).yellow().bold().to_string())?;
         }
         for dont in &b.donts {
-            self.line(&format!(
-                "{} {}",
-                style("✗ Don't:").red().bold(),
-                safe(dont)
-            ))?;
+            self.line(&style(format!("✗ {}", safe(dont))).red().bold().to_string())?;
         }
         if !b.grievances.is_empty() {
             let mut table = self.table();

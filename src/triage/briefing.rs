@@ -90,10 +90,11 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
             .into_iter()
             .filter_map(|p| {
                 let r = pb.remedy(&p.remedy)?;
+                // The full rule is in the plan; on a live call the short reason reads faster.
                 let why = if r.why.is_empty() {
                     p.rule
                 } else {
-                    format!("{} ({})", r.why, p.rule)
+                    r.why.clone()
                 };
                 Some(ProposalView {
                     label: r.label.clone(),

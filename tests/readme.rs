@@ -1,0 +1,147 @@
+//! The README's examples are true: every `readme-test: run` command succeeds,
+//! the example plan is the real output, and the exit codes match `--help`.
+
+use std::path::Path;
+
+use crate::common::bin;
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// The fenced block after each marker line starting with `marker`.
+fn blocks_after(marker: &str) -> Vec<(String, String)> {
+    let text = readme();
+    let mut found = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(rest) = line
+            .strip_prefix("<!-- readme-test: ")
+            .and_then(|l| l.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        let Some(arg) = rest.strip_prefix(marker) else {
+            continue;
+        };
+        let fence = lines.next().expect("a fenced block follows the marker");
+        assert!(
+            fence.starts_with("```"),
+            "marker not followed by a fence: {fence}"
+        );
+        let body: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| !l.starts_with("```"))
+            .collect();
+        found.push((arg.trim().to_owned(), body.join("\n") + "\n"));
+    }
+    assert!(!found.is_empty(), "no `{marker}` markers in README.md");
+    found
+}
+
+#[test]
+fn readme_example_plan_is_real_output() {
+    for (answers, shown) in blocks_after("plan-of") {
+        let out = bin()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["triage", "--answers", &answers, "--out", "-"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.starts_with(&shown),
+            "README plan excerpt is stale; real output starts:\n{}",
+            &out[..shown.len().min(out.len())]
+        );
+    }
+}
+
+#[test]
+fn readme_commands_run() {
+    for (_, block) in blocks_after("run") {
+        for line in block.lines() {
+            let Some(command) = line.strip_prefix("$ defuse ") else {
+                continue;
+            };
+            bin()
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(command.split_whitespace())
+                .assert()
+                .success();
+        }
+    }
+}
+
+#[test]
+fn readme_exit_codes_match_help() {
+    let help = bin()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(help).unwrap();
+    let text = readme();
+    for code in ["0", "1", "2", "3", "130"] {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(&format!("| {code} |")))
+            .unwrap_or_else(|| panic!("README has no exit code {code}"));
+        let meaning = row.split('|').nth(2).unwrap().trim().replace('`', "");
+        assert!(
+            help.contains(&format!("{code:<4} {meaning}")),
+            "README's exit code {code} ({meaning}) differs from --help:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn readme_names_the_test_command_that_ci_runs() {
+    let ci =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run")).unwrap();
+    assert!(readme().contains("cargo test --locked"));
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test --locked"),
+        ".ci/run must run the README's test command"
+    );
+}
+
+#[test]
+fn readme_playbook_error_is_real_output() {
+    for (args, shown) in blocks_after("typo-in-general") {
+        let (right, wrong) = args.split_once(' ').unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("playbooks")).unwrap();
+        let general = include_str!("../playbooks/general.yaml").replacen(
+            &format!("not: {{flag: {right}}}"),
+            &format!("not: {{flag: {wrong}}}"),
+            1,
+        );
+        std::fs::write(tmp.path().join("playbooks/general.yaml"), general).unwrap();
+        let examples =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/general-fire.answers.yaml");
+        let out = bin()
+            .current_dir(tmp.path())
+            .args([
+                "triage",
+                "--playbook",
+                "playbooks/general.yaml",
+                "--answers",
+            ])
+            .arg(examples)
+            .assert()
+            .code(1)
+            .get_output()
+            .stderr
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains(&shown),
+            "README error sample is stale; real output:\n{out}"
+        );
+    }
+}
