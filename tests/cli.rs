@@ -280,3 +280,21 @@ fn help_documents_the_exit_codes() {
         .success()
         .stdout(predicate::str::contains("130  interrupted"));
 }
+
+#[test]
+fn replaying_answers_recorded_with_another_playbook_version_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("a.answers.yaml");
+    let text = std::fs::read_to_string(&examples()[0]).unwrap();
+    std::fs::write(&answers, format!("playbook_version: \"0.9\"\n{text}")).unwrap();
+    bin()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&answers)
+        .args(["--out", "-"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "recorded with playbook `general` v0.9; replaying with v1.0.0",
+        ));
+}

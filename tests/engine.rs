@@ -372,3 +372,27 @@ fn every_shipped_playbook_loads_and_every_remedy_kind_is_reachable() {
         );
     }
 }
+
+#[test]
+fn free_text_and_scale_questions_are_asked_and_kept() {
+    let text = include_str!("../playbooks/general.yaml").replacen(
+        "    - id: history\n",
+        "    - id: what_failed\n      kind: text\n      prompt: What exactly failed, in one line?\n    - id: anger\n      kind: scale\n      prompt: How loud?\n      scale: {min: 1, max: 5}\n    - id: history\n",
+        1,
+    );
+    let pb = defuse::playbook::load_str("pb.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = triage(
+        &pb,
+        &general(
+            r#"our_failure: "no", role: staff, stakes: [nothing], pressure: "no", public: "no", audience: "no", what_failed: "The export: 3 files missing", anger: 5, history: first"#,
+            &format!("picked: [venting]\n  {GRIEVANCE_DEFAULTS}"),
+        ),
+    );
+    assert_eq!(
+        outcome.assessment.answers["what_failed"],
+        AnswerValue::Text("The export: 3 files missing".into())
+    );
+    assert_eq!(outcome.assessment.answers["anger"], AnswerValue::Number(5));
+    // Loudness moves nothing: "a loud voice does not mean a big problem".
+    assert_eq!(level(&pb, &outcome), "smoke_alarm");
+}

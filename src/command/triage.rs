@@ -70,6 +70,17 @@ fn replay(
     let Loaded { playbook, .. } =
         catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
     let mut prompter = ScriptPrompter::new(&name, &source, &playbook).map_err(Error::Answers)?;
+    if let Some(recorded) = prompter
+        .recorded_version()
+        .filter(|v| *v != playbook.version)
+    {
+        // Still replayable, but the plan may differ from the one written live.
+        let _ = writeln!(
+            io.err,
+            "warning: {name} was recorded with playbook `{}` v{recorded}; replaying with v{}",
+            playbook.id.value, playbook.version
+        );
+    }
     let now = match (now_arg, prompter.now()) {
         (Some(now), _) => now,
         (None, Some(written)) => parse_now(&written.value).map_err(|why| {

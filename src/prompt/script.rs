@@ -82,6 +82,11 @@ impl ScriptPrompter {
         })
     }
 
+    /// The playbook version the answers were recorded with, if written.
+    pub fn recorded_version(&self) -> Option<&str> {
+        self.file.playbook_version.as_deref()
+    }
+
     /// The call time recorded in the file, if any, with its position.
     pub fn now(&self) -> Option<&Spanned<String>> {
         self.file.now.as_ref()
