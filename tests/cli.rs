@@ -5,7 +5,7 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
-use crate::common::bin;
+use crate::common::{bin, replay};
 
 fn examples() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -23,22 +23,10 @@ fn examples() -> Vec<std::path::PathBuf> {
 fn every_example_replays_to_a_plan_identically_twice() {
     let tmp = tempfile::tempdir().unwrap();
     for example in examples() {
-        let run = || {
-            bin()
-                .current_dir(tmp.path())
-                .arg("triage")
-                .arg("--answers")
-                .arg(&example)
-                .args(["--out", "-"])
-                .assert()
-                .success()
-                .get_output()
-                .stdout
-                .clone()
-        };
+        let run = || replay(&example, tmp.path());
         let first = run();
         assert!(
-            String::from_utf8_lossy(&first).starts_with("# Action plan: "),
+            first.starts_with("# Action plan: "),
             "{}",
             example.display()
         );

@@ -53,3 +53,16 @@ pub fn authority<'a>(pb: &'a Playbook, outcome: &Outcome) -> &'a str {
 pub fn bin() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("defuse").expect("binary built")
 }
+
+/// `defuse triage --answers FILE --out -` run in `dir`; the plan it prints.
+pub fn replay(answers: &std::path::Path, dir: &std::path::Path) -> String {
+    let out = bin()
+        .current_dir(dir)
+        .arg("triage")
+        .arg("--answers")
+        .arg(answers)
+        .args(["--out", "-"])
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).expect("UTF-8 plan")
+}

@@ -114,21 +114,8 @@ fn a_full_interactive_triage_writes_a_plan_that_its_answers_replay_byte_for_byte
     assert!(written.contains("A senior executive speaks to their decision-maker"));
     assert!(written.contains("| Complaint kind | Old bug"), "{written}");
 
-    let replayed = crate::common::bin()
-        .arg("triage")
-        .arg("--answers")
-        .arg(&answers)
-        .args(["--out", "-"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        String::from_utf8(replayed).unwrap(),
-        written,
-        "replay differs from the live plan"
-    );
+    let replayed = crate::common::replay(&answers, tmp.path());
+    assert_eq!(replayed, written, "replay differs from the live plan");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::bin;
+use crate::common::{bin, replay};
 
 fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
@@ -42,15 +42,7 @@ fn blocks_after(marker: &str) -> Vec<(String, String)> {
 #[test]
 fn readme_example_plan_is_real_output() {
     for (answers, shown) in blocks_after("plan-of") {
-        let out = bin()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["triage", "--answers", &answers, "--out", "-"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let out = String::from_utf8(out).unwrap();
+        let out = replay(Path::new(&answers), Path::new(env!("CARGO_MANIFEST_DIR")));
         assert!(
             out.starts_with(&shown),
             "README plan excerpt is stale; real output starts:\n{}",

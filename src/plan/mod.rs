@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::playbook::vocab::Vocabulary;
 use crate::playbook::{Playbook, Step};
 use crate::text::slug;
 use crate::triage::assess::Reason;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 
 use super::model::Playbook;
+use super::vocab::Vocabulary;
 use super::vocab::{AtStake, ComplaintKind, CrisisType};
 use crate::triage::answers::AnswerValue;
 

@@ -39,6 +39,37 @@ pub struct Problem {
     pub snippet: String,
 }
 
+impl Problem {
+    /// A problem at `line:column` of `source`, with its snippet drawn.
+    pub fn new(
+        source: &str,
+        line: u64,
+        column: u64,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        let (line, column) = (line.max(1), column.max(1));
+        Problem {
+            line,
+            column,
+            snippet: snippet(source, line, column),
+            message,
+            help,
+        }
+    }
+
+    /// A problem at a spanned node (or at 1:1 when there is none).
+    pub fn at<T>(
+        source: &str,
+        node: Option<&Spanned<T>>,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        let (line, column) = node.map_or((1, 1), |n| (n.referenced.line(), n.referenced.column()));
+        Self::new(source, line, column, message, help)
+    }
+}
+
 /// Every problem that stopped a playbook (or answers file) from loading.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct LoadError {
@@ -93,13 +124,7 @@ impl LoadError {
         .to_owned();
         LoadError {
             source_name: source_name.to_owned(),
-            problems: vec![Problem {
-                line,
-                column,
-                snippet: snippet(source, line, column),
-                message,
-                help: None,
-            }],
+            problems: vec![Problem::new(source, line, column, message, None)],
         }
     }
 }
@@ -142,17 +167,8 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn at<T>(&mut self, spanned: &Spanned<T>, message: String, help: Option<String>) {
-        let (line, column) = (
-            spanned.referenced.line().max(1),
-            spanned.referenced.column().max(1),
-        );
-        self.problems.push(Problem {
-            line,
-            column,
-            snippet: snippet(self.source, line, column),
-            message,
-            help,
-        });
+        self.problems
+            .push(Problem::at(self.source, Some(spanned), message, help));
     }
 
     fn unique<'s>(&mut self, what: &str, ids: impl IntoIterator<Item = &'s Spanned<String>>) {

@@ -4,6 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A closed set of keys with labels, offered as a choice in step 2.
+pub trait Vocabulary: Copy + 'static {
+    const ALL: &'static [Self];
+    fn key(self) -> &'static str;
+    fn label(self) -> &'static str;
+}
+
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $key:literal, $label:literal;)+ }) => {
         $(#[$doc])*
@@ -11,15 +18,18 @@ macro_rules! vocabulary {
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+        impl Vocabulary for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            pub fn key(self) -> &'static str {
+            fn key(self) -> &'static str {
                 match self { $($name::$variant => $key),+ }
             }
-            pub fn label(self) -> &'static str {
+            fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
             }
+        }
+
+        impl $name {
             pub fn from_key(key: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|v| v.key() == key)
             }

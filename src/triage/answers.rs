@@ -19,7 +19,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::playbook::load::{LoadError, Problem, snippet, yaml_options};
+use crate::playbook::load::{LoadError, Problem, yaml_options};
 
 /// A normalized answer. Yes/no answers are the keys `yes` and `no`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -170,18 +170,9 @@ pub fn answer_error<T>(
     message: String,
     help: Option<String>,
 ) -> LoadError {
-    let (line, column) = at.map_or((1, 1), |s| {
-        (s.referenced.line().max(1), s.referenced.column().max(1))
-    });
     LoadError {
         source_name: source_name.to_owned(),
-        problems: vec![Problem {
-            line,
-            column,
-            snippet: snippet(source, line, column),
-            message,
-            help,
-        }],
+        problems: vec![Problem::at(source, at, message, help)],
     }
 }
 

@@ -6,12 +6,12 @@
 //! conditional questions, the level and the proposed remedies always agree
 //! with the current answers — including after `back`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::answers::{Adjustment, AnswerValue, AnswersOut, RawAnswer, RemedyOut};
 use super::assess::{Assessment, Walk, assess};
 use crate::duration::Due;
-use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType};
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
 use crate::playbook::{Facts, Playbook, QuestionKind, Step};
 
 /// The stages a rep walks through: the case, then the three SOP steps, then
@@ -389,21 +389,13 @@ impl<'p> Session<'p> {
     pub fn donts(&self, step: Step) -> Vec<String> {
         let assessment = self.assessment();
         let grievances = self.grievances();
-        let empty = (BTreeMap::new(), BTreeMap::new(), BTreeSet::new());
+        // During step 1, only the flags and scores raised so far are known.
+        let walk = Walk::new(self.playbook, |id| {
+            self.answered(&format!("assess.{id}")).cloned()
+        });
         let facts = match &assessment {
             Some(a) => self.facts(a, grievances.as_ref()),
-            None => Facts {
-                playbook: self.playbook,
-                answers: &empty.0,
-                scores: &empty.1,
-                flags: &empty.2,
-                level: None,
-                authority: None,
-                grievances: &[],
-                complaint_kind: None,
-                crisis: None,
-                at_stake: None,
-            },
+            None => walk.facts(self.playbook),
         };
         self.playbook
             .donts
@@ -519,55 +511,23 @@ impl<'p> Session<'p> {
             None,
             false,
         ));
-        let vocab_prompt = |id: &str, title: &str, help: &str, opts: Vec<Opt>, default: &str| {
-            self.prompt(
-                id.into(),
-                Stage::Grievance,
-                title,
-                help,
-                PromptKind::Choice(opts),
-                Some(AnswerValue::Key(default.into())),
-                false,
-            )
-        };
-        offer!(vocab_prompt(
+        offer!(self.vocab_prompt(
             "grievance.kind",
             "What kind of complaint is it?",
             "A new requirement is negotiated; an old bug or broken promise is fixed, urgently.",
-            ComplaintKind::ALL
-                .iter()
-                .map(|v| Opt {
-                    key: v.key().into(),
-                    label: v.label().into()
-                })
-                .collect(),
-            ComplaintKind::Unclear.key(),
+            ComplaintKind::Unclear,
         ));
-        offer!(vocab_prompt(
+        offer!(self.vocab_prompt(
             "grievance.crisis",
             "Which crisis is building?",
             "Crises come from small risks nobody tracked. A boss crisis is the most dangerous.",
-            CrisisType::ALL
-                .iter()
-                .map(|v| Opt {
-                    key: v.key().into(),
-                    label: v.label().into()
-                })
-                .collect(),
-            CrisisType::None.key(),
+            CrisisType::None,
         ));
-        offer!(vocab_prompt(
+        offer!(self.vocab_prompt(
             "grievance.at_stake",
             "What is at stake?",
             "Lost confidence can be won back with a revised plan; lost trust rarely can.",
-            AtStake::ALL
-                .iter()
-                .map(|v| Opt {
-                    key: v.key().into(),
-                    label: v.label().into()
-                })
-                .collect(),
-            AtStake::Neither.key(),
+            AtStake::Neither,
         ));
 
         let proposals = self.proposals().unwrap_or_default();
@@ -662,6 +622,27 @@ impl<'p> Session<'p> {
             ));
         }
         (done, None)
+    }
+
+    /// A step-2 classification from the shared vocabulary, `default` pre-selected.
+    fn vocab_prompt<V: Vocabulary>(&self, id: &str, title: &str, help: &str, default: V) -> Prompt {
+        let options = V::ALL
+            .iter()
+            .map(|v| Opt {
+                key: v.key().into(),
+                label: v.label().into(),
+            })
+            .collect();
+        let default = Some(AnswerValue::Key(default.key().into()));
+        self.prompt(
+            id.into(),
+            Stage::Grievance,
+            title,
+            help,
+            PromptKind::Choice(options),
+            default,
+            false,
+        )
     }
 
     fn question_prompt(&self, question: &crate::playbook::Question) -> Prompt {
