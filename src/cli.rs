@@ -24,6 +24,10 @@ pub struct Cli {
     )]
     pub playbook_dir: Vec<PathBuf>,
 
+    /// Where live sessions keep their drafts [default: $XDG_STATE_HOME/defuse/drafts].
+    #[arg(long, global = true, env = "DEFUSE_DRAFTS_DIR", value_name = "DIR")]
+    pub drafts_dir: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -36,6 +40,9 @@ pub enum Command {
     /// List the available playbooks (embedded, ./playbooks, --playbook-dir).
     #[command(after_help = EXIT_CODES)]
     Playbooks(PlaybooksArgs),
+    /// List the drafts of unfinished sessions (resume one with `triage --resume`).
+    #[command(after_help = EXIT_CODES)]
+    Drafts(DraftsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,8 +60,12 @@ pub struct TriageArgs {
     pub playbook: Option<String>,
 
     /// Replay an answers file instead of asking (no terminal needed).
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", conflicts_with = "resume")]
     pub answers: Option<PathBuf>,
+
+    /// Continue an interrupted session from its draft (the latest if no ID).
+    #[arg(long, value_name = "ID", num_args = 0..=1, conflicts_with_all = ["playbook", "now"])]
+    pub resume: Option<Option<String>>,
 
     /// The call time, RFC 3339 (e.g. 2026-11-23T10:00:00+08:00). Defaults to
     /// the answers file's `now`, then the clock.
@@ -86,4 +97,14 @@ pub enum ListFormat {
 pub struct PlaybooksArgs {
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DraftsArgs {
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    /// Delete a draft instead of listing.
+    #[arg(long, value_name = "ID")]
+    pub discard: Option<String>,
 }

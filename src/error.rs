@@ -6,7 +6,7 @@
 //! | 1 | bad input: an invalid playbook or answers file |
 //! | 2 | usage: bad arguments, unreadable file, no terminal without `--answers` |
 //! | 3 | runtime failure: a write failed, the terminal broke |
-//! | 130 | interrupted; the answers given so far were saved |
+//! | 130 | interrupted; the answers given so far are kept in a draft |
 
 use std::path::PathBuf;
 
@@ -35,8 +35,11 @@ pub enum Error {
     },
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
-    #[error("interrupted{}", saved.as_ref().map(|p| format!("; answers so far saved to {}\n  continue by completing it and running `defuse triage --answers {}`", p.display(), p.display())).unwrap_or_default())]
-    Interrupted { saved: Option<PathBuf> },
+    #[error("interrupted{}", match draft {
+        Some(id) => format!("; your answers are saved in draft {id}\n  resume with `defuse triage --resume {id}`"),
+        None => String::new(),
+    })]
+    Interrupted { draft: Option<String> },
 }
 
 impl Error {

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod command;
+pub mod drafts;
 pub mod duration;
 pub mod error;
 pub mod output;

@@ -1,6 +1,7 @@
 //! The SOP behaviours the shipped playbooks must encode, checked on the
 //! engine with no terminal; plus the state machine's own rules.
 
+use defuse::playbook::vocab::Vocabulary;
 use defuse::triage::answers::AnswerValue;
 use defuse::triage::assess::Reason;
 use defuse::triage::session::Session;
@@ -382,4 +383,32 @@ fn free_text_and_scale_questions_are_asked_and_kept() {
     assert_eq!(outcome.assessment.answers["anger"], AnswerValue::Number(5));
     // Loudness moves nothing: "a loud voice does not mean a big problem".
     assert_eq!(level(&pb, &outcome), "smoke_alarm");
+}
+
+#[test]
+fn the_playbook_suggests_the_complaint_classification() {
+    let pb = playbook("general");
+    // No classification in the answers: the suggestions are taken, as Enter would.
+    let fire = triage(
+        &pb,
+        &general(
+            r#"our_failure: "yes", real_loss: "yes", role: decision_maker, stakes: [cancel]"#,
+            "picked: [real_loss]",
+        ),
+    );
+    let g = &fire.grievances;
+    assert_eq!(
+        (g.complaint_kind.key(), g.crisis.key(), g.at_stake.key()),
+        ("old_bug", "boss", "trust")
+    );
+
+    let scope = triage(
+        &pb,
+        &general(
+            r#"our_failure: "no", role: influencer, stakes: [nothing]"#,
+            "picked: [scope_misunderstanding]",
+        ),
+    );
+    assert_eq!(scope.grievances.complaint_kind.key(), "new_requirement");
+    assert!(remedies(&scope).contains(&"scope_negotiation"));
 }

@@ -2,13 +2,14 @@
 //! dialoguer refuses to run without a terminal, so this is the only way to
 //! test the interactive path.
 
+use std::path::Path;
 use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
 use expectrl::{Expect, Session};
+use predicates::prelude::PredicateBooleanExt;
 
-const UP: &str = "\x1b[A";
 const DOWN: &str = "\x1b[B";
 const ESC: &str = "\x1b";
 const ENTER: &str = "\r";
@@ -16,19 +17,41 @@ const SHOW_CURSOR: &str = "\x1b[?25h";
 
 struct Rep {
     session: expectrl::session::OsSession,
+    /// Keys pressed, not counting the characters of typed text.
+    keys: usize,
 }
 
+/// `defuse ARGS` in the environment every session runs in.
+fn command(dir: &Path, args: &[&str]) -> Command {
+    in_test_env(Command::new(env!("CARGO_BIN_EXE_defuse")), dir, args)
+}
+
+/// Plans and drafts go to `dir`; nothing from the developer's environment leaks in.
+fn in_test_env(mut cmd: Command, dir: &Path, args: &[&str]) -> Command {
+    cmd.args(args)
+        .current_dir(dir)
+        .env("TERM", "xterm-256color")
+        .env("DEFUSE_PLAN_DIR", dir.join("plans"))
+        .env("DEFUSE_DRAFTS_DIR", dir.join("drafts"))
+        .env_remove("DEFUSE_PLAYBOOK_DIR");
+    cmd
+}
+
+const NOW: &str = "2026-11-23T10:00:00+08:00";
+
 impl Rep {
-    fn start(dir: &std::path::Path) -> Rep {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_defuse"));
-        cmd.args(["triage", "--now", "2026-11-23T10:00:00+08:00"])
-            .current_dir(dir)
-            .env("TERM", "xterm-256color")
-            .env("DEFUSE_PLAN_DIR", dir.join("plans"))
-            .env_remove("DEFUSE_PLAYBOOK_DIR");
+    fn start(dir: &Path) -> Rep {
+        Rep::spawn(command(dir, &["triage", "--now", NOW]))
+    }
+
+    fn resume(dir: &Path) -> Rep {
+        Rep::spawn(command(dir, &["triage", "--resume"]))
+    }
+
+    fn spawn(cmd: Command) -> Rep {
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
         session.set_expect_timeout(Some(Duration::from_secs(20)));
-        Rep { session }
+        Rep { session, keys: 0 }
     }
 
     /// Waits until `text` is on screen.
@@ -46,26 +69,43 @@ impl Rep {
             self.session.send(key).expect("send key");
             sleep(Duration::from_millis(40));
         }
+        self.keys += keys.len();
         self
     }
 
     fn type_line(&mut self, text: &str) -> &mut Self {
-        self.keys(&[text, ENTER])
+        self.session.send(text).expect("send text");
+        self.keys(&[ENTER])
     }
 
+    /// Everything printed until the process ends.
     fn rest(&mut self) -> String {
         let mut rest = String::new();
         let _ = std::io::Read::read_to_string(&mut self.session, &mut rest);
         rest
     }
+
+    /// Presses Ctrl-C and returns what the session printed as it stopped.
+    fn interrupt(&mut self) -> String {
+        self.keys(&["\x03"]);
+        self.rest()
+    }
+
+    fn exit_status(&mut self) -> String {
+        format!("{:?}", self.session.get_process_mut().wait().unwrap())
+    }
 }
 
-/// The keystrokes of a complete triage of the embedded default playbook,
-/// documented in the README ("A session, key by key").
-fn full_triage(rep: &mut Rep) {
+/// The case: step 0.
+fn the_case(rep: &mut Rep) {
     rep.see("Customer").type_line("Acme Trading");
     rep.see("name)").type_line("Jane Li");
     rep.see("Their role").type_line("");
+}
+
+/// Step 1 of the documented session: a real failure and loss, a
+/// decision-maker threatening to cancel.
+fn step_1(rep: &mut Rep) {
     rep.see("Step 1")
         .see("Did something actually fail")
         .keys(&[ENTER]); // yes
@@ -73,17 +113,21 @@ fn full_triage(rep: &mut Rep) {
     rep.see("Who is on the line?").keys(&[ENTER]); // decision-maker
     rep.see("If this is not handled now")
         .keys(&[DOWN, DOWN, " ", ENTER]); // cancel
-    rep.see("someone else's anger").keys(&[DOWN, ENTER]); // no
-    rep.see("Is it public").keys(&[DOWN, ENTER]); // no
-    rep.see("in front of others").keys(&[DOWN, ENTER]); // no
+    rep.see("someone else's anger").keys(&[ENTER]); // no (the default)
+    rep.see("Is it public").keys(&[ENTER]); // no
+    rep.see("in front of others").keys(&[ENTER]); // no
     rep.see("complained before").keys(&[ENTER]); // first time
+}
+
+fn steps_2_and_3(rep: &mut Rep) {
     rep.see("Step 2").see("Fire").see("Let them finish");
     rep.see("really angry about").keys(&[ENTER]); // the suggested "real loss"
     rep.see("Their own words")
         .type_line("We lost a day of trading and nobody called.");
-    rep.see("What kind of complaint").keys(&[UP, UP, UP, ENTER]); // old bug
-    rep.see("Which crisis").keys(&[UP, ENTER]); // boss
-    rep.see("What is at stake").keys(&[UP, ENTER]); // trust
+    // The playbook suggests old bug, boss crisis, trust at stake: Enter x3.
+    rep.see("What kind of complaint").keys(&[ENTER]);
+    rep.see("Which crisis").keys(&[ENTER]);
+    rep.see("What is at stake").keys(&[ENTER]);
     rep.see("Step 3")
         .see("Proposed remedy")
         .see("Which remedies")
@@ -92,6 +136,35 @@ fn full_triage(rep: &mut Rep) {
     for _ in 0..4 {
         rep.see("Enter to leave empty").type_line("");
     }
+}
+
+/// The keystrokes of a complete triage of the embedded default playbook,
+/// documented in the README ("A session").
+fn full_triage(rep: &mut Rep) {
+    the_case(rep);
+    step_1(rep);
+    steps_2_and_3(rep);
+}
+
+fn plan_in(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("plans/20261123-1000-acme-trading.md")).expect("plan written")
+}
+
+fn drafts_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    match std::fs::read_dir(dir.join("drafts")) {
+        Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// A plan from an uninterrupted run, to compare resumed runs against.
+fn uninterrupted_plan() -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    full_triage(&mut rep);
+    rep.see("Written:");
+    rep.rest();
+    plan_in(tmp.path())
 }
 
 #[test]
@@ -105,15 +178,21 @@ fn a_full_interactive_triage_writes_a_plan_that_its_answers_replay_byte_for_byte
         rest.contains(SHOW_CURSOR) || rest.is_empty(),
         "cursor left hidden"
     );
+    // The README promises a typical case in at most 25 keys besides typed text.
+    assert!(rep.keys <= 25, "{} keys", rep.keys);
 
-    let plans = tmp.path().join("plans");
-    let plan = plans.join("20261123-1000-acme-trading.md");
-    let answers = plans.join("20261123-1000-acme-trading.answers.yaml");
-    let written = std::fs::read_to_string(&plan).expect("plan written");
+    let written = plan_in(tmp.path());
     assert!(written.contains("**Level: Fire**"), "{written}");
     assert!(written.contains("A senior executive speaks to their decision-maker"));
     assert!(written.contains("| Complaint kind | Old bug"), "{written}");
+    assert!(
+        drafts_in(tmp.path()).is_empty(),
+        "a finished session leaves no draft"
+    );
 
+    let answers = tmp
+        .path()
+        .join("plans/20261123-1000-acme-trading.answers.yaml");
     let replayed = crate::common::replay(&answers, tmp.path());
     assert_eq!(replayed, written, "replay differs from the live plan");
 }
@@ -131,20 +210,12 @@ fn escape_goes_back_and_a_changed_answer_reshapes_the_questions() {
         .keys(&[DOWN, DOWN, ENTER]); // "no"
     // With no failure there is no real-loss question: straight to the role.
     rep.see("Who is on the line?");
-    let tail = rep.rest_until_quit();
+    let tail = rep.interrupt();
     assert!(!tail.contains("real loss"), "{tail}");
 }
 
-impl Rep {
-    /// Interrupts the session (Ctrl-C) and returns what it printed.
-    fn rest_until_quit(&mut self) -> String {
-        self.keys(&["\x03"]);
-        self.rest()
-    }
-}
-
 #[test]
-fn ctrl_c_keeps_the_answers_and_restores_the_cursor() {
+fn ctrl_c_keeps_a_draft_restores_the_cursor_and_exits_130() {
     let tmp = tempfile::tempdir().unwrap();
     let mut rep = Rep::start(tmp.path());
     rep.see("Customer").type_line("Acme");
@@ -152,20 +223,142 @@ fn ctrl_c_keeps_the_answers_and_restores_the_cursor() {
     rep.see("Their role").type_line("CTO");
     rep.see("Did something actually fail").keys(&[ENTER]);
     rep.see("real loss");
-    let out = rep.rest_until_quit();
+    let out = rep.interrupt();
     assert!(out.contains(SHOW_CURSOR), "cursor not restored: {out:?}");
-    assert!(out.contains("answers so far saved"), "{out}");
-    let saved = std::fs::read_dir(tmp.path().join("plans"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let text = std::fs::read_to_string(saved).unwrap();
     assert!(
-        text.contains("customer: Acme") && text.contains("our_failure:"),
+        out.contains("your answers are saved in draft") && out.contains("defuse triage --resume"),
+        "{out}"
+    );
+    assert!(rep.exit_status().ends_with(", 130)"));
+    let drafts = drafts_in(tmp.path());
+    assert_eq!(drafts.len(), 1);
+    let text = std::fs::read_to_string(&drafts[0]).unwrap();
+    assert!(
+        text.contains("customer: Acme") && text.contains("assess.our_failure"),
         "{text}"
     );
-    let status = format!("{:?}", rep.session.get_process_mut().wait().unwrap());
-    assert!(status.ends_with(", 130)"), "exit status {status}");
+
+    crate::common::bin()
+        .current_dir(tmp.path())
+        .env("DEFUSE_DRAFTS_DIR", tmp.path().join("drafts"))
+        .arg("drafts")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Acme").and(predicates::str::contains("Step 1")));
+}
+
+#[test]
+fn ctrl_c_in_step_2_then_resume_gives_the_same_plan_as_an_uninterrupted_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    the_case(&mut rep);
+    step_1(&mut rep);
+    rep.see("Step 2").see("really angry about");
+    rep.interrupt();
+    assert!(rep.exit_status().ends_with(", 130)"));
+
+    let mut rep = Rep::resume(tmp.path());
+    rep.see("Resuming draft");
+    steps_2_and_3(&mut rep);
+    rep.see("Written:");
+    rep.rest();
+    assert_eq!(plan_in(tmp.path()), uninterrupted_plan());
+    assert!(
+        drafts_in(tmp.path()).is_empty(),
+        "finishing removes the draft"
+    );
+}
+
+#[test]
+fn a_closed_terminal_sighup_keeps_the_draft_and_resume_finishes_the_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    the_case(&mut rep);
+    rep.see("Did something actually fail").keys(&[ENTER]);
+    rep.see("real loss");
+    let pid = rep.session.get_process().pid().to_string();
+    let killed = Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+    assert!(killed.success());
+    rep.rest();
+    assert!(rep.exit_status().ends_with(", 130)"));
+    assert_eq!(drafts_in(tmp.path()).len(), 1, "the draft survives SIGHUP");
+
+    let mut rep = Rep::resume(tmp.path());
+    rep.see("Resuming draft").see("real loss").keys(&[ENTER]);
+    rep.see("Who is on the line?").keys(&[ENTER]);
+    rep.see("If this is not handled now")
+        .keys(&[DOWN, DOWN, " ", ENTER]);
+    for question in [
+        "someone else's anger",
+        "Is it public",
+        "in front of others",
+        "complained before",
+    ] {
+        rep.see(question).keys(&[ENTER]);
+    }
+    steps_2_and_3(&mut rep);
+    rep.see("Written:");
+    rep.rest();
+    assert_eq!(plan_in(tmp.path()), uninterrupted_plan());
+}
+
+#[test]
+fn pasted_escape_sequences_never_reach_the_terminal_raw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    // An OSC title change, a screen clear, a bell, a C1 CSI and a bidi override.
+    rep.see("Customer")
+        .type_line("Acme\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}evil");
+    let out = rep.see("name)").interrupt();
+    for raw in ["\x1b]0;", "\x1b[2J", "\x07", "\u{9b}", "\u{202e}"] {
+        assert!(!out.contains(raw), "{raw:?} reached the terminal: {out:?}");
+    }
+}
+
+#[test]
+fn a_plan_that_cannot_be_written_exits_3_and_keeps_the_answers_for_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Unwritable even for root: plans cannot be created under /proc.
+    let mut cmd = command(tmp.path(), &["triage", "--now", NOW]);
+    cmd.env("DEFUSE_PLAN_DIR", "/proc/self/defuse-plans");
+    let mut rep = Rep::spawn(cmd);
+    full_triage(&mut rep);
+    let out = rep.rest();
+    assert!(
+        out.contains("cannot write /proc/self/defuse-plans"),
+        "{out}"
+    );
+    assert!(out.contains("--resume"), "{out}");
+    assert!(rep.exit_status().ends_with(", 3)"));
+    assert_eq!(drafts_in(tmp.path()).len(), 1, "the answers are kept");
+
+    // Resuming with a writable destination writes the very same plan.
+    let out = tmp.path().join("plan.md");
+    let mut rep = Rep::spawn(command(
+        tmp.path(),
+        &["triage", "--resume", "--out", out.to_str().unwrap()],
+    ));
+    rep.see("Written:");
+    rep.rest();
+    assert_eq!(std::fs::read_to_string(out).unwrap(), uninterrupted_plan());
+}
+
+#[test]
+fn redirected_stderr_gets_a_clear_message_not_a_broken_prompt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    // A shell in the pty, so stdin is a terminal but stderr goes to a file.
+    let script = format!(
+        "{} triage 2>{}; echo EXIT=$?",
+        env!("CARGO_BIN_EXE_defuse"),
+        log.display()
+    );
+    let mut rep = Rep::spawn(in_test_env(
+        Command::new("sh"),
+        tmp.path(),
+        &["-c", &script],
+    ));
+    rep.see("EXIT=2");
+    let message = std::fs::read_to_string(log).unwrap();
+    assert!(message.contains("stderr is not a terminal"), "{message}");
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand. Commands write through [`Io`], so the whole CLI
 //! can run in-process with captured output.
 
+pub mod drafts;
 pub mod playbooks;
 pub mod triage;
 
@@ -17,8 +18,13 @@ pub struct Io<'a> {
 }
 
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
+    let drafts_dir = cli
+        .drafts_dir
+        .clone()
+        .unwrap_or_else(crate::drafts::default_dir);
     match &cli.command {
-        Command::Triage(args) => triage::run(args, &cli.playbook_dir, io),
+        Command::Triage(args) => triage::run(args, &cli.playbook_dir, &drafts_dir, io),
         Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, io),
+        Command::Drafts(args) => drafts::run(args, &drafts_dir, io),
     }
 }

@@ -1,25 +1,33 @@
 //! `defuse triage`: resolve the playbook, pick the front end (terminal or
 //! answers file), drive the session, compose and write the plan.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Timelike};
 
 use super::Io;
 use crate::cli::{PlanFormat, TriageArgs};
+use crate::drafts::{Draft, DraftStore};
 use crate::error::Error;
 use crate::output::{default_plan_dir, write_file, write_new};
 use crate::plan::{self, Plan, markdown};
-use crate::playbook::catalog::{self, DEFAULT_ID, Loaded};
+use crate::playbook::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::prompt::PromptError;
 use crate::prompt::script::ScriptPrompter;
-use crate::prompt::terminal::TerminalPrompter;
-use crate::triage::{self, session::Session};
+use crate::prompt::terminal::{self, TerminalPrompter};
+use crate::triage::session::{Session, Snapshot};
+use crate::triage::{self};
 
 /// Answers files larger than this are refused before parsing.
 const MAX_ANSWERS_BYTES: u64 = 1024 * 1024;
 
-pub fn run(args: &TriageArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<(), Error> {
+pub fn run(
+    args: &TriageArgs,
+    playbook_dirs: &[PathBuf],
+    drafts_dir: &Path,
+    io: &mut Io,
+) -> Result<(), Error> {
     let now_arg = args
         .now
         .as_deref()
@@ -31,7 +39,13 @@ pub fn run(args: &TriageArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<
     }
     match &args.answers {
         Some(path) => replay(args, path, now_arg, playbook_dirs, io),
-        None => live(args, now_arg, playbook_dirs, io),
+        None => live(
+            args,
+            now_arg,
+            playbook_dirs,
+            &DraftStore::new(drafts_dir.to_owned()),
+            io,
+        ),
     }
 }
 
@@ -91,7 +105,7 @@ fn replay(
     let mut session = Session::new(&playbook);
     let outcome = triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| match e {
         PromptError::Answers(load) => Error::Answers(load),
-        PromptError::Interrupted => Error::Interrupted { saved: None },
+        PromptError::Interrupted => Error::Interrupted { draft: None },
         PromptError::Io(io) => Error::Terminal(io),
     })?;
     let plan = plan::compose(&playbook, &outcome, now);
@@ -106,65 +120,122 @@ fn live(
     args: &TriageArgs,
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
+    drafts: &DraftStore,
     io: &mut Io,
 ) -> Result<(), Error> {
-    if !io.interactive || !TerminalPrompter::available() {
+    if !io.interactive {
         return Err(Error::Usage(
-            "no terminal to ask questions on (stdin and stderr must be a terminal).\n  \
+            "no terminal to ask questions on (stdin is not a terminal).\n  \
              To run without one, pass `--answers FILE` (see examples/*.answers.yaml)"
                 .into(),
         ));
     }
-    let Loaded { playbook, .. } = catalog::resolve(
-        args.playbook.as_deref().unwrap_or(DEFAULT_ID),
-        playbook_dirs,
-    )?;
-    let now = now_arg.unwrap_or_else(clock);
+    if !TerminalPrompter::available() {
+        return Err(Error::Usage(
+            "stderr is not a terminal: the questions are drawn on stderr, so don't redirect it (2>…).\n  \
+             To keep a log, redirect stdout with `--out -`; to run without a terminal, pass `--answers FILE`"
+                .into(),
+        ));
+    }
+    let start = match &args.resume {
+        None => {
+            let loaded = catalog::resolve(
+                args.playbook.as_deref().unwrap_or(DEFAULT_ID),
+                playbook_dirs,
+            )?;
+            let now = now_arg.unwrap_or_else(clock);
+            let id = format!("{}-{}", now.format("%Y%m%d-%H%M%S"), std::process::id());
+            Start {
+                loaded,
+                now,
+                id,
+                snapshot: Snapshot::default(),
+            }
+        }
+        Some(which) => resume(which.as_deref(), drafts, io)?,
+    };
+    let Start {
+        loaded,
+        now,
+        id,
+        snapshot,
+    } = start;
+    let playbook = &loaded.playbook;
+    let mut session = Session::restore(playbook, &snapshot)
+        .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?;
+
     let now_text = rfc3339(&now);
+    let source = match &loaded.source {
+        Source::Embedded(name) => format!("embedded:{name}.yaml"),
+        Source::File(path) => std::fs::canonicalize(path)
+            .unwrap_or(path.clone())
+            .display()
+            .to_string(),
+    };
+    let draft_of = |session: &Session| Draft {
+        id: id.clone(),
+        playbook: playbook.id.value.clone(),
+        playbook_version: playbook.version.clone(),
+        playbook_source: source.clone(),
+        now: now_text.clone(),
+        customer: session
+            .answered("case.customer")
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        stage: session
+            .next_prompt()
+            .map_or("finished".into(), |p| p.stage.title().to_owned()),
+        session: session.snapshot(),
+    };
+    let resume_hint = format!("resume with `defuse triage --resume {id}`");
+    terminal::set_exit_message(format!(
+        "interrupted; your answers are saved in draft {id}\n  {resume_hint}"
+    ));
+
     let mut prompter = TerminalPrompter::new();
-    let mut session = Session::new(&playbook);
-    let result = triage::drive(&mut session, &mut prompter, |_| {});
-    let answers_yaml = session.answers_out(&now_text).to_yaml();
+    // Saved after every answer, so nothing typed is lost whatever happens next.
+    let mut draft_saved = true;
+    let mut save = |session: &Session, err: &mut dyn Write| match drafts.save(&draft_of(session)) {
+        Ok(()) => draft_saved = true,
+        Err(e) => {
+            if draft_saved {
+                let _ = writeln!(
+                    err,
+                    "warning: the draft could not be saved ({e}); the session goes on"
+                );
+            }
+            draft_saved = false;
+        }
+    };
+    let result = triage::drive(&mut session, &mut prompter, |s| save(s, &mut *io.err));
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
-            // Whatever happened, what the rep typed is kept.
-            let customer = session
-                .answered("case.customer")
-                .map(|v| v.to_string())
-                .unwrap_or_default();
-            let stem = format!("{}.partial", plan::case_id(&now, &customer));
-            let saved = write_new(
-                &default_plan_dir(),
-                &stem,
-                "answers.yaml",
-                answers_yaml.as_bytes(),
-            )
-            .ok();
+            terminal::exiting();
+            save(&session, &mut *io.err);
+            drop(prompter);
+            if !draft_saved {
+                // Last resort: the answers go to the screen rather than nowhere.
+                let _ = writeln!(io.err, "{}", session.answers_out(&now_text).to_yaml());
+            }
             return Err(match e {
-                PromptError::Interrupted => Error::Interrupted { saved },
-                PromptError::Io(io) => Error::Terminal(io),
+                PromptError::Interrupted => Error::Interrupted {
+                    draft: draft_saved.then(|| id.clone()),
+                },
+                PromptError::Io(e) => Error::Terminal(e),
                 PromptError::Answers(load) => Error::Answers(load),
             });
         }
     };
-    let plan = plan::compose(&playbook, &outcome, now);
-    let plan_path = match write_plan(args, &plan, io) {
-        Ok(path) => path,
-        Err(e) => {
-            // The plan could not be written: keep the answers so it can be replayed.
-            let stem = format!("{}.unwritten", plan.case.id);
-            if let Ok(saved) = write_new(
-                &default_plan_dir(),
-                &stem,
-                "answers.yaml",
-                answers_yaml.as_bytes(),
-            ) {
-                let _ = writeln!(io.err, "Answers kept in {}", saved.display());
-            }
-            return Err(e);
-        }
-    };
+    save(&session, &mut *io.err);
+    let answers_yaml = session.answers_out(&now_text).to_yaml();
+    let plan = plan::compose(playbook, &outcome, now);
+    let plan_path = write_plan(args, &plan, io).inspect_err(|_| {
+        let _ = writeln!(
+            io.err,
+            "Your answers are kept in draft {id}: {resume_hint} --out PATH"
+        );
+    })?;
     // The answers file goes beside the plan, so the session can be replayed.
     let answers_path = match &plan_path {
         Some(p) => {
@@ -179,6 +250,8 @@ fn live(
             answers_yaml.as_bytes(),
         )?,
     };
+    // Finished and written: the draft has served its purpose.
+    let _ = drafts.remove(&id);
     let written: Vec<String> = plan_path
         .iter()
         .chain([&answers_path])
@@ -187,6 +260,51 @@ fn live(
     prompter.finished(&plan, &written).map_err(|e| match e {
         PromptError::Io(io) => Error::Terminal(io),
         other => Error::Terminal(std::io::Error::other(other.to_string())),
+    })
+}
+
+/// Where a live session starts: a fresh one, or a draft being resumed.
+struct Start {
+    loaded: Loaded,
+    now: DateTime<FixedOffset>,
+    id: String,
+    snapshot: Snapshot,
+}
+
+fn resume(which: Option<&str>, drafts: &DraftStore, io: &mut Io) -> Result<Start, Error> {
+    let id = match which {
+        Some(id) => id.to_owned(),
+        None => drafts.latest()?.ok_or_else(|| {
+            Error::Usage(format!(
+                "no draft to resume in {} (see `defuse drafts`)",
+                drafts.dir().display()
+            ))
+        })?,
+    };
+    let draft = drafts.load(&id)?;
+    let loaded = match draft.playbook_source.strip_prefix("embedded:") {
+        Some(_) => catalog::embedded(&draft.playbook)?,
+        None => catalog::load_file(Path::new(&draft.playbook_source))?,
+    };
+    if loaded.playbook.version != draft.playbook_version {
+        let _ = writeln!(
+            io.err,
+            "warning: draft {id} was started with playbook `{}` v{}; it is now v{}",
+            draft.playbook, draft.playbook_version, loaded.playbook.version
+        );
+    }
+    let now = parse_now(&draft.now)
+        .map_err(|why| Error::Findings(format!("draft {id}: invalid `now`: {why}")))?;
+    let _ = writeln!(
+        io.err,
+        "Resuming draft {id} ({}) at: {}",
+        draft.customer, draft.stage
+    );
+    Ok(Start {
+        loaded,
+        now,
+        id,
+        snapshot: draft.session,
     })
 }
 

@@ -91,7 +91,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, Error> {
     })
 }
 
-fn embedded(name: &'static str, text: &'static str) -> Entry {
+fn embedded_entry(name: &'static str, text: &'static str) -> Entry {
     Entry {
         source: Source::Embedded(name),
         result: load_str(&format!("embedded:{name}.yaml"), text),
@@ -131,7 +131,7 @@ pub fn search_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Every playbook, embedded first, then each directory in order.
 pub fn list(extra_dirs: &[PathBuf]) -> Result<Vec<Entry>, Error> {
-    let mut entries: Vec<Entry> = EMBEDDED.iter().map(|(n, t)| embedded(n, t)).collect();
+    let mut entries: Vec<Entry> = EMBEDDED.iter().map(|(n, t)| embedded_entry(n, t)).collect();
     for dir in search_dirs(extra_dirs) {
         for path in yaml_files(&dir)? {
             let result = match read_text(&path, MAX_PLAYBOOK_BYTES) {
@@ -154,6 +154,19 @@ pub fn list(extra_dirs: &[PathBuf]) -> Result<Vec<Entry>, Error> {
         }
     }
     Ok(entries)
+}
+
+/// An embedded playbook by id.
+pub fn embedded(id: &str) -> Result<Loaded, Error> {
+    let (name, text) = EMBEDDED
+        .iter()
+        .find(|(name, _)| *name == id)
+        .ok_or_else(|| Error::Usage(format!("no embedded playbook `{id}`")))?;
+    let playbook = load_str(&format!("embedded:{name}.yaml"), text).map_err(Error::Playbook)?;
+    Ok(Loaded {
+        playbook,
+        source: Source::Embedded(name),
+    })
 }
 
 /// Finds a playbook by path (anything with a `/` or a `.yaml` ending) or by id.
@@ -180,12 +193,8 @@ pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
             }
         }
     }
-    if let Some((n, text)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
-        let playbook = load_str(&format!("embedded:{n}.yaml"), text).map_err(Error::Playbook)?;
-        return Ok(Loaded {
-            playbook,
-            source: Source::Embedded(n),
-        });
+    if EMBEDDED.iter().any(|(n, _)| *n == name) {
+        return embedded(name);
     }
     let known: Vec<String> = list(extra_dirs)?
         .into_iter()

@@ -371,6 +371,28 @@ fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
             check_condition(&mut c, when, &scope);
         }
         asked_before.insert(q.id.value.as_str());
+        if let Some(default) = &q.default {
+            let fits = match q.kind.value {
+                QuestionKind::Scale => default.value.0.parse::<i64>().is_ok_and(|n| {
+                    let (min, max) = q.scale_range();
+                    (min..=max).contains(&n)
+                }),
+                QuestionKind::Text => true,
+                _ => q.keys().contains(&default.value.0.as_str()),
+            };
+            if !fits {
+                let help = did_you_mean(&default.value.0, q.keys())
+                    .or_else(|| Some(format!("answers: {}", q.keys().join(", "))));
+                c.at(
+                    default,
+                    format!(
+                        "default `{}` is not an answer of `{}`",
+                        default.value.0, q.id.value
+                    ),
+                    help,
+                );
+            }
+        }
         let kind = q.kind.value;
         let has_yes_no = q.yes.is_some() || q.no.is_some();
         match kind {
@@ -509,6 +531,24 @@ fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
                 },
             );
         }
+    }
+    let classify = &pb.grievance.classify;
+    let rules = classify
+        .kind
+        .iter()
+        .map(|s| &s.when)
+        .chain(classify.crisis.iter().map(|s| &s.when))
+        .chain(classify.at_stake.iter().map(|s| &s.when));
+    for when in rules {
+        check_condition(
+            &mut c,
+            when,
+            &Scope {
+                place: "a classification rule",
+                allowed: &[Flag, Score, Question, Authority, Level, Grievance],
+                questions: None,
+            },
+        );
     }
     let kinds: BTreeSet<&str> = BUILTIN_REMEDY_KINDS
         .iter()

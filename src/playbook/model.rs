@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::condition::Condition;
+use super::condition::{Condition, Key};
+use super::vocab::{AtStake, ComplaintKind, CrisisType};
 use crate::duration::Due;
 
 /// A complete playbook: metadata and the three steps of the SOP.
@@ -82,6 +83,8 @@ pub struct Question {
     pub help: String,
     /// Ask only when this holds over the answers given so far.
     pub when: Option<Condition>,
+    /// The answer pre-selected (Enter accepts it): a key, or a number for scales.
+    pub default: Option<Spanned<Key>>,
     pub yes: Option<Effects>,
     pub no: Option<Effects>,
     #[serde(default)]
@@ -181,6 +184,29 @@ pub struct GrievanceStep {
     /// Shown first at step 2, e.g. "let them finish — don't explain yet".
     pub guidance: String,
     pub catalogue: Vec<Grievance>,
+    /// Suggested answers for the complaint-record classification.
+    #[serde(default)]
+    pub classify: Classify,
+}
+
+/// Rules that pre-select the step-2 classification; the first rule whose
+/// `when` holds wins, otherwise "unclear" / "none" / "neither".
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Classify {
+    #[serde(default)]
+    pub kind: Vec<Suggest<ComplaintKind>>,
+    #[serde(default)]
+    pub crisis: Vec<Suggest<CrisisType>>,
+    #[serde(default)]
+    pub at_stake: Vec<Suggest<AtStake>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suggest<T> {
+    pub when: Condition,
+    pub suggest: T,
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,7 +5,13 @@
 //! Keys: arrows and Enter; Space toggles in lists; Esc (or `q`) on a list,
 //! or `<` on a text prompt, goes back one question.
 
+use std::fs::File;
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use nix::sys::termios::{SetArg, Termios, tcgetattr, tcsetattr};
 
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use dialoguer::console::{Term, style};
@@ -23,11 +29,80 @@ use crate::triage::session::{InvalidAnswer, Prompt, PromptKind};
 /// Typed alone at a text prompt, goes back one question.
 pub const BACK: &str = "<";
 
-/// Set by the SIGINT handler. console reads Ctrl-C in raw mode and raises
-/// SIGINT on itself: without a handler the process dies mid-prompt with the
-/// cursor hidden and the answers lost; with one, the prompt returns
-/// `Interrupted` and we save what was typed.
+/// Set by the signal handler (SIGINT, SIGTERM, SIGHUP). console reads Ctrl-C
+/// in raw mode and raises SIGINT on itself: without a handler the process
+/// dies mid-prompt with the cursor hidden; with one, the prompt returns
+/// `Interrupted` and the session ends the normal way (draft kept, exit 130).
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Set once the process is on its way out, so only one path prints the
+/// goodbye and exits.
+static EXITING: AtomicBool = AtomicBool::new(false);
+
+/// What the emergency exit says (the draft to resume), kept current by the caller.
+static EXIT_MESSAGE: Mutex<String> = Mutex::new(String::new());
+
+/// The terminal settings at start, to restore if we must exit while console
+/// has the terminal in raw mode.
+static ORIGINAL_TERMIOS: Mutex<Option<(File, Termios)>> = Mutex::new(None);
+
+/// How long a signalled session gets to end by itself before the handler ends
+/// it: a SIGTERM or SIGHUP may reach a thread other than the one reading keys.
+const GRACE: Duration = Duration::from_millis(300);
+
+/// Installs the handler once. Safe to call again.
+fn install_signal_handler() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        if let Ok(tty) = File::open("/dev/tty")
+            && let Ok(termios) = tcgetattr(&tty)
+            && let Ok(mut saved) = ORIGINAL_TERMIOS.lock()
+        {
+            *saved = Some((tty, termios));
+        }
+        let _ = ctrlc::set_handler(|| {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            std::thread::sleep(GRACE);
+            emergency_exit();
+        });
+    });
+}
+
+/// Restores the terminal, says where the draft is, exits 130. The draft is
+/// already on disk: it is saved after every answer.
+fn emergency_exit() {
+    if EXITING.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    if let Ok(saved) = ORIGINAL_TERMIOS.lock()
+        && let Some((tty, termios)) = saved.as_ref()
+    {
+        let _ = tcsetattr(tty, SetArg::TCSANOW, termios);
+    }
+    let message = EXIT_MESSAGE.lock().map(|m| m.clone()).unwrap_or_default();
+    // The terminal may be gone (SIGHUP): errors here change nothing.
+    let _ = writeln!(std::io::stderr(), "{SHOW_CURSOR}\nerror: {message}");
+    std::process::exit(130);
+}
+
+/// Sets what the emergency exit prints (e.g. how to resume the draft).
+pub fn set_exit_message(message: String) {
+    if let Ok(mut m) = EXIT_MESSAGE.lock() {
+        *m = message;
+    }
+}
+
+/// The normal path is ending the process: the handler must not race it.
+pub fn exiting() {
+    EXITING.store(true, Ordering::SeqCst);
+}
+
+/// Whether a signal asked the session to stop.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+const SHOW_CURSOR: &str = "\x1b[?25h";
 
 pub struct TerminalPrompter {
     term: Term,
@@ -42,8 +117,7 @@ impl Default for TerminalPrompter {
 
 impl TerminalPrompter {
     pub fn new() -> Self {
-        // Fails only if a handler is already installed, which is then ours.
-        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+        install_signal_handler();
         TerminalPrompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
@@ -116,7 +190,8 @@ impl Drop for TerminalPrompter {
 
 fn map_err(err: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(io) = err;
-    if io.kind() == std::io::ErrorKind::Interrupted {
+    // A closed terminal (SIGHUP) shows up as end-of-file; it is an interrupt too.
+    if io.kind() == std::io::ErrorKind::Interrupted || interrupted() {
         PromptError::Interrupted
     } else {
         PromptError::Io(io)
@@ -193,7 +268,7 @@ impl Prompter for TerminalPrompter {
 
     fn ask(&mut self, prompt: &Prompt) -> Result<Reply, PromptError> {
         // Ctrl-C pressed between prompts (while a table was drawn) counts too.
-        if INTERRUPTED.load(Ordering::SeqCst) {
+        if interrupted() {
             return Err(PromptError::Interrupted);
         }
         if !prompt.help.is_empty() {
@@ -260,8 +335,11 @@ impl Prompter for TerminalPrompter {
             }
             PromptKind::Text | PromptKind::Duration => {
                 let is_duration = prompt.kind == PromptKind::Duration;
+                // dialoguer echoes the final answer raw; we echo it ourselves,
+                // sanitized, so pasted bidi overrides or C1 controls stay inert.
                 let mut input = Input::<String>::with_theme(&self.theme)
-                    .with_prompt(title)
+                    .with_prompt(title.clone())
+                    .report(false)
                     .allow_empty(!prompt.required)
                     .validate_with(move |text: &String| -> Result<(), String> {
                         if is_duration && text != BACK {
@@ -274,7 +352,19 @@ impl Prompter for TerminalPrompter {
                     input = input.default(default.as_text().to_owned());
                 }
                 let text = input.interact_text_on(&self.term).map_err(map_err)?;
-                (text.trim() != BACK).then_some(AnswerValue::Text(text))
+                if text.trim() == BACK {
+                    None
+                } else {
+                    let echo = format!(
+                        "{} {} {} {}",
+                        style("✔").green(),
+                        style(&title).bold(),
+                        style("·").dim(),
+                        style(safe(&text)).green()
+                    );
+                    self.line(&echo)?;
+                    Some(AnswerValue::Text(text))
+                }
             }
         };
         Ok(reply.map_or(Reply::Back, Reply::Answer))

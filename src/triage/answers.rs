@@ -22,8 +22,11 @@ use serde_saphyr::Spanned;
 use crate::playbook::load::{LoadError, Problem, yaml_options};
 
 /// A normalized answer. Yes/no answers are the keys `yes` and `no`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+///
+/// Serialized tagged (`{key: yes}`) in drafts, which must restore the exact
+/// value; answers files write it plain through [`Plain`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AnswerValue {
     Key(String),
     Keys(Vec<String>),
@@ -55,6 +58,19 @@ impl fmt::Display for AnswerValue {
             AnswerValue::Key(k) | AnswerValue::Text(k) => f.write_str(k),
             AnswerValue::Keys(keys) => f.write_str(&keys.join(", ")),
             AnswerValue::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// An answer written the way a person writes it: `yes`, `[a, b]`, `4`, text.
+struct Plain<'a>(&'a AnswerValue);
+
+impl Serialize for Plain<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            AnswerValue::Key(text) | AnswerValue::Text(text) => serializer.serialize_str(text),
+            AnswerValue::Keys(keys) => keys.serialize(serializer),
+            AnswerValue::Number(n) => serializer.serialize_i64(*n),
         }
     }
 }
@@ -217,7 +233,7 @@ impl Serialize for Ordered {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
+            map.serialize_entry(k, &Plain(v))?;
         }
         map.end()
     }

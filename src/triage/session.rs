@@ -12,7 +12,7 @@ use super::answers::{Adjustment, AnswerValue, AnswersOut, RawAnswer, RemedyOut};
 use super::assess::{Assessment, Walk, assess};
 use crate::duration::Due;
 use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
-use crate::playbook::{Facts, Playbook, QuestionKind, Step};
+use crate::playbook::{Facts, Playbook, QuestionKind, Step, Suggest};
 
 /// The stages a rep walks through: the case, then the three SOP steps, then
 /// the complaint record.
@@ -254,6 +254,24 @@ pub struct Session<'p> {
     history: Vec<String>,
 }
 
+/// A session's exact state, for drafts: the answers in the order given, and
+/// the answers undone by `back` (kept as defaults).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    pub history: Vec<(String, AnswerValue)>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub undone: BTreeMap<String, AnswerValue>,
+}
+
+/// A snapshot that does not fit the playbook (it changed since the draft).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("answer {position} (`{id}`) no longer fits the playbook: {why}")]
+pub struct StaleSnapshot {
+    pub position: usize,
+    pub id: String,
+    pub why: String,
+}
+
 impl<'p> Session<'p> {
     pub fn new(playbook: &'p Playbook) -> Self {
         Session {
@@ -261,6 +279,51 @@ impl<'p> Session<'p> {
             values: BTreeMap::new(),
             history: Vec::new(),
         }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            history: self
+                .history
+                .iter()
+                .map(|id| (id.clone(), self.values[id].clone()))
+                .collect(),
+            undone: self
+                .values
+                .iter()
+                .filter(|(id, _)| !self.history.contains(id))
+                .map(|(id, v)| (id.clone(), v.clone()))
+                .collect(),
+        }
+    }
+
+    /// Rebuilds a session by replaying a snapshot's answers in order, so a
+    /// snapshot that no longer fits the playbook is refused, not half-applied.
+    pub fn restore(playbook: &'p Playbook, snapshot: &Snapshot) -> Result<Self, StaleSnapshot> {
+        let mut session = Session::new(playbook);
+        for (position, (id, value)) in snapshot.history.iter().enumerate() {
+            let stale = |why: String| StaleSnapshot {
+                position: position + 1,
+                id: id.clone(),
+                why,
+            };
+            let expected = session.next_prompt().map(|p| p.id);
+            if expected.as_deref() != Some(id.as_str()) {
+                let why = match expected {
+                    Some(e) => format!("the playbook now asks `{e}` here"),
+                    None => "the playbook asks nothing more".into(),
+                };
+                return Err(stale(why));
+            }
+            session.answer(value.clone()).map_err(|e| stale(e.0))?;
+        }
+        for (id, value) in &snapshot.undone {
+            session
+                .values
+                .entry(id.clone())
+                .or_insert_with(|| value.clone());
+        }
+        Ok(session)
     }
 
     pub fn playbook(&self) -> &'p Playbook {
@@ -511,24 +574,31 @@ impl<'p> Session<'p> {
             None,
             false,
         ));
-        offer!(self.vocab_prompt(
-            "grievance.kind",
-            "What kind of complaint is it?",
-            "A new requirement is negotiated; an old bug or broken promise is fixed, urgently.",
-            ComplaintKind::Unclear,
-        ));
+        let classify = &pb.grievance.classify;
+        offer!(
+            self.vocab_prompt(
+                "grievance.kind",
+                "What kind of complaint is it?",
+                "A new requirement is negotiated; an old bug or broken promise is fixed, urgently.",
+                self.suggested(&classify.kind)
+                    .unwrap_or(ComplaintKind::Unclear),
+            )
+        );
         offer!(self.vocab_prompt(
             "grievance.crisis",
             "Which crisis is building?",
             "Crises come from small risks nobody tracked. A boss crisis is the most dangerous.",
-            CrisisType::None,
+            self.suggested(&classify.crisis).unwrap_or(CrisisType::None),
         ));
-        offer!(self.vocab_prompt(
-            "grievance.at_stake",
-            "What is at stake?",
-            "Lost confidence can be won back with a revised plan; lost trust rarely can.",
-            AtStake::Neither,
-        ));
+        offer!(
+            self.vocab_prompt(
+                "grievance.at_stake",
+                "What is at stake?",
+                "Lost confidence can be won back with a revised plan; lost trust rarely can.",
+                self.suggested(&classify.at_stake)
+                    .unwrap_or(AtStake::Neither),
+            )
+        );
 
         let proposals = self.proposals().unwrap_or_default();
         let options = pb
@@ -624,6 +694,22 @@ impl<'p> Session<'p> {
         (done, None)
     }
 
+    /// The playbook's suggestion for a classification, from step 1 and the
+    /// grievances picked.
+    fn suggested<V: Vocabulary>(&self, rules: &[Suggest<V>]) -> Option<V> {
+        let assessment = self.assessment()?;
+        let picked = match self.answered("grievance.picked") {
+            Some(AnswerValue::Keys(keys)) => keys.clone(),
+            _ => Vec::new(),
+        };
+        let mut facts = self.facts(&assessment, None);
+        facts.grievances = &picked;
+        rules
+            .iter()
+            .find(|r| r.when.eval(&facts))
+            .map(|r| r.suggest)
+    }
+
     /// A step-2 classification from the shared vocabulary, `default` pre-selected.
     fn vocab_prompt<V: Vocabulary>(&self, id: &str, title: &str, help: &str, default: V) -> Prompt {
         let options = V::ALL
@@ -663,13 +749,24 @@ impl<'p> Session<'p> {
             QuestionKind::Text => PromptKind::Text,
         };
         let id = format!("assess.{}", question.id.value);
+        let default = question.default.as_ref().map(|d| {
+            let key = d.value.0.clone();
+            match question.kind.value {
+                QuestionKind::Scale => key
+                    .parse()
+                    .map_or(AnswerValue::Key(key), AnswerValue::Number),
+                QuestionKind::Multi => AnswerValue::Keys(vec![key]),
+                QuestionKind::Text => AnswerValue::Text(key),
+                QuestionKind::YesNo | QuestionKind::Choice => AnswerValue::Key(key),
+            }
+        });
         self.prompt(
             id,
             Stage::Assess,
             &question.prompt,
             &question.help,
             kind,
-            None,
+            default,
             false,
         )
     }

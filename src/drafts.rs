@@ -1,0 +1,240 @@
+//! Drafts: a live session's exact state, saved atomically after every answer
+//! so that Ctrl-C, a closed terminal, a kill or a crash never loses what the
+//! rep typed. `defuse triage --resume` continues one; finishing removes it.
+//!
+//! Location: `--drafts-dir`, else `$DEFUSE_DRAFTS_DIR`, else
+//! `$XDG_STATE_HOME/defuse/drafts`, else `~/.local/state/defuse/drafts`.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::output::write_file;
+use crate::playbook::catalog::read_text;
+use crate::playbook::load::yaml_options;
+use crate::triage::session::Snapshot;
+
+const SUFFIX: &str = ".draft.yaml";
+const MAX_DRAFT_BYTES: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    pub id: String,
+    pub playbook: String,
+    pub playbook_version: String,
+    /// `embedded:ID.yaml` or the playbook file's absolute path.
+    pub playbook_source: String,
+    /// The call time; the resumed plan uses it, so it matches an uninterrupted run.
+    pub now: String,
+    pub customer: String,
+    /// Where the session stopped (the stage of the next question).
+    pub stage: String,
+    pub session: Snapshot,
+}
+
+/// The default drafts directory (see the module docs).
+pub fn default_dir() -> PathBuf {
+    let env = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env("DEFUSE_DRAFTS_DIR")
+        .or_else(|| env("XDG_STATE_HOME").map(|d| d.join("defuse/drafts")))
+        .or_else(|| env("HOME").map(|h| h.join(".local/state/defuse/drafts")))
+        .unwrap_or_else(|| PathBuf::from(".defuse-drafts"))
+}
+
+/// A draft and when it was last saved.
+pub type Saved = (Draft, SystemTime);
+
+pub struct DraftStore {
+    dir: PathBuf,
+}
+
+impl DraftStore {
+    pub fn new(dir: PathBuf) -> Self {
+        DraftStore { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}{SUFFIX}"))
+    }
+
+    /// Replaces the draft atomically: a crash mid-write leaves the previous one.
+    pub fn save(&self, draft: &Draft) -> Result<(), Error> {
+        std::fs::create_dir_all(&self.dir).map_err(|source| Error::Write {
+            path: self.dir.clone(),
+            source,
+        })?;
+        let yaml = serde_saphyr::to_string(draft).map_err(|e| Error::Write {
+            path: self.path(&draft.id),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let text = format!(
+            "# defuse draft: continue with `defuse triage --resume {}`\n{yaml}",
+            draft.id
+        );
+        write_file(&self.path(&draft.id), text.as_bytes(), true)
+    }
+
+    pub fn load(&self, id: &str) -> Result<Draft, Error> {
+        // Ids are file names we made; refuse anything that could leave the directory.
+        if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+            return Err(Error::Usage(format!(
+                "`{id}` is not a draft id (see `defuse drafts`)"
+            )));
+        }
+        let path = self.path(id);
+        if !path.is_file() {
+            return Err(Error::Usage(format!(
+                "no draft `{id}` in {} (see `defuse drafts`)",
+                self.dir.display()
+            )));
+        }
+        let text = read_text(&path, MAX_DRAFT_BYTES)?;
+        serde_saphyr::from_str_with_options(&text, yaml_options()).map_err(|e| {
+            Error::Answers(crate::playbook::LoadError::from_yaml(
+                &path.display().to_string(),
+                &text,
+                &e,
+            ))
+        })
+    }
+
+    pub fn remove(&self, id: &str) -> Result<(), Error> {
+        let path = self.path(id);
+        std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })
+    }
+
+    /// Every readable draft with its last-saved time, newest first. Drafts
+    /// that cannot be read are returned as errors, not skipped silently.
+    pub fn list(&self) -> Result<Vec<Result<Saved, Error>>, Error> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(Error::Read {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let mut drafts: Vec<_> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_owned();
+                let id = name.strip_suffix(SUFFIX)?.to_owned();
+                let saved = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(SystemTime::UNIX_EPOCH);
+                Some((id, saved))
+            })
+            .collect();
+        drafts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
+        Ok(drafts
+            .into_iter()
+            .map(|(id, saved)| self.load(&id).map(|d| (d, saved)))
+            .collect())
+    }
+
+    /// The most recently saved draft's id.
+    pub fn latest(&self) -> Result<Option<String>, Error> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .find_map(|d| d.ok())
+            .map(|(draft, _)| draft.id))
+    }
+}
+
+/// "3m", "2h", "5d": how long ago a draft was saved.
+pub fn age(saved: SystemTime, now: SystemTime) -> String {
+    let minutes = now
+        .duration_since(saved)
+        .map(|d| d.as_secs() / 60)
+        .unwrap_or(0);
+    match minutes {
+        m if m < 60 => format!("{m}m"),
+        m if m < 60 * 48 => format!("{}h", m / 60),
+        m => format!("{}d", m / (60 * 24)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::answers::AnswerValue;
+
+    fn draft(id: &str) -> Draft {
+        Draft {
+            id: id.into(),
+            playbook: "general".into(),
+            playbook_version: "1.0.0".into(),
+            playbook_source: "embedded:general.yaml".into(),
+            now: "2026-11-23T10:00:00+08:00".into(),
+            customer: "Acme: \"quoted\" # not a comment".into(),
+            stage: "Step 2".into(),
+            session: Snapshot {
+                history: vec![
+                    ("case.customer".into(), AnswerValue::Text("yes".into())),
+                    ("assess.our_failure".into(), AnswerValue::Key("yes".into())),
+                    (
+                        "assess.stakes".into(),
+                        AnswerValue::Keys(vec!["cancel".into()]),
+                    ),
+                    ("assess.anger".into(), AnswerValue::Number(4)),
+                ],
+                undone: [("assess.role".to_owned(), AnswerValue::Key("staff".into()))].into(),
+            },
+        }
+    }
+
+    #[test]
+    fn drafts_round_trip_exactly_and_list_newest_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(tmp.path().join("drafts"));
+        assert_eq!(
+            store.latest().unwrap(),
+            None,
+            "a missing directory has no drafts"
+        );
+        store.save(&draft("a")).unwrap();
+        store.save(&draft("b")).unwrap();
+        assert_eq!(store.load("a").unwrap(), draft("a"));
+        let listed: Vec<String> = store
+            .list()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.unwrap().0.id)
+            .collect();
+        assert_eq!(listed.len(), 2);
+        store.remove("a").unwrap();
+        assert_eq!(store.latest().unwrap().as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn draft_ids_cannot_escape_the_directory() {
+        let store = DraftStore::new(PathBuf::from("/tmp/nowhere"));
+        for id in ["../x", "a/b", ".hidden", ""] {
+            assert!(matches!(store.load(id), Err(Error::Usage(_))), "{id}");
+        }
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(10 * 86400);
+        let ago = |s: u64| now - std::time::Duration::from_secs(s);
+        assert_eq!(age(ago(90), now), "1m");
+        assert_eq!(age(ago(3 * 3600), now), "3h");
+        assert_eq!(age(ago(3 * 86400), now), "3d");
+    }
+}
