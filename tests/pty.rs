@@ -362,3 +362,64 @@ fn redirected_stderr_gets_a_clear_message_not_a_broken_prompt() {
     let message = std::fs::read_to_string(log).unwrap();
     assert!(message.contains("stderr is not a terminal"), "{message}");
 }
+
+/// A tiny tmpfs, unmounted on drop; `None` where mounting is not allowed.
+struct TinyFs(std::path::PathBuf);
+
+impl TinyFs {
+    fn full(dir: &Path) -> Option<TinyFs> {
+        let mount = dir.join("tiny");
+        std::fs::create_dir(&mount).ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=8k", "tmpfs"])
+            .arg(&mount)
+            .status()
+            .ok()?
+            .success();
+        if !ok {
+            return None;
+        }
+        let tiny = TinyFs(mount);
+        // Fill it, so every later write fails with ENOSPC.
+        let _ = std::fs::write(tiny.0.join("fill"), vec![0u8; 64 * 1024]);
+        Some(tiny)
+    }
+}
+
+impl Drop for TinyFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // the skip notice is for whoever reads the test log
+fn on_a_full_disk_the_answers_still_reach_the_rep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(tiny) = TinyFs::full(tmp.path()) else {
+        eprintln!(
+            "skipped: cannot mount a tmpfs here (needs root); covered by the /proc test above"
+        );
+        return;
+    };
+    let mut cmd = command(tmp.path(), &["triage", "--now", NOW]);
+    cmd.env("DEFUSE_PLAN_DIR", tiny.0.join("plans"))
+        .env("DEFUSE_DRAFTS_DIR", tiny.0.join("drafts"));
+    let mut rep = Rep::spawn(cmd);
+    rep.see("Customer").type_line("Acme Trading");
+    rep.see("the draft could not be saved")
+        .see("No space left on device");
+    rep.see("name)").type_line("Jane Li");
+    rep.see("Their role").type_line("");
+    step_1(&mut rep);
+    steps_2_and_3(&mut rep);
+    let out = rep.rest();
+    assert!(out.contains("No space left on device"), "{out}");
+    assert!(
+        out.contains("replay them with --answers")
+            && out.contains("customer: Acme Trading")
+            && out.contains("our_failure:"),
+        "{out}"
+    );
+    assert!(rep.exit_status().ends_with(", 3)"));
+}

@@ -231,10 +231,18 @@ fn live(
     let answers_yaml = session.answers_out(&now_text).to_yaml();
     let plan = plan::compose(playbook, &outcome, now);
     let plan_path = write_plan(args, &plan, io).inspect_err(|_| {
-        let _ = writeln!(
-            io.err,
-            "Your answers are kept in draft {id}: {resume_hint} --out PATH"
-        );
+        if draft_saved {
+            let _ = writeln!(
+                io.err,
+                "Your answers are kept in draft {id}: {resume_hint} --out PATH"
+            );
+        } else {
+            // Neither the plan nor the draft could be written: show the answers.
+            let _ = writeln!(
+                io.err,
+                "Your answers (replay them with --answers):\n{answers_yaml}"
+            );
+        }
     })?;
     // The answers file goes beside the plan, so the session can be replayed.
     let answers_path = match &plan_path {
