@@ -271,17 +271,30 @@ fn ctrl_c_in_step_2_then_resume_gives_the_same_plan_as_an_uninterrupted_run() {
 
 #[test]
 fn a_closed_terminal_sighup_keeps_the_draft_and_resume_finishes_the_case() {
+    signal_then_resume("-HUP");
+}
+
+#[test]
+fn a_kill_sigterm_keeps_the_draft_and_resume_finishes_the_case() {
+    signal_then_resume("-TERM");
+}
+
+fn signal_then_resume(signal: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let mut rep = Rep::start(tmp.path());
     the_case(&mut rep);
     rep.see("Did something actually fail").keys(&[ENTER]);
     rep.see("real loss");
     let pid = rep.session.get_process().pid().to_string();
-    let killed = Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+    let killed = Command::new("kill").args([signal, &pid]).status().unwrap();
     assert!(killed.success());
     rep.rest();
     assert!(rep.exit_status().ends_with(", 130)"));
-    assert_eq!(drafts_in(tmp.path()).len(), 1, "the draft survives SIGHUP");
+    assert_eq!(
+        drafts_in(tmp.path()).len(),
+        1,
+        "the draft survives {signal}"
+    );
 
     let mut rep = Rep::resume(tmp.path());
     rep.see("Resuming draft").see("real loss").keys(&[ENTER]);
