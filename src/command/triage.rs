@@ -98,7 +98,12 @@ fn replay(
     let now = match (now_arg, prompter.now()) {
         (Some(now), _) => now,
         (None, Some(written)) => parse_now(&written.value).map_err(|why| {
-            Error::Answers(prompter.error(Some(written), format!("invalid `now`: {why}"), None))
+            Error::Answers(prompter.error(
+                Some(written),
+                "invalid-time",
+                format!("invalid `now`: {why}"),
+                None,
+            ))
         })?,
         (None, None) => clock(),
     };

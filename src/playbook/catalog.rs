@@ -138,13 +138,14 @@ pub fn list(extra_dirs: &[PathBuf]) -> Result<Vec<Entry>, Error> {
                 Ok(text) => load_str(&path.display().to_string(), &text),
                 Err(e) => Err(LoadError {
                     source_name: path.display().to_string(),
-                    problems: vec![super::load::Problem {
-                        line: 1,
-                        column: 1,
-                        message: e.to_string(),
-                        help: None,
-                        snippet: String::new(),
-                    }],
+                    problems: vec![super::load::Problem::new(
+                        "",
+                        1,
+                        1,
+                        "unreadable-file",
+                        e.to_string(),
+                        None,
+                    )],
                 }),
             };
             entries.push(Entry {

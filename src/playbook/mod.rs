@@ -3,8 +3,10 @@
 
 pub mod catalog;
 pub mod condition;
+pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod validate;
 pub mod vocab;
 
 pub use condition::{Condition, Facts};

@@ -53,7 +53,14 @@ impl ScriptPrompter {
                         }
                         _ => format!("unknown answer `{section}.{key}`"),
                     };
-                    return Err(answer_error(name, source, Some(value), message, help));
+                    return Err(answer_error(
+                        name,
+                        source,
+                        Some(value),
+                        "unknown-answer-key",
+                        message,
+                        help,
+                    ));
                 }
             }
         }
@@ -64,6 +71,7 @@ impl ScriptPrompter {
                 name,
                 source,
                 Some(id),
+                "wrong-playbook",
                 format!(
                     "these answers are for playbook `{}`, not `{}`",
                     id.value, playbook.id.value
@@ -95,10 +103,11 @@ impl ScriptPrompter {
     pub fn error<T>(
         &self,
         at: Option<&Spanned<T>>,
+        rule: &'static str,
         message: String,
         help: Option<String>,
     ) -> LoadError {
-        answer_error(&self.name, &self.source, at, message, help)
+        answer_error(&self.name, &self.source, at, rule, message, help)
     }
 
     fn raw(&self, prompt_id: &str) -> Option<&Spanned<RawAnswer>> {
@@ -168,6 +177,7 @@ impl Prompter for ScriptPrompter {
                 prompt.parse(&raw.value).map(Reply::Answer).map_err(|why| {
                     self.error(
                         Some(&raw),
+                        "invalid-answer",
                         format!("invalid answer to `{}`: {why}", prompt.id),
                         Some(prompt.title.clone()),
                     )
@@ -186,6 +196,7 @@ impl Prompter for ScriptPrompter {
                 Err(self
                     .error::<()>(
                         None,
+                        "missing-answer",
                         format!("missing answer `{}`: {}", prompt.id, prompt.title),
                         Some(format!("add `{key}: …` under `{section}:`")),
                     )
@@ -198,6 +209,7 @@ impl Prompter for ScriptPrompter {
         Err(self
             .error(
                 self.last_position.as_ref(),
+                "invalid-answer",
                 format!("invalid answer to `{}`: {why}", prompt.id),
                 Some(prompt.title.clone()),
             )

@@ -183,12 +183,13 @@ pub fn answer_error<T>(
     source_name: &str,
     source: &str,
     at: Option<&Spanned<T>>,
+    rule: &'static str,
     message: String,
     help: Option<String>,
 ) -> LoadError {
     LoadError {
         source_name: source_name.to_owned(),
-        problems: vec![Problem::at(source, at, message, help)],
+        problems: vec![Problem::at(source, at, rule, message, help)],
     }
 }
 

@@ -1,0 +1,192 @@
+//! Diagnostics: problems found in a playbook or answers file, each with a
+//! stable rule id, a severity, a position, a source snippet and help.
+
+use std::fmt;
+
+use serde_saphyr::Spanned;
+
+/// How bad a problem is: errors stop a playbook from loading (and fail
+/// `defuse lint`); warnings are reported but do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A problem found while loading, positioned in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Stable kebab-case id, e.g. `unknown-reference` (see `defuse lint --explain`).
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+    pub help: Option<String>,
+    /// The offending source line with a caret under the column.
+    pub snippet: String,
+}
+
+impl Problem {
+    /// A problem at `line:column` of `source`, with its snippet drawn.
+    pub fn new(
+        source: &str,
+        line: u64,
+        column: u64,
+        rule: &'static str,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        let (line, column) = (line.max(1), column.max(1));
+        Problem {
+            rule,
+            severity: Severity::Error,
+            line,
+            column,
+            snippet: snippet(source, line, column),
+            message,
+            help,
+        }
+    }
+
+    /// A problem at a spanned node (or at 1:1 when there is none).
+    pub fn at<T>(
+        source: &str,
+        node: Option<&Spanned<T>>,
+        rule: &'static str,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        let (line, column) = node.map_or((1, 1), |n| (n.referenced.line(), n.referenced.column()));
+        Self::new(source, line, column, rule, message, help)
+    }
+
+    /// The same problem, reported as a warning.
+    pub fn warning(self) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+}
+
+/// Every problem that stopped a playbook (or answers file) from loading.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    pub source_name: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(
+                f,
+                "{}:{}:{}: {}: {} [{}]",
+                self.source_name, p.line, p.column, p.severity, p.message, p.rule
+            )?;
+            if !p.snippet.is_empty() {
+                write!(f, "\n{}", p.snippet)?;
+            }
+            if let Some(help) = &p.help {
+                write!(f, "\n  = help: {help}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl LoadError {
+    /// Wraps a serde-saphyr error (syntax, type, unknown field, budget).
+    pub fn from_yaml(source_name: &str, source: &str, err: &serde_saphyr::Error) -> Self {
+        let (line, column) = err
+            .location()
+            .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+        let rendered = err.without_snippet().render();
+        // serde-saphyr prefixes "error: line L column C: "; we print file:line:col ourselves.
+        let message = rendered
+            .split_once(": ")
+            .filter(|(head, _)| head.starts_with("error"))
+            .map_or(rendered.as_str(), |(_, rest)| rest);
+        let message = match message.split_once(": ") {
+            Some((head, rest)) if head.starts_with("line ") => rest,
+            _ => message,
+        };
+        let message = message.lines().next().unwrap_or_default();
+        // The parser repeats the position; we print it first already.
+        let message = match message.rfind(" at line ") {
+            Some(at) if message[at..].contains(", column ") => &message[..at],
+            _ => message,
+        }
+        .to_owned();
+        let rule = yaml_rule(&message);
+        LoadError {
+            source_name: source_name.to_owned(),
+            problems: vec![Problem::new(source, line, column, rule, message, None)],
+        }
+    }
+
+    /// Whether any problem is an error (warnings alone do not stop loading).
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// The rule id of a parser or deserializer error, from its message.
+fn yaml_rule(message: &str) -> &'static str {
+    let m = message.to_lowercase();
+    if m.contains("duplicate mapping key") {
+        "duplicate-key"
+    } else if m.contains("unknown field") {
+        "unknown-field"
+    } else if m.contains("missing field") {
+        "missing-field"
+    } else if m.contains("unknown variant") {
+        "bad-enum-value"
+    } else if m.contains("invalid duration") {
+        "invalid-duration"
+    } else if m.contains("budget")
+        || m.contains("limit")
+        || m.contains("too deep")
+        || m.contains("nesting")
+    {
+        "yaml-limit"
+    } else if m.contains("invalid type")
+        || m.contains("invalid value")
+        || m.contains("invalid boolean")
+        || m.contains("expected") && !m.contains("while parsing")
+    {
+        "wrong-type"
+    } else {
+        "yaml-syntax"
+    }
+}
+
+/// Renders ` 12 | text` and a caret line under `column`.
+pub fn snippet(source: &str, line: u64, column: u64) -> String {
+    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
+        return String::new();
+    };
+    let text = crate::text::for_terminal(text);
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let caret_pad: String = text
+        .chars()
+        .take(column.saturating_sub(1) as usize)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{pad} |\n{gutter} | {text}\n{pad} | {caret_pad}^")
+}

@@ -1,0 +1,512 @@
+//! Semantic checks of a playbook: every reference resolves, ids are unique,
+//! each question has the fields its kind needs, ladders can be climbed,
+//! templates parse. All problems are collected, each with its rule id.
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde_saphyr::Spanned;
+
+use super::condition::{Condition, RefKind};
+use super::diagnostic::Problem;
+use super::model::{BUILTIN_REMEDY_KINDS, Playbook, QuestionKind};
+use crate::plan::template;
+
+struct Checker<'a> {
+    source: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn at<T>(
+        &mut self,
+        rule: &'static str,
+        spanned: &Spanned<T>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.problems
+            .push(Problem::at(self.source, Some(spanned), rule, message, help));
+    }
+
+    fn unique<'s>(&mut self, what: &str, ids: impl IntoIterator<Item = &'s Spanned<String>>) {
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id.value.as_str()) {
+                self.at(
+                    "duplicate-id",
+                    id,
+                    format!("duplicate {what} id `{}`", id.value),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn known(&mut self, kind: RefKind, id: &Spanned<String>, known: &BTreeSet<&str>) {
+        if !known.contains(id.value.as_str()) {
+            let help = did_you_mean(&id.value, known.iter().copied()).or_else(|| {
+                let list: Vec<_> = known.iter().map(|k| format!("`{k}`")).collect();
+                Some(if list.is_empty() {
+                    format!("no {} is declared here", kind.noun())
+                } else {
+                    format!("known: {}", list.join(", "))
+                })
+            });
+            self.at(
+                "unknown-reference",
+                id,
+                format!("unknown {} `{}`", kind.noun(), id.value),
+                help,
+            );
+        }
+    }
+}
+
+/// "did you mean `lost_face`?" for a near miss, by edit distance.
+pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+}
+
+/// Which references a condition in a given place may use: a question's
+/// condition cannot look at the level (not decided yet), and so on.
+struct Scope<'a> {
+    place: &'a str,
+    allowed: &'a [RefKind],
+    /// For question conditions: only questions asked before this one.
+    questions: Option<&'a BTreeSet<&'a str>>,
+}
+
+pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
+    let mut c = Checker {
+        source,
+        problems: Vec::new(),
+    };
+    let scores: BTreeSet<&str> = pb.scores.iter().map(|n| n.id.value.as_str()).collect();
+    let flags: BTreeSet<&str> = pb.flags.iter().map(|n| n.id.value.as_str()).collect();
+    let levels: BTreeSet<&str> = pb.levels.iter().map(|l| l.id.value.as_str()).collect();
+    let authority: BTreeSet<&str> = pb.authority.iter().map(|l| l.id.value.as_str()).collect();
+    let grievances: BTreeSet<&str> = pb
+        .grievance
+        .catalogue
+        .iter()
+        .map(|g| g.id.value.as_str())
+        .collect();
+    let all_questions: BTreeSet<&str> = pb
+        .assess
+        .questions
+        .iter()
+        .map(|q| q.id.value.as_str())
+        .collect();
+
+    c.unique("score", pb.scores.iter().map(|n| &n.id));
+    c.unique("flag", pb.flags.iter().map(|n| &n.id));
+    c.unique("question", pb.assess.questions.iter().map(|q| &q.id));
+    c.unique("level", pb.levels.iter().map(|l| &l.id));
+    c.unique("authority", pb.authority.iter().map(|l| &l.id));
+    c.unique("grievance", pb.grievance.catalogue.iter().map(|g| &g.id));
+    c.unique("remedy", pb.remedies.catalogue.iter().map(|r| &r.id));
+    c.unique("follow-up", pb.followups.iter().map(|f| &f.id));
+
+    for required in ["severity", "authority"] {
+        if !scores.contains(required) {
+            c.at(
+                "missing-score",
+                &pb.id,
+                format!("playbook declares no `{required}` score"),
+                Some(format!(
+                    "add `- {{id: {required}, label: …}}` under `scores:`"
+                )),
+            );
+        }
+    }
+    for (what, empty) in [
+        ("assess.questions", pb.assess.questions.is_empty()),
+        ("levels", pb.levels.is_empty()),
+        ("authority", pb.authority.is_empty()),
+        ("grievance.catalogue", pb.grievance.catalogue.is_empty()),
+        ("remedies.catalogue", pb.remedies.catalogue.is_empty()),
+    ] {
+        if empty {
+            c.at(
+                "empty-catalogue",
+                &pb.id,
+                format!("`{what}` is empty"),
+                None,
+            );
+        }
+    }
+
+    let check_effects = |c: &mut Checker,
+                         scores_moved: &std::collections::BTreeMap<String, Spanned<i64>>,
+                         raised: &[Spanned<String>]| {
+        for (score, delta) in scores_moved {
+            if !scores.contains(score.as_str()) {
+                let help = did_you_mean(score, scores.iter().copied());
+                c.at(
+                    "unknown-reference",
+                    delta,
+                    format!("unknown score `{score}`"),
+                    help,
+                );
+            }
+        }
+        for flag in raised {
+            c.known(RefKind::Flag, flag, &flags);
+        }
+    };
+
+    let check_condition = |c: &mut Checker, cond: &Condition, scope: &Scope| {
+        cond.visit_refs(&mut |kind, id| {
+            if !scope.allowed.contains(&kind) {
+                c.at(
+                "reference-out-of-scope",
+                    id,
+                    format!("{} cannot refer to a {} here", scope.place, kind.noun()),
+                    Some(match kind {
+                        RefKind::Level | RefKind::Authority => {
+                            "the level is decided after the questions, and authority before the level".into()
+                        }
+                        _ => "grievances are only known from step 2 on".into(),
+                    }),
+                );
+                return;
+            }
+            let known = match kind {
+                RefKind::Flag => &flags,
+                RefKind::Grievance => &grievances,
+                RefKind::Level => &levels,
+                RefKind::Authority => &authority,
+                RefKind::Score => &scores,
+                RefKind::Question => scope.questions.unwrap_or(&all_questions),
+            };
+            if kind == RefKind::Question
+                && scope.questions.is_some()
+                && all_questions.contains(id.value.as_str())
+                && !known.contains(id.value.as_str())
+            {
+                c.at(
+                "reference-out-of-scope",
+                    id,
+                    format!("question `{}` is asked later, so this condition cannot use it", id.value),
+                    Some("a question may depend only on questions listed before it".into()),
+                );
+                return;
+            }
+            c.known(kind, id, known);
+        });
+        cond.visit_answer_tests(&mut |test| {
+            let Some(question) = pb.question(&test.question.value) else {
+                return;
+            };
+            let keys = question.keys();
+            if matches!(question.kind.value, QuestionKind::Text) {
+                c.at(
+                    "untestable-question",
+                    &test.question,
+                    format!(
+                        "question `{}` is free text; conditions cannot test it",
+                        test.question.value
+                    ),
+                    None,
+                );
+            }
+            if matches!(question.kind.value, QuestionKind::Scale) {
+                return;
+            }
+            for key in test.keys() {
+                if !keys.contains(&key.value.0.as_str()) {
+                    let help = did_you_mean(&key.value.0, keys.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "answers of `{}`: {}",
+                            test.question.value,
+                            keys.join(", ")
+                        ))
+                    });
+                    c.at(
+                        "unknown-answer",
+                        key,
+                        format!(
+                            "question `{}` has no answer `{}`",
+                            test.question.value, key.value.0
+                        ),
+                        help,
+                    );
+                }
+            }
+        });
+    };
+
+    use RefKind::*;
+    let mut asked_before: BTreeSet<&str> = BTreeSet::new();
+    for q in &pb.assess.questions {
+        if let Some(when) = &q.when {
+            let scope = Scope {
+                place: "a question condition",
+                allowed: &[Flag, Score, Question],
+                questions: Some(&asked_before),
+            };
+            check_condition(&mut c, when, &scope);
+        }
+        asked_before.insert(q.id.value.as_str());
+        if let Some(default) = &q.default {
+            let fits = match q.kind.value {
+                QuestionKind::Scale => default.value.0.parse::<i64>().is_ok_and(|n| {
+                    let (min, max) = q.scale_range();
+                    (min..=max).contains(&n)
+                }),
+                QuestionKind::Text => true,
+                _ => q.keys().contains(&default.value.0.as_str()),
+            };
+            if !fits {
+                let help = did_you_mean(&default.value.0, q.keys())
+                    .or_else(|| Some(format!("answers: {}", q.keys().join(", "))));
+                c.at(
+                    "unknown-answer",
+                    default,
+                    format!(
+                        "default `{}` is not an answer of `{}`",
+                        default.value.0, q.id.value
+                    ),
+                    help,
+                );
+            }
+        }
+        let kind = q.kind.value;
+        let has_yes_no = q.yes.is_some() || q.no.is_some();
+        match kind {
+            QuestionKind::YesNo => {
+                for effects in [&q.yes, &q.no].into_iter().flatten() {
+                    check_effects(&mut c, &effects.scores, &effects.flags);
+                }
+            }
+            QuestionKind::Choice | QuestionKind::Multi => {
+                if q.options.len() < 2 {
+                    c.at(
+                        "question-shape",
+                        &q.kind,
+                        format!("question `{}` needs at least two `options`", q.id.value),
+                        None,
+                    );
+                }
+                c.unique("option", q.options.iter().map(|o| &o.key));
+                for option in &q.options {
+                    check_effects(&mut c, &option.scores, &option.flags);
+                }
+                if kind == QuestionKind::Multi && q.options.iter().any(|o| o.unsure) {
+                    c.at(
+                        "question-shape",
+                        &q.kind,
+                        "`unsure` options only work on single-choice questions".into(),
+                        None,
+                    );
+                }
+            }
+            QuestionKind::Scale => match &q.scale {
+                None => c.at(
+                    "question-shape",
+                    &q.kind,
+                    format!("scale question `{}` needs `scale:`", q.id.value),
+                    None,
+                ),
+                Some(scale) => {
+                    if scale.min >= scale.max {
+                        c.at(
+                            "question-shape",
+                            &q.kind,
+                            format!("scale of `{}` must have min < max", q.id.value),
+                            None,
+                        );
+                    }
+                    check_effects(&mut c, &scale.per_point, &[]);
+                    for t in &scale.flags_at {
+                        check_effects(&mut c, &Default::default(), &t.flags);
+                    }
+                }
+            },
+            QuestionKind::Text => {}
+        }
+        let misplaced = match kind {
+            QuestionKind::YesNo => !q.options.is_empty() || q.scale.is_some(),
+            QuestionKind::Choice | QuestionKind::Multi => has_yes_no || q.scale.is_some(),
+            QuestionKind::Scale => has_yes_no || !q.options.is_empty(),
+            QuestionKind::Text => has_yes_no || !q.options.is_empty() || q.scale.is_some(),
+        };
+        if misplaced {
+            c.at(
+                "question-shape",
+                &q.kind,
+                format!(
+                    "question `{}` has fields that do not belong to its kind",
+                    q.id.value
+                ),
+                Some(
+                    "yes_no takes `yes`/`no`; choice and multi take `options`; scale takes `scale`"
+                        .into(),
+                ),
+            );
+        }
+    }
+
+    let ladder = |c: &mut Checker,
+                  name: &str,
+                  rungs: Vec<(&Spanned<String>, Option<&Condition>)>,
+                  allowed: &[RefKind]| {
+        for (i, (id, when)) in rungs.into_iter().enumerate() {
+            match (i, when) {
+                (0, Some(_)) => c.at(
+                    "baseline-condition",
+                    id,
+                    format!("the first {name} is the baseline and takes no `when`"),
+                    Some(
+                        "list them lowest first; the highest one whose `when` holds is chosen"
+                            .into(),
+                    ),
+                ),
+                (i, None) if i > 0 => c.at(
+                    "unreachable-level",
+                    id,
+                    format!(
+                        "{name} `{}` has no `when`, so it could never be chosen",
+                        id.value
+                    ),
+                    None,
+                ),
+                _ => {}
+            }
+            if let Some(when) = when {
+                let place = format!("a {name} rule");
+                check_condition(
+                    c,
+                    when,
+                    &Scope {
+                        place: &place,
+                        allowed,
+                        questions: None,
+                    },
+                );
+            }
+        }
+    };
+    ladder(
+        &mut c,
+        "authority",
+        pb.authority
+            .iter()
+            .map(|r| (&r.id, r.when.as_ref()))
+            .collect(),
+        &[Flag, Score, Question],
+    );
+    ladder(
+        &mut c,
+        "level",
+        pb.levels.iter().map(|r| (&r.id, r.when.as_ref())).collect(),
+        &[Flag, Score, Question, Authority],
+    );
+
+    let everything = &[Flag, Score, Question, Authority, Level, Grievance];
+    for g in &pb.grievance.catalogue {
+        if let Some(when) = &g.suggest_when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a grievance suggestion",
+                    allowed: &[Flag, Score, Question, Authority, Level],
+                    questions: None,
+                },
+            );
+        }
+    }
+    let classify = &pb.grievance.classify;
+    let rules = classify
+        .kind
+        .iter()
+        .map(|s| &s.when)
+        .chain(classify.crisis.iter().map(|s| &s.when))
+        .chain(classify.at_stake.iter().map(|s| &s.when));
+    for when in rules {
+        check_condition(
+            &mut c,
+            when,
+            &Scope {
+                place: "a classification rule",
+                allowed: &[Flag, Score, Question, Authority, Level, Grievance],
+                questions: None,
+            },
+        );
+    }
+    let kinds: BTreeSet<&str> = BUILTIN_REMEDY_KINDS
+        .iter()
+        .copied()
+        .chain(pb.remedies.kinds.iter().map(|k| k.value.as_str()))
+        .collect();
+    for r in &pb.remedies.catalogue {
+        if !kinds.contains(r.kind.value.as_str()) {
+            let help = did_you_mean(&r.kind.value, kinds.iter().copied())
+                .or_else(|| Some("declare new kinds under `remedies.kinds`".into()));
+            c.at(
+                "unknown-remedy-kind",
+                &r.kind,
+                format!("unknown remedy kind `{}`", r.kind.value),
+                help,
+            );
+        }
+        if let Some(when) = &r.when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a remedy condition",
+                    allowed: everything,
+                    questions: None,
+                },
+            );
+        }
+        if let Some(t) = &r.template
+            && let Err(e) = template::check(&t.value)
+        {
+            c.at(
+                "template-error",
+                t,
+                format!("template of remedy `{}`: {e}", r.id.value),
+                Some(format!(
+                    "placeholders: {}",
+                    template::PLACEHOLDERS.join(", ")
+                )),
+            );
+        }
+    }
+    for f in &pb.followups {
+        if let Some(when) = &f.when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a follow-up condition",
+                    allowed: everything,
+                    questions: None,
+                },
+            );
+        }
+    }
+    for d in &pb.donts {
+        if let Some(when) = &d.when {
+            check_condition(
+                &mut c,
+                when,
+                &Scope {
+                    place: "a don't condition",
+                    allowed: everything,
+                    questions: None,
+                },
+            );
+        }
+    }
+    c.problems.sort_by_key(|p| (p.line, p.column));
+    c.problems
+}
