@@ -12,6 +12,12 @@ Exit codes:
   3    runtime failure: a write failed or the terminal broke
   130  interrupted; the answers given so far are saved";
 
+const LINT_EXIT_CODES: &str = "\
+Exit codes:
+  0    no errors (warnings allowed unless --deny-warnings)
+  1    errors found (or warnings, with --deny-warnings)
+  2    usage error or a path that cannot be read";
+
 #[derive(Debug, Parser)]
 #[command(name = "defuse", version, about = "Defuse an angry customer: a three-step triage from YAML playbooks, ending in an action plan.", after_help = EXIT_CODES)]
 pub struct Cli {
@@ -43,6 +49,9 @@ pub enum Command {
     /// List the drafts of unfinished sessions (resume one with `triage --resume`).
     #[command(after_help = EXIT_CODES)]
     Drafts(DraftsArgs),
+    /// Check playbook files: YAML, types, references, reachability, templates.
+    #[command(after_help = LINT_EXIT_CODES)]
+    Lint(LintArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,4 +116,40 @@ pub struct DraftsArgs {
     /// Delete a draft instead of listing.
     #[arg(long, value_name = "ID")]
     pub discard: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// file:line:col, a source snippet and help.
+    Human,
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Files or directories (searched recursively) [default: playbooks/].
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, short, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+
+    /// Do not report this rule. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Print the documentation of a rule, with an example, and exit.
+    #[arg(long, value_name = "RULE", conflicts_with_all = ["paths", "allow"])]
+    pub explain: Option<String>,
+
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
 }

@@ -9,6 +9,7 @@ pub mod command;
 pub mod drafts;
 pub mod duration;
 pub mod error;
+pub mod lint;
 pub mod output;
 pub mod plan;
 pub mod playbook;

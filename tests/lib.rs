@@ -6,6 +6,8 @@ mod architecture;
 mod cli;
 mod common;
 mod engine;
+mod lint;
+mod lint_docs;
 mod load_errors;
 mod plans;
 mod pty;

@@ -2,6 +2,7 @@
 //! can run in-process with captured output.
 
 pub mod drafts;
+pub mod lint;
 pub mod playbooks;
 pub mod triage;
 
@@ -26,5 +27,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::Triage(args) => triage::run(args, &cli.playbook_dir, &drafts_dir, io),
         Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, io),
         Command::Drafts(args) => drafts::run(args, &drafts_dir, io),
+        Command::Lint(args) => lint::run(args, io),
     }
 }

@@ -131,7 +131,9 @@ impl LoadError {
             Some(at) if message[at..].contains(", column ") => &message[..at],
             _ => message,
         }
-        .to_owned();
+        // Advice addressed to programmers using the library, not to playbook authors.
+        .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+        let message = humane_limit(message);
         let rule = yaml_rule(&message);
         LoadError {
             source_name: source_name.to_owned(),
@@ -143,6 +145,24 @@ impl LoadError {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
+}
+
+/// The parser reports a breached budget in its own debug notation; say it
+/// in words.
+fn humane_limit(message: String) -> String {
+    let Some(detail) = message.strip_prefix("budget breached: ") else {
+        return message;
+    };
+    let what = match detail.split([' ', '{']).next().unwrap_or_default() {
+        "Aliases" => "more than 10,000 aliases (refused as a possible alias bomb)",
+        "Anchors" => "too many anchors",
+        "Depth" => "nesting too deep",
+        "Nodes" | "Events" => "too many YAML nodes",
+        "ScalarBytes" | "TotalScalarBytes" => "too much text in values",
+        "Documents" => "too many documents",
+        _ => detail,
+    };
+    format!("budget breached: {what}")
 }
 
 /// The rule id of a parser or deserializer error, from its message.
@@ -167,7 +187,7 @@ fn yaml_rule(message: &str) -> &'static str {
     } else if m.contains("invalid type")
         || m.contains("invalid value")
         || m.contains("invalid boolean")
-        || m.contains("expected") && !m.contains("while parsing")
+        || m.starts_with("expected")
     {
         "wrong-type"
     } else {
@@ -177,16 +197,35 @@ fn yaml_rule(message: &str) -> &'static str {
 
 /// Renders ` 12 | text` and a caret line under `column`.
 pub fn snippet(source: &str, line: u64, column: u64) -> String {
+    /// Characters of context kept on each side of the column in long lines.
+    const CONTEXT: usize = 60;
     let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
         return String::new();
     };
-    let text = crate::text::for_terminal(text);
+    let chars: Vec<char> = text.trim_end_matches('\r').chars().collect();
+    let at = (column.saturating_sub(1) as usize).min(chars.len());
+    // A long line (a minified file, an alias bomb) is shown as a window around the column.
+    let start = at.saturating_sub(CONTEXT);
+    let end = (at + CONTEXT).min(chars.len());
+    let (start, end) = if chars.len() <= 2 * CONTEXT {
+        (0, chars.len())
+    } else {
+        (start, end)
+    };
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut caret_pad: String = chars[start..at]
+        .iter()
+        .map(|c| if *c == '\t' { '\t' } else { ' ' })
+        .collect();
+    if start > 0 {
+        shown.insert(0, '…');
+        caret_pad.insert(0, ' ');
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let shown = crate::text::for_terminal(&shown);
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
-    let caret_pad: String = text
-        .chars()
-        .take(column.saturating_sub(1) as usize)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    format!("{pad} |\n{gutter} | {text}\n{pad} | {caret_pad}^")
+    format!("{pad} |\n{gutter} | {shown}\n{pad} | {caret_pad}^")
 }

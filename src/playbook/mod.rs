@@ -6,6 +6,7 @@ pub mod condition;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod satisfy;
 pub mod validate;
 pub mod vocab;
 

@@ -39,6 +39,9 @@ pub struct Playbook {
     pub followups: Vec<Followup>,
     #[serde(default)]
     pub donts: Vec<Dont>,
+    /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
 }
 
 /// An identifier with a human label, used for scores and flags.
@@ -90,6 +93,9 @@ pub struct Question {
     #[serde(default)]
     pub options: Vec<Choice>,
     pub scale: Option<Scale>,
+    /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
 }
 
 /// What an answer does to the assessment.
@@ -163,6 +169,9 @@ pub struct Level {
     pub definition: String,
     pub response_force: String,
     pub when: Option<Condition>,
+    /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
 }
 
 /// An authority judgement ("decision-maker", "venting", …).
@@ -175,6 +184,9 @@ pub struct Rung {
     /// What this judgement means for how the rep responds.
     pub stance: String,
     pub when: Option<Condition>,
+    /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
 }
 
 /// Step 2: the real grievance.
@@ -226,6 +238,9 @@ pub struct Grievance {
     pub guidance: String,
     /// Pre-select this grievance when the assessment suggests it.
     pub suggest_when: Option<Condition>,
+    /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
 }
 
 /// Step 3: the remedy catalogue.
@@ -270,6 +285,9 @@ pub struct Remedy {
     pub template: Option<Spanned<String>>,
     /// Propose this remedy when the condition holds; never proposed without one.
     pub when: Option<Condition>,
+    /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -282,6 +300,9 @@ pub struct Followup {
     #[serde(default)]
     pub why: String,
     pub when: Option<Condition>,
+    /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]

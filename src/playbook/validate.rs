@@ -14,9 +14,27 @@ use crate::plan::template;
 struct Checker<'a> {
     source: &'a str,
     problems: Vec<Problem>,
+    /// Rules the playbook allows everywhere (`allow:` at the top level).
+    root_allow: Vec<&'a str>,
+    /// Rules the node being checked allows (its own `allow:`).
+    node_allow: Vec<&'a str>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(source: &'a str, pb: &'a Playbook) -> Self {
+        Checker {
+            source,
+            problems: Vec::new(),
+            root_allow: pb.allow.iter().map(|a| a.value.as_str()).collect(),
+            node_allow: Vec::new(),
+        }
+    }
+
+    /// From now on, problems are about the node with this `allow:` list.
+    fn node(&mut self, allow: &'a [Spanned<String>]) {
+        self.node_allow = allow.iter().map(|a| a.value.as_str()).collect();
+    }
+
     fn at<T>(
         &mut self,
         rule: &'static str,
@@ -24,6 +42,9 @@ impl Checker<'_> {
         message: String,
         help: Option<String>,
     ) {
+        if self.root_allow.contains(&rule) || self.node_allow.contains(&rule) {
+            return;
+        }
         self.problems
             .push(Problem::at(self.source, Some(spanned), rule, message, help));
     }
@@ -81,11 +102,9 @@ struct Scope<'a> {
     questions: Option<&'a BTreeSet<&'a str>>,
 }
 
-pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
-    let mut c = Checker {
-        source,
-        problems: Vec::new(),
-    };
+pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
+    let mut c = Checker::new(source, pb);
+    check_allow_lists(&mut c, pb);
     let scores: BTreeSet<&str> = pb.scores.iter().map(|n| n.id.value.as_str()).collect();
     let flags: BTreeSet<&str> = pb.flags.iter().map(|n| n.id.value.as_str()).collect();
     let levels: BTreeSet<&str> = pb.levels.iter().map(|l| l.id.value.as_str()).collect();
@@ -214,6 +233,7 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
                     ),
                     None,
                 );
+                return;
             }
             if matches!(question.kind.value, QuestionKind::Scale) {
                 return;
@@ -244,6 +264,7 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
     use RefKind::*;
     let mut asked_before: BTreeSet<&str> = BTreeSet::new();
     for q in &pb.assess.questions {
+        c.node(&q.allow);
         if let Some(when) = &q.when {
             let scope = Scope {
                 place: "a question condition",
@@ -352,11 +373,9 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
         }
     }
 
-    let ladder = |c: &mut Checker,
-                  name: &str,
-                  rungs: Vec<(&Spanned<String>, Option<&Condition>)>,
-                  allowed: &[RefKind]| {
-        for (i, (id, when)) in rungs.into_iter().enumerate() {
+    let ladder = |c: &mut Checker<'a>, name: &str, rungs: Vec<Rung<'a>>, allowed: &[RefKind]| {
+        for (i, (id, when, allow)) in rungs.into_iter().enumerate() {
+            c.node(allow);
             match (i, when) {
                 (0, Some(_)) => c.at(
                     "baseline-condition",
@@ -395,21 +414,19 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
     ladder(
         &mut c,
         "authority",
-        pb.authority
-            .iter()
-            .map(|r| (&r.id, r.when.as_ref()))
-            .collect(),
+        authority_rungs(pb),
         &[Flag, Score, Question],
     );
     ladder(
         &mut c,
         "level",
-        pb.levels.iter().map(|r| (&r.id, r.when.as_ref())).collect(),
+        level_rungs(pb),
         &[Flag, Score, Question, Authority],
     );
 
     let everything = &[Flag, Score, Question, Authority, Level, Grievance];
     for g in &pb.grievance.catalogue {
+        c.node(&g.allow);
         if let Some(when) = &g.suggest_when {
             check_condition(
                 &mut c,
@@ -446,6 +463,7 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
         .chain(pb.remedies.kinds.iter().map(|k| k.value.as_str()))
         .collect();
     for r in &pb.remedies.catalogue {
+        c.node(&r.allow);
         if !kinds.contains(r.kind.value.as_str()) {
             let help = did_you_mean(&r.kind.value, kinds.iter().copied())
                 .or_else(|| Some("declare new kinds under `remedies.kinds`".into()));
@@ -482,6 +500,7 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
         }
     }
     for f in &pb.followups {
+        c.node(&f.allow);
         if let Some(when) = &f.when {
             check_condition(
                 &mut c,
@@ -494,6 +513,7 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
             );
         }
     }
+    c.node(&[]);
     for d in &pb.donts {
         if let Some(when) = &d.when {
             check_condition(
@@ -508,5 +528,209 @@ pub fn validate(pb: &Playbook, source: &str) -> Vec<Problem> {
         }
     }
     c.problems.sort_by_key(|p| (p.line, p.column));
+    c.problems
+}
+
+/// A level or authority judgement as the ladder checks see it: id, rule, allow-list.
+type Rung<'a> = (
+    &'a Spanned<String>,
+    Option<&'a Condition>,
+    &'a [Spanned<String>],
+);
+
+fn level_rungs(pb: &Playbook) -> Vec<Rung<'_>> {
+    pb.levels
+        .iter()
+        .map(|l| (&l.id, l.when.as_ref(), l.allow.as_slice()))
+        .collect()
+}
+
+fn authority_rungs(pb: &Playbook) -> Vec<Rung<'_>> {
+    pb.authority
+        .iter()
+        .map(|r| (&r.id, r.when.as_ref(), r.allow.as_slice()))
+        .collect()
+}
+
+/// Every `allow:` list names real rules.
+fn check_allow_lists<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
+    let lists = std::iter::once(&pb.allow)
+        .chain(pb.assess.questions.iter().map(|q| &q.allow))
+        .chain(pb.levels.iter().map(|l| &l.allow))
+        .chain(pb.authority.iter().map(|r| &r.allow))
+        .chain(pb.grievance.catalogue.iter().map(|g| &g.allow))
+        .chain(pb.remedies.catalogue.iter().map(|r| &r.allow))
+        .chain(pb.followups.iter().map(|f| &f.allow));
+    let known = crate::lint::rules::ids();
+    for rule in lists.flatten() {
+        if !known.contains(&rule.value.as_str()) {
+            let help = did_you_mean(&rule.value, known.iter().copied())
+                .or_else(|| Some("see `defuse lint --explain` for the rules".into()));
+            c.at(
+                "unknown-rule",
+                rule,
+                format!("unknown lint rule `{}`", rule.value),
+                help,
+            );
+        }
+    }
+}
+
+/// Words YAML 1.1 tools (and many editors) read as booleans when unquoted.
+const YAML11_BOOLEANS: &[&str] = &["y", "yes", "n", "no", "on", "off", "true", "false"];
+
+/// Whether the scalar at this position is written in quotes.
+fn quoted<T>(source: &str, node: &Spanned<T>) -> bool {
+    let line = source
+        .lines()
+        .nth(node.referenced.line().saturating_sub(1) as usize)
+        .unwrap_or_default();
+    let at = line
+        .chars()
+        .nth(node.referenced.column().saturating_sub(1) as usize);
+    matches!(at, Some('"' | '\''))
+}
+
+/// Checks only `defuse lint` runs: they cost more than loading for a live
+/// call should, and none of them stops a playbook from working.
+pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
+    use super::satisfy::{ANY, Fixed, satisfiable};
+    let mut c = Checker::new(source, pb);
+
+    // Keys that other YAML tools would read as booleans.
+    let boolean_key = |c: &mut Checker<'a>, key: &'a Spanned<String>| {
+        if YAML11_BOOLEANS.contains(&key.value.to_lowercase().as_str()) && !quoted(source, key) {
+            c.at(
+                "yaml-boolean-key",
+                key,
+                format!(
+                    "`{}` is a boolean to YAML 1.1 tools and many editors",
+                    key.value
+                ),
+                Some(format!("quote it: `\"{}\"`", key.value)),
+            );
+        }
+    };
+    for q in &pb.assess.questions {
+        c.node(&q.allow);
+        for option in &q.options {
+            boolean_key(&mut c, &option.key);
+        }
+    }
+
+    // Flags that no answer can raise.
+    c.node(&[]);
+    let raised: HashSet<&str> = pb
+        .assess
+        .questions
+        .iter()
+        .flat_map(|q| {
+            let yes_no = [&q.yes, &q.no].into_iter().flatten().flat_map(|e| &e.flags);
+            let options = q.options.iter().flat_map(|o| &o.flags);
+            let scale = q
+                .scale
+                .iter()
+                .flat_map(|s| s.flags_at.iter().flat_map(|t| &t.flags));
+            yes_no.chain(options).chain(scale)
+        })
+        .map(|f| f.value.as_str())
+        .collect();
+    for flag in &pb.flags {
+        if !raised.contains(flag.id.value.as_str()) {
+            c.at(
+                "unused-flag",
+                &flag.id,
+                format!("no answer raises flag `{}`", flag.id.value),
+                Some("raise it from a question, or remove it".into()),
+            );
+        }
+    }
+
+    // Ladders: a rung that can never hold, or that a higher rung always beats.
+    let ladders: [(&str, Vec<Rung<'a>>); 2] = [
+        ("level", level_rungs(pb)),
+        ("authority", authority_rungs(pb)),
+    ];
+    for (name, rungs) in &ladders {
+        for (i, (id, when, allow)) in rungs.iter().enumerate() {
+            c.node(allow);
+            let Some(when) = when else { continue };
+            if satisfiable(pb, &[when], &[], ANY) == Some(false) {
+                c.at(
+                    "unreachable-level",
+                    id,
+                    format!("the rule of {name} `{}` can never hold", id.value),
+                    None,
+                );
+                continue;
+            }
+            for (higher, higher_when, _) in &rungs[i + 1..] {
+                let Some(higher_when) = higher_when else {
+                    continue;
+                };
+                if satisfiable(pb, &[when], &[higher_when], ANY) == Some(false) {
+                    c.at(
+                        "level-out-of-order",
+                        id,
+                        format!("{name} `{}` is never chosen: whenever its rule holds, so does the rule of `{}` above it", id.value, higher.value),
+                        Some("rungs are listed lowest first and the highest that holds wins; reorder them or narrow the higher rule".into()),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
+    // Remedies that can never be proposed, and levels that propose nothing.
+    for r in &pb.remedies.catalogue {
+        c.node(&r.allow);
+        if let Some(when) = &r.when
+            && satisfiable(pb, &[when], &[], ANY) == Some(false)
+        {
+            c.at("never-holds", &r.id, format!("the condition of remedy `{}` can never hold", r.id.value), Some("it would never be proposed; check for contradictions such as `flag x` and `not: {flag: x}`".into()));
+        }
+    }
+    for f in &pb.followups {
+        c.node(&f.allow);
+        if let Some(when) = &f.when
+            && satisfiable(pb, &[when], &[], ANY) == Some(false)
+        {
+            c.at(
+                "never-holds",
+                &f.id,
+                format!("the condition of follow-up `{}` can never hold", f.id.value),
+                None,
+            );
+        }
+    }
+    for (index, level) in pb.levels.iter().enumerate() {
+        c.node(&level.allow);
+        let fixed = Fixed {
+            level: Some(index),
+            authority: None,
+        };
+        let proposes = pb
+            .remedies
+            .catalogue
+            .iter()
+            .filter_map(|r| r.when.as_ref())
+            .any(|when| satisfiable(pb, &[when], &[], fixed) != Some(false));
+        if !proposes {
+            c.at(
+                "level-without-remedy",
+                &level.id,
+                format!("no remedy is ever proposed at level `{}`", level.id.value),
+                Some("give some remedy a `when` that can hold at this level".into()),
+            );
+        }
+    }
+    for p in &mut c.problems {
+        if matches!(
+            p.rule,
+            "yaml-boolean-key" | "unused-flag" | "level-out-of-order" | "level-without-remedy"
+        ) {
+            p.severity = super::diagnostic::Severity::Warning;
+        }
+    }
     c.problems
 }

@@ -1,0 +1,77 @@
+//! `defuse lint`: findings on stdout, a summary on stderr, exit 1 on errors.
+
+use std::path::PathBuf;
+
+use super::Io;
+use crate::cli::{LintArgs, LintFormat};
+use crate::error::Error;
+use crate::lint::{self, format, rules};
+use crate::playbook::diagnostic::Severity;
+use crate::playbook::validate::did_you_mean;
+
+pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
+    if let Some(rule) = &args.explain {
+        let doc = rules::explain(rule).ok_or_else(|| unknown_rule(rule))?;
+        return write(io, format!("{doc}\n"));
+    }
+    for rule in &args.allow {
+        rules::find(rule).ok_or_else(|| unknown_rule(rule))?;
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("playbooks")]
+    } else {
+        args.paths.clone()
+    };
+    let files = lint::collect(&paths)?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut reports = lint::lint_files(&files, jobs);
+    for report in &mut reports {
+        report
+            .problems
+            .retain(|p| !args.allow.iter().any(|a| a == p.rule));
+    }
+    let text = match args.format {
+        LintFormat::Human => format::human(&reports),
+        LintFormat::Json => format::json(&reports),
+        LintFormat::Github => format::github(&reports),
+        LintFormat::Sarif => format::sarif(&reports),
+    };
+    write(io, text)?;
+
+    let errors: usize = reports.iter().map(|r| r.count(Severity::Error)).sum();
+    let warnings: usize = reports.iter().map(|r| r.count(Severity::Warning)).sum();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let summary = format!(
+        "{}, {} in {}",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(files.len(), "file")
+    );
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        Err(Error::Findings(summary))
+    } else {
+        let _ = writeln!(io.err, "{summary}");
+        Ok(())
+    }
+}
+
+fn unknown_rule(rule: &str) -> Error {
+    let hint = did_you_mean(rule, rules::ids())
+        .map(|h| format!(" {h}"))
+        .unwrap_or_default();
+    Error::Usage(format!(
+        "unknown lint rule `{rule}`.{hint} Rules: {}",
+        rules::ids().join(", ")
+    ))
+}
+
+fn write(io: &mut Io, text: String) -> Result<(), Error> {
+    io.out
+        .write_all(text.as_bytes())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}

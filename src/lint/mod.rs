@@ -1,0 +1,303 @@
+//! `defuse lint`: every problem in every playbook file, fast.
+//!
+//! Files are checked in parallel by a fixed number of workers that each hold
+//! one file at a time, so memory does not grow with the number of files;
+//! reports come out in path order, so output is deterministic.
+
+pub mod format;
+pub mod rules;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::error::Error;
+use crate::playbook::catalog::MAX_PLAYBOOK_BYTES;
+use crate::playbook::diagnostic::{Problem, Severity};
+use crate::playbook::load::check_str;
+use crate::playbook::validate::lint_checks;
+
+/// The diagnostics of one file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: String,
+    pub problems: Vec<Problem>,
+}
+
+impl FileReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .count()
+    }
+}
+
+/// Files named on the command line, and YAML files found under directories
+/// (recursively, in sorted order). Answers, tests and schema files are skipped.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if is_playbook_name(name) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `*.yaml` / `*.yml`, except answers, scenario tests and drafts.
+pub fn is_playbook_name(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && ![".answers.yaml", ".tests.yaml", ".draft.yaml"]
+            .iter()
+            .any(|s| name.ends_with(s))
+}
+
+/// Checks every file with `jobs` workers; reports in the order given.
+pub fn lint_files(files: &[PathBuf], jobs: usize) -> Vec<FileReport> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<FileReport>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, files.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let report = lint_file(path);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(report);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .collect()
+}
+
+pub fn lint_file(path: &Path) -> FileReport {
+    let name = path.display().to_string();
+    let problems = match read_bounded(path) {
+        Ok(bytes) => check_bytes(&bytes),
+        Err(problem) => vec![problem],
+    };
+    FileReport {
+        path: name,
+        problems,
+    }
+}
+
+/// Reads at most the playbook size limit (plus one byte, to know it is over).
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        Problem::new(
+            "",
+            1,
+            1,
+            "unreadable-file",
+            format!("cannot read: {e}"),
+            None,
+        )
+    };
+    // A FIFO or device would block or never end: only regular files are read.
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(Problem::new(
+            "",
+            1,
+            1,
+            "unreadable-file",
+            "not a regular file".into(),
+            Some("lint playbook files, not pipes or devices".into()),
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PLAYBOOK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_PLAYBOOK_BYTES {
+        return Err(Problem::new(
+            "",
+            1,
+            1,
+            "file-too-large",
+            format!(
+                "file is over {} MiB; playbooks are refused beyond that",
+                MAX_PLAYBOOK_BYTES / (1024 * 1024)
+            ),
+            Some("is this really a playbook? split it, or lint the right file".into()),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn position(text: &[u8], offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count() as u64
+        + 1;
+    (line, column)
+}
+
+/// All problems in a playbook given as raw bytes: encoding and shape first,
+/// then YAML, types and semantics.
+pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        let (line, column) = position(bytes, nul);
+        return vec![Problem::new(
+            "",
+            line,
+            column,
+            "binary-file",
+            "NUL byte: this is not a text file".into(),
+            None,
+        )];
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let (line, column) = position(bytes, e.valid_up_to());
+            return vec![Problem::new(
+                "",
+                line,
+                column,
+                "invalid-utf8",
+                "invalid UTF-8: playbooks must be UTF-8 text".into(),
+                Some("re-save the file as UTF-8".into()),
+            )];
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let has_content = text.lines().any(|l| {
+        let l = l.trim();
+        !l.is_empty() && !l.starts_with('#') && l != "---"
+    });
+    if !has_content {
+        return vec![Problem::new(
+            text,
+            1,
+            1,
+            "empty-file",
+            "the file has no playbook in it".into(),
+            None,
+        )];
+    }
+    if let Some(line) = second_document(text) {
+        return vec![Problem::new(
+            text,
+            line,
+            1,
+            "multiple-documents",
+            "a second YAML document starts here; a playbook file holds one".into(),
+            Some("put each playbook in its own file".into()),
+        )];
+    }
+    let (playbook, mut report) = check_str("", text);
+    if let Some(playbook) = &playbook {
+        report.problems.extend(lint_checks(playbook, text));
+    }
+    report.problems.sort_by_key(|p| (p.line, p.column));
+    report.problems
+}
+
+/// The line of a second `---` document marker, if any.
+fn second_document(text: &str) -> Option<u64> {
+    let mut seen_content = false;
+    for (i, line) in text.lines().enumerate() {
+        let is_marker = line == "---" || line.starts_with("--- ");
+        if is_marker && seen_content {
+            return Some(i as u64 + 1);
+        }
+        let trimmed = line.trim();
+        if !is_marker && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            seen_content = true;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(bytes: &[u8]) -> Vec<(&'static str, u64, u64)> {
+        check_bytes(bytes)
+            .into_iter()
+            .map(|p| (p.rule, p.line, p.column))
+            .collect()
+    }
+
+    #[test]
+    fn hostile_bytes_get_positioned_diagnostics() {
+        assert_eq!(rules(b""), [("empty-file", 1, 1)]);
+        assert_eq!(rules(b"# only a comment\n\n"), [("empty-file", 1, 1)]);
+        assert_eq!(rules(b"id: a\ntitle: \xff\n"), [("invalid-utf8", 2, 8)]);
+        assert_eq!(rules(b"id: a\nti\x00tle: b\n"), [("binary-file", 2, 3)]);
+        assert_eq!(
+            rules(b"id: a\n---\nid: b\n"),
+            [("multiple-documents", 2, 1)]
+        );
+        assert_eq!(rules(b"id: a\n\t- x\n")[0].0, "yaml-syntax");
+    }
+
+    #[test]
+    fn a_leading_document_marker_and_a_bom_are_fine() {
+        let general = include_str!("../../playbooks/general.yaml");
+        assert!(
+            check_bytes(format!("---\n{general}").as_bytes())
+                .iter()
+                .all(|p| p.severity == Severity::Warning)
+        );
+        assert!(
+            check_bytes(format!("\u{feff}{general}").as_bytes())
+                .iter()
+                .all(|p| p.severity == Severity::Warning)
+        );
+        assert!(
+            check_bytes(general.replace('\n', "\r\n").as_bytes())
+                .iter()
+                .all(|p| p.severity == Severity::Warning)
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! `defuse lint` as a process: exit codes, formats, suppression, the shipped
+//! playbooks, and a corpus of hostile files with their expected diagnostics.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::bin;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn base() -> String {
+    std::fs::read_to_string(Path::new(ROOT).join("docs/lint-base.yaml")).unwrap()
+}
+
+/// Writes `playbook.yaml` into a fresh directory.
+fn playbook(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("playbook.yaml"), text).unwrap();
+    dir
+}
+
+#[test]
+fn shipped_playbooks_lint_clean_even_with_deny_warnings() {
+    bin()
+        .current_dir(ROOT)
+        .args(["lint", "--deny-warnings"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("0 errors, 0 warnings in 3 files"));
+}
+
+#[test]
+fn exit_codes_follow_the_severity_of_the_findings() {
+    let clean = playbook(&base());
+    bin()
+        .current_dir(clean.path())
+        .args(["lint", "playbook.yaml"])
+        .assert()
+        .code(0);
+
+    let warning = playbook(&base().replace(
+        "  - {id: real_loss, label: Real loss}\n",
+        "  - {id: real_loss, label: Real loss}\n  - {id: spare, label: Spare}\n",
+    ));
+    bin()
+        .current_dir(warning.path())
+        .args(["lint", "playbook.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("[unused-flag]"));
+    bin()
+        .current_dir(warning.path())
+        .args(["lint", "--deny-warnings", "playbook.yaml"])
+        .assert()
+        .code(1);
+    bin()
+        .current_dir(warning.path())
+        .args([
+            "lint",
+            "--deny-warnings",
+            "--allow",
+            "unused-flag",
+            "playbook.yaml",
+        ])
+        .assert()
+        .code(0)
+        .stdout("");
+
+    let error = playbook(&base().replace("kind: compensation", "kind: compensaton"));
+    bin()
+        .current_dir(error.path())
+        .args(["lint", "playbook.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("1 error, 0 warnings in 1 file"));
+
+    bin()
+        .args(["lint", "/nonexistent/playbooks"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read /nonexistent/playbooks",
+        ));
+    bin()
+        .args(["lint", "--allow", "unused-flags", "playbooks"])
+        .current_dir(ROOT)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `unused-flag`?"));
+}
+
+#[test]
+fn an_allow_list_on_a_node_suppresses_only_that_node() {
+    let two_warnings = base()
+        .replace("  - {id: calm, label: Calm, definition: Nothing lost., response_force: Listen.}\n", "  - {id: calm, label: Calm, definition: Nothing lost., response_force: Listen., allow: [level-without-remedy]}\n")
+        .replace("      when: {level_at_least: calm}\n", "      when: {level: fire}\n")
+        .replace("      when: {flag: real_loss}\n    - id: refund", "XX");
+    let dir = playbook(&two_warnings.replace(
+        "      when: {flag: real_loss}\n",
+        "      when: {all: [{flag: real_loss}, {level: fire}]}\n",
+    ));
+    bin()
+        .current_dir(dir.path())
+        .args(["lint", "--deny-warnings", "playbook.yaml"])
+        .assert()
+        .code(0);
+    let dir = playbook(
+        &two_warnings
+            .replace("allow: [level-without-remedy]", "allow: []")
+            .replace(
+                "      when: {flag: real_loss}\n",
+                "      when: {all: [{flag: real_loss}, {level: fire}]}\n",
+            ),
+    );
+    bin()
+        .current_dir(dir.path())
+        .args(["lint", "playbook.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("[level-without-remedy]"));
+}
+
+#[test]
+fn directories_are_searched_recursively_skipping_answers_and_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("team/outage")).unwrap();
+    std::fs::write(dir.path().join("team/a.yaml"), base()).unwrap();
+    std::fs::write(
+        dir.path().join("team/outage/b.yml"),
+        base().replace("kind: compensation", "kind: nope"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("team/x.answers.yaml"), "not: a playbook").unwrap();
+    std::fs::write(dir.path().join("team/a.tests.yaml"), "not: a playbook").unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args(["lint", "team"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("team/outage/b.yml:"))
+        .stderr(predicate::str::contains("in 2 files"));
+}
+
+fn findings() -> tempfile::TempDir {
+    playbook(
+        &base()
+            .replace("kind: compensation", "kind: compensaton")
+            .replace(
+                "  - {id: real_loss, label: Real loss}\n",
+                "  - {id: real_loss, label: Real loss}\n  - {id: spare, label: Spare}\n",
+            ),
+    )
+}
+
+#[test]
+fn json_output() {
+    let dir = findings();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["lint", "--format", "json", "playbook.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    insta::assert_snapshot!("lint-json", String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn github_annotations() {
+    let dir = findings();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["lint", "--format", "github", "playbook.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    insta::assert_snapshot!("lint-github", String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn sarif_output_is_sarif_2_1_0() {
+    let dir = findings();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["lint", "--format", "sarif", "playbook.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let sarif: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), defuse::lint::rules::RULES.len());
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[index]["id"], result["ruleId"],
+            "ruleIndex points at the rule"
+        );
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(
+            region["startLine"].as_u64().unwrap() > 0
+                && region["startColumn"].as_u64().unwrap() > 0
+        );
+    }
+}
+
+/// Hostile files in `tests/hostile/` and the exact diagnostics each must get.
+/// Set `DEFUSE_BLESS=1` to rewrite the expected `.out` files.
+#[test]
+fn hostile_corpus_gets_exact_diagnostics() {
+    let dir = Path::new(ROOT).join("tests/hostile");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12);
+    for file in files {
+        let relative = file.strip_prefix(ROOT).unwrap();
+        let out = bin()
+            .current_dir(ROOT)
+            .arg("lint")
+            .arg(relative)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: {:?}",
+            relative.display(),
+            out.status
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let expected_path = file.with_extension("out");
+        if std::env::var_os("DEFUSE_BLESS").is_some() {
+            std::fs::write(&expected_path, &stdout).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        assert_eq!(stdout, expected, "{}", relative.display());
+    }
+}
+
+#[test]
+fn a_huge_file_and_a_fifo_are_refused_without_reading_them_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.yaml");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(60 * 1024 * 1024).unwrap();
+    bin()
+        .arg("lint")
+        .arg(&big)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[file-too-large]"));
+    let fifo = dir.path().join("fifo.yaml");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        bin()
+            .arg("lint")
+            .arg(&fifo)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(
+                "not a regular file [unreadable-file]",
+            ));
+    }
+}
