@@ -52,6 +52,9 @@ pub enum Command {
     /// Check playbook files: YAML, types, references, reachability, templates.
     #[command(after_help = LINT_EXIT_CODES)]
     Lint(LintArgs),
+    /// Run playbook scenario tests (`NAME.tests.yaml` beside `NAME.yaml`).
+    #[command(after_help = EXIT_CODES)]
+    Test(TestArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,4 +155,10 @@ pub struct LintArgs {
     /// Worker threads [default: the number of CPUs].
     #[arg(long, short)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Scenario files or directories (searched for `*.tests.yaml`) [default: playbooks/].
+    pub paths: Vec<PathBuf>,
 }

@@ -18,6 +18,8 @@ pub enum Error {
     Playbook(LoadError),
     #[error("invalid answers file\n{0}")]
     Answers(LoadError),
+    #[error("invalid scenario file\n{0}")]
+    Scenario(LoadError),
     /// Problems already reported in full; this is the summary line.
     #[error("{0}")]
     Findings(String),
@@ -45,7 +47,7 @@ pub enum Error {
 impl Error {
     pub fn code(&self) -> i32 {
         match self {
-            Error::Playbook(_) | Error::Answers(_) | Error::Findings(_) => 1,
+            Error::Playbook(_) | Error::Answers(_) | Error::Scenario(_) | Error::Findings(_) => 1,
             Error::Usage(_) | Error::Read { .. } => 2,
             Error::Write { .. } | Error::Terminal(_) => 3,
             Error::Interrupted { .. } => 130,

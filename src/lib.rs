@@ -14,5 +14,6 @@ pub mod output;
 pub mod plan;
 pub mod playbook;
 pub mod prompt;
+pub mod scenario;
 pub mod text;
 pub mod triage;

@@ -278,3 +278,43 @@ fn a_huge_file_and_a_fifo_are_refused_without_reading_them_whole() {
             ));
     }
 }
+
+#[test]
+fn shipped_scenarios_pass() {
+    bin()
+        .current_dir(ROOT)
+        .arg("test")
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(" passed, 0 failed\n"));
+}
+
+#[test]
+fn a_failing_scenario_shows_a_diff_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mini.yaml"), base()).unwrap();
+    std::fs::write(
+        dir.path().join("mini.tests.yaml"),
+        "cases:\n  - name: loss means fire\n    answers: {case: {customer: X}, assess: {loss: \"yes\"}, grievance: {picked: [lost_face]}}\n    expect:\n      level: calm\n      exclude: {remedies: [refund]}\n",
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["test", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    insta::assert_snapshot!("scenario-failure", String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn a_scenario_naming_an_unknown_remedy_is_an_error_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mini.yaml"), base()).unwrap();
+    std::fs::write(dir.path().join("mini.tests.yaml"), "cases:\n  - name: x\n    answers: {case: {customer: X}, assess: {loss: \"no\"}}\n    expect:\n      include: {remedies: [refnd]}\n").unwrap();
+    bin().current_dir(dir.path()).args(["test", "mini.tests.yaml"]).assert().code(1).stdout(
+        predicate::str::contains("mini.tests.yaml:5:28: error: playbook `mini` has no remedies entry `refnd` [unknown-reference]").and(predicate::str::contains("did you mean `refund`?")),
+    );
+}

@@ -28,7 +28,17 @@ const CASE_KEYS: &[&str] = &["customer", "contact", "role"];
 impl ScriptPrompter {
     /// Parses an answers file and checks every key names a real question.
     pub fn new(name: &str, source: &str, playbook: &Playbook) -> Result<Self, LoadError> {
-        let file = AnswersFile::parse(name, source)?;
+        Self::from_file(name, source, AnswersFile::parse(name, source)?, playbook)
+    }
+
+    /// Replays answers already parsed (e.g. a case inside a scenario file);
+    /// `source` is the text they came from, for error snippets.
+    pub fn from_file(
+        name: &str,
+        source: &str,
+        file: AnswersFile,
+        playbook: &Playbook,
+    ) -> Result<Self, LoadError> {
         let questions: Vec<&str> = playbook
             .assess
             .questions

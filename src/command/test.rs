@@ -1,0 +1,127 @@
+//! `defuse test`: run playbook scenario files; a diff per failing case.
+
+use std::path::{Path, PathBuf};
+
+use super::Io;
+use crate::cli::TestArgs;
+use crate::error::Error;
+use crate::playbook::catalog::{self, MAX_PLAYBOOK_BYTES, read_text};
+use crate::scenario::{self, ScenarioFile};
+
+const SUFFIX: &str = ".tests.yaml";
+
+pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<(), Error> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("playbooks")]
+    } else {
+        args.paths.clone()
+    };
+    let mut files = Vec::new();
+    for path in &paths {
+        collect(path, &mut files)?;
+    }
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "no `*{SUFFIX}` scenario files under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let (mut passed, mut failed, mut broken) = (0, 0, 0);
+    let mut out = String::new();
+    for file in &files {
+        let name = file.display().to_string();
+        match run_file(file, &name, playbook_dirs) {
+            Ok(results) => {
+                for case in results {
+                    if case.diff.is_empty() {
+                        passed += 1;
+                        out.push_str(&format!("ok   {name}:{} {}\n", case.line, case.name));
+                    } else {
+                        failed += 1;
+                        out.push_str(&format!("FAIL {name}:{} {}\n", case.line, case.name));
+                        for line in case.diff {
+                            out.push_str(&format!("  {line}\n"));
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                broken += 1;
+                out.push_str(&format!("error: {e}\n"));
+            }
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    io.out
+        .write_all(out.as_bytes())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })?;
+    if failed + broken > 0 {
+        let files = if broken > 0 {
+            format!("; {broken} scenario file(s) could not run")
+        } else {
+            String::new()
+        };
+        Err(Error::Findings(format!(
+            "{failed} scenario(s) failed{files}"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        files.push(path.to_owned());
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect(&entry, files)?;
+        } else if entry.to_string_lossy().ends_with(SUFFIX) {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+fn run_file(
+    file: &Path,
+    name: &str,
+    playbook_dirs: &[PathBuf],
+) -> Result<Vec<scenario::CaseResult>, Error> {
+    let source = read_text(file, MAX_PLAYBOOK_BYTES)?;
+    let scenarios = ScenarioFile::parse(name, &source).map_err(Error::Scenario)?;
+    let loaded = match &scenarios.playbook {
+        // A path is relative to the scenario file; otherwise an id.
+        Some(named) if named.value.ends_with(".yaml") || named.value.ends_with(".yml") => {
+            catalog::load_file(&file.parent().unwrap_or(Path::new(".")).join(&named.value))?
+        }
+        Some(named) => catalog::resolve(&named.value, playbook_dirs)?,
+        None => {
+            let base = name.strip_suffix(SUFFIX).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{name}: name it `PLAYBOOK{SUFFIX}` or add `playbook:`"
+                ))
+            })?;
+            catalog::load_file(Path::new(&format!("{base}.yaml")))?
+        }
+    };
+    scenario::run(&loaded.playbook, scenarios, name, &source).map_err(Error::Scenario)
+}
