@@ -55,6 +55,8 @@ pub enum Command {
     /// Run playbook scenario tests (`NAME.tests.yaml` beside `NAME.yaml`).
     #[command(after_help = EXIT_CODES)]
     Test(TestArgs),
+    /// Print the JSON Schema of playbooks, answers files or scenario files.
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -161,4 +163,20 @@ pub struct LintArgs {
 pub struct TestArgs {
     /// Scenario files or directories (searched for `*.tests.yaml`) [default: playbooks/].
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Playbooks (`playbooks/playbook.schema.json`).
+    Playbook,
+    /// Answers files (`playbooks/answers.schema.json`).
+    Answers,
+    /// Scenario test files (`playbooks/scenarios.schema.json`).
+    Scenarios,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    #[arg(value_enum, default_value_t = SchemaKind::Playbook)]
+    pub kind: SchemaKind,
 }

@@ -79,6 +79,19 @@ impl Serialize for Due {
     }
 }
 
+impl schemars::JsonSchema for Due {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Due".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A delay after the call: a number and a unit, e.g. `30m`, `2h`, `24h`, `3d`, `1w`.",
+            "type": "string",
+            "pattern": "^\\s*[0-9]+(m|min|h|d|w)\\s*$"
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

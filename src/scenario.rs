@@ -26,26 +26,30 @@ use crate::triage::answers::AnswersFile;
 use crate::triage::drive;
 use crate::triage::session::{Outcome, Session};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// The playbook id or path; by default the `NAME.yaml` beside `NAME.tests.yaml`.
+    #[schemars(with = "Option<String>")]
     pub playbook: Option<Spanned<String>>,
     pub cases: Vec<Case>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     pub answers: AnswersFile,
     pub expect: Expect,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
+    #[schemars(with = "Option<String>")]
     pub level: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub authority: Option<Spanned<String>>,
     /// Ids that must be in the outcome.
     #[serde(default)]
@@ -55,18 +59,23 @@ pub struct Expect {
     pub exclude: Lists,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lists {
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub grievances: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub remedies: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub remedy_kinds: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub followups: Vec<Spanned<String>>,
 }
 

@@ -12,3 +12,4 @@ mod load_errors;
 mod plans;
 mod pty;
 mod readme;
+mod schema;

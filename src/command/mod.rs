@@ -4,6 +4,7 @@
 pub mod drafts;
 pub mod lint;
 pub mod playbooks;
+pub mod schema;
 pub mod test;
 pub mod triage;
 
@@ -30,5 +31,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::Drafts(args) => drafts::run(args, &drafts_dir, io),
         Command::Lint(args) => lint::run(args, io),
         Command::Test(args) => test::run(args, &cli.playbook_dir, io),
+        Command::Schema(args) => schema::run(args, io),
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 
@@ -13,31 +14,34 @@ use super::vocab::Vocabulary;
 use super::vocab::{AtStake, ComplaintKind, CrisisType};
 use crate::triage::answers::AnswerValue;
 
-#[derive(Debug, Deserialize)]
+/// A condition: `all`/`any`/`not` over predicates, written as a one-key map,
+/// e.g. `{flag: real_loss}` or `{all: [{level_at_least: fire}, {grievance: lost_face}]}`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
-    Flag(Spanned<String>),
-    Grievance(Spanned<String>),
-    Level(Spanned<String>),
-    LevelAtLeast(Spanned<String>),
-    LevelAtMost(Spanned<String>),
-    Authority(Spanned<String>),
-    AuthorityAtLeast(Spanned<String>),
-    AuthorityAtMost(Spanned<String>),
+    Flag(#[schemars(with = "String")] Spanned<String>),
+    Grievance(#[schemars(with = "String")] Spanned<String>),
+    Level(#[schemars(with = "String")] Spanned<String>),
+    LevelAtLeast(#[schemars(with = "String")] Spanned<String>),
+    LevelAtMost(#[schemars(with = "String")] Spanned<String>),
+    Authority(#[schemars(with = "String")] Spanned<String>),
+    AuthorityAtLeast(#[schemars(with = "String")] Spanned<String>),
+    AuthorityAtMost(#[schemars(with = "String")] Spanned<String>),
     Score(ScoreTest),
     Answer(AnswerTest),
-    ComplaintKind(Spanned<ComplaintKind>),
-    Crisis(Spanned<CrisisType>),
-    AtStake(Spanned<AtStake>),
+    ComplaintKind(#[schemars(with = "ComplaintKind")] Spanned<ComplaintKind>),
+    Crisis(#[schemars(with = "CrisisType")] Spanned<CrisisType>),
+    AtStake(#[schemars(with = "AtStake")] Spanned<AtStake>),
 }
 
 /// `score: {id: severity, at_least: 4, at_most: 8}`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreTest {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub at_least: Option<i64>,
     pub at_most: Option<i64>,
@@ -45,12 +49,15 @@ pub struct ScoreTest {
 
 /// `answer: {question: our_failure, is: yes}` — or `in: [a, b]`, or `at_least: 4` for scales.
 /// For multi-choice questions, `is` means "includes".
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerTest {
+    #[schemars(with = "String")]
     pub question: Spanned<String>,
+    #[schemars(with = "Option<Key>")]
     pub is: Option<Spanned<Key>>,
     #[serde(rename = "in")]
+    #[schemars(with = "Option<Vec<Key>>")]
     pub any_of: Option<Vec<Spanned<Key>>>,
     pub at_least: Option<i64>,
 }
@@ -82,6 +89,18 @@ impl<'de> Deserialize<'de> for Key {
             }
         }
         deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+impl JsonSchema for Key {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Key".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An answer key: text such as `\"yes\"` or `partly`, or a number for scales.",
+            "type": ["string", "integer", "boolean"]
+        })
     }
 }
 

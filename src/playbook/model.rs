@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -14,9 +15,10 @@ use super::vocab::{AtStake, ComplaintKind, CrisisType};
 use crate::duration::Due;
 
 /// A complete playbook: metadata and the three steps of the SOP.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Playbook {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub title: String,
     pub version: String,
@@ -41,13 +43,15 @@ pub struct Playbook {
     pub donts: Vec<Dont>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub allow: Vec<Spanned<String>>,
 }
 
 /// An identifier with a human label, used for scores and flags.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Named {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: String,
     #[serde(default)]
@@ -55,7 +59,7 @@ pub struct Named {
 }
 
 /// Step 1: judge severity and authority.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assess {
     /// Shown under the step header, e.g. "the more urgent they are, the slower you go".
@@ -64,7 +68,7 @@ pub struct Assess {
     pub questions: Vec<Question>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     YesNo,
@@ -76,10 +80,12 @@ pub enum QuestionKind {
 
 /// One step-1 question. Which fields apply depends on `kind`:
 /// `yes`/`no` for yes_no, `options` for choice and multi, `scale` for scale.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    #[schemars(with = "QuestionKind")]
     pub kind: Spanned<QuestionKind>,
     pub prompt: String,
     #[serde(default)]
@@ -87,6 +93,7 @@ pub struct Question {
     /// Ask only when this holds over the answers given so far.
     pub when: Option<Condition>,
     /// The answer pre-selected (Enter accepts it): a key, or a number for scales.
+    #[schemars(with = "Option<Key>")]
     pub default: Option<Spanned<Key>>,
     pub yes: Option<Effects>,
     pub no: Option<Effects>,
@@ -95,24 +102,28 @@ pub struct Question {
     pub scale: Option<Scale>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub allow: Vec<Spanned<String>>,
 }
 
 /// What an answer does to the assessment.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Effects {
     /// Score deltas, e.g. `{severity: 2}`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, i64>")]
     pub scores: BTreeMap<String, Spanned<i64>>,
     /// Flags raised.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
+    #[schemars(with = "String")]
     pub key: Spanned<String>,
     pub label: String,
     /// "Not sure": the level is then judged as if the worst concrete option
@@ -120,12 +131,14 @@ pub struct Choice {
     #[serde(default)]
     pub unsure: bool,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, i64>")]
     pub scores: BTreeMap<String, Spanned<i64>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     #[serde(default = "Scale::default_min")]
@@ -138,6 +151,7 @@ pub struct Scale {
     pub high_label: String,
     /// Each point of the answer adds this much to the named score.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, i64>")]
     pub per_point: BTreeMap<String, Spanned<i64>>,
     /// Flags raised when the answer reaches a threshold.
     #[serde(default)]
@@ -153,17 +167,19 @@ impl Scale {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     pub at_least: i64,
+    #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
 }
 
 /// A severity level with the response force it calls for.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: String,
     pub definition: String,
@@ -171,13 +187,15 @@ pub struct Level {
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub allow: Vec<Spanned<String>>,
 }
 
 /// An authority judgement ("decision-maker", "venting", …).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rung {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: String,
     pub definition: String,
@@ -186,11 +204,12 @@ pub struct Rung {
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub allow: Vec<Spanned<String>>,
 }
 
 /// Step 2: the real grievance.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrievanceStep {
     /// Shown first at step 2, e.g. "let them finish — don't explain yet".
@@ -203,7 +222,7 @@ pub struct GrievanceStep {
 
 /// Rules that pre-select the step-2 classification; the first rule whose
 /// `when` holds wins, otherwise "unclear" / "none" / "neither".
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Classify {
     #[serde(default)]
@@ -214,16 +233,17 @@ pub struct Classify {
     pub at_stake: Vec<Suggest<AtStake>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suggest<T> {
     pub when: Condition,
     pub suggest: T,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grievance {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: String,
     #[serde(default)]
@@ -240,17 +260,19 @@ pub struct Grievance {
     pub suggest_when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub allow: Vec<Spanned<String>>,
 }
 
 /// Step 3: the remedy catalogue.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemedyStep {
     #[serde(default)]
     pub guidance: String,
     /// Remedy kinds beyond the built-in ones (see [`BUILTIN_REMEDY_KINDS`]).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub kinds: Vec<Spanned<String>>,
     pub catalogue: Vec<Remedy>,
 }
@@ -265,16 +287,19 @@ pub const BUILTIN_REMEDY_KINDS: &[&str] = &[
     "fix",
 ];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remedy {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    #[schemars(with = "String")]
     pub kind: Spanned<String>,
     pub label: String,
     pub action: String,
     /// The role that owns the action, e.g. "Account director".
     pub owner: String,
     /// Due after the call, e.g. `2h`, `24h`, `3d`.
+    #[schemars(with = "Due")]
     pub due: Spanned<Due>,
     /// Why the playbook proposes it; printed in the plan next to the rule.
     #[serde(default)]
@@ -282,18 +307,22 @@ pub struct Remedy {
     #[serde(default)]
     pub talking_points: Vec<String>,
     /// A draft with `{{placeholder}}`s filled from the case (see `plan::template`).
+    #[schemars(with = "Option<String>")]
     pub template: Option<Spanned<String>>,
     /// Propose this remedy when the condition holds; never proposed without one.
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub allow: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Followup {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    #[schemars(with = "Due")]
     pub after: Spanned<Due>,
     pub action: String,
     pub owner: String,
@@ -302,10 +331,13 @@ pub struct Followup {
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub allow: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Assess,
@@ -324,7 +356,7 @@ impl Step {
 }
 
 /// A short warning shown at a step ("don't promise a time").
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dont {
     pub step: Step,

@@ -122,6 +122,21 @@ impl<'de> Deserialize<'de> for RawAnswer {
     }
 }
 
+impl schemars::JsonSchema for RawAnswer {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Answer".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An answer: a key (`\"yes\"`, `decision_maker`), free text, a number for scales, or a list of keys for multi-choice questions.",
+            "anyOf": [
+                {"type": ["string", "integer", "boolean", "null"]},
+                {"type": "array", "items": {"type": ["string", "integer"]}}
+            ]
+        })
+    }
+}
+
 /// A list item in an answer: text or a number, read as text.
 struct KeyText(String);
 
@@ -134,8 +149,11 @@ impl<'de> Deserialize<'de> for KeyText {
 
 pub type Section = BTreeMap<String, Spanned<RawAnswer>>;
 
+/// The schema of a [`Section`]: answers by key.
+type SectionSchema = BTreeMap<String, RawAnswer>;
+
 /// Owner and due-time changes the rep made to one remedy.
-#[derive(Debug, Default, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Adjustment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,30 +162,38 @@ pub struct Adjustment {
     pub due: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemedySection {
+    #[schemars(with = "Option<RawAnswer>")]
     pub selected: Option<Spanned<RawAnswer>>,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Adjustment>")]
     pub adjust: BTreeMap<String, Spanned<Adjustment>>,
 }
 
 /// An answers file as read from disk, with positions for error messages.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
+    #[schemars(with = "Option<String>")]
     pub playbook: Option<Spanned<String>>,
     pub playbook_version: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub now: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "SectionSchema")]
     pub case: Section,
     #[serde(default)]
+    #[schemars(with = "SectionSchema")]
     pub assess: Section,
     #[serde(default)]
+    #[schemars(with = "SectionSchema")]
     pub grievance: Section,
     #[serde(default)]
     pub remedies: RemedySection,
     #[serde(default)]
+    #[schemars(with = "SectionSchema")]
     pub record: Section,
 }
 
