@@ -16,6 +16,7 @@ use crate::playbook::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::prompt::PromptError;
 use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
+use crate::triage::answers::AnswersFile;
 use crate::triage::session::{Session, Snapshot};
 use crate::triage::{self};
 
@@ -62,10 +63,6 @@ fn clock() -> DateTime<FixedOffset> {
     now.with_nanosecond(0).unwrap_or(now)
 }
 
-fn rfc3339(t: &DateTime<FixedOffset>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
-
 fn replay(
     args: &TriageArgs,
     path: &Path,
@@ -75,15 +72,16 @@ fn replay(
 ) -> Result<(), Error> {
     let source = catalog::read_text(path, MAX_ANSWERS_BYTES)?;
     let name = path.display().to_string();
+    let file = AnswersFile::parse(&name, &source).map_err(Error::Answers)?;
     // The answers file may name its playbook; --playbook wins.
-    let named = args.playbook.clone().or_else(|| {
-        crate::triage::answers::AnswersFile::parse(&name, &source)
-            .ok()
-            .and_then(|f| f.playbook.map(|p| p.value))
-    });
+    let named = args
+        .playbook
+        .clone()
+        .or_else(|| file.playbook.as_ref().map(|p| p.value.clone()));
     let Loaded { playbook, .. } =
         catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
-    let mut prompter = ScriptPrompter::new(&name, &source, &playbook).map_err(Error::Answers)?;
+    let mut prompter =
+        ScriptPrompter::from_file(&name, &source, file, &playbook).map_err(Error::Answers)?;
     if let Some(recorded) = prompter
         .recorded_version()
         .filter(|v| *v != playbook.version)
@@ -108,11 +106,8 @@ fn replay(
         (None, None) => clock(),
     };
     let mut session = Session::new(&playbook);
-    let outcome = triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| match e {
-        PromptError::Answers(load) => Error::Answers(load),
-        PromptError::Interrupted => Error::Interrupted { draft: None },
-        PromptError::Io(io) => Error::Terminal(io),
-    })?;
+    let outcome =
+        triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| prompt_error(e, None))?;
     let plan = plan::compose(&playbook, &outcome, now);
     let written = write_plan(args, &plan, io)?;
     if let Some(path) = written {
@@ -169,7 +164,7 @@ fn live(
     let mut session = Session::restore(playbook, &snapshot)
         .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?;
 
-    let now_text = rfc3339(&now);
+    let now_text = plan::rfc3339(now);
     let source = match &loaded.source {
         Source::Embedded(name) => format!("embedded:{name}.yaml"),
         Source::File(path) => std::fs::canonicalize(path)
@@ -223,13 +218,7 @@ fn live(
                 // Last resort: the answers go to the screen rather than nowhere.
                 let _ = writeln!(io.err, "{}", session.answers_out(&now_text).to_yaml());
             }
-            return Err(match e {
-                PromptError::Interrupted => Error::Interrupted {
-                    draft: draft_saved.then(|| id.clone()),
-                },
-                PromptError::Io(e) => Error::Terminal(e),
-                PromptError::Answers(load) => Error::Answers(load),
-            });
+            return Err(prompt_error(e, draft_saved.then(|| id.clone())));
         }
     };
     save(&session, &mut *io.err);
@@ -270,10 +259,19 @@ fn live(
         .chain([&answers_path])
         .map(|p| p.display().to_string())
         .collect();
-    prompter.finished(&plan, &written).map_err(|e| match e {
+    prompter
+        .finished(&plan, &written)
+        .map_err(|e| prompt_error(e, None))
+}
+
+/// What a failed session means for the exit code; `draft` is where the
+/// answers are kept, if anywhere.
+fn prompt_error(e: PromptError, draft: Option<String>) -> Error {
+    match e {
+        PromptError::Interrupted => Error::Interrupted { draft },
         PromptError::Io(io) => Error::Terminal(io),
-        other => Error::Terminal(std::io::Error::other(other.to_string())),
-    })
+        PromptError::Answers(load) => Error::Answers(load),
+    }
 }
 
 /// Where a live session starts: a fresh one, or a draft being resumed.

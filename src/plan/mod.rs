@@ -140,7 +140,8 @@ pub fn case_id(now: &DateTime<FixedOffset>, customer: &str) -> String {
     format!("{}-{}", now.format("%Y%m%d-%H%M"), slug(customer))
 }
 
-fn rfc3339(t: DateTime<FixedOffset>) -> String {
+/// A time as the plan and the answers files write it: RFC 3339, whole seconds.
+pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
