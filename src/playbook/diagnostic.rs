@@ -135,9 +135,10 @@ impl LoadError {
         .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
         let message = humane_limit(message);
         let rule = yaml_rule(&message);
+        let help = near_miss(&message);
         LoadError {
             source_name: source_name.to_owned(),
-            problems: vec![Problem::new(source, line, column, rule, message, None)],
+            problems: vec![Problem::new(source, line, column, rule, message, help)],
         }
     }
 
@@ -145,6 +146,20 @@ impl LoadError {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
+}
+
+/// "did you mean `owner`?" for `unknown field `ownr`, expected one of …`
+/// (and for unknown variants, the same way).
+fn near_miss(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (wrong, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected one of ")?.1;
+    crate::playbook::validate::did_you_mean(
+        wrong,
+        expected.split(", ").map(|e| e.trim_matches('`')),
+    )
 }
 
 /// The parser reports a breached budget in its own debug notation; say it

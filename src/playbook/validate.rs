@@ -598,6 +598,17 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
     let mut c = Checker::new(source, pb);
 
     // Keys that other YAML tools would read as booleans.
+    let boolean_value = |c: &mut Checker<'a>, key: &'a Spanned<super::condition::Key>| {
+        let word = &key.value.0;
+        if YAML11_BOOLEANS.contains(&word.to_lowercase().as_str()) && !quoted(source, key) {
+            c.at(
+                "yaml-boolean-key",
+                key,
+                format!("`{word}` is a boolean to YAML 1.1 tools and many editors"),
+                Some(format!("quote it: `\"{word}\"`")),
+            );
+        }
+    };
     let boolean_key = |c: &mut Checker<'a>, key: &'a Spanned<String>| {
         if YAML11_BOOLEANS.contains(&key.value.to_lowercase().as_str()) && !quoted(source, key) {
             c.at(
@@ -616,6 +627,18 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
         for option in &q.options {
             boolean_key(&mut c, &option.key);
         }
+        if let Some(default) = &q.default {
+            boolean_value(&mut c, default);
+        }
+    }
+    // The same words as answers in conditions: `is: yes` is `is: true` elsewhere.
+    c.node(&[]);
+    for when in all_conditions(pb) {
+        when.visit_answer_tests(&mut |test| {
+            for key in test.keys() {
+                boolean_value(&mut c, key);
+            }
+        });
     }
 
     // Flags that no answer can raise.
@@ -733,4 +756,34 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
         }
     }
     c.problems
+}
+
+/// Every `when:` in the playbook, wherever it is.
+fn all_conditions(pb: &Playbook) -> impl Iterator<Item = &Condition> {
+    let questions = pb.assess.questions.iter().filter_map(|q| q.when.as_ref());
+    let levels = pb.levels.iter().filter_map(|l| l.when.as_ref());
+    let authority = pb.authority.iter().filter_map(|r| r.when.as_ref());
+    let grievances = pb
+        .grievance
+        .catalogue
+        .iter()
+        .filter_map(|g| g.suggest_when.as_ref());
+    let classify = &pb.grievance.classify;
+    let suggestions = classify
+        .kind
+        .iter()
+        .map(|s| &s.when)
+        .chain(classify.crisis.iter().map(|s| &s.when))
+        .chain(classify.at_stake.iter().map(|s| &s.when));
+    let remedies = pb.remedies.catalogue.iter().filter_map(|r| r.when.as_ref());
+    let followups = pb.followups.iter().filter_map(|f| f.when.as_ref());
+    let donts = pb.donts.iter().filter_map(|d| d.when.as_ref());
+    questions
+        .chain(levels)
+        .chain(authority)
+        .chain(grievances)
+        .chain(suggestions)
+        .chain(remedies)
+        .chain(followups)
+        .chain(donts)
 }
