@@ -88,7 +88,10 @@ pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        // One slip in a short name, two in a long one; never a whole new word.
+        .filter(|(d, k)| {
+            *d <= if k.chars().count() >= 6 { 2 } else { 1 } && *d < wrong.chars().count()
+        })
         .min()
         .map(|(_, k)| format!("did you mean `{k}`?"))
 }
@@ -786,4 +789,34 @@ fn all_conditions(pb: &Playbook) -> impl Iterator<Item = &Condition> {
         .chain(remedies)
         .chain(followups)
         .chain(donts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggestions_are_near_misses_only() {
+        let known = [
+            "id",
+            "owner",
+            "lost_face",
+            "leverage_suspected",
+            "outage",
+            "yes",
+        ];
+        for (wrong, want) in [
+            ("ownr", Some("owner")),
+            ("lost_fac", Some("lost_face")),
+            ("leverage_suspectd", Some("leverage_suspected")),
+            ("outgae", Some("outage")),
+            ("yse", Some("yes")),
+            ("a", None),
+            ("xyz", None),
+            ("totally_else", None),
+        ] {
+            let got = did_you_mean(wrong, known);
+            assert_eq!(got, want.map(|w| format!("did you mean `{w}`?")), "{wrong}");
+        }
+    }
 }
