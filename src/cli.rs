@@ -34,6 +34,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "DEFUSE_DRAFTS_DIR", value_name = "DIR")]
     pub drafts_dir: Option<PathBuf>,
 
+    /// The case archive [default: $XDG_DATA_HOME/defuse/cases.db].
+    #[arg(long, global = true, env = "DEFUSE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -57,6 +61,12 @@ pub enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of playbooks, answers files or scenario files.
     Schema(SchemaArgs),
+    /// The case archive: every completed triage.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Cases(CasesCommand),
+    /// Follow-ups across all cases, by due date.
+    #[command(after_help = EXIT_CODES)]
+    Followups(FollowupsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,6 +109,10 @@ pub struct TriageArgs {
     /// Replace an existing file given with --out.
     #[arg(long)]
     pub force: bool,
+
+    /// A training run: stored, but left out of history, follow-ups and stats.
+    #[arg(long)]
+    pub rehearse: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -179,4 +193,83 @@ pub enum SchemaKind {
 pub struct SchemaArgs {
     #[arg(value_enum, default_value_t = SchemaKind::Playbook)]
     pub kind: SchemaKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CasesCommand {
+    /// Stored cases, newest first.
+    List(CasesListArgs),
+    /// A stored case's plan.
+    Show(CasesShowArgs),
+    /// Every stored case, for spreadsheets and scripts.
+    Export(CasesExportArgs),
+    /// Check the database's integrity (PRAGMA integrity_check).
+    Check,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CasesListArgs {
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Only cases on or after this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Include rehearsals (`triage --rehearse`).
+    #[arg(long)]
+    pub rehearsals: bool,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CasesShowArgs {
+    /// The case number (`12`) or case id (`20261123-1000-acme`).
+    pub id: String,
+    #[arg(long, short, value_enum, default_value_t = PlanFormat::Md)]
+    pub format: PlanFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CasesExportArgs {
+    #[arg(long, short, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// Leave out contact details (contact name and role).
+    #[arg(long)]
+    pub redact: bool,
+    /// Include rehearsals.
+    #[arg(long)]
+    pub rehearsals: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FollowupsArgs {
+    /// Only those due by the end of today.
+    #[arg(long, conflicts_with = "overdue")]
+    pub due: bool,
+    /// Only those already past due.
+    #[arg(long)]
+    pub overdue: bool,
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Mark a follow-up done.
+    Done {
+        /// The follow-up number from `defuse followups`.
+        number: i64,
+    },
 }

@@ -35,6 +35,8 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("case archive {}: {message}", path.display())]
+    Archive { path: PathBuf, message: String },
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
     #[error("interrupted{}", match draft {
@@ -49,7 +51,7 @@ impl Error {
         match self {
             Error::Playbook(_) | Error::Answers(_) | Error::Scenario(_) | Error::Findings(_) => 1,
             Error::Usage(_) | Error::Read { .. } => 2,
-            Error::Write { .. } | Error::Terminal(_) => 3,
+            Error::Write { .. } | Error::Archive { .. } | Error::Terminal(_) => 3,
             Error::Interrupted { .. } => 130,
         }
     }

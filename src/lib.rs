@@ -4,6 +4,7 @@
 //! the only module that draws on the terminal, and `command` the only one
 //! that reads files or the clock.
 
+pub mod archive;
 pub mod cli;
 pub mod command;
 pub mod drafts;

@@ -50,8 +50,13 @@ pub fn authority<'a>(pb: &'a Playbook, outcome: &Outcome) -> &'a str {
     &pb.authority[outcome.assessment.authority].id.value
 }
 
+/// The binary, with its case archive in Cargo's scratch directory so tests
+/// never touch the developer's own archive.
 pub fn bin() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("defuse").expect("binary built")
+    let mut cmd = assert_cmd::Command::cargo_bin("defuse").expect("binary built");
+    let db = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("suite-cases.db");
+    cmd.env("DEFUSE_DB", db).env_remove("DEFUSE_DRAFTS_DIR");
+    cmd
 }
 
 /// `defuse triage --answers FILE --out -` run in `dir`; the plan it prints.

@@ -3,6 +3,7 @@
 //! real pseudo-terminal.
 
 mod architecture;
+mod archive;
 mod cli;
 mod common;
 mod engine;

@@ -33,6 +33,7 @@ fn in_test_env(mut cmd: Command, dir: &Path, args: &[&str]) -> Command {
         .env("TERM", "xterm-256color")
         .env("DEFUSE_PLAN_DIR", dir.join("plans"))
         .env("DEFUSE_DRAFTS_DIR", dir.join("drafts"))
+        .env("DEFUSE_DB", dir.join("cases.db"))
         .env_remove("DEFUSE_PLAYBOOK_DIR");
     cmd
 }

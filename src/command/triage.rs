@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Timelike};
 
 use super::Io;
+use crate::archive::{Archive, NewCase};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::drafts::{Draft, DraftStore};
 use crate::error::Error;
@@ -17,7 +18,7 @@ use crate::prompt::PromptError;
 use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
 use crate::triage::answers::AnswersFile;
-use crate::triage::session::{Session, Snapshot};
+use crate::triage::session::{Outcome, Session, Snapshot};
 use crate::triage::{self};
 
 /// Answers files larger than this are refused before parsing.
@@ -27,6 +28,7 @@ pub fn run(
     args: &TriageArgs,
     playbook_dirs: &[PathBuf],
     drafts_dir: &Path,
+    db: &Path,
     io: &mut Io,
 ) -> Result<(), Error> {
     let now_arg = args
@@ -39,12 +41,13 @@ pub fn run(
         return Err(Error::Usage("--force only applies with --out PATH".into()));
     }
     match &args.answers {
-        Some(path) => replay(args, path, now_arg, playbook_dirs, io),
+        Some(path) => replay(args, path, now_arg, playbook_dirs, db, io),
         None => live(
             args,
             now_arg,
             playbook_dirs,
             &DraftStore::new(drafts_dir.to_owned()),
+            db,
             io,
         ),
     }
@@ -68,6 +71,7 @@ fn replay(
     path: &Path,
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
+    db: &Path,
     io: &mut Io,
 ) -> Result<(), Error> {
     let source = catalog::read_text(path, MAX_ANSWERS_BYTES)?;
@@ -113,6 +117,8 @@ fn replay(
     if let Some(path) = written {
         let _ = writeln!(io.err, "Plan written to {}", path.display());
     }
+    let number = archive_case(db, &outcome, &plan, &source, args.rehearse)?;
+    let _ = writeln!(io.err, "Stored as case #{number} in {}", db.display());
     Ok(())
 }
 
@@ -121,6 +127,7 @@ fn live(
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
     drafts: &DraftStore,
+    db: &Path,
     io: &mut Io,
 ) -> Result<(), Error> {
     if !io.interactive {
@@ -254,14 +261,41 @@ fn live(
     };
     // Finished and written: the draft has served its purpose.
     let _ = drafts.remove(&id);
-    let written: Vec<String> = plan_path
+    let number =
+        archive_case(db, &outcome, &plan, &answers_yaml, args.rehearse).inspect_err(|_| {
+            let _ = writeln!(
+                io.err,
+                "The plan and its answers are written; replay the answers to store the case later."
+            );
+        })?;
+    let mut written: Vec<String> = plan_path
         .iter()
         .chain([&answers_path])
         .map(|p| p.display().to_string())
         .collect();
+    written.push(format!("case #{number} in {}", db.display()));
     prompter
         .finished(&plan, &written)
         .map_err(|e| prompt_error(e, None))
+}
+
+/// Stores a finished case in the archive; returns its number.
+fn archive_case(
+    db: &Path,
+    outcome: &Outcome,
+    plan: &Plan,
+    answers_yaml: &str,
+    rehearsal: bool,
+) -> Result<i64, Error> {
+    let plan_markdown = markdown::render(plan);
+    let mut archive = Archive::open(db)?;
+    archive.store(&NewCase {
+        plan,
+        level_rank: outcome.assessment.level,
+        plan_markdown: &plan_markdown,
+        answers_yaml,
+        rehearsal,
+    })
 }
 
 /// What a failed session means for the exit code; `draft` is where the

@@ -1,0 +1,229 @@
+//! `defuse cases` and `defuse followups`: the archive, read back.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+use super::Io;
+use crate::archive::{Archive, CaseRow, Filter};
+use crate::cli::{
+    CasesCommand, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat, PlanFormat,
+};
+use crate::error::Error;
+use crate::plan::markdown::human_time;
+use crate::text::for_terminal as safe;
+
+pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> {
+    let archive = Archive::open(db)?;
+    let text = match command {
+        CasesCommand::List(args) => {
+            let filter = Filter {
+                customer: args.customer.clone(),
+                since_epoch: args.since.as_deref().map(parse_since).transpose()?,
+                level: args.level.clone(),
+                include_rehearsals: args.rehearsals,
+                limit: Some(args.limit),
+            };
+            let rows = archive.list(&filter)?;
+            match args.format {
+                ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+                ListFormat::Table if rows.is_empty() => format!("No cases in {}.\n", db.display()),
+                ListFormat::Table => {
+                    let mut table = Table::new();
+                    table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+                        "#",
+                        "Case",
+                        "Time",
+                        "Customer",
+                        "Level",
+                        "Grievances",
+                        "Playbook",
+                    ]);
+                    for r in &rows {
+                        let customer = if r.rehearsal {
+                            format!("{} (rehearsal)", r.customer)
+                        } else {
+                            r.customer.clone()
+                        };
+                        table.add_row(vec![
+                            r.number.to_string(),
+                            safe(&r.case_id),
+                            human_time(&r.created_at),
+                            safe(&customer),
+                            safe(&r.level),
+                            safe(&r.grievances.join(", ")),
+                            safe(&r.playbook),
+                        ]);
+                    }
+                    format!("{table}\n")
+                }
+            }
+        }
+        CasesCommand::Show(args) => {
+            let (_, markdown, json) = archive.find(&args.id)?.ok_or_else(|| {
+                Error::Usage(format!(
+                    "no case `{}` in {} (see `defuse cases list`)",
+                    args.id,
+                    db.display()
+                ))
+            })?;
+            match args.format {
+                PlanFormat::Md => markdown,
+                PlanFormat::Json => json,
+            }
+        }
+        CasesCommand::Export(args) => {
+            let filter = Filter {
+                include_rehearsals: args.rehearsals,
+                ..Filter::default()
+            };
+            let mut rows = archive.list(&filter)?;
+            if args.redact {
+                for r in &mut rows {
+                    r.contact = String::new();
+                    r.role = String::new();
+                }
+            }
+            match args.format {
+                ExportFormat::Json => {
+                    serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
+                }
+                ExportFormat::Csv => csv(&rows),
+            }
+        }
+        CasesCommand::Check => {
+            let verdict = archive.integrity_check()?;
+            if verdict != "ok" {
+                return Err(Error::Archive {
+                    path: db.to_owned(),
+                    message: format!("integrity check failed: {verdict}"),
+                });
+            }
+            format!(
+                "ok: {} cases, schema version {}\n",
+                archive.count()?,
+                archive.version()?
+            )
+        }
+    };
+    write(io, &text)
+}
+
+pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Error> {
+    let mut archive = Archive::open(db)?;
+    let now = chrono::Local::now().fixed_offset();
+    if let Some(FollowupsAction::Done { number }) = &args.action {
+        if !archive.followup_done(*number, &crate::plan::rfc3339(now))? {
+            return Err(Error::Usage(format!(
+                "no open follow-up #{number} (see `defuse followups`)"
+            )));
+        }
+        let _ = writeln!(io.err, "Follow-up #{number} done.");
+        return Ok(());
+    }
+    let before = if args.overdue {
+        Some(now.timestamp())
+    } else if args.due {
+        let tomorrow = now.date_naive().succ_opt().unwrap_or(now.date_naive());
+        Some(start_of(tomorrow, *now.offset()))
+    } else {
+        None
+    };
+    let rows = archive.followups(before, false)?;
+    let text = match args.format {
+        ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+        ListFormat::Table if rows.is_empty() => "No open follow-ups.\n".to_owned(),
+        ListFormat::Table => {
+            let mut table = Table::new();
+            table
+                .load_preset(UTF8_FULL_CONDENSED)
+                .set_header(vec!["#", "Due", "Customer", "Action", "Owner", "Case"]);
+            for f in &rows {
+                let late = chrono::DateTime::parse_from_rfc3339(&f.due).is_ok_and(|d| d < now);
+                let due = if late {
+                    format!("{} (overdue)", human_time(&f.due))
+                } else {
+                    human_time(&f.due)
+                };
+                table.add_row(vec![
+                    f.number.to_string(),
+                    due,
+                    safe(&f.customer),
+                    safe(&f.action),
+                    safe(&f.owner),
+                    format!("#{}", f.case_number),
+                ]);
+            }
+            format!("{table}\nMark one done with `defuse followups done NUMBER`.\n")
+        }
+    };
+    write(io, &text)
+}
+
+fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    offset
+        .from_local_datetime(&midnight)
+        .single()
+        .map_or(0, |t| t.timestamp())
+}
+
+/// `2026-11-01` (midnight, local offset) or a full RFC 3339 time.
+fn parse_since(text: &str) -> Result<i64, Error> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.timestamp());
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        Error::Usage(format!(
+            "invalid date `{text}`: write YYYY-MM-DD or RFC 3339"
+        ))
+    })?;
+    Ok(start_of(
+        date,
+        *chrono::Local::now().fixed_offset().offset(),
+    ))
+}
+
+/// RFC 4180 CSV: every field quoted, quotes doubled.
+fn csv(rows: &[CaseRow]) -> String {
+    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from(
+        "number,case_id,created_at,customer,contact,role,playbook,level,authority,grievances,remedies,complaint_kind,crisis,at_stake,remedy_sought,impact,our_owner,customer_loss,rehearsal\r\n",
+    );
+    for r in rows {
+        let cells = [
+            r.number.to_string(),
+            r.case_id.clone(),
+            r.created_at.clone(),
+            r.customer.clone(),
+            r.contact.clone(),
+            r.role.clone(),
+            r.playbook.clone(),
+            r.level.clone(),
+            r.authority.clone(),
+            r.grievances.join(";"),
+            r.remedies.join(";"),
+            r.complaint_kind.clone(),
+            r.crisis.clone(),
+            r.at_stake.clone(),
+            r.remedy_sought.clone(),
+            r.impact.clone(),
+            r.our_owner.clone(),
+            r.customer_loss.clone(),
+            r.rehearsal.to_string(),
+        ];
+        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn write(io: &mut Io, text: &str) -> Result<(), Error> {
+    io.out
+        .write_all(text.as_bytes())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}

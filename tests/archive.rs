@@ -1,0 +1,234 @@
+//! The case archive through the CLI: every triage stored, read back, safe
+//! under concurrent writers and kills.
+
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+
+use crate::common::bin;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn example(name: &str) -> PathBuf {
+    Path::new(ROOT)
+        .join("examples")
+        .join(format!("{name}.answers.yaml"))
+}
+
+fn defuse(db: &Path) -> assert_cmd::Command {
+    let mut cmd = bin();
+    cmd.env("DEFUSE_DB", db);
+    cmd
+}
+
+#[test]
+fn every_triage_is_stored_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    for name in ["general-fire", "general-leverage"] {
+        defuse(&db)
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example(name))
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("Stored as case #"));
+    }
+    defuse(&db)
+        .args(["triage", "--out", "-", "--rehearse", "--answers"])
+        .arg(example("general-public"))
+        .assert()
+        .success();
+
+    defuse(&db)
+        .args(["cases", "list"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Acme Trading")
+                .and(predicate::str::contains("Leading Industries"))
+                .and(predicate::str::contains("Bright Retail").not()),
+        );
+    defuse(&db)
+        .args(["cases", "list", "--rehearsals"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Bright Retail (rehearsal)"));
+    defuse(&db)
+        .args([
+            "cases",
+            "list",
+            "--customer",
+            "ACME trading",
+            "--level",
+            "fire",
+            "--since",
+            "2026-11-01",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("20261123-1000-acme-trading"));
+    defuse(&db)
+        .args(["cases", "list", "--since", "2027-01-01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No cases"));
+
+    let shown = defuse(&db)
+        .args(["cases", "show", "20261123-1000-acme-trading"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let replayed = bin()
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(example("general-fire"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(shown, replayed, "the stored plan is the plan");
+    defuse(&db).args(["cases", "show", "99"]).assert().code(2);
+
+    let csv = defuse(&db)
+        .args(["cases", "export", "--format", "csv", "--redact"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("number,case_id,"), "{csv}");
+    assert!(
+        !csv.contains("Jane Li") && !csv.contains("Mr. Chen"),
+        "contact details redacted: {csv}"
+    );
+    let json = defuse(&db)
+        .args(["cases", "export"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(
+        rows.as_array().unwrap().len(),
+        2,
+        "rehearsals are not exported by default"
+    );
+    assert_eq!(rows[1]["contact"], "Jane Li");
+}
+
+#[test]
+fn followups_are_listed_by_due_date_and_can_be_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    defuse(&db)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2020-01-01T10:00:00Z",
+            "--answers",
+        ])
+        .arg(example("general-fire"))
+        .assert()
+        .success();
+    let out = defuse(&db)
+        .args(["followups", "--overdue", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        6,
+        "all six follow-ups of a fire case are long overdue"
+    );
+    assert_eq!(rows[0]["followup"], "thank_you");
+    let first = rows[0]["number"].as_i64().unwrap().to_string();
+    defuse(&db)
+        .args(["followups", "done", &first])
+        .assert()
+        .success();
+    defuse(&db)
+        .args(["followups", "done", &first])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no open follow-up"));
+    defuse(&db)
+        .args(["followups", "--overdue"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("(overdue)")
+                .and(predicate::str::contains("A short thank-you").not()),
+        );
+}
+
+#[test]
+fn eight_processes_storing_two_hundred_cases_each_lose_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let fire = example("general-fire");
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| {
+                for _ in 0..200 {
+                    let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
+                        .env("DEFUSE_DB", &db)
+                        .args(["triage", "--out", "-", "--answers"])
+                        .arg(&fire)
+                        .output()
+                        .unwrap();
+                    let stderr = String::from_utf8_lossy(&out.stderr);
+                    assert!(
+                        out.status.success() && !stderr.contains("locked"),
+                        "{stderr}"
+                    );
+                }
+            });
+        }
+    });
+    defuse(&db)
+        .args(["cases", "check"])
+        .assert()
+        .success()
+        .stdout("ok: 1600 cases, schema version 1\n");
+}
+
+#[test]
+fn a_writer_killed_mid_write_leaves_the_database_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let fire = example("general-fire");
+    for delay_ms in [5, 20, 60] {
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "while true; do '{}' triage --out - --answers '{}' >/dev/null 2>&1; done",
+                env!("CARGO_BIN_EXE_defuse"),
+                fire.display()
+            ))
+            .env("DEFUSE_DB", &db)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200 + delay_ms));
+        // Kill the whole loop, including a defuse in the middle of a write.
+        let _ = std::process::Command::new("pkill")
+            .args(["-KILL", "-P", &child.id().to_string()])
+            .status();
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    defuse(&db)
+        .args(["cases", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok: "));
+}
