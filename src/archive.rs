@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::triage::history::{History, PastCase};
 
 /// The schema each migration brings the database to, in order. Never edit a
 /// released step; add a new one.
@@ -398,6 +399,32 @@ impl Archive {
         self.conn
             .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
             .map_err(|e| self.fail(e))
+    }
+}
+
+impl History for Archive {
+    /// A failed lookup must never stop a live call: it means no history.
+    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
+        let lookup = || -> rusqlite::Result<Vec<PastCase>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
+                 WHERE customer_key = ?1 AND created_epoch < ?2 AND rehearsal = 0
+                 ORDER BY created_epoch DESC LIMIT 500",
+            )?;
+            let rows = stmt.query_map(params![customer_key(customer), before_epoch], |row| {
+                let grievances: String = row.get(4)?;
+                Ok(PastCase {
+                    case_id: row.get(0)?,
+                    time: row.get(1)?,
+                    epoch: row.get(2)?,
+                    level: row.get(3)?,
+                    grievances: serde_json::from_str(&grievances).unwrap_or_default(),
+                    crisis: row.get(5)?,
+                })
+            })?;
+            rows.collect()
+        };
+        lookup().unwrap_or_default()
     }
 }
 

@@ -232,3 +232,34 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
         .success()
         .stdout(predicate::str::starts_with("ok: "));
 }
+
+#[test]
+fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let venting = example("general-venting");
+    let replay = |now: &str, rehearse: bool| {
+        let mut cmd = defuse(&db);
+        cmd.args(["triage", "--out", "-", "--now", now, "--answers"])
+            .arg(&venting);
+        if rehearse {
+            cmd.arg("--rehearse");
+        }
+        String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+    };
+    let first = replay("2026-09-01T09:00:00+01:00", false);
+    assert!(
+        first.contains("**Level: Concern**") && !first.contains("history `"),
+        "{first}"
+    );
+    replay("2026-10-01T09:00:00+01:00", true); // a rehearsal never counts
+    replay("2026-10-15T09:00:00+01:00", false);
+    let third = replay("2026-11-24T09:15:00+01:00", false);
+    assert!(
+        third.contains("**Level: Serious**"),
+        "raised one level:\n{third}"
+    );
+    assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+    // Replaying the same answers again gives the same plan: only earlier cases count.
+    assert_eq!(replay("2026-11-24T09:15:00+01:00", false), third);
+}

@@ -50,11 +50,27 @@ pub fn authority<'a>(pb: &'a Playbook, outcome: &Outcome) -> &'a str {
     &pb.authority[outcome.assessment.authority].id.value
 }
 
-/// The binary, with its case archive in Cargo's scratch directory so tests
-/// never touch the developer's own archive.
+/// The binary, with a fresh case archive of its own in Cargo's scratch
+/// directory: tests never touch the developer's archive, and earlier test
+/// runs never become a customer's history.
 pub fn bin() -> assert_cmd::Command {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("archives");
+    let _ = std::fs::create_dir_all(&dir);
+    let db = dir.join(format!(
+        "{}-{}.db",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    for stale in [
+        db.clone(),
+        db.with_extension("db-wal"),
+        db.with_extension("db-shm"),
+    ] {
+        let _ = std::fs::remove_file(stale);
+    }
     let mut cmd = assert_cmd::Command::cargo_bin("defuse").expect("binary built");
-    let db = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("suite-cases.db");
     cmd.env("DEFUSE_DB", db).env_remove("DEFUSE_DRAFTS_DIR");
     cmd
 }

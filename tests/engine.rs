@@ -412,3 +412,56 @@ fn the_playbook_suggests_the_complaint_classification() {
     assert_eq!(scope.grievances.complaint_kind.key(), "new_requirement");
     assert!(remedies(&scope).contains(&"scope_negotiation"));
 }
+
+#[test]
+fn earlier_cases_raise_the_level_and_are_cited() {
+    use defuse::triage::history::PastCase;
+    let pb = playbook("general");
+    let answers = general(
+        r#"our_failure: "no", role: staff, stakes: [nothing]"#,
+        "picked: [perfunctory]",
+    );
+    let alone = triage(&pb, &answers);
+    assert_eq!(level(&pb, &alone), "smoke_alarm");
+
+    let day = 86_400;
+    let now = 1_800_000_000;
+    let case = |id: &str, days_ago: i64, crisis: &str| PastCase {
+        case_id: id.into(),
+        time: "2027-01-01T00:00:00Z".into(),
+        epoch: now - days_ago * day,
+        level: "concern".into(),
+        grievances: vec!["not_valued".into()],
+        crisis: crisis.into(),
+    };
+    let earlier = vec![
+        case("c1", 10, "none"),
+        case("c2", 40, "boss"),
+        case("c3", 200, "none"),
+    ];
+    let mut prompter =
+        defuse::prompt::script::ScriptPrompter::new("a.yaml", &answers, &pb).unwrap();
+    let mut session = Session::new(&pb).with_history(&earlier, now);
+    let outcome = defuse::triage::drive(&mut session, &mut prompter, |_| {}).unwrap();
+    assert_eq!(
+        level(&pb, &outcome),
+        "concern",
+        "two cases in 90 days raise the level by one"
+    );
+    assert!(
+        outcome.assessment.flags.contains("repeat_complaint")
+            && outcome.assessment.flags.contains("earlier_boss_crisis")
+    );
+    let cited: Vec<&Reason> = outcome
+        .assessment
+        .reasons
+        .iter()
+        .filter(|r| matches!(r, Reason::History { .. }))
+        .collect();
+    assert_eq!(cited.len(), 2, "{cited:?}");
+    let text = cited[0].to_string();
+    assert!(
+        text.contains("c1 (2027-01-01, concern: not_valued)") && !text.contains("c3"),
+        "the 200-day-old case is outside 90 days: {text}"
+    );
+}

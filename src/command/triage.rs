@@ -109,7 +109,11 @@ fn replay(
         })?,
         (None, None) => clock(),
     };
+    let archive = open_for_history(db, io);
     let mut session = Session::new(&playbook);
+    if let Some(archive) = &archive {
+        session = session.with_history(archive, now.timestamp());
+    }
     let outcome =
         triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| prompt_error(e, None))?;
     let plan = plan::compose(&playbook, &outcome, now);
@@ -168,8 +172,12 @@ fn live(
         snapshot,
     } = start;
     let playbook = &loaded.playbook;
+    let archive = open_for_history(db, io);
     let mut session = Session::restore(playbook, &snapshot)
         .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?;
+    if let Some(archive) = &archive {
+        session = session.with_history(archive, now.timestamp());
+    }
 
     let now_text = plan::rfc3339(now);
     let source = match &loaded.source {
@@ -277,6 +285,16 @@ fn live(
     prompter
         .finished(&plan, &written)
         .map_err(|e| prompt_error(e, None))
+}
+
+/// The archive, for the customer's earlier cases; a warning and no history
+/// if it cannot be opened (the case is still stored, or the error shown, at the end).
+fn open_for_history(db: &Path, io: &mut Io) -> Option<Archive> {
+    Archive::open(db)
+        .inspect_err(|e| {
+            let _ = writeln!(io.err, "warning: no history for this case: {e}");
+        })
+        .ok()
 }
 
 /// Stores a finished case in the archive; returns its number.

@@ -41,6 +41,9 @@ pub struct Playbook {
     pub followups: Vec<Followup>,
     #[serde(default)]
     pub donts: Vec<Dont>,
+    /// Accumulated risk: rules over this customer's earlier cases.
+    #[serde(default)]
+    pub history: Vec<HistoryRule>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -400,5 +403,40 @@ impl Playbook {
     }
     pub fn remedy(&self, id: &str) -> Option<&Remedy> {
         self.remedies.catalogue.iter().find(|r| r.id.value == id)
+    }
+}
+
+/// "2 or more cases in 90 days raise the level by one": a rule over the
+/// customer's earlier cases in the archive (rehearsals never count).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryRule {
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Earlier cases within this long before the call count, e.g. `90d`.
+    #[schemars(with = "Due")]
+    pub within: Spanned<Due>,
+    /// How many such cases it takes.
+    #[serde(default = "HistoryRule::one")]
+    pub at_least: usize,
+    /// Count only earlier cases of this crisis type.
+    pub crisis: Option<CrisisType>,
+    /// Count only earlier cases with this grievance.
+    #[schemars(with = "Option<String>")]
+    pub grievance: Option<Spanned<String>>,
+    /// Levels to raise the judged level by (never past the top).
+    #[serde(default)]
+    pub raise_level: usize,
+    /// Flags to raise, for conditions anywhere in the playbook.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub flags: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub why: String,
+}
+
+impl HistoryRule {
+    fn one() -> usize {
+        1
     }
 }

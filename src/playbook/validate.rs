@@ -133,6 +133,7 @@ pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
     c.unique("grievance", pb.grievance.catalogue.iter().map(|g| &g.id));
     c.unique("remedy", pb.remedies.catalogue.iter().map(|r| &r.id));
     c.unique("follow-up", pb.followups.iter().map(|f| &f.id));
+    c.unique("history rule", pb.history.iter().map(|h| &h.id));
 
     for required in ["severity", "authority"] {
         if !scores.contains(required) {
@@ -517,6 +518,25 @@ pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
         }
     }
     c.node(&[]);
+    for rule in &pb.history {
+        for flag in &rule.flags {
+            c.known(RefKind::Flag, flag, &flags);
+        }
+        if let Some(grievance) = &rule.grievance {
+            c.known(RefKind::Grievance, grievance, &grievances);
+        }
+        if rule.at_least == 0 {
+            c.at(
+                "question-shape",
+                &rule.id,
+                format!(
+                    "history rule `{}` needs `at_least` of 1 or more",
+                    rule.id.value
+                ),
+                None,
+            );
+        }
+    }
     for d in &pb.donts {
         if let Some(when) = &d.when {
             check_condition(
@@ -659,6 +679,7 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
                 .flat_map(|s| s.flags_at.iter().flat_map(|t| &t.flags));
             yes_no.chain(options).chain(scale)
         })
+        .chain(pb.history.iter().flat_map(|h| &h.flags))
         .map(|f| f.value.as_str())
         .collect();
     for flag in &pb.flags {

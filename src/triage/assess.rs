@@ -7,6 +7,8 @@ use serde::Serialize;
 use serde_saphyr::Spanned;
 
 use super::answers::AnswerValue;
+use super::history::PastCase;
+use crate::playbook::model::HistoryRule;
 use crate::playbook::{Condition, Facts, Playbook, Question, QuestionKind};
 
 /// Why the assessment came out as it did.
@@ -27,6 +29,14 @@ pub enum Reason {
     },
     /// The rule that chose the level (`rule: None` = baseline).
     Level { level: String, rule: Option<String> },
+    /// A history rule held over the customer's earlier cases.
+    History {
+        rule: String,
+        raise_level: usize,
+        flags: Vec<String>,
+        /// The earlier cases it counted, cited.
+        cases: Vec<String>,
+    },
     /// "If unsure, take the higher level": an unsure answer raised the level.
     Unsure {
         question: String,
@@ -68,6 +78,26 @@ impl std::fmt::Display for Reason {
             } => write!(f, "level `{level}` because {rule}"),
             Reason::Level { level, rule: None } => {
                 write!(f, "level `{level}`: baseline, no higher rule held")
+            }
+            Reason::History {
+                rule,
+                raise_level,
+                flags,
+                cases,
+            } => {
+                write!(
+                    f,
+                    "history `{rule}`: {} earlier case(s): {}",
+                    cases.len(),
+                    cases.join("; ")
+                )?;
+                if *raise_level > 0 {
+                    write!(f, " → level +{raise_level}")?;
+                }
+                for flag in flags {
+                    write!(f, ", raises `{flag}`")?;
+                }
+                Ok(())
             }
             Reason::Unsure {
                 question,
@@ -261,11 +291,18 @@ fn judge(pb: &Playbook, walk: &Walk) -> (usize, Option<String>, usize, Option<St
 pub fn assess(
     pb: &Playbook,
     answer_of: impl Fn(&str) -> Option<AnswerValue>,
+    history: &[(&HistoryRule, Vec<&PastCase>)],
 ) -> Option<Assessment> {
-    let walk = Walk::new(pb, &answer_of);
+    let mut walk = Walk::new(pb, &answer_of);
     if walk.pending.is_some() {
         return None;
     }
+    // Flags from earlier cases count like flags from answers.
+    let history_flags: Vec<String> = history
+        .iter()
+        .flat_map(|(rule, _)| rule.flags.iter().map(|f| f.value.clone()))
+        .collect();
+    walk.flags.extend(history_flags.iter().cloned());
     let (authority, authority_rule, mut level, level_rule) = judge(pb, &walk);
     let mut reasons = walk.reasons.clone();
     reasons.push(Reason::Authority {
@@ -292,13 +329,14 @@ pub fn assess(
             let assumed = AnswerValue::Key(option.key.value.clone());
             // Questions the concrete answer would open were never answered:
             // judge without them rather than guess.
-            let alternative = Walk::skipping_unanswered(pb, |id| {
+            let mut alternative = Walk::skipping_unanswered(pb, |id| {
                 if id == question_id.as_str() {
                     Some(assumed.clone())
                 } else {
                     answer_of(id)
                 }
             });
+            alternative.flags.extend(history_flags.iter().cloned());
             let (_, _, alt_level, _) = judge(pb, &alternative);
             if alt_level > level {
                 level = alt_level;
@@ -309,6 +347,22 @@ pub fn assess(
                 });
             }
         }
+    }
+
+    // Accumulated risk raises the level last, by the largest raise that held.
+    let raise = history
+        .iter()
+        .map(|(rule, _)| rule.raise_level)
+        .max()
+        .unwrap_or(0);
+    level = (level + raise).min(pb.levels.len().saturating_sub(1));
+    for (rule, cases) in history {
+        reasons.push(Reason::History {
+            rule: rule.id.value.clone(),
+            raise_level: rule.raise_level,
+            flags: rule.flags.iter().map(|f| f.value.clone()).collect(),
+            cases: cases.iter().map(|c| c.cite()).collect(),
+        });
     }
 
     Some(Assessment {

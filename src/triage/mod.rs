@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod assess;
 pub mod briefing;
+pub mod history;
 pub mod session;
 
 use crate::prompt::{PromptError, Prompter, Reply};

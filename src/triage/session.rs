@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 
 use super::answers::{Adjustment, AnswerValue, AnswersOut, RawAnswer, RemedyOut};
 use super::assess::{Assessment, Walk, assess};
+use super::history::{self, History, PastCase};
 use crate::duration::Due;
 use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
 use crate::playbook::{Facts, Playbook, QuestionKind, Step, Suggest};
+use std::cell::RefCell;
 
 /// The stages a rep walks through: the case, then the three SOP steps, then
 /// the complaint record.
@@ -252,6 +254,10 @@ pub struct Session<'p> {
     playbook: &'p Playbook,
     values: BTreeMap<String, AnswerValue>,
     history: Vec<String>,
+    /// The customer's earlier cases and the call time they are judged from.
+    earlier: Option<(&'p dyn History, i64)>,
+    /// Earlier cases already looked up, by customer (the lookup may hit a database).
+    earlier_cache: RefCell<Option<(String, Vec<PastCase>)>>,
 }
 
 /// A session's exact state, for drafts: the answers in the order given, and
@@ -278,6 +284,32 @@ impl<'p> Session<'p> {
             playbook,
             values: BTreeMap::new(),
             history: Vec::new(),
+            earlier: None,
+            earlier_cache: RefCell::new(None),
+        }
+    }
+
+    /// Lets the playbook's history rules see the customer's earlier cases,
+    /// those before `now_epoch` (the call time).
+    pub fn with_history(mut self, source: &'p dyn History, now_epoch: i64) -> Self {
+        self.earlier = Some((source, now_epoch));
+        self
+    }
+
+    /// The customer's earlier cases (empty without a history source).
+    fn earlier_cases(&self) -> Vec<PastCase> {
+        let Some((source, now)) = self.earlier else {
+            return Vec::new();
+        };
+        let customer = self.text("case.customer");
+        let mut cache = self.earlier_cache.borrow_mut();
+        match cache.as_ref() {
+            Some((cached, cases)) if *cached == customer => cases.clone(),
+            _ => {
+                let cases = source.earlier_cases(&customer, now);
+                *cache = Some((customer, cases.clone()));
+                cases
+            }
         }
     }
 
@@ -373,9 +405,14 @@ impl<'p> Session<'p> {
 
     /// Step 1's outcome, once every visible step-1 question is answered.
     pub fn assessment(&self) -> Option<Assessment> {
-        assess(self.playbook, |id| {
-            self.answered(&format!("assess.{id}")).cloned()
-        })
+        let earlier = self.earlier_cases();
+        let now = self.earlier.map_or(0, |(_, now)| now);
+        let matched = history::matches(self.playbook, &earlier, now);
+        assess(
+            self.playbook,
+            |id| self.answered(&format!("assess.{id}")).cloned(),
+            &matched,
+        )
     }
 
     fn grievances(&self) -> Option<Grievances> {
@@ -704,6 +741,14 @@ impl<'p> Session<'p> {
         };
         let mut facts = self.facts(&assessment, None);
         facts.grievances = &picked;
+        // Classifications answered just before count (crisis informs what is at stake).
+        let key = |id: &str| {
+            self.answered(id)
+                .and_then(AnswerValue::as_key)
+                .unwrap_or_default()
+        };
+        facts.complaint_kind = ComplaintKind::from_key(&key("grievance.kind"));
+        facts.crisis = CrisisType::from_key(&key("grievance.crisis"));
         rules
             .iter()
             .find(|r| r.when.eval(&facts))
