@@ -64,15 +64,13 @@ const MIGRATIONS: &[&str] = &[
 
 /// The default archive path (see the module docs).
 pub fn default_path() -> PathBuf {
-    let env = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    env("DEFUSE_DB")
-        .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("defuse/cases.db")))
-        .or_else(|| env("HOME").map(|h| h.join(".local/share/defuse/cases.db")))
-        .unwrap_or_else(|| PathBuf::from("defuse-cases.db"))
+    crate::output::xdg_path(
+        "DEFUSE_DB",
+        "XDG_DATA_HOME",
+        ".local/share",
+        "cases.db",
+        "defuse-cases.db",
+    )
 }
 
 /// The customer as a lookup key: case and spacing do not make a new customer.

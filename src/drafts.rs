@@ -37,15 +37,13 @@ pub struct Draft {
 
 /// The default drafts directory (see the module docs).
 pub fn default_dir() -> PathBuf {
-    let env = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    env("DEFUSE_DRAFTS_DIR")
-        .or_else(|| env("XDG_STATE_HOME").map(|d| d.join("defuse/drafts")))
-        .or_else(|| env("HOME").map(|h| h.join(".local/state/defuse/drafts")))
-        .unwrap_or_else(|| PathBuf::from(".defuse-drafts"))
+    crate::output::xdg_path(
+        "DEFUSE_DRAFTS_DIR",
+        "XDG_STATE_HOME",
+        ".local/state",
+        "drafts",
+        ".defuse-drafts",
+    )
 }
 
 /// A draft and when it was last saved.

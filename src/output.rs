@@ -14,6 +14,26 @@ pub fn default_plan_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("defuse-plans"))
 }
 
+/// `$OVERRIDE`, else `$XDG_VAR/defuse/NAME`, else `~/HOME_DIR/defuse/NAME`,
+/// else `fallback` (no home at all): the XDG base-directory convention.
+pub fn xdg_path(
+    override_var: &str,
+    xdg_var: &str,
+    home_dir: &str,
+    name: &str,
+    fallback: &str,
+) -> PathBuf {
+    let env = |var: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env(override_var)
+        .or_else(|| env(xdg_var).map(|d| d.join("defuse").join(name)))
+        .or_else(|| env("HOME").map(|h| h.join(home_dir).join("defuse").join(name)))
+        .unwrap_or_else(|| PathBuf::from(fallback))
+}
+
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Write {
         path: path.to_owned(),
