@@ -130,6 +130,20 @@ pub struct FollowupRow {
     pub done_at: Option<String>,
 }
 
+/// What the archive says in aggregate (rehearsals left out).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub cases: i64,
+    /// (grievance, cases)
+    pub grievances: Vec<(String, i64)>,
+    /// (month `YYYY-MM`, level, cases)
+    pub levels_by_month: Vec<(String, String, i64)>,
+    /// (remedy, times chosen)
+    pub remedies: Vec<(String, i64)>,
+    /// (customer, cases, latest case time), customers with two or more cases
+    pub repeat_customers: Vec<(String, i64, String)>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
     pub customer: Option<String>,
@@ -384,6 +398,51 @@ impl Archive {
             )
             .map_err(|e| self.fail(e))?;
         Ok(changed == 1)
+    }
+
+    pub fn stats(&self) -> Result<Stats, Error> {
+        let pairs = |sql: &str| -> rusqlite::Result<Vec<(String, i64)>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        let run = || -> rusqlite::Result<Stats> {
+            let cases =
+                self.conn
+                    .query_row("SELECT count(*) FROM cases WHERE rehearsal = 0", [], |r| {
+                        r.get(0)
+                    })?;
+            let grievances = pairs(
+                "SELECT j.value, count(*) FROM cases, json_each(cases.grievances) j
+                 WHERE rehearsal = 0 GROUP BY j.value ORDER BY 2 DESC, 1",
+            )?;
+            let remedies = pairs(
+                "SELECT j.value, count(*) FROM cases, json_each(cases.remedies) j
+                 WHERE rehearsal = 0 GROUP BY j.value ORDER BY 2 DESC, 1",
+            )?;
+            let mut stmt = self.conn.prepare(
+                "SELECT substr(created_at, 1, 7) AS month, level, count(*) FROM cases
+                 WHERE rehearsal = 0 GROUP BY month, level ORDER BY month, max(level_rank), level",
+            )?;
+            let levels_by_month = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut stmt = self.conn.prepare(
+                "SELECT max(customer), count(*), max(created_at) FROM cases WHERE rehearsal = 0
+                 GROUP BY customer_key HAVING count(*) >= 2 ORDER BY 2 DESC, 1 LIMIT 20",
+            )?;
+            let repeat_customers = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            Ok(Stats {
+                cases,
+                grievances,
+                levels_by_month,
+                remedies,
+                repeat_customers,
+            })
+        };
+        run().map_err(|e| self.fail(e))
     }
 
     /// `PRAGMA integrity_check`: "ok", or what is wrong.

@@ -203,6 +203,8 @@ pub enum CasesCommand {
     Show(CasesShowArgs),
     /// Every stored case, for spreadsheets and scripts.
     Export(CasesExportArgs),
+    /// Grievance mix, levels by month, remedies used, repeat customers.
+    Stats(CasesStatsArgs),
     /// Check the database's integrity (PRAGMA integrity_check).
     Check,
 }
@@ -272,4 +274,10 @@ pub enum FollowupsAction {
         /// The follow-up number from `defuse followups`.
         number: i64,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CasesStatsArgs {
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }

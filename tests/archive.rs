@@ -263,3 +263,51 @@ fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones() {
     // Replaying the same answers again gives the same plan: only earlier cases count.
     assert_eq!(replay("2026-11-24T09:15:00+01:00", false), third);
 }
+
+#[test]
+fn stats_show_the_grievance_mix_levels_by_month_remedies_and_repeat_customers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    for (name, now) in [
+        ("general-venting", "2026-10-01T10:00:00Z"),
+        ("general-venting", "2026-11-02T10:00:00Z"),
+        ("general-fire", "2026-11-03T10:00:00Z"),
+    ] {
+        defuse(&db)
+            .args(["triage", "--out", "-", "--now", now, "--answers"])
+            .arg(example(name))
+            .assert()
+            .success();
+    }
+    defuse(&db)
+        .args(["triage", "--out", "-", "--rehearse", "--answers"])
+        .arg(example("general-leverage"))
+        .assert()
+        .success();
+    let out = defuse(&db)
+        .args(["cases", "stats", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stats: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(stats["cases"], 3, "the rehearsal is not counted");
+    assert_eq!(
+        stats["grievances"][0],
+        serde_json::json!(["perfunctory", 2])
+    );
+    assert_eq!(
+        stats["levels_by_month"][0],
+        serde_json::json!(["2026-10", "concern", 1])
+    );
+    assert_eq!(stats["repeat_customers"][0][0], "Nordlicht GmbH");
+    assert_eq!(stats["repeat_customers"][0][1], 2);
+    assert!(
+        stats["remedies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r[0] == "boss_apology")
+    );
+}

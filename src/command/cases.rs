@@ -92,6 +92,13 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
                 ExportFormat::Csv => csv(&rows),
             }
         }
+        CasesCommand::Stats(args) => {
+            let stats = archive.stats()?;
+            match args.format {
+                ListFormat::Json => serde_json::to_string_pretty(&stats).unwrap_or_default() + "\n",
+                ListFormat::Table => stats_tables(&stats),
+            }
+        }
         CasesCommand::Check => {
             let verdict = archive.integrity_check()?;
             if verdict != "ok" {
@@ -159,6 +166,51 @@ pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Err
         }
     };
     write(io, &text)
+}
+
+fn stats_tables(stats: &crate::archive::Stats) -> String {
+    let table = |header: Vec<&str>, rows: Vec<Vec<String>>| {
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+        for row in rows {
+            table.add_row(row.into_iter().map(|c| safe(&c)).collect::<Vec<_>>());
+        }
+        format!("{table}\n")
+    };
+    let mut out = format!("{} cases (rehearsals not counted)\n\n", stats.cases);
+    out += &table(
+        vec!["Grievance", "Cases"],
+        stats
+            .grievances
+            .iter()
+            .map(|(g, n)| vec![g.clone(), n.to_string()])
+            .collect(),
+    );
+    out += &table(
+        vec!["Month", "Level", "Cases"],
+        stats
+            .levels_by_month
+            .iter()
+            .map(|(m, l, n)| vec![m.clone(), l.clone(), n.to_string()])
+            .collect(),
+    );
+    out += &table(
+        vec!["Remedy", "Chosen"],
+        stats
+            .remedies
+            .iter()
+            .map(|(r, n)| vec![r.clone(), n.to_string()])
+            .collect(),
+    );
+    out += &table(
+        vec!["Repeat customer", "Cases", "Latest"],
+        stats
+            .repeat_customers
+            .iter()
+            .map(|(c, n, t)| vec![c.clone(), n.to_string(), human_time(t)])
+            .collect(),
+    );
+    out
 }
 
 fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {
