@@ -204,6 +204,10 @@ impl Archive {
 
     /// Brings the database to the latest schema in one transaction.
     fn migrate(&mut self) -> Result<(), Error> {
+        // Already current (the usual case): no write lock needed.
+        if self.version()? == MIGRATIONS.len() {
+            return Ok(());
+        }
         let path = self.path.clone();
         let fail = |message: String| Error::Archive {
             path: path.clone(),
@@ -482,6 +486,34 @@ impl History for Archive {
             rows.collect()
         };
         lookup().unwrap_or_default()
+    }
+}
+
+/// The archive opened on the first history lookup, not before: a live
+/// session's first prompt never waits for the database.
+pub struct LazyHistory {
+    path: PathBuf,
+    archive: std::cell::OnceCell<Option<Archive>>,
+}
+
+impl LazyHistory {
+    pub fn new(path: &Path) -> Self {
+        LazyHistory {
+            path: path.to_owned(),
+            archive: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+impl History for LazyHistory {
+    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
+        // An archive that cannot be opened means no history; storing the case
+        // at the end reports the problem.
+        let archive = self.archive.get_or_init(|| Archive::open(&self.path).ok());
+        archive
+            .as_ref()
+            .map(|a| a.earlier_cases(customer, before_epoch))
+            .unwrap_or_default()
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Timelike};
 
 use super::Io;
-use crate::archive::{Archive, NewCase};
+use crate::archive::{Archive, LazyHistory, NewCase};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::drafts::{Draft, DraftStore};
 use crate::error::Error;
@@ -172,12 +172,10 @@ fn live(
         snapshot,
     } = start;
     let playbook = &loaded.playbook;
-    let archive = open_for_history(db, io);
+    let history = LazyHistory::new(db);
     let mut session = Session::restore(playbook, &snapshot)
-        .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?;
-    if let Some(archive) = &archive {
-        session = session.with_history(archive, now.timestamp());
-    }
+        .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?
+        .with_history(&history, now.timestamp());
 
     let now_text = plan::rfc3339(now);
     let source = match &loaded.source {

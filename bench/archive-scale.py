@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""The case archive at scale: 1,000,000 cases, then the median time of a
+customer's history lookup, `followups --due`, a replay that consults history,
+and the first prompt of a live triage against that archive.
+
+    bench/archive-scale.py [CASES]        # default 1000000
+
+Builds the database in $DEFUSE_BENCH_DIR (default /tmp/defuse-bench). Rows are
+synthetic but shaped like real ones (100,000 customers, ~10 cases each over
+three years, two follow-ups per case, all done but the latest 2,000 cases').
+Prints figures; asserts nothing.
+"""
+import json, os, random, sqlite3, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.environ.get("DEFUSE_BENCH_DIR", "/tmp/defuse-bench")
+DEFUSE = os.path.join(ROOT, "target", "release", "defuse")
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+DB = os.path.join(WORK, f"cases-{N}.db")
+CUSTOMERS = max(1, N // 10)
+
+
+def build():
+    if os.path.exists(DB):
+        return
+    os.makedirs(WORK, exist_ok=True)
+    env = dict(os.environ, DEFUSE_DB=DB)
+    subprocess.run([DEFUSE, "cases", "check"], env=env, check=True, capture_output=True)  # creates and migrates
+    random.seed(42)
+    conn = sqlite3.connect(DB)
+    conn.execute("PRAGMA journal_mode=WAL")
+    now = int(time.time())
+    levels = ["smoke_alarm", "concern", "serious", "fire"]
+    grievances = ["not_valued", "perfunctory", "wasted_time", "lost_face", "real_loss", "venting"]
+    start = time.time()
+    cases, followups = [], []
+    for i in range(N):
+        customer = f"Customer {i % CUSTOMERS:06d}"
+        epoch = now - random.randint(0, 3 * 365 * 86400)
+        t = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
+        rank = random.randint(0, 3)
+        g = json.dumps(random.sample(grievances, 2))
+        cases.append((i + 1, f"{t[:10].replace('-', '')}-case-{i}", t, epoch, customer, customer.lower(), "Contact", "Role",
+                      "general", "1.0.0", levels[rank], rank, "venting", g, '["listen_first"]', "unclear", "none", "neither",
+                      "", "", "", "", 0, "# plan", "{}", "case: {}"))
+        for k, days in enumerate((1, 30)):
+            due = epoch + days * 86400
+            done = None if i >= N - 2000 else t
+            followups.append((i + 1, ["thank_you", "review_30d"][k], time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(due)), due, "Follow up", "Account rep", done))
+        if len(cases) == 50_000:
+            flush(conn, cases, followups)
+    flush(conn, cases, followups)
+    conn.close()
+    print(f"built {N:,} cases in {time.time() - start:.0f} s; database {os.path.getsize(DB) / 1e6:.0f} MB")
+
+
+def flush(conn, cases, followups):
+    conn.executemany(f"INSERT INTO cases VALUES ({','.join('?' * 26)})", cases)
+    conn.executemany("INSERT INTO followups (case_row, followup_id, due, due_epoch, action, owner, done_at) VALUES (?,?,?,?,?,?,?)", followups)
+    conn.commit()
+    cases.clear()
+    followups.clear()
+
+
+def median_ms(cmd, runs=50, env=None):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    build()
+    env = dict(os.environ, DEFUSE_DB=DB)
+    customer = "Customer 004242"
+    answers = os.path.join(WORK, "history.answers.yaml")
+    with open(answers, "w") as f:
+        f.write(f'case: {{customer: "{customer}"}}\nassess: {{our_failure: "no", role: staff, stakes: [nothing]}}\ngrievance: {{picked: [venting]}}\n')
+    print(f"database: {os.path.getsize(DB) / 1e6:.0f} MB, {N:,} cases")
+    print(f"process floor (defuse --version):             {median_ms([DEFUSE, '--version']):6.2f} ms")
+    print(f"history lookup (cases list --customer):       {median_ms([DEFUSE, 'cases', 'list', '--customer', customer, '--format', 'json'], env=env):6.2f} ms")
+    print(f"followups --due:                              {median_ms([DEFUSE, 'followups', '--due', '--format', 'json'], env=env):6.2f} ms")
+    # A replay with history stores a case each run: use a copy so the archive stays as built.
+    copy = DB + ".replay"
+    subprocess.run(["cp", DB, copy], check=True)
+    env_copy = dict(os.environ, DEFUSE_DB=copy)
+    print(f"replay that consults history (and stores):     {median_ms([DEFUSE, 'triage', '--answers', answers, '--out', '-', '--now', '2030-01-01T00:00:00Z'], runs=20, env=env_copy):6.2f} ms")
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "first-prompt.py"), DEFUSE, "100"], env=env, capture_output=True, text=True)
+    print(f"with this archive, {out.stdout.strip()}")
+
+
+main()
