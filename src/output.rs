@@ -76,7 +76,40 @@ fn sync_dir(path: &Path) {
 }
 
 /// Atomically writes `path`. Without `replace`, fails if it exists.
+///
+/// An existing target that is not a regular file (`/dev/null`, a FIFO, a
+/// terminal) is written through, never renamed over: replacing a device
+/// with a file would break every other program that uses it. A symlink is
+/// followed, so the file it points to is replaced, not the link.
 pub fn write_file(path: &Path, contents: &[u8], replace: bool) -> Result<(), Error> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_dir() {
+            return Err(Error::Usage(format!("{} is a directory", path.display())));
+        }
+        if !meta.is_file() {
+            if !replace {
+                return Err(Error::Usage(format!(
+                    "{} already exists; pass --force to write to it",
+                    path.display()
+                )));
+            }
+            let mut target = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(write_err(path))?;
+            return target
+                .write_all(contents)
+                .and_then(|()| target.flush())
+                .map_err(write_err(path));
+        }
+    }
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path).map_err(write_err(path))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let temp = stage(path, contents)?;
     let result = if replace {
         std::fs::rename(&temp, path)

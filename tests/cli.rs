@@ -286,3 +286,64 @@ fn replaying_answers_recorded_with_another_playbook_version_warns() {
             "recorded with playbook `general` v0.9; replaying with v1.0.0",
         ));
 }
+
+/// Regression: `--out /dev/null --force` once renamed a temporary file over
+/// the device, replacing /dev/null with a regular file. A FIFO stands in for
+/// the device here, so the test is safe to run anywhere.
+#[test]
+fn force_writes_through_a_device_or_fifo_instead_of_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("pipe");
+    if !std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    bin()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&examples()[0])
+        .arg("--out")
+        .arg(&fifo)
+        .arg("--force")
+        .assert()
+        .success();
+    assert!(reader.join().unwrap().starts_with("# Action plan: "));
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced by a file"
+    );
+
+    // A symlink is followed: the file it points to is replaced, the link stays.
+    let real = tmp.path().join("real.md");
+    std::fs::write(&real, "old").unwrap();
+    let link = tmp.path().join("link.md");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    bin()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&examples()[0])
+        .arg("--out")
+        .arg(&link)
+        .arg("--force")
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .starts_with("# Action plan: ")
+    );
+}
