@@ -252,7 +252,8 @@ fn live(
         }
     })?;
     // The answers file goes beside the plan, so the session can be replayed.
-    let answers_path = match &plan_path {
+    // A plan sent to a device or pipe has no "beside": use the plans directory.
+    let answers_path = match plan_path.as_ref().filter(|p| p.is_file()) {
         Some(p) => {
             let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("plan");
             let dir = p.parent().unwrap_or(Path::new("."));
