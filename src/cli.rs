@@ -9,7 +9,7 @@ Exit codes:
   0    success
   1    invalid input: a playbook or answers file is wrong (file:line:col given)
   2    usage: bad arguments, unreadable file, or no terminal without --answers
-  3    runtime failure: a write failed or the terminal broke
+  3    runtime failure: a write, the case archive or the terminal failed
   130  interrupted; the answers given so far are saved";
 
 const LINT_EXIT_CODES: &str = "\

@@ -5,7 +5,7 @@
 //! | 0 | success |
 //! | 1 | bad input: an invalid playbook or answers file |
 //! | 2 | usage: bad arguments, unreadable file, no terminal without `--answers` |
-//! | 3 | runtime failure: a write failed, the terminal broke |
+//! | 3 | runtime failure: a write, the case archive or the terminal failed |
 //! | 130 | interrupted; the answers given so far are kept in a draft |
 
 use std::path::PathBuf;
