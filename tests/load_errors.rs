@@ -94,6 +94,10 @@ fn syntax_type_and_unknown_field_errors_carry_positions() {
             "pb.yaml:",
         ),
         (String::new(), "pb.yaml:1:1"),
+        (
+            MINIMAL.replace("title: Minimal\n", ""),
+            "pb.yaml:1:1: error: missing field `title` [missing-field]",
+        ),
         ("\u{feff}\x00\x01binary".to_owned(), "pb.yaml:"),
     ] {
         let out = problems(&broken);

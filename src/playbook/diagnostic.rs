@@ -135,7 +135,21 @@ impl LoadError {
         .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
         let message = humane_limit(message);
         let rule = yaml_rule(&message);
-        let help = near_miss(&message);
+        let mut help = near_miss(&message);
+        let (mut line, mut column) = (line, column);
+        // The parser reports a missing field where the mapping ends; for a
+        // top-level field that is some unrelated last key, so point at the top.
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
+            if column == 1 {
+                (line, column) = (1, 1);
+                help = Some(format!("add `{field}: …` at the top level"));
+            } else {
+                help = Some(format!("add `{field}: …` to the item this line belongs to"));
+            }
+        }
         LoadError {
             source_name: source_name.to_owned(),
             problems: vec![Problem::new(source, line, column, rule, message, help)],
