@@ -27,7 +27,8 @@ fn only_the_terminal_front_end_touches_the_terminal() {
         let text = std::fs::read_to_string(&file).unwrap();
         let allowed: &[&str] = match relative.as_str() {
             "prompt/terminal.rs" => &["dialoguer", "console", "comfy_table"],
-            "command/playbooks.rs" | "command/drafts.rs" | "command/cases.rs" => &["comfy_table"],
+            // The listings' `table` helper, which prints to the `Io` it is given.
+            "command/mod.rs" => &["comfy_table"],
             _ => &[],
         };
         for forbidden in ["dialoguer", "console::", "comfy_table"] {

@@ -3,16 +3,14 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
-use super::Io;
+use super::{Io, json, table};
 use crate::archive::{Archive, CaseRow, Filter};
 use crate::cli::{
     CasesCommand, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat, PlanFormat,
 };
 use crate::error::Error;
 use crate::plan::markdown::human_time;
-use crate::text::for_terminal as safe;
 
 pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> {
     let archive = Archive::open(db)?;
@@ -27,11 +25,10 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
             };
             let rows = archive.list(&filter)?;
             match args.format {
-                ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+                ListFormat::Json => json(&rows),
                 ListFormat::Table if rows.is_empty() => format!("No cases in {}.\n", db.display()),
-                ListFormat::Table => {
-                    let mut table = Table::new();
-                    table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+                ListFormat::Table => table(
+                    &[
                         "#",
                         "Case",
                         "Time",
@@ -39,25 +36,24 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
                         "Level",
                         "Grievances",
                         "Playbook",
-                    ]);
-                    for r in &rows {
+                    ],
+                    rows.iter().map(|r| {
                         let customer = if r.rehearsal {
                             format!("{} (rehearsal)", r.customer)
                         } else {
                             r.customer.clone()
                         };
-                        table.add_row(vec![
+                        vec![
                             r.number.to_string(),
-                            safe(&r.case_id),
+                            r.case_id.clone(),
                             human_time(&r.created_at),
-                            safe(&customer),
-                            safe(&r.level),
-                            safe(&r.grievances.join(", ")),
-                            safe(&r.playbook),
-                        ]);
-                    }
-                    format!("{table}\n")
-                }
+                            customer,
+                            r.level.clone(),
+                            r.grievances.join(", "),
+                            r.playbook.clone(),
+                        ]
+                    }),
+                ),
             }
         }
         CasesCommand::Show(args) => {
@@ -86,16 +82,14 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
                 }
             }
             match args.format {
-                ExportFormat::Json => {
-                    serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
-                }
+                ExportFormat::Json => json(&rows),
                 ExportFormat::Csv => csv(&rows),
             }
         }
         CasesCommand::Stats(args) => {
             let stats = archive.stats()?;
             match args.format {
-                ListFormat::Json => serde_json::to_string_pretty(&stats).unwrap_or_default() + "\n",
+                ListFormat::Json => json(&stats),
                 ListFormat::Table => stats_tables(&stats),
             }
         }
@@ -114,7 +108,7 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
             )
         }
     };
-    write(io, &text)
+    io.print(&text)
 }
 
 pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Error> {
@@ -139,78 +133,52 @@ pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Err
     };
     let rows = archive.followups(before, false)?;
     let text = match args.format {
-        ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+        ListFormat::Json => json(&rows),
         ListFormat::Table if rows.is_empty() => "No open follow-ups.\n".to_owned(),
         ListFormat::Table => {
-            let mut table = Table::new();
-            table
-                .load_preset(UTF8_FULL_CONDENSED)
-                .set_header(vec!["#", "Due", "Customer", "Action", "Owner", "Case"]);
-            for f in &rows {
+            let rows = rows.iter().map(|f| {
                 let late = chrono::DateTime::parse_from_rfc3339(&f.due).is_ok_and(|d| d < now);
                 let due = if late {
                     format!("{} (overdue)", human_time(&f.due))
                 } else {
                     human_time(&f.due)
                 };
-                table.add_row(vec![
+                vec![
                     f.number.to_string(),
                     due,
-                    safe(&f.customer),
-                    safe(&f.action),
-                    safe(&f.owner),
+                    f.customer.clone(),
+                    f.action.clone(),
+                    f.owner.clone(),
                     format!("#{}", f.case_number),
-                ]);
-            }
-            format!("{table}\nMark one done with `defuse followups done NUMBER`.\n")
+                ]
+            });
+            table(&["#", "Due", "Customer", "Action", "Owner", "Case"], rows)
+                + "Mark one done with `defuse followups done NUMBER`.\n"
         }
     };
-    write(io, &text)
+    io.print(&text)
 }
 
 fn stats_tables(stats: &crate::archive::Stats) -> String {
-    let table = |header: Vec<&str>, rows: Vec<Vec<String>>| {
-        let mut table = Table::new();
-        table.load_preset(UTF8_FULL_CONDENSED).set_header(header);
-        for row in rows {
-            table.add_row(row.into_iter().map(|c| safe(&c)).collect::<Vec<_>>());
-        }
-        format!("{table}\n")
+    let counts = |pairs: &[(String, i64)]| {
+        pairs
+            .iter()
+            .map(|(k, n)| vec![k.clone(), n.to_string()])
+            .collect::<Vec<_>>()
     };
-    let mut out = format!("{} cases (rehearsals not counted)\n\n", stats.cases);
-    out += &table(
-        vec!["Grievance", "Cases"],
-        stats
-            .grievances
-            .iter()
-            .map(|(g, n)| vec![g.clone(), n.to_string()])
-            .collect(),
-    );
-    out += &table(
-        vec!["Month", "Level", "Cases"],
-        stats
-            .levels_by_month
-            .iter()
-            .map(|(m, l, n)| vec![m.clone(), l.clone(), n.to_string()])
-            .collect(),
-    );
-    out += &table(
-        vec!["Remedy", "Chosen"],
-        stats
-            .remedies
-            .iter()
-            .map(|(r, n)| vec![r.clone(), n.to_string()])
-            .collect(),
-    );
-    out += &table(
-        vec!["Repeat customer", "Cases", "Latest"],
-        stats
-            .repeat_customers
-            .iter()
-            .map(|(c, n, t)| vec![c.clone(), n.to_string(), human_time(t)])
-            .collect(),
-    );
-    out
+    let months = stats
+        .levels_by_month
+        .iter()
+        .map(|(m, l, n)| vec![m.clone(), l.clone(), n.to_string()]);
+    let repeat = stats
+        .repeat_customers
+        .iter()
+        .map(|(c, n, t)| vec![c.clone(), n.to_string(), human_time(t)]);
+    format!("{} cases (rehearsals not counted)\n\n", stats.cases)
+        + &table(&["Grievance", "Cases"], counts(&stats.grievances))
+        + &table(&["Month", "Level", "Cases"], months)
+        + &table(&["Remedy", "Chosen"], counts(&stats.remedies))
+        + &table(&["Repeat customer", "Cases", "Latest"], repeat)
 }
 
 fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {
@@ -269,13 +237,4 @@ fn csv(rows: &[CaseRow]) -> String {
         out.push_str("\r\n");
     }
     out
-}
-
-fn write(io: &mut Io, text: &str) -> Result<(), Error> {
-    io.out
-        .write_all(text.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
 }

@@ -3,14 +3,12 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
-use super::Io;
+use super::{Io, json, table};
 use crate::cli::{DraftsArgs, ListFormat};
 use crate::drafts::{DraftStore, age};
 use crate::error::Error;
-use crate::text::for_terminal as safe;
 
 #[derive(Serialize)]
 struct Row {
@@ -50,37 +48,33 @@ pub fn run(args: &DraftsArgs, dir: &Path, io: &mut Io) -> Result<(), Error> {
         }
     }
     let text = match args.format {
-        ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+        ListFormat::Json => json(&rows),
         ListFormat::Table if rows.is_empty() => format!("No drafts in {}.\n", dir.display()),
         ListFormat::Table => {
-            let mut table = Table::new();
-            table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
-                "ID",
-                "Customer",
-                "Playbook",
-                "Stopped at",
-                "Answers",
-                "Saved",
-            ]);
-            for r in &rows {
-                table.add_row(vec![
-                    safe(&r.id),
-                    safe(&r.customer),
-                    safe(&r.playbook),
-                    safe(&r.stage),
+            let rows = rows.iter().map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.customer.clone(),
+                    r.playbook.clone(),
+                    r.stage.clone(),
                     r.answers.to_string(),
                     format!("{} ago", r.age),
-                ]);
-            }
-            format!("{table}\nResume one with `defuse triage --resume ID`.\n")
+                ]
+            });
+            table(
+                &[
+                    "ID",
+                    "Customer",
+                    "Playbook",
+                    "Stopped at",
+                    "Answers",
+                    "Saved",
+                ],
+                rows,
+            ) + "Resume one with `defuse triage --resume ID`.\n"
         }
     };
-    io.out
-        .write_all(text.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })?;
+    io.print(&text)?;
     if unreadable > 0 {
         return Err(Error::Findings(format!(
             "{unreadable} draft(s) could not be read"

@@ -12,7 +12,7 @@ use crate::playbook::validate::did_you_mean;
 pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
     if let Some(rule) = &args.explain {
         let doc = rules::explain(rule).ok_or_else(|| unknown_rule(rule))?;
-        return write(io, format!("{doc}\n"));
+        return io.print(&format!("{doc}\n"));
     }
     for rule in &args.allow {
         rules::find(rule).ok_or_else(|| unknown_rule(rule))?;
@@ -38,7 +38,7 @@ pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
         LintFormat::Github => format::github(&reports),
         LintFormat::Sarif => format::sarif(&reports),
     };
-    write(io, text)?;
+    io.print(&text)?;
 
     let errors: usize = reports.iter().map(|r| r.count(Severity::Error)).sum();
     let warnings: usize = reports.iter().map(|r| r.count(Severity::Warning)).sum();
@@ -65,13 +65,4 @@ fn unknown_rule(rule: &str) -> Error {
         "unknown lint rule `{rule}`.{hint} Rules: {}",
         rules::ids().join(", ")
     ))
-}
-
-fn write(io: &mut Io, text: String) -> Result<(), Error> {
-    io.out
-        .write_all(text.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
 }

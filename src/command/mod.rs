@@ -21,6 +21,43 @@ pub struct Io<'a> {
     pub interactive: bool,
 }
 
+impl Io<'_> {
+    /// Writes a command's output to stdout.
+    pub fn print(&mut self, text: &str) -> Result<(), Error> {
+        self.out
+            .write_all(text.as_bytes())
+            .and_then(|()| self.out.flush())
+            .map_err(|source| Error::Write {
+                path: "<stdout>".into(),
+                source,
+            })
+    }
+}
+
+/// A listing table with every cell made safe for the terminal, and a final newline.
+pub fn table<R: IntoIterator<Item = String>>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(header.to_vec());
+    for row in rows {
+        table.add_row(
+            row.into_iter()
+                .map(|cell| crate::text::for_terminal(&cell))
+                .collect::<Vec<_>>(),
+        );
+    }
+    format!("{table}\n")
+}
+
+/// Pretty JSON with a final newline, for `--format json`.
+pub fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
     let drafts_dir = cli
         .drafts_dir

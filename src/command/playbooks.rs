@@ -3,14 +3,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
-use super::Io;
+use super::{Io, json, table};
 use crate::cli::{ListFormat, PlaybooksArgs};
 use crate::error::Error;
 use crate::playbook::catalog;
-use crate::text::for_terminal as safe;
 
 #[derive(Serialize)]
 struct Row {
@@ -43,40 +41,26 @@ pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], io: &mut Io) -> Result<(), Er
     for row in rows.iter_mut().rev() {
         row.active = seen.insert(row.id.clone());
     }
-    let write = |io: &mut Io, text: String| {
-        io.out
-            .write_all(text.as_bytes())
-            .map_err(|source| Error::Write {
-                path: "<stdout>".into(),
-                source,
-            })
-    };
-    match args.format {
-        ListFormat::Json => {
-            let json = serde_json::to_string_pretty(&rows).unwrap_or_default();
-            write(io, json + "\n")?;
-        }
-        ListFormat::Table => {
-            let mut table = Table::new();
-            table
-                .load_preset(UTF8_FULL_CONDENSED)
-                .set_header(vec!["ID", "Title", "Version", "Source"]);
-            for row in &rows {
+    let text = match args.format {
+        ListFormat::Json => json(&rows),
+        ListFormat::Table => table(
+            &["ID", "Title", "Version", "Source"],
+            rows.iter().map(|row| {
                 let source = if row.active {
                     row.source.clone()
                 } else {
                     format!("{} (shadowed)", row.source)
                 };
-                table.add_row(vec![
-                    safe(&row.id),
-                    safe(&row.title),
-                    safe(&row.version),
-                    safe(&source),
-                ]);
-            }
-            write(io, format!("{table}\n"))?;
-        }
-    }
+                vec![
+                    row.id.clone(),
+                    row.title.clone(),
+                    row.version.clone(),
+                    source,
+                ]
+            }),
+        ),
+    };
+    io.print(&text)?;
     for problem in &broken {
         let _ = writeln!(io.err, "error: invalid playbook\n{problem}");
     }

@@ -16,10 +16,5 @@ pub fn generate(kind: SchemaKind) -> String {
 }
 
 pub fn run(args: &SchemaArgs, io: &mut Io) -> Result<(), Error> {
-    io.out
-        .write_all(generate(args.kind).as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
+    io.print(&generate(args.kind))
 }

@@ -56,12 +56,7 @@ pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<()
         }
     }
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
-    io.out
-        .write_all(out.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })?;
+    io.print(&out)?;
     if failed + broken > 0 {
         let files = if broken > 0 {
             format!("; {broken} scenario file(s) could not run")

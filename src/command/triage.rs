@@ -378,13 +378,7 @@ fn write_plan(args: &TriageArgs, plan: &Plan, io: &mut Io) -> Result<Option<Path
     };
     match &args.out {
         Some(path) if path.as_os_str() == "-" => {
-            io.out
-                .write_all(text.as_bytes())
-                .and_then(|()| io.out.flush())
-                .map_err(|source| Error::Write {
-                    path: "<stdout>".into(),
-                    source,
-                })?;
+            io.print(&text)?;
             Ok(None)
         }
         Some(path) => {
