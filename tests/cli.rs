@@ -347,3 +347,27 @@ fn force_writes_through_a_device_or_fifo_instead_of_replacing_it() {
             .starts_with("# Action plan: ")
     );
 }
+
+/// Regression: only lint refused pipes; `--playbook` on a FIFO blocked forever.
+#[test]
+fn a_playbook_that_is_a_fifo_is_refused_not_waited_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("playbook.yaml");
+    if !std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        return;
+    }
+    bin()
+        .arg("triage")
+        .arg("--playbook")
+        .arg(&fifo)
+        .arg("--answers")
+        .arg(&examples()[0])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a regular file"));
+}

@@ -6,6 +6,7 @@ use super::Io;
 use crate::cli::{LintArgs, LintFormat};
 use crate::error::Error;
 use crate::lint::{self, format, rules};
+use crate::playbook::catalog;
 use crate::playbook::diagnostic::Severity;
 use crate::playbook::validate::did_you_mean;
 
@@ -22,7 +23,7 @@ pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
     } else {
         args.paths.clone()
     };
-    let files = lint::collect(&paths)?;
+    let files = catalog::find_files(&paths, catalog::is_playbook_name)?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));

@@ -16,10 +16,7 @@ pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<()
     } else {
         args.paths.clone()
     };
-    let mut files = Vec::new();
-    for path in &paths {
-        collect(path, &mut files)?;
-    }
+    let files = catalog::find_files(&paths, |name| name.ends_with(SUFFIX))?;
     if files.is_empty() {
         return Err(Error::Usage(format!(
             "no `*{SUFFIX}` scenario files under {}",
@@ -69,31 +66,6 @@ pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<()
     } else {
         Ok(())
     }
-}
-
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        files.push(path.to_owned());
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect(&entry, files)?;
-        } else if entry.to_string_lossy().ends_with(SUFFIX) {
-            files.push(entry);
-        }
-    }
-    Ok(())
 }
 
 fn run_file(

@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::error::Error;
-use crate::playbook::catalog::MAX_PLAYBOOK_BYTES;
+use crate::playbook::catalog::{self, MAX_PLAYBOOK_BYTES, ReadFailure};
 use crate::playbook::diagnostic::{Problem, Severity};
 use crate::playbook::load::check_str;
 use crate::playbook::validate::lint_checks;
@@ -31,56 +30,6 @@ impl FileReport {
             .filter(|p| p.severity == severity)
             .count()
     }
-}
-
-/// Files named on the command line, and YAML files found under directories
-/// (recursively, in sorted order). Answers, tests and schema files are skipped.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            walk(path, &mut files)?;
-        } else {
-            files.push(path.clone());
-        }
-    }
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
-        path: dir.to_owned(),
-        source,
-    })?;
-    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if is_playbook_name(name) {
-            files.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// `*.yaml` / `*.yml`, except answers, scenario tests and drafts.
-pub fn is_playbook_name(name: &str) -> bool {
-    (name.ends_with(".yaml") || name.ends_with(".yml"))
-        && ![".answers.yaml", ".tests.yaml", ".draft.yaml"]
-            .iter()
-            .any(|s| name.ends_with(s))
 }
 
 /// Checks every file with `jobs` workers; reports in the order given.
@@ -119,50 +68,27 @@ pub fn lint_file(path: &Path) -> FileReport {
     }
 }
 
-/// Reads at most the playbook size limit (plus one byte, to know it is over).
+/// The file's bytes, or the diagnostic that says why there are none.
 fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| {
-        Problem::new(
-            "",
-            1,
-            1,
-            "unreadable-file",
-            format!("cannot read: {e}"),
-            None,
-        )
+    let problem = |rule, message: String, help: Option<&str>| {
+        Problem::new("", 1, 1, rule, message, help.map(Into::into))
     };
-    // A FIFO or device would block or never end: only regular files are read.
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(Problem::new(
-            "",
-            1,
-            1,
+    catalog::read_bounded(path, MAX_PLAYBOOK_BYTES).map_err(|failure| match failure {
+        ReadFailure::Io(e) => problem("unreadable-file", format!("cannot read: {e}"), None),
+        ReadFailure::NotRegular => problem(
             "unreadable-file",
             "not a regular file".into(),
-            Some("lint playbook files, not pipes or devices".into()),
-        ));
-    }
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PLAYBOOK_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_PLAYBOOK_BYTES {
-        return Err(Problem::new(
-            "",
-            1,
-            1,
+            Some("lint playbook files, not pipes or devices"),
+        ),
+        ReadFailure::TooLarge(limit) => problem(
             "file-too-large",
             format!(
                 "file is over {} MiB; playbooks are refused beyond that",
-                MAX_PLAYBOOK_BYTES / (1024 * 1024)
+                limit / (1024 * 1024)
             ),
-            Some("is this really a playbook? split it, or lint the right file".into()),
-        ));
-    }
-    Ok(bytes)
+            Some("is this really a playbook? split it, or lint the right file"),
+        ),
+    })
 }
 
 /// Line and column (1-based, in characters) of a byte offset.

@@ -51,27 +51,49 @@ pub struct Entry {
     pub result: Result<Playbook, LoadError>,
 }
 
-/// Reads a file as UTF-8 text, refusing huge files up front.
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    Io(std::io::Error),
+    /// A directory, FIFO or device: reading one would fail, block or never end.
+    NotRegular,
+    /// Over the limit; only the limit plus one byte was read to know it.
+    TooLarge(u64),
+}
+
+/// Reads a regular file of at most `limit` bytes.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular);
+    }
+    let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+/// Reads a file as UTF-8 text, refusing huge files and non-regular ones up front.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, Error> {
-    let read_err = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(read_err)?;
-    if meta.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is a directory, not a file",
+    let bytes = read_bounded(path, limit).map_err(|failure| match failure {
+        ReadFailure::Io(source) => Error::Read {
+            path: path.to_owned(),
+            source,
+        },
+        ReadFailure::NotRegular => {
+            Error::Usage(format!("{} is not a regular file", path.display()))
+        }
+        ReadFailure::TooLarge(limit) => Error::Usage(format!(
+            "{} is over {limit} bytes; such files are refused",
             path.display()
-        )));
-    }
-    if meta.len() > limit {
-        return Err(Error::Usage(format!(
-            "{} is {} bytes; files over {limit} bytes are refused",
-            path.display(),
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(read_err)?;
+        )),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Error::Usage(format!(
@@ -98,6 +120,15 @@ fn embedded_entry(name: &'static str, text: &'static str) -> Entry {
     }
 }
 
+/// `*.yaml` / `*.yml`, except answers, scenario tests and drafts.
+pub fn is_playbook_name(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && ![".answers.yaml", ".tests.yaml", ".draft.yaml"]
+            .iter()
+            .any(|s| name.ends_with(s))
+}
+
+/// The playbook files directly in `dir`, sorted.
 fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_owned(),
@@ -107,14 +138,54 @@ fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            (name.ends_with(".yaml") || name.ends_with(".yml"))
-                && !name.ends_with(".answers.yaml")
-                && !name.ends_with(".tests.yaml")
-                && p.is_file()
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_playbook_name)
         })
         .collect();
     files.sort();
+    Ok(files)
+}
+
+/// Files named on the command line as they are, and under directories the
+/// files whose name passes `keep` (recursively, sorted, hidden ones skipped).
+pub fn find_files(paths: &[PathBuf], keep: fn(&str) -> bool) -> Result<Vec<PathBuf>, Error> {
+    fn walk(dir: &Path, keep: fn(&str) -> bool, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                walk(&path, keep, files)?;
+            } else if keep(name) {
+                files.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            walk(path, keep, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
     Ok(files)
 }
 
