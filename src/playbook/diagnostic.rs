@@ -50,7 +50,8 @@ impl Problem {
         let (line, column) = (line.max(1), column.max(1));
         Problem {
             rule,
-            severity: Severity::Error,
+            // Lint rules carry their severity; answers-file problems are errors.
+            severity: crate::lint::rules::find(rule).map_or(Severity::Error, |r| r.severity),
             line,
             column,
             snippet: snippet(source, line, column),
@@ -69,14 +70,6 @@ impl Problem {
     ) -> Self {
         let (line, column) = node.map_or((1, 1), |n| (n.referenced.line(), n.referenced.column()));
         Self::new(source, line, column, rule, message, help)
-    }
-
-    /// The same problem, reported as a warning.
-    pub fn warning(self) -> Self {
-        Problem {
-            severity: Severity::Warning,
-            ..self
-        }
     }
 }
 

@@ -771,14 +771,6 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
             );
         }
     }
-    for p in &mut c.problems {
-        if matches!(
-            p.rule,
-            "yaml-boolean-key" | "unused-flag" | "level-out-of-order" | "level-without-remedy"
-        ) {
-            p.severity = super::diagnostic::Severity::Warning;
-        }
-    }
     c.problems
 }
 
