@@ -621,29 +621,21 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
     let mut c = Checker::new(source, pb);
 
     // Keys that other YAML tools would read as booleans.
-    let boolean_value = |c: &mut Checker<'a>, key: &'a Spanned<super::condition::Key>| {
-        let word = &key.value.0;
-        if YAML11_BOOLEANS.contains(&word.to_lowercase().as_str()) && !quoted(source, key) {
+    // One check for keys (`String`) and answers in conditions (`Key`): both are words at a position.
+    fn boolean_word<'a, T>(c: &mut Checker<'a>, source: &str, word: &str, node: &'a Spanned<T>) {
+        if YAML11_BOOLEANS.contains(&word.to_lowercase().as_str()) && !quoted(source, node) {
             c.at(
                 "yaml-boolean-key",
-                key,
+                node,
                 format!("`{word}` is a boolean to YAML 1.1 tools and many editors"),
                 Some(format!("quote it: `\"{word}\"`")),
             );
         }
-    };
-    let boolean_key = |c: &mut Checker<'a>, key: &'a Spanned<String>| {
-        if YAML11_BOOLEANS.contains(&key.value.to_lowercase().as_str()) && !quoted(source, key) {
-            c.at(
-                "yaml-boolean-key",
-                key,
-                format!(
-                    "`{}` is a boolean to YAML 1.1 tools and many editors",
-                    key.value
-                ),
-                Some(format!("quote it: `\"{}\"`", key.value)),
-            );
-        }
+    }
+    let boolean_key =
+        |c: &mut Checker<'a>, key: &'a Spanned<String>| boolean_word(c, source, &key.value, key);
+    let boolean_value = |c: &mut Checker<'a>, key: &'a Spanned<super::condition::Key>| {
+        boolean_word(c, source, &key.value.0, key)
     };
     for q in &pb.assess.questions {
         c.node(&q.allow);
