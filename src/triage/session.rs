@@ -415,16 +415,19 @@ impl<'p> Session<'p> {
         )
     }
 
+    /// The answer to a choice prompt as its key ("" when not answered).
+    fn answered_key(&self, id: &str) -> String {
+        self.answered(id)
+            .and_then(AnswerValue::as_key)
+            .unwrap_or_default()
+    }
+
     fn grievances(&self) -> Option<Grievances> {
         let picked = match self.answered("grievance.picked")? {
             AnswerValue::Keys(keys) => keys.clone(),
             _ => return None,
         };
-        let key = |id: &str| {
-            self.answered(id)
-                .and_then(AnswerValue::as_key)
-                .unwrap_or_default()
-        };
+        let key = |id: &str| self.answered_key(id);
         Some(Grievances {
             picked,
             words: self.text("grievance.words"),
@@ -451,31 +454,34 @@ impl<'p> Session<'p> {
 
     /// Remedies the playbook proposes for the current answers (after step 2).
     pub fn proposals(&self) -> Option<Vec<Proposal>> {
-        let a = self.assessment()?;
-        let g = self.grievances()?;
-        let facts = self.facts(&a, Some(&g));
-        Some(
-            self.playbook
-                .remedies
-                .catalogue
-                .iter()
-                .filter_map(|r| {
-                    let when = r.when.as_ref().filter(|w| w.eval(&facts))?;
-                    Some(Proposal {
-                        remedy: r.id.value.clone(),
-                        rule: when.explain(&facts),
-                    })
+        Some(self.proposals_for(&self.assessment()?, &self.grievances()?))
+    }
+
+    fn proposals_for(&self, a: &Assessment, g: &Grievances) -> Vec<Proposal> {
+        let facts = self.facts(a, Some(g));
+        self.playbook
+            .remedies
+            .catalogue
+            .iter()
+            .filter_map(|r| {
+                let when = r.when.as_ref().filter(|w| w.eval(&facts))?;
+                Some(Proposal {
+                    remedy: r.id.value.clone(),
+                    rule: when.explain(&facts),
                 })
-                .collect(),
-        )
+            })
+            .collect()
     }
 
     /// Grievances the playbook suggests from the assessment.
     pub fn suggested_grievances(&self) -> Vec<String> {
-        let Some(a) = self.assessment() else {
-            return Vec::new();
-        };
-        let facts = self.facts(&a, None);
+        self.assessment()
+            .map(|a| self.suggested_grievances_for(&a))
+            .unwrap_or_default()
+    }
+
+    fn suggested_grievances_for(&self, a: &Assessment) -> Vec<String> {
+        let facts = self.facts(a, None);
         self.playbook
             .grievance
             .catalogue
@@ -489,13 +495,16 @@ impl<'p> Session<'p> {
     pub fn donts(&self, step: Step) -> Vec<String> {
         let assessment = self.assessment();
         let grievances = self.grievances();
-        // During step 1, only the flags and scores raised so far are known.
-        let walk = Walk::new(self.playbook, |id| {
-            self.answered(&format!("assess.{id}")).cloned()
-        });
+        let walk;
         let facts = match &assessment {
             Some(a) => self.facts(a, grievances.as_ref()),
-            None => walk.facts(self.playbook),
+            // During step 1, only the flags and scores raised so far are known.
+            None => {
+                walk = Walk::new(self.playbook, |id| {
+                    self.answered(&format!("assess.{id}")).cloned()
+                });
+                walk.facts(self.playbook)
+            }
         };
         self.playbook
             .donts
@@ -591,7 +600,12 @@ impl<'p> Session<'p> {
                 label: g.label.clone(),
             })
             .collect();
-        let suggested = self.suggested_grievances();
+        // Step 1 is complete here (an open question returned above): judge it once
+        // for every suggestion and proposal below.
+        let Some(assessment) = self.assessment() else {
+            return (done, None);
+        };
+        let suggested = self.suggested_grievances_for(&assessment);
         let suggested = (!suggested.is_empty()).then_some(AnswerValue::Keys(suggested));
         offer!(self.prompt(
             "grievance.picked".into(),
@@ -617,27 +631,33 @@ impl<'p> Session<'p> {
                 "grievance.kind",
                 "What kind of complaint is it?",
                 "A new requirement is negotiated; an old bug or broken promise is fixed, urgently.",
-                self.suggested(&classify.kind)
+                self.suggested(&assessment, &classify.kind)
                     .unwrap_or(ComplaintKind::Unclear),
             )
         );
-        offer!(self.vocab_prompt(
-            "grievance.crisis",
-            "Which crisis is building?",
-            "Crises come from small risks nobody tracked. A boss crisis is the most dangerous.",
-            self.suggested(&classify.crisis).unwrap_or(CrisisType::None),
-        ));
+        offer!(
+            self.vocab_prompt(
+                "grievance.crisis",
+                "Which crisis is building?",
+                "Crises come from small risks nobody tracked. A boss crisis is the most dangerous.",
+                self.suggested(&assessment, &classify.crisis)
+                    .unwrap_or(CrisisType::None),
+            )
+        );
         offer!(
             self.vocab_prompt(
                 "grievance.at_stake",
                 "What is at stake?",
                 "Lost confidence can be won back with a revised plan; lost trust rarely can.",
-                self.suggested(&classify.at_stake)
+                self.suggested(&assessment, &classify.at_stake)
                     .unwrap_or(AtStake::Neither),
             )
         );
 
-        let proposals = self.proposals().unwrap_or_default();
+        let proposals = self
+            .grievances()
+            .map(|g| self.proposals_for(&assessment, &g))
+            .unwrap_or_default();
         let options = pb
             .remedies
             .catalogue
@@ -733,22 +753,16 @@ impl<'p> Session<'p> {
 
     /// The playbook's suggestion for a classification, from step 1 and the
     /// grievances picked.
-    fn suggested<V: Vocabulary>(&self, rules: &[Suggest<V>]) -> Option<V> {
-        let assessment = self.assessment()?;
+    fn suggested<V: Vocabulary>(&self, assessment: &Assessment, rules: &[Suggest<V>]) -> Option<V> {
         let picked = match self.answered("grievance.picked") {
             Some(AnswerValue::Keys(keys)) => keys.clone(),
             _ => Vec::new(),
         };
-        let mut facts = self.facts(&assessment, None);
+        let mut facts = self.facts(assessment, None);
         facts.grievances = &picked;
         // Classifications answered just before count (crisis informs what is at stake).
-        let key = |id: &str| {
-            self.answered(id)
-                .and_then(AnswerValue::as_key)
-                .unwrap_or_default()
-        };
-        facts.complaint_kind = ComplaintKind::from_key(&key("grievance.kind"));
-        facts.crisis = CrisisType::from_key(&key("grievance.crisis"));
+        facts.complaint_kind = ComplaintKind::from_key(&self.answered_key("grievance.kind"));
+        facts.crisis = CrisisType::from_key(&self.answered_key("grievance.crisis"));
         rules
             .iter()
             .find(|r| r.when.eval(&facts))
@@ -849,7 +863,7 @@ impl<'p> Session<'p> {
         // Both exist once no prompt is open.
         let assessment = self.assessment().expect("step 1 complete");
         let grievances = self.grievances().expect("step 2 complete");
-        let proposals = self.proposals().unwrap_or_default();
+        let proposals = self.proposals_for(&assessment, &grievances);
         let facts = self.facts(&assessment, Some(&grievances));
         let adjusted = self.adjusted(MAX_ADJUST_ROUNDS);
         let remedies = self
