@@ -258,6 +258,10 @@ pub struct Session<'p> {
     earlier: Option<(&'p dyn History, i64)>,
     /// Earlier cases already looked up, by customer (the lookup may hit a database).
     earlier_cache: RefCell<Option<(String, Vec<PastCase>)>>,
+    /// The open prompt once computed: a front end asks for it, `answer`
+    /// checks against it and a draft names its stage, all for one answer.
+    /// Cleared by everything that changes the answers or the history.
+    open: RefCell<Option<Option<Prompt>>>,
 }
 
 /// A session's exact state, for drafts: the answers in the order given, and
@@ -286,6 +290,7 @@ impl<'p> Session<'p> {
             history: Vec::new(),
             earlier: None,
             earlier_cache: RefCell::new(None),
+            open: RefCell::new(None),
         }
     }
 
@@ -293,6 +298,7 @@ impl<'p> Session<'p> {
     /// those before `now_epoch` (the call time).
     pub fn with_history(mut self, source: &'p dyn History, now_epoch: i64) -> Self {
         self.earlier = Some((source, now_epoch));
+        self.open = RefCell::new(None);
         self
     }
 
@@ -355,6 +361,8 @@ impl<'p> Session<'p> {
                 .entry(id.clone())
                 .or_insert_with(|| value.clone());
         }
+        // Undone answers are defaults of prompts still to come.
+        session.open.take();
         Ok(session)
     }
 
@@ -378,7 +386,12 @@ impl<'p> Session<'p> {
 
     /// The next question, or `None` when the session can finish.
     pub fn next_prompt(&self) -> Option<Prompt> {
-        self.prompts_until_open().1
+        if let Some(open) = self.open.borrow().as_ref() {
+            return open.clone();
+        }
+        let open = self.prompts_until_open().1;
+        *self.open.borrow_mut() = Some(open.clone());
+        open
     }
 
     /// How many prompts have been answered (for "back" and progress).
@@ -394,12 +407,14 @@ impl<'p> Session<'p> {
         prompt.validate(&value)?;
         self.values.insert(prompt.id.clone(), value);
         self.history.push(prompt.id);
+        self.open.take();
         Ok(())
     }
 
     /// Undoes the last answer; it stays as the default when asked again.
     /// Returns false at the first question.
     pub fn back(&mut self) -> bool {
+        self.open.take();
         self.history.pop().is_some()
     }
 
