@@ -109,11 +109,8 @@ fn replay(
         })?,
         (None, None) => clock(),
     };
-    let archive = open_for_history(db, io);
-    let mut session = Session::new(&playbook);
-    if let Some(archive) = &archive {
-        session = session.with_history(archive, now.timestamp());
-    }
+    let history = LazyHistory::new(db);
+    let mut session = Session::new(&playbook).with_history(&history, now.timestamp());
     let outcome =
         triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| prompt_error(e, None))?;
     let plan = plan::compose(&playbook, &outcome, now);
@@ -284,16 +281,6 @@ fn live(
     prompter
         .finished(&plan, &written)
         .map_err(|e| prompt_error(e, None))
-}
-
-/// The archive, for the customer's earlier cases; a warning and no history
-/// if it cannot be opened (the case is still stored, or the error shown, at the end).
-fn open_for_history(db: &Path, io: &mut Io) -> Option<Archive> {
-    Archive::open(db)
-        .inspect_err(|e| {
-            let _ = writeln!(io.err, "warning: no history for this case: {e}");
-        })
-        .ok()
 }
 
 /// Stores a finished case in the archive; returns its number.
