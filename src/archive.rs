@@ -153,6 +153,13 @@ pub struct Filter {
     pub limit: Option<usize>,
 }
 
+fn archive_error(path: &Path, message: impl std::fmt::Display) -> Error {
+    Error::Archive {
+        path: path.to_owned(),
+        message: message.to_string(),
+    }
+}
+
 pub struct Archive {
     conn: Connection,
     path: PathBuf,
@@ -160,10 +167,7 @@ pub struct Archive {
 
 impl Archive {
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let fail = |e: rusqlite::Error| Error::Archive {
-            path: path.to_owned(),
-            message: e.to_string(),
-        };
+        let fail = |e: rusqlite::Error| archive_error(path, e);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::Write {
                 path: dir.to_owned(),
@@ -187,10 +191,7 @@ impl Archive {
     }
 
     fn fail(&self, e: rusqlite::Error) -> Error {
-        Error::Archive {
-            path: self.path.clone(),
-            message: e.to_string(),
-        }
+        archive_error(&self.path, e)
     }
 
     /// The schema version of this database.
@@ -209,10 +210,7 @@ impl Archive {
             return Ok(());
         }
         let path = self.path.clone();
-        let fail = |message: String| Error::Archive {
-            path: path.clone(),
-            message,
-        };
+        let fail = |message: String| archive_error(&path, message);
         // Taking the write lock first keeps two processes from migrating at once.
         let tx = self
             .conn
@@ -250,10 +248,7 @@ impl Archive {
         let remedies = json(plan.remedies.iter().map(|r| r.id.as_str()).collect());
         let plan_json = plan.to_json();
         let path = self.path.clone();
-        let fail = |e: rusqlite::Error| Error::Archive {
-            path: path.clone(),
-            message: e.to_string(),
-        };
+        let fail = |e: rusqlite::Error| archive_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
