@@ -93,33 +93,48 @@ fn exit_codes_follow_the_severity_of_the_findings() {
 
 #[test]
 fn an_allow_list_on_a_node_suppresses_only_that_node() {
-    let two_warnings = base()
-        .replace("  - {id: calm, label: Calm, definition: Nothing lost., response_force: Listen.}\n", "  - {id: calm, label: Calm, definition: Nothing lost., response_force: Listen., allow: [level-without-remedy]}\n")
-        .replace("      when: {level_at_least: calm}\n", "      when: {level: fire}\n")
-        .replace("      when: {flag: real_loss}\n    - id: refund", "XX");
-    let dir = playbook(&two_warnings.replace(
-        "      when: {flag: real_loss}\n",
-        "      when: {all: [{flag: real_loss}, {level: fire}]}\n",
-    ));
-    bin()
-        .current_dir(dir.path())
-        .args(["lint", "--deny-warnings", "playbook.yaml"])
-        .assert()
-        .code(0);
-    let dir = playbook(
-        &two_warnings
-            .replace("allow: [level-without-remedy]", "allow: []")
+    // Every remedy needs level `fire`, so level `calm` proposes nothing.
+    let calm_without_remedy = base()
+        .replace(
+            "      when: {level_at_least: calm}\n",
+            "      when: {level: fire}\n",
+        )
+        .replace(
+            "      when: {flag: real_loss}\n",
+            "      when: {all: [{flag: real_loss}, {level: fire}]}\n",
+        );
+    let allow_on = |level: &str| {
+        calm_without_remedy
             .replace(
-                "      when: {flag: real_loss}\n",
-                "      when: {all: [{flag: real_loss}, {level: fire}]}\n",
-            ),
+                &format!("  - {{id: {level}, "),
+                &format!("  - {{id: {level}, allow: [level-without-remedy], "),
+            )
+            .replace(
+                &format!("  - id: {level}\n"),
+                &format!("  - id: {level}\n    allow: [level-without-remedy]\n"),
+            )
+    };
+    let lint = |text: &str| {
+        let dir = playbook(text);
+        let out = bin()
+            .current_dir(dir.path())
+            .args(["lint", "playbook.yaml"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(
+        lint(&calm_without_remedy)
+            .contains("no remedy is ever proposed at level `calm` [level-without-remedy]")
     );
-    bin()
-        .current_dir(dir.path())
-        .args(["lint", "playbook.yaml"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("[level-without-remedy]"));
+    assert_eq!(lint(&allow_on("calm")), "", "allowed on the node itself");
+    assert!(
+        lint(&allow_on("fire")).contains("level `calm` [level-without-remedy]"),
+        "an allow on another node must not hide it"
+    );
 }
 
 #[test]
