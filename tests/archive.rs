@@ -21,23 +21,32 @@ fn defuse(db: &Path) -> assert_cmd::Command {
     cmd
 }
 
+/// Replays an example into `db`, at `now` or as a rehearsal if asked; the plan.
+fn store(db: &Path, name: &str, now: Option<&str>, rehearse: bool) -> String {
+    let mut cmd = defuse(db);
+    cmd.args(["triage", "--out", "-", "--answers"])
+        .arg(example(name));
+    if let Some(now) = now {
+        cmd.args(["--now", now]);
+    }
+    if rehearse {
+        cmd.arg("--rehearse");
+    }
+    let out = cmd
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Stored as case #"));
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
 #[test]
 fn every_triage_is_stored_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
     for name in ["general-fire", "general-leverage"] {
-        defuse(&db)
-            .args(["triage", "--out", "-", "--answers"])
-            .arg(example(name))
-            .assert()
-            .success()
-            .stderr(predicate::str::contains("Stored as case #"));
+        store(&db, name, None, false);
     }
-    defuse(&db)
-        .args(["triage", "--out", "-", "--rehearse", "--answers"])
-        .arg(example("general-public"))
-        .assert()
-        .success();
+    store(&db, "general-public", None, true);
 
     defuse(&db)
         .args(["cases", "list"])
@@ -80,15 +89,12 @@ fn every_triage_is_stored_and_read_back() {
         .get_output()
         .stdout
         .clone();
-    let replayed = bin()
-        .args(["triage", "--out", "-", "--answers"])
-        .arg(example("general-fire"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(shown, replayed, "the stored plan is the plan");
+    let replayed = crate::common::replay(&example("general-fire"), dir.path());
+    assert_eq!(
+        String::from_utf8(shown).unwrap(),
+        replayed,
+        "the stored plan is the plan"
+    );
     defuse(&db).args(["cases", "show", "99"]).assert().code(2);
 
     let csv = defuse(&db)
@@ -124,18 +130,7 @@ fn every_triage_is_stored_and_read_back() {
 fn followups_are_listed_by_due_date_and_can_be_done() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
-    defuse(&db)
-        .args([
-            "triage",
-            "--out",
-            "-",
-            "--now",
-            "2020-01-01T10:00:00Z",
-            "--answers",
-        ])
-        .arg(example("general-fire"))
-        .assert()
-        .success();
+    store(&db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
     let out = defuse(&db)
         .args(["followups", "--overdue", "--format", "json"])
         .assert()
@@ -237,16 +232,7 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
 fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
-    let venting = example("general-venting");
-    let replay = |now: &str, rehearse: bool| {
-        let mut cmd = defuse(&db);
-        cmd.args(["triage", "--out", "-", "--now", now, "--answers"])
-            .arg(&venting);
-        if rehearse {
-            cmd.arg("--rehearse");
-        }
-        String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
-    };
+    let replay = |now: &str, rehearse: bool| store(&db, "general-venting", Some(now), rehearse);
     let first = replay("2026-09-01T09:00:00+01:00", false);
     assert!(
         first.contains("**Level: Concern**") && !first.contains("history `"),
@@ -273,17 +259,9 @@ fn stats_show_the_grievance_mix_levels_by_month_remedies_and_repeat_customers() 
         ("general-venting", "2026-11-02T10:00:00Z"),
         ("general-fire", "2026-11-03T10:00:00Z"),
     ] {
-        defuse(&db)
-            .args(["triage", "--out", "-", "--now", now, "--answers"])
-            .arg(example(name))
-            .assert()
-            .success();
+        store(&db, name, Some(now), false);
     }
-    defuse(&db)
-        .args(["triage", "--out", "-", "--rehearse", "--answers"])
-        .arg(example("general-leverage"))
-        .assert()
-        .success();
+    store(&db, "general-leverage", None, true);
     let out = defuse(&db)
         .args(["cases", "stats", "--format", "json"])
         .assert()
