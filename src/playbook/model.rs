@@ -236,6 +236,15 @@ pub struct Classify {
     pub at_stake: Vec<Suggest<AtStake>>,
 }
 
+impl Classify {
+    /// Every rule's condition, for validation.
+    pub fn conditions(&self) -> impl Iterator<Item = &Condition> {
+        let kind = self.kind.iter().map(|s| &s.when);
+        kind.chain(self.crisis.iter().map(|s| &s.when))
+            .chain(self.at_stake.iter().map(|s| &s.when))
+    }
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suggest<T> {

@@ -443,14 +443,7 @@ pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
             );
         }
     }
-    let classify = &pb.grievance.classify;
-    let rules = classify
-        .kind
-        .iter()
-        .map(|s| &s.when)
-        .chain(classify.crisis.iter().map(|s| &s.when))
-        .chain(classify.at_stake.iter().map(|s| &s.when));
-    for when in rules {
+    for when in pb.grievance.classify.conditions() {
         check_condition(
             &mut c,
             when,
@@ -776,13 +769,7 @@ fn all_conditions(pb: &Playbook) -> impl Iterator<Item = &Condition> {
         .catalogue
         .iter()
         .filter_map(|g| g.suggest_when.as_ref());
-    let classify = &pb.grievance.classify;
-    let suggestions = classify
-        .kind
-        .iter()
-        .map(|s| &s.when)
-        .chain(classify.crisis.iter().map(|s| &s.when))
-        .chain(classify.at_stake.iter().map(|s| &s.when));
+    let suggestions = pb.grievance.classify.conditions();
     let remedies = pb.remedies.catalogue.iter().filter_map(|r| r.when.as_ref());
     let followups = pb.followups.iter().filter_map(|f| f.when.as_ref());
     let donts = pb.donts.iter().filter_map(|d| d.when.as_ref());
