@@ -394,11 +394,6 @@ impl<'p> Session<'p> {
         open
     }
 
-    /// How many prompts have been answered (for "back" and progress).
-    pub fn answered_count(&self) -> usize {
-        self.history.len()
-    }
-
     /// Answers the current prompt. The value is validated first.
     pub fn answer(&mut self, value: AnswerValue) -> Result<(), InvalidAnswer> {
         let prompt = self
@@ -489,13 +484,7 @@ impl<'p> Session<'p> {
     }
 
     /// Grievances the playbook suggests from the assessment.
-    pub fn suggested_grievances(&self) -> Vec<String> {
-        self.assessment()
-            .map(|a| self.suggested_grievances_for(&a))
-            .unwrap_or_default()
-    }
-
-    fn suggested_grievances_for(&self, a: &Assessment) -> Vec<String> {
+    fn suggested_grievances(&self, a: &Assessment) -> Vec<String> {
         let facts = self.facts(a, None);
         self.playbook
             .grievance
@@ -620,7 +609,7 @@ impl<'p> Session<'p> {
         let Some(assessment) = self.assessment() else {
             return (done, None);
         };
-        let suggested = self.suggested_grievances_for(&assessment);
+        let suggested = self.suggested_grievances(&assessment);
         let suggested = (!suggested.is_empty()).then_some(AnswerValue::Keys(suggested));
         offer!(self.prompt(
             "grievance.picked".into(),
