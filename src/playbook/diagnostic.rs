@@ -108,24 +108,15 @@ impl LoadError {
         let (line, column) = err
             .location()
             .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
-        let rendered = err.without_snippet().render();
-        // serde-saphyr prefixes "error: line L column C: "; we print file:line:col ourselves.
-        let message = rendered
-            .split_once(": ")
-            .filter(|(head, _)| head.starts_with("error"))
-            .map_or(rendered.as_str(), |(_, rest)| rest);
-        let message = match message.split_once(": ") {
-            Some((head, rest)) if head.starts_with("line ") => rest,
-            _ => message,
-        };
-        let message = message.lines().next().unwrap_or_default();
-        // The parser repeats the position; we print it first already.
-        let message = match message.rfind(" at line ") {
-            Some(at) if message[at..].contains(", column ") => &message[..at],
-            _ => message,
-        }
-        // Advice addressed to programmers using the library, not to playbook authors.
-        .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+        // The bare message: we print file:line:col and the snippet ourselves.
+        use serde_saphyr::MessageFormatter;
+        let message = serde_saphyr::DefaultMessageFormatter.format_message(err.without_snippet());
+        let message = message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            // Advice addressed to programmers using the library, not to playbook authors.
+            .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
         let message = humane_limit(message);
         let rule = yaml_rule(&message);
         let mut help = near_miss(&message);
