@@ -87,6 +87,38 @@ RULES = [
 ]
 
 
+# The base playbook in English and Traditional Chinese, for the translation rules.
+ZH_TW = {
+    "Minimal": "最小範例", "Severity": "嚴重度", "Authority": "權限", "Real loss": "實際損失",
+    "Did they lose money?": "對方有實際損失嗎？", "Calm": "平靜", "Nothing lost.": "沒有損失。",
+    "Listen.": "傾聽。", "Fire": "火警", "Money lost.": "有金錢損失。", "Escalate.": "立即升級。",
+    "Venting": "發洩情緒", "No power.": "沒有決策權。", "Let them finish.": "讓對方說完。",
+    "Lost face": "丟了面子", "Listen": "傾聽", "Account rep": "業務", "Refund": "退款",
+    "Refund the loss.": "退還損失。", "Account director": "業務總監",
+}
+BILINGUAL = re.sub(
+    r"\b(title|label|prompt|definition|response_force|stance|guidance|action|owner): ([^,}\n]+)",
+    lambda m: f"{m[1]}: {{en: {m[2]}, zh-TW: {ZH_TW[m[2]]}}}",
+    BASE,
+)
+
+
+def bilingual(old, new):
+    assert old in BILINGUAL, old
+    return BILINGUAL.replace(old, new, 1)
+
+
+RULES += [
+    ("unknown-locale", "Text under a language code defuse does not speak would never be shown; `zh_TW` (underscore) is the usual slip.",
+     bilingual("{en: Money lost., zh-TW: 有金錢損失。}", "{en: Money lost., zh_TW: 有金錢損失。}"),
+     "Use `en`, `zh-TW` or `zh-CN`."),
+    ("missing-translation", "Once a playbook is written in several languages, a text in fewer of them shows a rep working in another language the wrong one mid-call (the fallback order is zh-TW ↔ zh-CN, then en).",
+     bilingual("action: {en: Refund the loss., zh-TW: 退還損失。}", "action: {en: Refund the loss.}")
+     .replace("owner: {en: Account director, zh-TW: 業務總監}", "owner: Account director"),
+     "Add the missing languages; for text that reads the same in every language (a product name), allow the rule on that node."),
+]
+
+
 def unescape(text):
     return re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m.group(1), 16)]), text.encode())
 

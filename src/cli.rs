@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "DEFUSE_DRAFTS_DIR", value_name = "DIR")]
     pub drafts_dir: Option<PathBuf>,
 
+    /// Language of prompts, tables and plans: en, zh-TW or zh-CN [default:
+    /// $DEFUSE_LANG, then $LC_ALL, $LC_MESSAGES or $LANG, then en].
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<crate::i18n::Lang>,
+
     /// The case archive [default: $XDG_DATA_HOME/defuse/cases.db].
     #[arg(long, global = true, env = "DEFUSE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,

@@ -10,6 +10,7 @@ pub mod command;
 pub mod drafts;
 pub mod duration;
 pub mod error;
+pub mod i18n;
 pub mod lint;
 pub mod output;
 pub mod plan;

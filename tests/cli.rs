@@ -113,7 +113,7 @@ fn now_overrides_the_answers_file_time() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "| Time | 2030-01-02 03:04 +00:00 |",
+            "| Time     | 2030-01-02 03:04 +00:00 ",
         ));
     bin()
         .args(["triage", "--now", "yesterday", "--answers"])

@@ -72,6 +72,10 @@ pub fn bin() -> assert_cmd::Command {
     }
     let mut cmd = assert_cmd::Command::cargo_bin("defuse").expect("binary built");
     cmd.env("DEFUSE_DB", db).env_remove("DEFUSE_DRAFTS_DIR");
+    // Tests choose their language explicitly; the machine's locale must not leak in.
+    for var in ["DEFUSE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 

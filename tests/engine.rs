@@ -463,7 +463,7 @@ fn earlier_cases_raise_the_level_and_are_cited() {
         .filter(|r| matches!(r, Reason::History { .. }))
         .collect();
     assert_eq!(cited.len(), 2, "{cited:?}");
-    let text = cited[0].to_string();
+    let text = cited[0].describe(defuse::i18n::Lang::En);
     assert!(
         text.contains("c1 (2027-01-01, concern: not_valued)") && !text.contains("c3"),
         "the 200-day-old case is outside 90 days: {text}"

@@ -182,7 +182,7 @@ fn a_full_interactive_triage_writes_a_plan_that_its_answers_replay_byte_for_byte
     let written = plan_in(tmp.path());
     assert!(written.contains("**Level: Fire**"), "{written}");
     assert!(written.contains("A senior executive speaks to their decision-maker"));
-    assert!(written.contains("| Complaint kind | Old bug"), "{written}");
+    assert!(written.contains("| Complaint kind  | Old bug"), "{written}");
     assert!(
         drafts_in(tmp.path()).is_empty(),
         "a finished session leaves no draft"

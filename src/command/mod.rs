@@ -13,6 +13,7 @@ use std::io::Write;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
+use crate::i18n::Lang;
 
 pub struct Io<'a> {
     pub out: &'a mut dyn Write,
@@ -64,9 +65,15 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         .clone()
         .unwrap_or_else(crate::drafts::default_dir);
     let db = cli.db.clone().unwrap_or_else(crate::archive::default_path);
+    let lang = || {
+        Lang::resolve(cli.lang, |var| std::env::var(var).ok())
+            .map_err(|e| Error::Usage(format!("{e} (from $DEFUSE_LANG)")))
+    };
     match &cli.command {
-        Command::Triage(args) => triage::run(args, &cli.playbook_dir, &drafts_dir, &db, io),
-        Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, io),
+        Command::Triage(args) => {
+            triage::run(args, &cli.playbook_dir, &drafts_dir, &db, lang()?, io)
+        }
+        Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, lang()?, io),
         Command::Drafts(args) => drafts::run(args, &drafts_dir, io),
         Command::Lint(args) => lint::run(args, io),
         Command::Test(args) => test::run(args, &cli.playbook_dir, io),

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Io, json, table};
 use crate::cli::{ListFormat, PlaybooksArgs};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::playbook::catalog;
 
 #[derive(Serialize)]
@@ -15,20 +16,23 @@ struct Row {
     id: String,
     title: String,
     version: String,
+    /// The locales the playbook's text is written in (empty: plain text only).
+    languages: Vec<&'static str>,
     source: String,
     /// False when a later source has a playbook with the same id.
     active: bool,
 }
 
-pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], io: &mut Io) -> Result<(), Error> {
+pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], lang: Lang, io: &mut Io) -> Result<(), Error> {
     let entries = catalog::list(dirs)?;
     let mut rows = Vec::new();
     let mut broken = Vec::new();
     for entry in entries {
         match entry.result {
             Ok(pb) => rows.push(Row {
+                title: pb.title.text(lang),
+                languages: pb.languages().iter().map(|l| l.code()).collect(),
                 id: pb.id.value,
-                title: pb.title,
                 version: pb.version,
                 source: entry.source.to_string(),
                 active: true,
@@ -44,7 +48,7 @@ pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], io: &mut Io) -> Result<(), Er
     let text = match args.format {
         ListFormat::Json => json(&rows),
         ListFormat::Table => table(
-            &["ID", "Title", "Version", "Source"],
+            &["ID", "Title", "Version", "Languages", "Source"],
             rows.iter().map(|row| {
                 let source = if row.active {
                     row.source.clone()
@@ -55,6 +59,7 @@ pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], io: &mut Io) -> Result<(), Er
                     row.id.clone(),
                     row.title.clone(),
                     row.version.clone(),
+                    row.languages.join(", "),
                     source,
                 ]
             }),

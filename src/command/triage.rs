@@ -11,6 +11,7 @@ use crate::archive::{Archive, LazyHistory, NewCase};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::drafts::{Draft, DraftStore};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::output::{default_plan_dir, write_file, write_new};
 use crate::plan::{self, Plan, markdown};
 use crate::playbook::catalog::{self, DEFAULT_ID, Loaded, Source};
@@ -29,6 +30,7 @@ pub fn run(
     playbook_dirs: &[PathBuf],
     drafts_dir: &Path,
     db: &Path,
+    lang: Lang,
     io: &mut Io,
 ) -> Result<(), Error> {
     let now_arg = args
@@ -41,13 +43,14 @@ pub fn run(
         return Err(Error::Usage("--force only applies with --out PATH".into()));
     }
     match &args.answers {
-        Some(path) => replay(args, path, now_arg, playbook_dirs, db, io),
+        Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, io),
         None => live(
             args,
             now_arg,
             playbook_dirs,
             &DraftStore::new(drafts_dir.to_owned()),
             db,
+            lang,
             io,
         ),
     }
@@ -72,6 +75,7 @@ fn replay(
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
     db: &Path,
+    lang: Lang,
     io: &mut Io,
 ) -> Result<(), Error> {
     let source = catalog::read_text(path, MAX_ANSWERS_BYTES)?;
@@ -110,16 +114,23 @@ fn replay(
         (None, None) => clock(),
     };
     let history = LazyHistory::new(db);
-    let mut session = Session::new(&playbook).with_history(&history, now.timestamp());
+    let mut session = Session::new(&playbook)
+        .in_lang(lang)
+        .with_history(&history, now.timestamp());
     let outcome =
         triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| prompt_error(e, None))?;
     let plan = plan::compose(&playbook, &outcome, now);
     let written = write_plan(args, &plan, io)?;
+    let l = lang.labels();
     if let Some(path) = written {
-        let _ = writeln!(io.err, "Plan written to {}", path.display());
+        let _ = writeln!(io.err, "{}", (l.plan_written)(&path.display().to_string()));
     }
     let number = archive_case(db, &outcome, &plan, &source, args.rehearse)?;
-    let _ = writeln!(io.err, "Stored as case #{number} in {}", db.display());
+    let _ = writeln!(
+        io.err,
+        "{}",
+        (l.stored_as_case)(number, &db.display().to_string())
+    );
     Ok(())
 }
 
@@ -129,6 +140,7 @@ fn live(
     playbook_dirs: &[PathBuf],
     drafts: &DraftStore,
     db: &Path,
+    lang: Lang,
     io: &mut Io,
 ) -> Result<(), Error> {
     if !io.interactive {
@@ -172,6 +184,7 @@ fn live(
     let history = LazyHistory::new(db);
     let mut session = Session::restore(playbook, &snapshot)
         .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?
+        .in_lang(lang)
         .with_history(&history, now.timestamp());
 
     let now_text = plan::rfc3339(now);
@@ -194,7 +207,7 @@ fn live(
             .unwrap_or_default(),
         stage: session
             .next_prompt()
-            .map_or("finished".into(), |p| p.stage.title().to_owned()),
+            .map_or("finished".into(), |p| p.stage.title(lang).to_owned()),
         session: session.snapshot(),
     };
     let resume_hint = format!("resume with `defuse triage --resume {id}`");
@@ -202,7 +215,7 @@ fn live(
         "interrupted; your answers are saved in draft {id}\n  {resume_hint}"
     ));
 
-    let mut prompter = TerminalPrompter::new();
+    let mut prompter = TerminalPrompter::new(lang);
     // Saved after every answer, so nothing typed is lost whatever happens next.
     let mut draft_saved = true;
     let mut save = |session: &Session, err: &mut dyn Write| match drafts.save(&draft_of(session)) {
@@ -272,14 +285,14 @@ fn live(
                 "The plan and its answers are written; replay the answers to store the case later."
             );
         })?;
-    let mut written: Vec<String> = plan_path
+    let written: Vec<String> = plan_path
         .iter()
         .chain([&answers_path])
         .map(|p| p.display().to_string())
         .collect();
-    written.push(format!("case #{number} in {}", db.display()));
+    let stored = (lang.labels().stored_as_case)(number, &db.display().to_string());
     prompter
-        .finished(&plan, &written)
+        .finished(&plan, &written, &stored)
         .map_err(|e| prompt_error(e, None))
 }
 

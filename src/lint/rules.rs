@@ -46,10 +46,12 @@ rules! {
     "template-error" Error "A template does not parse or uses an unknown placeholder.";
     "unknown-rule" Error "An `allow:` list names a rule that does not exist.";
     "never-holds" Error "A remedy or follow-up condition can never hold.";
+    "unknown-locale" Error "A localized text uses a language code defuse does not speak (`en`, `zh-TW`, `zh-CN`).";
     "yaml-boolean-key" Warning "An unquoted `yes`/`no`/`on`/`off` key that YAML 1.1 tools read as a boolean.";
     "unused-flag" Warning "A declared flag that no answer raises.";
     "level-out-of-order" Warning "A level or authority that a higher one always beats.";
     "level-without-remedy" Warning "A level at which no remedy is ever proposed.";
+    "missing-translation" Warning "A text lacks a language the rest of the playbook is written in.";
 }
 
 pub fn ids() -> Vec<&'static str> {

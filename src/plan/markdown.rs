@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::Plan;
 use crate::text::{for_terminal, markdown_inline as user};
 
@@ -29,43 +31,82 @@ pub fn render(plan: &Plan) -> String {
     md
 }
 
+/// A Markdown table whose columns line up in a plain-text viewer too:
+/// cells are padded to the same display width (a CJK character takes two
+/// columns), and `|` inside a cell is escaped.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let escape = |cell: &str| cell.replace('|', "\\|");
+    let header: Vec<String> = header.iter().map(|h| escape(h)).collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| escape(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width().max(3)).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.width())))
+            .collect();
+        format!("| {} |\n", padded.join(" | "))
+    };
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    let mut out = line(&header);
+    out += &format!("|-{}-|\n", rule.join("-|-"));
+    for row in &rows {
+        out += &line(row);
+    }
+    out
+}
+
 fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
     let case = &plan.case;
     let a = &plan.assessment;
+    let l = plan.lang.labels();
     let pb = |t: &str| for_terminal(t);
-    writeln!(md, "# Action plan: {}", user(&case.customer))?;
+    writeln!(md, "# {}", (l.plan_title)(&user(&case.customer)))?;
     writeln!(md)?;
-    writeln!(md, "| Case | {} |", user(&case.id))?;
-    writeln!(md, "|---|---|")?;
-    writeln!(md, "| Customer | {} |", or_dash(&case.customer))?;
-    writeln!(md, "| Contact | {} |", or_dash(&case.contact))?;
-    writeln!(md, "| Role | {} |", or_dash(&case.role))?;
-    writeln!(md, "| Time | {} |", human_time(&case.time))?;
-    writeln!(
-        md,
-        "| Playbook | {} `{}` v{} |",
+    let playbook = format!(
+        "{} `{}` v{}",
         pb(&case.playbook.title),
         pb(&case.playbook.id),
         pb(&case.playbook.version)
-    )?;
-    writeln!(md)?;
+    );
+    let case_table = table(
+        &[l.case, &user(&case.id)],
+        &[
+            vec![l.customer.into(), or_dash(&case.customer)],
+            vec![l.contact.into(), or_dash(&case.contact)],
+            vec![l.role.into(), or_dash(&case.role)],
+            vec![l.time.into(), human_time(&case.time)],
+            vec![l.playbook.into(), playbook],
+        ],
+    );
+    writeln!(md, "{case_table}")?;
 
-    writeln!(md, "## 1. Assessment")?;
+    writeln!(md, "## {}", l.section_assessment)?;
     writeln!(md)?;
     writeln!(
         md,
-        "- **Level: {}** — {}",
+        "- **{}: {}** — {}",
+        l.level,
         pb(&a.level.label),
         pb(&a.level.definition)
     )?;
-    writeln!(md, "  - Response force: {}", pb(&a.level.advice))?;
+    writeln!(md, "  - {}: {}", l.response_force, pb(&a.level.advice))?;
     writeln!(
         md,
-        "- **Authority: {}** — {}",
+        "- **{}: {}** — {}",
+        l.authority,
         pb(&a.authority.label),
         pb(&a.authority.definition)
     )?;
-    writeln!(md, "  - Stance: {}", pb(&a.authority.advice))?;
+    writeln!(md, "  - {}: {}", l.stance, pb(&a.authority.advice))?;
     let flags: Vec<String> = a
         .flags
         .iter()
@@ -73,24 +114,25 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         .collect();
     writeln!(
         md,
-        "- Flags: {}",
+        "- {}: {}",
+        l.flags,
         if flags.is_empty() {
-            "none".to_owned()
+            l.none.to_owned()
         } else {
             flags.join(", ")
         }
     )?;
     let scores: Vec<String> = a.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    writeln!(md, "- Scores: {}", scores.join(", "))?;
+    writeln!(md, "- {}: {}", l.scores, scores.join(", "))?;
     writeln!(md)?;
-    writeln!(md, "Why:")?;
+    writeln!(md, "{}:", l.why)?;
     writeln!(md)?;
     for reason in &a.reasons {
         writeln!(md, "- {}", pb(&reason.text))?;
     }
     writeln!(md)?;
 
-    writeln!(md, "## 2. The real grievance")?;
+    writeln!(md, "## {}", l.section_grievance)?;
     writeln!(md)?;
     for g in &plan.grievances {
         write!(md, "- **{}**", pb(&g.label))?;
@@ -101,41 +143,42 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
     }
     if !plan.customer_words.is_empty() {
         writeln!(md)?;
-        writeln!(md, "In their words: “{}”", user(&plan.customer_words))?;
+        writeln!(md, "{}", (l.in_their_words)(&user(&plan.customer_words)))?;
     }
     writeln!(md)?;
 
-    writeln!(md, "## 3. Remedies")?;
+    writeln!(md, "## {}", l.section_remedies)?;
     writeln!(md)?;
     if plan.remedies.is_empty() {
-        writeln!(md, "No remedy chosen: listen, acknowledge, and follow up.")?;
+        writeln!(md, "{}", l.no_remedy)?;
         writeln!(md)?;
     }
     for (i, r) in plan.remedies.iter().enumerate() {
         writeln!(md, "### 3.{} {} (`{}`)", i + 1, pb(&r.label), r.kind)?;
         writeln!(md)?;
-        writeln!(md, "- **Action:** {}", pb(&r.action))?;
-        writeln!(md, "- **Owner:** {}", user(&r.owner))?;
+        writeln!(md, "- **{}:** {}", l.action, pb(&r.action))?;
+        writeln!(md, "- **{}:** {}", l.owner, user(&r.owner))?;
         writeln!(
             md,
-            "- **Due:** {} (within {})",
-            human_time(&r.due),
-            r.due_in
+            "- **{}:** {}",
+            l.due,
+            (l.due_within)(&human_time(&r.due), &r.due_in)
         )?;
         writeln!(
             md,
-            "- **Why:** {}",
+            "- **{}:** {}",
+            l.why,
             r.why.iter().map(|w| pb(w)).collect::<Vec<_>>().join(" ")
         )?;
         if !r.talking_points.is_empty() {
-            writeln!(md, "- **Talking points:**")?;
+            writeln!(md, "- **{}:**", l.talking_points)?;
             for point in &r.talking_points {
                 writeln!(md, "  - {}", pb(point))?;
             }
         }
         if let Some(template) = &r.template {
             writeln!(md)?;
-            writeln!(md, "Draft:")?;
+            writeln!(md, "{}", l.draft)?;
             writeln!(md)?;
             // A fenced block keeps the draft verbatim; the fence is longer
             // than any backtick run inside, so customer text cannot close it.
@@ -154,45 +197,53 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         writeln!(md)?;
     }
 
-    writeln!(md, "## Follow-ups")?;
+    writeln!(md, "## {}", l.section_followups)?;
     writeln!(md)?;
     if plan.followups.is_empty() {
-        writeln!(md, "None scheduled.")?;
+        writeln!(md, "{}", l.no_followups)?;
     } else {
-        writeln!(md, "| When | After | Owner | Action |")?;
-        writeln!(md, "|---|---|---|---|")?;
-        for f in &plan.followups {
-            writeln!(
-                md,
-                "| {} | {} | {} | {} |",
-                human_time(&f.due),
-                f.after,
-                pb(&f.owner).replace('|', "\\|"),
-                pb(&f.action).replace('|', "\\|")
-            )?;
-        }
+        let rows: Vec<Vec<String>> = plan
+            .followups
+            .iter()
+            .map(|f| {
+                vec![
+                    human_time(&f.due),
+                    f.after.clone(),
+                    pb(&f.owner),
+                    pb(&f.action),
+                ]
+            })
+            .collect();
+        write!(
+            md,
+            "{}",
+            table(&[l.when, l.after, l.owner, l.action], &rows)
+        )?;
     }
     writeln!(md)?;
 
     let rec = &plan.record;
-    writeln!(md, "## Complaint record")?;
+    writeln!(md, "## {}", l.stage_record)?;
     writeln!(md)?;
-    writeln!(md, "| Field | Value |")?;
-    writeln!(md, "|---|---|")?;
-    writeln!(md, "| Remedy sought | {} |", or_dash(&rec.remedy_sought))?;
-    writeln!(md, "| Customer impact | {} |", or_dash(&rec.impact))?;
-    writeln!(md, "| Customer loss | {} |", or_dash(&rec.customer_loss))?;
-    writeln!(md, "| Our owner | {} |", or_dash(&rec.our_owner))?;
-    writeln!(md, "| Complaint kind | {} |", rec.complaint_kind.label)?;
-    writeln!(md, "| Crisis type | {} |", rec.crisis.label)?;
-    writeln!(md, "| At stake | {} |", rec.at_stake.label)?;
-    writeln!(md)?;
+    let record = table(
+        &[l.field, l.value],
+        &[
+            vec![l.remedy_sought.into(), or_dash(&rec.remedy_sought)],
+            vec![l.customer_impact.into(), or_dash(&rec.impact)],
+            vec![l.customer_loss.into(), or_dash(&rec.customer_loss)],
+            vec![l.our_owner.into(), or_dash(&rec.our_owner)],
+            vec![l.complaint_kind.into(), rec.complaint_kind.label.clone()],
+            vec![l.crisis_type.into(), rec.crisis.label.clone()],
+            vec![l.at_stake.into(), rec.at_stake.label.clone()],
+        ],
+    );
+    writeln!(md, "{record}")?;
 
     if !plan.donts.is_empty() {
-        writeln!(md, "## Don'ts")?;
+        writeln!(md, "## {}", l.section_donts)?;
         writeln!(md)?;
         for d in &plan.donts {
-            writeln!(md, "- (step {}) {}", d.step.number(), pb(&d.text))?;
+            writeln!(md, "- {} {}", (l.at_step)(d.step.number()), pb(&d.text))?;
         }
         writeln!(md)?;
     }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::i18n::Lang;
 use crate::playbook::vocab::Vocabulary;
 use crate::playbook::{Playbook, Step};
 use crate::text::slug;
@@ -22,6 +23,8 @@ pub const PLAN_SCHEMA: &str = "defuse.plan/v1";
 #[derive(Debug, Serialize)]
 pub struct Plan {
     pub schema: &'static str,
+    /// The language the plan's text is in; ids and decisions never depend on it.
+    pub lang: Lang,
     pub case: Case,
     pub assessment: AssessmentOut,
     pub grievances: Vec<GrievanceOut>,
@@ -149,6 +152,8 @@ pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
 pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> Plan {
     let a = &outcome.assessment;
     let g = &outcome.grievances;
+    let lang = outcome.lang;
+    let l = lang.labels();
     let id = case_id(&now, &outcome.customer);
     let level = &pb.levels[a.level];
     let authority = &pb.authority[a.authority];
@@ -158,8 +163,8 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
         .filter_map(|gid| pb.grievance(gid))
         .map(|gr| GrievanceOut {
             id: gr.id.value.clone(),
-            label: gr.label.clone(),
-            guidance: gr.guidance.clone(),
+            label: gr.label.text(lang),
+            guidance: gr.guidance.text(lang),
         })
         .collect();
     let grievance_labels = grievances
@@ -174,7 +179,7 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
         ("role", outcome.role.clone()),
         ("case_id", id.clone()),
         ("date", now.format("%Y-%m-%d").to_string()),
-        ("level", level.label.clone()),
+        ("level", level.label.text(lang)),
         ("grievances", grievance_labels),
         ("customer_words", g.words.clone()),
     ]);
@@ -190,27 +195,27 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
             let due = rfc3339(now + chosen.due.as_chrono());
             let mut why = Vec::new();
             if !r.why.is_empty() {
-                why.push(r.why.clone());
+                why.push(r.why.text(lang));
             }
             why.push(match &chosen.proposed_by {
-                Some(rule) => format!("Proposed because {rule}."),
-                None => "Added by the rep (not proposed by the playbook).".to_owned(),
+                Some(rule) => (l.proposed_because)(rule),
+                None => l.added_by_rep.to_owned(),
             });
             let template = r.template.as_ref().map(|t| {
                 let mut values = values.clone();
                 values.insert("owner", chosen.owner.clone());
                 values.insert("due", due.clone());
-                template::fill(&t.value, &values)
+                template::fill(t.get(lang), &values)
             });
             Some(RemedyOut {
                 id: r.id.value.clone(),
                 kind: r.kind.value.clone(),
-                label: r.label.clone(),
-                action: r.action.clone(),
+                label: r.label.text(lang),
+                action: r.action.text(lang),
                 owner: chosen.owner.clone(),
                 due,
                 due_in: chosen.due.to_string(),
-                talking_points: r.talking_points.clone(),
+                talking_points: r.talking_points.iter().map(|t| t.text(lang)).collect(),
                 why,
                 proposed: chosen.proposed_by.is_some(),
                 template,
@@ -226,9 +231,9 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
             id: f.id.value.clone(),
             due: rfc3339(now + f.after.value.as_chrono()),
             after: f.after.value.to_string(),
-            action: f.action.clone(),
-            owner: f.owner.clone(),
-            why: f.why.clone(),
+            action: f.action.text(lang),
+            owner: f.owner.text(lang),
+            why: f.why.text(lang),
         })
         .collect();
 
@@ -239,6 +244,7 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
     let record_field = |key: &str| outcome.record.get(key).cloned().unwrap_or_default();
     Plan {
         schema: PLAN_SCHEMA,
+        lang,
         case: Case {
             id,
             customer: outcome.customer.clone(),
@@ -247,35 +253,35 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
             time: rfc3339(now),
             playbook: PlaybookRef {
                 id: pb.id.value.clone(),
-                title: pb.title.clone(),
+                title: pb.title.text(lang),
                 version: pb.version.clone(),
             },
         },
         assessment: AssessmentOut {
             level: RungOut {
                 id: level.id.value.clone(),
-                label: level.label.clone(),
-                definition: level.definition.clone(),
-                advice: level.response_force.clone(),
+                label: level.label.text(lang),
+                definition: level.definition.text(lang),
+                advice: level.response_force.text(lang),
             },
             authority: RungOut {
                 id: authority.id.value.clone(),
-                label: authority.label.clone(),
-                definition: authority.definition.clone(),
-                advice: authority.stance.clone(),
+                label: authority.label.text(lang),
+                definition: authority.definition.text(lang),
+                advice: authority.stance.text(lang),
             },
             scores: a.scores.clone(),
             flags: pb
                 .flags
                 .iter()
                 .filter(|f| a.flags.contains(&f.id.value))
-                .map(|f| labeled(&f.id.value, &f.label))
+                .map(|f| labeled(&f.id.value, f.label.get(lang)))
                 .collect(),
             reasons: a
                 .reasons
                 .iter()
                 .map(|r| ReasonOut {
-                    text: r.to_string(),
+                    text: r.describe(lang),
                     reason: r.clone(),
                 })
                 .collect(),
@@ -289,9 +295,9 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
             impact: record_field("impact"),
             our_owner: record_field("our_owner"),
             customer_loss: record_field("customer_loss"),
-            complaint_kind: labeled(g.complaint_kind.key(), g.complaint_kind.label()),
-            crisis: labeled(g.crisis.key(), g.crisis.label()),
-            at_stake: labeled(g.at_stake.key(), g.at_stake.label()),
+            complaint_kind: labeled(g.complaint_kind.key(), g.complaint_kind.label(lang)),
+            crisis: labeled(g.crisis.key(), g.crisis.label(lang)),
+            at_stake: labeled(g.at_stake.key(), g.at_stake.label(lang)),
         },
         donts: outcome
             .donts

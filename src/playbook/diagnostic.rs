@@ -4,6 +4,7 @@
 use std::fmt;
 
 use serde_saphyr::Spanned;
+use unicode_width::UnicodeWidthChar;
 
 /// How bad a problem is: errors stop a playbook from loading (and fail
 /// `defuse lint`); warnings are reported but do not.
@@ -226,9 +227,14 @@ pub fn snippet(source: &str, line: u64, column: u64) -> String {
         (start, end)
     };
     let mut shown: String = chars[start..end].iter().collect();
+    // The caret lines up by display width: a CJK character takes two columns.
     let mut caret_pad: String = chars[start..at]
         .iter()
-        .map(|c| if *c == '\t' { '\t' } else { ' ' })
+        .map(|c| match c {
+            '\t' => "\t",
+            c if c.width() == Some(2) => "  ",
+            _ => " ",
+        })
         .collect();
     if start > 0 {
         shown.insert(0, '…');

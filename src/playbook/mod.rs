@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod condition;
 pub mod diagnostic;
 pub mod load;
+pub mod localized;
 pub mod model;
 pub mod satisfy;
 pub mod validate;
@@ -12,4 +13,5 @@ pub mod vocab;
 
 pub use condition::{Condition, Facts};
 pub use load::{LoadError, load_str};
+pub use localized::Localized;
 pub use model::*;

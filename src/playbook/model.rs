@@ -11,8 +11,10 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::condition::{Condition, Key};
+use super::localized::Localized;
 use super::vocab::{AtStake, ComplaintKind, CrisisType};
 use crate::duration::Due;
+use crate::i18n::Lang;
 
 /// A complete playbook: metadata and the three steps of the SOP.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -20,10 +22,10 @@ use crate::duration::Due;
 pub struct Playbook {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    pub title: String,
+    pub title: Localized,
     pub version: String,
     #[serde(default)]
-    pub description: String,
+    pub description: Localized,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Named numeric scores that answers move (at least `severity` and `authority`).
@@ -56,9 +58,9 @@ pub struct Playbook {
 pub struct Named {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    pub label: String,
+    pub label: Localized,
     #[serde(default)]
-    pub description: String,
+    pub description: Localized,
 }
 
 /// Step 1: judge severity and authority.
@@ -67,7 +69,7 @@ pub struct Named {
 pub struct Assess {
     /// Shown under the step header, e.g. "the more urgent they are, the slower you go".
     #[serde(default)]
-    pub guidance: String,
+    pub guidance: Localized,
     pub questions: Vec<Question>,
 }
 
@@ -90,9 +92,9 @@ pub struct Question {
     pub id: Spanned<String>,
     #[schemars(with = "QuestionKind")]
     pub kind: Spanned<QuestionKind>,
-    pub prompt: String,
+    pub prompt: Localized,
     #[serde(default)]
-    pub help: String,
+    pub help: Localized,
     /// Ask only when this holds over the answers given so far.
     pub when: Option<Condition>,
     /// The answer pre-selected (Enter accepts it): a key, or a number for scales.
@@ -128,7 +130,7 @@ pub struct Effects {
 pub struct Choice {
     #[schemars(with = "String")]
     pub key: Spanned<String>,
-    pub label: String,
+    pub label: Localized,
     /// "Not sure": the level is then judged as if the worst concrete option
     /// had been picked ("if unsure, take the higher level").
     #[serde(default)]
@@ -149,9 +151,9 @@ pub struct Scale {
     #[serde(default = "Scale::default_max")]
     pub max: i64,
     #[serde(default)]
-    pub low_label: String,
+    pub low_label: Localized,
     #[serde(default)]
-    pub high_label: String,
+    pub high_label: Localized,
     /// Each point of the answer adds this much to the named score.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, i64>")]
@@ -184,9 +186,9 @@ pub struct Threshold {
 pub struct Level {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    pub label: String,
-    pub definition: String,
-    pub response_force: String,
+    pub label: Localized,
+    pub definition: Localized,
+    pub response_force: Localized,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -200,10 +202,10 @@ pub struct Level {
 pub struct Rung {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    pub label: String,
-    pub definition: String,
+    pub label: Localized,
+    pub definition: Localized,
     /// What this judgement means for how the rep responds.
-    pub stance: String,
+    pub stance: Localized,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -216,7 +218,7 @@ pub struct Rung {
 #[serde(deny_unknown_fields)]
 pub struct GrievanceStep {
     /// Shown first at step 2, e.g. "let them finish — don't explain yet".
-    pub guidance: String,
+    pub guidance: Localized,
     pub catalogue: Vec<Grievance>,
     /// Suggested answers for the complaint-record classification.
     #[serde(default)]
@@ -257,17 +259,17 @@ pub struct Suggest<T> {
 pub struct Grievance {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    pub label: String,
+    pub label: Localized,
     #[serde(default)]
-    pub description: String,
+    pub description: Localized,
     /// What the customer says when this is the real grievance.
     #[serde(default)]
-    pub cues: Vec<String>,
+    pub cues: Vec<Localized>,
     /// Questions the rep can ask to confirm it.
     #[serde(default)]
-    pub probes: Vec<String>,
+    pub probes: Vec<Localized>,
     #[serde(default)]
-    pub guidance: String,
+    pub guidance: Localized,
     /// Pre-select this grievance when the assessment suggests it.
     pub suggest_when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
@@ -281,7 +283,7 @@ pub struct Grievance {
 #[serde(deny_unknown_fields)]
 pub struct RemedyStep {
     #[serde(default)]
-    pub guidance: String,
+    pub guidance: Localized,
     /// Remedy kinds beyond the built-in ones (see [`BUILTIN_REMEDY_KINDS`]).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -306,21 +308,20 @@ pub struct Remedy {
     pub id: Spanned<String>,
     #[schemars(with = "String")]
     pub kind: Spanned<String>,
-    pub label: String,
-    pub action: String,
+    pub label: Localized,
+    pub action: Localized,
     /// The role that owns the action, e.g. "Account director".
-    pub owner: String,
+    pub owner: Localized,
     /// Due after the call, e.g. `2h`, `24h`, `3d`.
     #[schemars(with = "Due")]
     pub due: Spanned<Due>,
     /// Why the playbook proposes it; printed in the plan next to the rule.
     #[serde(default)]
-    pub why: String,
+    pub why: Localized,
     #[serde(default)]
-    pub talking_points: Vec<String>,
+    pub talking_points: Vec<Localized>,
     /// A draft with `{{placeholder}}`s filled from the case (see `plan::template`).
-    #[schemars(with = "Option<String>")]
-    pub template: Option<Spanned<String>>,
+    pub template: Option<Localized>,
     /// Propose this remedy when the condition holds; never proposed without one.
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
@@ -336,10 +337,10 @@ pub struct Followup {
     pub id: Spanned<String>,
     #[schemars(with = "Due")]
     pub after: Spanned<Due>,
-    pub action: String,
-    pub owner: String,
+    pub action: Localized,
+    pub owner: Localized,
     #[serde(default)]
-    pub why: String,
+    pub why: Localized,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -372,7 +373,7 @@ impl Step {
 #[serde(deny_unknown_fields)]
 pub struct Dont {
     pub step: Step,
-    pub text: String,
+    pub text: Localized,
     pub when: Option<Condition>,
 }
 
@@ -441,11 +442,148 @@ pub struct HistoryRule {
     #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
     #[serde(default)]
-    pub why: String,
+    pub why: Localized,
 }
 
 impl HistoryRule {
     fn one() -> usize {
         1
+    }
+}
+
+/// One piece of text in a playbook, for checks over every text (translations).
+pub struct TextField<'a> {
+    /// Where it is, by ids: `levels.fire.label`.
+    pub path: String,
+    pub text: &'a Localized,
+    /// The `allow:` list of the node it belongs to.
+    pub allow: &'a [Spanned<String>],
+}
+
+impl Playbook {
+    /// Every text field that is present, in file order.
+    pub fn texts(&self) -> Vec<TextField<'_>> {
+        fn add<'a>(
+            out: &mut Vec<TextField<'a>>,
+            path: String,
+            text: &'a Localized,
+            allow: &'a [Spanned<String>],
+        ) {
+            if text.spanned().is_some() {
+                out.push(TextField { path, text, allow });
+            }
+        }
+        let mut out = Vec::new();
+        let top = self.allow.as_slice();
+        let o = &mut out;
+        add(o, "title".into(), &self.title, top);
+        add(o, "description".into(), &self.description, top);
+        for (list, items) in [("scores", &self.scores), ("flags", &self.flags)] {
+            for n in items {
+                let at = format!("{list}.{}", n.id.value);
+                add(o, format!("{at}.label"), &n.label, top);
+                add(o, format!("{at}.description"), &n.description, top);
+            }
+        }
+        add(o, "assess.guidance".into(), &self.assess.guidance, top);
+        for q in &self.assess.questions {
+            let at = format!("assess.questions.{}", q.id.value);
+            add(o, format!("{at}.prompt"), &q.prompt, &q.allow);
+            add(o, format!("{at}.help"), &q.help, &q.allow);
+            for c in &q.options {
+                add(
+                    o,
+                    format!("{at}.options.{}.label", c.key.value),
+                    &c.label,
+                    &q.allow,
+                );
+            }
+            if let Some(scale) = &q.scale {
+                add(
+                    o,
+                    format!("{at}.scale.low_label"),
+                    &scale.low_label,
+                    &q.allow,
+                );
+                add(
+                    o,
+                    format!("{at}.scale.high_label"),
+                    &scale.high_label,
+                    &q.allow,
+                );
+            }
+        }
+        for l in &self.levels {
+            let at = format!("levels.{}", l.id.value);
+            add(o, format!("{at}.label"), &l.label, &l.allow);
+            add(o, format!("{at}.definition"), &l.definition, &l.allow);
+            add(
+                o,
+                format!("{at}.response_force"),
+                &l.response_force,
+                &l.allow,
+            );
+        }
+        for r in &self.authority {
+            let at = format!("authority.{}", r.id.value);
+            add(o, format!("{at}.label"), &r.label, &r.allow);
+            add(o, format!("{at}.definition"), &r.definition, &r.allow);
+            add(o, format!("{at}.stance"), &r.stance, &r.allow);
+        }
+        add(
+            o,
+            "grievance.guidance".into(),
+            &self.grievance.guidance,
+            top,
+        );
+        for g in &self.grievance.catalogue {
+            let at = format!("grievance.catalogue.{}", g.id.value);
+            add(o, format!("{at}.label"), &g.label, &g.allow);
+            add(o, format!("{at}.description"), &g.description, &g.allow);
+            for (i, cue) in g.cues.iter().enumerate() {
+                add(o, format!("{at}.cues[{i}]"), cue, &g.allow);
+            }
+            for (i, probe) in g.probes.iter().enumerate() {
+                add(o, format!("{at}.probes[{i}]"), probe, &g.allow);
+            }
+            add(o, format!("{at}.guidance"), &g.guidance, &g.allow);
+        }
+        add(o, "remedies.guidance".into(), &self.remedies.guidance, top);
+        for r in &self.remedies.catalogue {
+            let at = format!("remedies.catalogue.{}", r.id.value);
+            add(o, format!("{at}.label"), &r.label, &r.allow);
+            add(o, format!("{at}.action"), &r.action, &r.allow);
+            add(o, format!("{at}.owner"), &r.owner, &r.allow);
+            add(o, format!("{at}.why"), &r.why, &r.allow);
+            for (i, point) in r.talking_points.iter().enumerate() {
+                add(o, format!("{at}.talking_points[{i}]"), point, &r.allow);
+            }
+            if let Some(template) = &r.template {
+                add(o, format!("{at}.template"), template, &r.allow);
+            }
+        }
+        for f in &self.followups {
+            let at = format!("followups.{}", f.id.value);
+            add(o, format!("{at}.action"), &f.action, &f.allow);
+            add(o, format!("{at}.owner"), &f.owner, &f.allow);
+            add(o, format!("{at}.why"), &f.why, &f.allow);
+        }
+        for (i, d) in self.donts.iter().enumerate() {
+            add(o, format!("donts[{i}].text"), &d.text, top);
+        }
+        for h in &self.history {
+            add(o, format!("history.{}.why", h.id.value), &h.why, top);
+        }
+        out
+    }
+
+    /// The locales the playbook's text is written in: every locale used as a
+    /// key anywhere (plain text alone names none).
+    pub fn languages(&self) -> std::collections::BTreeSet<Lang> {
+        self.texts()
+            .iter()
+            .filter(|t| !t.text.is_plain())
+            .flat_map(|t| t.text.locales())
+            .collect()
     }
 }

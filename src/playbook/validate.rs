@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 use super::condition::{Condition, RefKind};
 use super::diagnostic::Problem;
 use super::model::{BUILTIN_REMEDY_KINDS, Playbook, QuestionKind};
+use crate::i18n::Lang;
 use crate::plan::template;
 
 struct Checker<'a> {
@@ -42,11 +43,22 @@ impl<'a> Checker<'a> {
         message: String,
         help: Option<String>,
     ) {
+        let at = &spanned.referenced;
+        self.at_line_col(rule, (at.line(), at.column()), message, help);
+    }
+
+    fn at_line_col(
+        &mut self,
+        rule: &'static str,
+        (line, column): (u64, u64),
+        message: String,
+        help: Option<String>,
+    ) {
         if self.root_allow.contains(&rule) || self.node_allow.contains(&rule) {
             return;
         }
         self.problems
-            .push(Problem::at(self.source, Some(spanned), rule, message, help));
+            .push(Problem::new(self.source, line, column, rule, message, help));
     }
 
     fn unique<'s>(&mut self, what: &str, ids: impl IntoIterator<Item = &'s Spanned<String>>) {
@@ -108,6 +120,7 @@ struct Scope<'a> {
 pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
     let mut c = Checker::new(source, pb);
     check_allow_lists(&mut c, pb);
+    check_locale_codes(&mut c, pb);
     let scores: BTreeSet<&str> = pb.scores.iter().map(|n| n.id.value.as_str()).collect();
     let flags: BTreeSet<&str> = pb.flags.iter().map(|n| n.id.value.as_str()).collect();
     let levels: BTreeSet<&str> = pb.levels.iter().map(|l| l.id.value.as_str()).collect();
@@ -482,18 +495,19 @@ pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
                 },
             );
         }
-        if let Some(t) = &r.template
-            && let Err(e) = template::check(&t.value)
-        {
-            c.at(
-                "template-error",
-                t,
-                format!("template of remedy `{}`: {e}", r.id.value),
-                Some(format!(
-                    "placeholders: {}",
-                    template::PLACEHOLDERS.join(", ")
-                )),
-            );
+        for (locale, text, at) in r.template.iter().flat_map(|t| t.versions()) {
+            if let Err(e) = template::check(text) {
+                let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();
+                c.at_line_col(
+                    "template-error",
+                    at.line_col(),
+                    format!("template{which} of remedy `{}`: {e}", r.id.value),
+                    Some(format!(
+                        "placeholders: {}",
+                        template::PLACEHOLDERS.join(", ")
+                    )),
+                );
+            }
         }
     }
     for f in &pb.followups {
@@ -569,6 +583,96 @@ fn authority_rungs(pb: &Playbook) -> Vec<Rung<'_>> {
 }
 
 /// Every `allow:` list names real rules.
+/// Locale keys must be ones the tool speaks: text under a misspelt one
+/// would never be shown.
+fn check_locale_codes<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
+    for field in pb.texts() {
+        c.node(field.allow);
+        for (code, _) in field.text.locale_keys() {
+            if Lang::from_code(&code.value).is_some() {
+                continue;
+            }
+            let codes = Lang::ALL.map(Lang::code);
+            let help = Lang::from_locale(&code.value)
+                .map(|l| format!("did you mean `{l}`?"))
+                .or_else(|| did_you_mean(&code.value, codes))
+                .unwrap_or_else(|| "defuse speaks `en`, `zh-TW` and `zh-CN`".into());
+            c.at(
+                "unknown-locale",
+                code,
+                format!("unknown locale `{}` in `{}`", code.value, field.path),
+                Some(help),
+            );
+        }
+    }
+    c.node(&[]);
+}
+
+/// In a playbook written in several languages, every text should be in all
+/// of them: a rep working in zh-CN should not meet English mid-call.
+fn check_translations<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
+    let languages = pb.languages();
+    if languages.len() < 2 {
+        return;
+    }
+    let list = |langs: &mut dyn Iterator<Item = Lang>| {
+        langs
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all = list(&mut languages.iter().copied());
+    for field in pb.texts() {
+        let Some(at) = field.text.spanned().filter(|_| !field.text.is_empty()) else {
+            continue;
+        };
+        c.node(field.allow);
+        if field.text.is_plain() {
+            c.at(
+                "missing-translation",
+                at,
+                format!("`{}` is in one language only; this playbook is in {all}", field.path),
+                Some(format!(
+                    "write it as `{{{}}}`, or `allow: [missing-translation]` on this node if it reads the same in every language",
+                    languages
+                        .iter()
+                        .map(|l| format!("{l}: …"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+            continue;
+        }
+        let present = field.text.locales();
+        let missing: Vec<Lang> = languages.difference(&present).copied().collect();
+        if let Some(first) = missing.first() {
+            let shown_in = first
+                .fallbacks()
+                .into_iter()
+                .find(|l| present.contains(l))
+                .map_or_else(String::new, |l| format!(" (until then the {l} text shows)"));
+            c.at(
+                "missing-translation",
+                at,
+                format!(
+                    "`{}` has no {} text",
+                    field.path,
+                    list(&mut missing.iter().copied())
+                ),
+                Some(format!(
+                    "add {}{shown_in}",
+                    missing
+                        .iter()
+                        .map(|l| format!("`{l}: …`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+    }
+    c.node(&[]);
+}
+
 fn check_allow_lists<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
     let lists = std::iter::once(&pb.allow)
         .chain(pb.assess.questions.iter().map(|q| &q.allow))
@@ -612,6 +716,7 @@ fn quoted<T>(source: &str, node: &Spanned<T>) -> bool {
 pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
     use super::satisfy::{ANY, Fixed, satisfiable};
     let mut c = Checker::new(source, pb);
+    check_translations(&mut c, pb);
 
     // Keys that other YAML tools would read as booleans.
     // One check for keys (`String`) and answers in conditions (`Key`): both are words at a position.

@@ -20,6 +20,7 @@ use dialoguer::{Input, MultiSelect, Select};
 
 use super::{PromptError, Prompter, Reply};
 use crate::duration::Due;
+use crate::i18n::Lang;
 use crate::plan::{Plan, markdown::human_time};
 use crate::text::for_terminal as safe;
 use crate::triage::answers::AnswerValue;
@@ -107,20 +108,17 @@ const SHOW_CURSOR: &str = "\x1b[?25h";
 pub struct TerminalPrompter {
     term: Term,
     theme: ColorfulTheme,
-}
-
-impl Default for TerminalPrompter {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// The language of the chrome (headers, Yes/No); the session words the rest.
+    lang: Lang,
 }
 
 impl TerminalPrompter {
-    pub fn new() -> Self {
+    pub fn new(lang: Lang) -> Self {
         install_signal_handler();
         TerminalPrompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
+            lang,
         }
     }
 
@@ -144,16 +142,22 @@ impl TerminalPrompter {
         table
     }
 
-    /// Prints the plan's summary and where it was written.
-    pub fn finished(&mut self, plan: &Plan, written: &[String]) -> Result<(), PromptError> {
+    /// Prints the plan's summary, where it was written and where it is stored.
+    pub fn finished(
+        &mut self,
+        plan: &Plan,
+        written: &[String],
+        stored: &str,
+    ) -> Result<(), PromptError> {
+        let l = self.lang.labels();
         let mut table = self.table();
-        table.set_header(vec!["Remedy", "Owner", "Due"]);
+        table.set_header(vec![l.remedy, l.owner, l.due]);
         for r in &plan.remedies {
             table.add_row(vec![safe(&r.label), safe(&r.owner), human_time(&r.due)]);
         }
         for f in &plan.followups {
             table.add_row(vec![
-                format!("Follow-up: {}", safe(&f.action)),
+                (l.followup)(&safe(&f.action)),
                 safe(&f.owner),
                 human_time(&f.due),
             ]);
@@ -161,8 +165,10 @@ impl TerminalPrompter {
         self.line("")?;
         self.line(
             &style(format!(
-                "Level: {} · Authority: {}",
+                "{}: {} · {}: {}",
+                l.level,
                 safe(&plan.assessment.level.label),
+                l.authority,
                 safe(&plan.assessment.authority.label)
             ))
             .bold()
@@ -172,11 +178,11 @@ impl TerminalPrompter {
         for path in written {
             self.line(&format!(
                 "{} {}",
-                style("Written:").green().bold(),
+                style(l.written).green().bold(),
                 safe(path)
             ))?;
         }
-        Ok(())
+        self.line(&safe(stored))
     }
 }
 
@@ -200,9 +206,10 @@ fn map_err(err: dialoguer::Error) -> PromptError {
 
 impl Prompter for TerminalPrompter {
     fn stage(&mut self, b: &Briefing) -> Result<(), PromptError> {
+        let l = self.lang.labels();
         self.line("")?;
         self.line(
-            &style(format!("━━ {} ━━", b.stage.title()))
+            &style(format!("━━ {} ━━", b.stage.title(self.lang)))
                 .cyan()
                 .bold()
                 .to_string(),
@@ -210,23 +217,23 @@ impl Prompter for TerminalPrompter {
         if let Some(a) = &b.assessment {
             let mut table = self.table();
             table.add_row(vec![
-                Cell::new("Level"),
+                Cell::new(l.level),
                 Cell::new(format!("{} — {}", safe(&a.level), safe(&a.response_force))),
             ]);
             table.add_row(vec![
-                Cell::new("Authority"),
+                Cell::new(l.authority),
                 Cell::new(format!("{} — {}", safe(&a.authority), safe(&a.stance))),
             ]);
             let flags = if a.flags.is_empty() {
-                "none".to_owned()
+                l.none.to_owned()
             } else {
                 safe(&a.flags.join(", "))
             };
-            table.add_row(vec![Cell::new("Flags"), Cell::new(flags)]);
+            table.add_row(vec![Cell::new(l.flags), Cell::new(flags)]);
             let scores: Vec<String> = a.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            table.add_row(vec![Cell::new("Scores"), Cell::new(scores.join(", "))]);
+            table.add_row(vec![Cell::new(l.scores), Cell::new(scores.join(", "))]);
             table.add_row(vec![
-                Cell::new("Why"),
+                Cell::new(l.why),
                 Cell::new(safe(&a.reasons.join("\n"))),
             ]);
             self.line(&table.to_string())?;
@@ -239,7 +246,7 @@ impl Prompter for TerminalPrompter {
         }
         if !b.grievances.is_empty() {
             let mut table = self.table();
-            table.set_header(vec!["Grievance", "They say…", "Ask"]);
+            table.set_header(vec![l.grievance, l.they_say, l.ask]);
             for g in &b.grievances {
                 table.add_row(vec![
                     safe(&g.label),
@@ -251,7 +258,7 @@ impl Prompter for TerminalPrompter {
         }
         if !b.proposals.is_empty() {
             let mut table = self.table();
-            table.set_header(vec!["Proposed remedy", "Kind", "Owner", "Due", "Why"]);
+            table.set_header(vec![l.proposed_remedy, l.kind, l.owner, l.due, l.why]);
             for p in &b.proposals {
                 table.add_row(vec![
                     safe(&p.label),
@@ -287,7 +294,8 @@ impl Prompter for TerminalPrompter {
         let reply = match &prompt.kind {
             PromptKind::YesNo => {
                 let default = usize::from(default_key.as_deref() == Some("no"));
-                pick(vec!["Yes".into(), "No".into()], default)?
+                let l = self.lang.labels();
+                pick(vec![l.yes.into(), l.no.into()], default)?
                     .map(|i| AnswerValue::Key(if i == 0 { "yes" } else { "no" }.into()))
             }
             PromptKind::Choice(opts) => {

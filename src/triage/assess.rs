@@ -8,6 +8,7 @@ use serde_saphyr::Spanned;
 
 use super::answers::AnswerValue;
 use super::history::PastCase;
+use crate::i18n::Lang;
 use crate::playbook::model::HistoryRule;
 use crate::playbook::{Condition, Facts, Playbook, Question, QuestionKind};
 
@@ -45,8 +46,10 @@ pub enum Reason {
     },
 }
 
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Reason {
+    /// The reason in words, in `lang` (ids and rules stay as the playbook writes them).
+    pub fn describe(&self, lang: Lang) -> String {
+        let l = lang.labels();
         match self {
             Reason::Answer {
                 question,
@@ -54,59 +57,48 @@ impl std::fmt::Display for Reason {
                 scores,
                 flags,
             } => {
-                write!(f, "`{question}` = {answer} →")?;
                 let mut parts: Vec<String> =
-                    scores.iter().map(|(s, d)| format!(" {s} {d:+}")).collect();
-                parts.extend(flags.iter().map(|fl| format!(" raises `{fl}`")));
-                write!(f, "{}", parts.join(","))
+                    scores.iter().map(|(s, d)| format!("{s} {d:+}")).collect();
+                parts.extend(flags.iter().map(|fl| (l.raises)(fl)));
+                let mut text = format!("`{question}` = {answer} →");
+                if !parts.is_empty() {
+                    text = format!("{text} {}", parts.join(", "));
+                }
+                text
             }
             Reason::Authority {
                 authority,
                 rule: Some(rule),
-            } => {
-                write!(f, "authority `{authority}` because {rule}")
-            }
+            } => (l.authority_because)(authority, rule),
             Reason::Authority {
                 authority,
                 rule: None,
-            } => {
-                write!(f, "authority `{authority}`: baseline, no higher rule held")
-            }
+            } => (l.authority_baseline)(authority),
             Reason::Level {
                 level,
                 rule: Some(rule),
-            } => write!(f, "level `{level}` because {rule}"),
-            Reason::Level { level, rule: None } => {
-                write!(f, "level `{level}`: baseline, no higher rule held")
-            }
+            } => (l.level_because)(level, rule),
+            Reason::Level { level, rule: None } => (l.level_baseline)(level),
             Reason::History {
                 rule,
                 raise_level,
                 flags,
                 cases,
             } => {
-                write!(
-                    f,
-                    "history `{rule}`: {} earlier case(s): {}",
-                    cases.len(),
-                    cases.join("; ")
-                )?;
+                let mut text = (l.history_held)(rule, cases.len(), &cases.join("; "));
                 if *raise_level > 0 {
-                    write!(f, " → level +{raise_level}")?;
+                    text += &format!(" → {}", (l.level_raised)(*raise_level));
                 }
                 for flag in flags {
-                    write!(f, ", raises `{flag}`")?;
+                    text += &format!(", {}", (l.raises)(flag));
                 }
-                Ok(())
+                text
             }
             Reason::Unsure {
                 question,
                 assumed,
                 level,
-            } => write!(
-                f,
-                "unsure about `{question}` — if unsure, take the higher level: `{level}` (as if `{assumed}`)"
-            ),
+            } => (l.unsure)(question, level, assumed),
         }
     }
 }

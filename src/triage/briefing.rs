@@ -43,10 +43,11 @@ pub struct Briefing {
 
 pub fn brief(session: &Session, stage: Stage) -> Briefing {
     let pb = session.playbook();
+    let lang = session.lang();
     let guidance = match stage {
-        Stage::Assess => pb.assess.guidance.clone(),
-        Stage::Grievance => pb.grievance.guidance.clone(),
-        Stage::Remedies => pb.remedies.guidance.clone(),
+        Stage::Assess => pb.assess.guidance.text(lang),
+        Stage::Grievance => pb.grievance.guidance.text(lang),
+        Stage::Remedies => pb.remedies.guidance.text(lang),
         Stage::Case | Stage::Record => String::new(),
     };
     let donts = stage
@@ -57,27 +58,27 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
         .then(|| session.assessment())
         .flatten()
         .map(|a| AssessmentView {
-            level: pb.levels[a.level].label.clone(),
-            response_force: pb.levels[a.level].response_force.clone(),
-            authority: pb.authority[a.authority].label.clone(),
-            stance: pb.authority[a.authority].stance.clone(),
+            level: pb.levels[a.level].label.text(lang),
+            response_force: pb.levels[a.level].response_force.text(lang),
+            authority: pb.authority[a.authority].label.text(lang),
+            stance: pb.authority[a.authority].stance.text(lang),
             flags: pb
                 .flags
                 .iter()
                 .filter(|f| a.flags.contains(&f.id.value))
-                .map(|f| f.label.clone())
+                .map(|f| f.label.text(lang))
                 .collect(),
             scores: a.scores.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-            reasons: a.reasons.iter().map(ToString::to_string).collect(),
+            reasons: a.reasons.iter().map(|r| r.describe(lang)).collect(),
         });
     let grievances = if stage == Stage::Grievance {
         pb.grievance
             .catalogue
             .iter()
             .map(|g| GrievanceView {
-                label: g.label.clone(),
-                cues: g.cues.clone(),
-                probes: g.probes.clone(),
+                label: g.label.text(lang),
+                cues: g.cues.iter().map(|c| c.text(lang)).collect(),
+                probes: g.probes.iter().map(|p| p.text(lang)).collect(),
             })
             .collect()
     } else {
@@ -94,12 +95,12 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
                 let why = if r.why.is_empty() {
                     p.rule
                 } else {
-                    r.why.clone()
+                    r.why.text(lang)
                 };
                 Some(ProposalView {
-                    label: r.label.clone(),
+                    label: r.label.text(lang),
                     kind: r.kind.value.clone(),
-                    owner: r.owner.clone(),
+                    owner: r.owner.text(lang),
                     due: r.due.value.to_string(),
                     why,
                 })

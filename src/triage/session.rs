@@ -12,6 +12,7 @@ use super::answers::{Adjustment, AnswerValue, AnswersOut, RawAnswer, RemedyOut};
 use super::assess::{Assessment, Walk, assess};
 use super::history::{self, History, PastCase};
 use crate::duration::Due;
+use crate::i18n::{Labels, Lang};
 use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
 use crate::playbook::{Facts, Playbook, QuestionKind, Step, Suggest};
 use std::cell::RefCell;
@@ -28,13 +29,14 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub fn title(self) -> &'static str {
+    pub fn title(self, lang: Lang) -> &'static str {
+        let l = lang.labels();
         match self {
-            Stage::Case => "The case",
-            Stage::Assess => "Step 1 · Judge severity and authority",
-            Stage::Grievance => "Step 2 · Find the real grievance",
-            Stage::Remedies => "Step 3 · Compose the remedy",
-            Stage::Record => "Complaint record",
+            Stage::Case => l.stage_case,
+            Stage::Assess => l.stage_assess,
+            Stage::Grievance => l.stage_grievance,
+            Stage::Remedies => l.stage_remedies,
+            Stage::Record => l.stage_record,
         }
     }
     pub fn step(self) -> Option<Step> {
@@ -211,6 +213,8 @@ pub struct Grievances {
 /// Everything a finished session decided; `plan::compose` turns it into a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The language the session was worded in (the plan follows it).
+    pub lang: Lang,
     pub customer: String,
     pub contact: String,
     pub role: String,
@@ -223,27 +227,21 @@ pub struct Outcome {
     pub record: BTreeMap<&'static str, String>,
 }
 
-const CASE_FIELDS: &[(&str, &str, bool)] = &[
-    ("customer", "Customer (company or person)", true),
-    ("contact", "Who is on the line? (name)", false),
-    (
-        "role",
-        "Their role (e.g. Head of Ops, PM, assistant)",
-        false,
-    ),
+/// The case fields: key, title, required.
+type CaseField = (&'static str, fn(&Labels) -> &'static str, bool);
+const CASE_FIELDS: &[CaseField] = &[
+    ("customer", |l| l.case_customer, true),
+    ("contact", |l| l.case_contact, false),
+    ("role", |l| l.case_role, false),
 ];
 
-pub const RECORD_FIELDS: &[(&str, &str)] = &[
-    ("remedy_sought", "What remedy is the customer asking for?"),
-    (
-        "impact",
-        "Impact on the customer (what stopped, for how long)",
-    ),
-    (
-        "customer_loss",
-        "Customer's loss (money, time, face), if any",
-    ),
-    ("our_owner", "Our responsible person for this case"),
+/// The complaint-record fields (seed 004): key, title.
+type RecordField = (&'static str, fn(&Labels) -> &'static str);
+pub const RECORD_FIELDS: &[RecordField] = &[
+    ("remedy_sought", |l| l.record_remedy_sought),
+    ("impact", |l| l.record_impact),
+    ("customer_loss", |l| l.record_customer_loss),
+    ("our_owner", |l| l.record_our_owner),
 ];
 
 /// Edit rounds are bounded so a scripted or stuck front end cannot loop forever.
@@ -252,6 +250,8 @@ const DONE: &str = "done";
 
 pub struct Session<'p> {
     playbook: &'p Playbook,
+    /// The language prompts and the outcome are worded in; answers never depend on it.
+    lang: Lang,
     values: BTreeMap<String, AnswerValue>,
     history: Vec<String>,
     /// The customer's earlier cases and the call time they are judged from.
@@ -286,12 +286,24 @@ impl<'p> Session<'p> {
     pub fn new(playbook: &'p Playbook) -> Self {
         Session {
             playbook,
+            lang: Lang::default(),
             values: BTreeMap::new(),
             history: Vec::new(),
             earlier: None,
             earlier_cache: RefCell::new(None),
             open: RefCell::new(None),
         }
+    }
+
+    /// Words prompts and the outcome in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self.open = RefCell::new(None);
+        self
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// Lets the playbook's history rules see the customer's earlier cases,
@@ -514,7 +526,7 @@ impl<'p> Session<'p> {
             .donts
             .iter()
             .filter(|d| d.step == step && d.when.as_ref().is_none_or(|w| w.eval(&facts)))
-            .map(|d| d.text.clone())
+            .map(|d| d.text.text(self.lang))
             .collect()
     }
 
@@ -531,7 +543,7 @@ impl<'p> Session<'p> {
         let mut current: BTreeMap<String, (String, Due)> = BTreeMap::new();
         for id in self.selected_remedies().unwrap_or_default() {
             if let Some(r) = self.playbook.remedy(&id) {
-                current.insert(id, (r.owner.clone(), r.due.value));
+                current.insert(id, (r.owner.text(self.lang), r.due.value));
             }
         }
         for round in 0..rounds.min(MAX_ADJUST_ROUNDS) {
@@ -574,12 +586,13 @@ impl<'p> Session<'p> {
             }};
         }
         let pb = self.playbook;
+        let (lang, l) = (self.lang, self.lang.labels());
 
         for (key, title, required) in CASE_FIELDS {
             offer!(self.prompt(
                 format!("case.{key}"),
                 Stage::Case,
-                title,
+                title(l),
                 "",
                 PromptKind::Text,
                 None,
@@ -601,7 +614,7 @@ impl<'p> Session<'p> {
             .iter()
             .map(|g| Opt {
                 key: g.id.value.clone(),
-                label: g.label.clone(),
+                label: g.label.text(lang),
             })
             .collect();
         // Step 1 is complete here (an open question returned above): judge it once
@@ -614,7 +627,7 @@ impl<'p> Session<'p> {
         offer!(self.prompt(
             "grievance.picked".into(),
             Stage::Grievance,
-            "What are they really angry about? (space to pick, enter to confirm)",
+            l.grievance_picked,
             "",
             PromptKind::Multi(options),
             suggested,
@@ -623,8 +636,8 @@ impl<'p> Session<'p> {
         offer!(self.prompt(
             "grievance.words".into(),
             Stage::Grievance,
-            "Their own words (optional)",
-            "Quote the sentence that gave the grievance away.",
+            l.grievance_words,
+            l.grievance_words_help,
             PromptKind::Text,
             None,
             false,
@@ -633,8 +646,8 @@ impl<'p> Session<'p> {
         offer!(
             self.vocab_prompt(
                 "grievance.kind",
-                "What kind of complaint is it?",
-                "A new requirement is negotiated; an old bug or broken promise is fixed, urgently.",
+                l.grievance_kind,
+                l.grievance_kind_help,
                 self.suggested(&assessment, &classify.kind)
                     .unwrap_or(ComplaintKind::Unclear),
             )
@@ -642,8 +655,8 @@ impl<'p> Session<'p> {
         offer!(
             self.vocab_prompt(
                 "grievance.crisis",
-                "Which crisis is building?",
-                "Crises come from small risks nobody tracked. A boss crisis is the most dangerous.",
+                l.grievance_crisis,
+                l.grievance_crisis_help,
                 self.suggested(&assessment, &classify.crisis)
                     .unwrap_or(CrisisType::None),
             )
@@ -651,8 +664,8 @@ impl<'p> Session<'p> {
         offer!(
             self.vocab_prompt(
                 "grievance.at_stake",
-                "What is at stake?",
-                "Lost confidence can be won back with a revised plan; lost trust rarely can.",
+                l.grievance_at_stake,
+                l.grievance_at_stake_help,
                 self.suggested(&assessment, &classify.at_stake)
                     .unwrap_or(AtStake::Neither),
             )
@@ -668,15 +681,18 @@ impl<'p> Session<'p> {
             .iter()
             .map(|r| {
                 let mark = if proposals.iter().any(|p| p.remedy == r.id.value) {
-                    "proposed"
+                    l.proposed
                 } else {
-                    "optional"
+                    l.optional
                 };
                 Opt {
                     key: r.id.value.clone(),
-                    label: format!(
-                        "{} [{}, {}] — {}, due {}",
-                        r.label, r.kind.value, mark, r.owner, r.due.value
+                    label: (l.remedy_option)(
+                        r.label.get(lang),
+                        &r.kind.value,
+                        mark,
+                        r.owner.get(lang),
+                        &r.due.value.to_string(),
                     ),
                 }
             })
@@ -685,7 +701,7 @@ impl<'p> Session<'p> {
         offer!(self.prompt(
             "remedies.selected".into(),
             Stage::Remedies,
-            "Which remedies go into the plan? (proposed ones are pre-selected)",
+            l.remedies_selected,
             "",
             PromptKind::Multi(options),
             Some(proposed),
@@ -697,20 +713,20 @@ impl<'p> Session<'p> {
             let adjusted = self.adjusted(round);
             let mut options = vec![Opt {
                 key: DONE.into(),
-                label: "Done — keep owners and due times".into(),
+                label: l.adjust_done.into(),
             }];
             options.extend(selected.iter().filter_map(|id| {
                 let (owner, due) = adjusted.get(id)?;
                 Some(Opt {
                     key: id.clone(),
-                    label: format!("Change {id} (owner: {owner}, due in {due})"),
+                    label: (l.adjust_change)(id, owner, &due.to_string()),
                 })
             }));
             let id = format!("remedies.adjust.{round}");
             offer!(self.prompt(
                 id.clone(),
                 Stage::Remedies,
-                "Change an owner or due time?",
+                l.adjust,
                 "",
                 PromptKind::Choice(options),
                 Some(AnswerValue::Key(DONE.into())),
@@ -724,8 +740,8 @@ impl<'p> Session<'p> {
             offer!(self.prompt(
                 format!("remedies.owner.{round}"),
                 Stage::Remedies,
-                &format!("Owner of {target}"),
-                "A role or a name.",
+                &(l.owner_of)(&target),
+                l.owner_help,
                 PromptKind::Text,
                 Some(AnswerValue::Text(owner)),
                 true
@@ -733,8 +749,8 @@ impl<'p> Session<'p> {
             offer!(self.prompt(
                 format!("remedies.due.{round}"),
                 Stage::Remedies,
-                &format!("Due after the call for {target}"),
-                "e.g. 30m, 4h, 24h, 3d",
+                &(l.due_for)(&target),
+                l.due_help,
                 PromptKind::Duration,
                 Some(AnswerValue::Text(due.to_string())),
                 true
@@ -745,8 +761,8 @@ impl<'p> Session<'p> {
             offer!(self.prompt(
                 format!("record.{key}"),
                 Stage::Record,
-                title,
-                "Enter to leave empty.",
+                title(l),
+                l.record_help,
                 PromptKind::Text,
                 None,
                 false
@@ -779,7 +795,7 @@ impl<'p> Session<'p> {
             .iter()
             .map(|v| Opt {
                 key: v.key().into(),
-                label: v.label().into(),
+                label: v.label(self.lang).into(),
             })
             .collect();
         let default = Some(AnswerValue::Key(default.key().into()));
@@ -797,16 +813,16 @@ impl<'p> Session<'p> {
     fn question_prompt(&self, question: &crate::playbook::Question) -> Prompt {
         let kind = match question.kind.value {
             QuestionKind::YesNo => PromptKind::YesNo,
-            QuestionKind::Choice => PromptKind::Choice(question_options(question)),
-            QuestionKind::Multi => PromptKind::Multi(question_options(question)),
+            QuestionKind::Choice => PromptKind::Choice(question_options(question, self.lang)),
+            QuestionKind::Multi => PromptKind::Multi(question_options(question, self.lang)),
             QuestionKind::Scale => {
                 let (min, max) = question.scale_range();
                 let s = question.scale.as_ref();
                 PromptKind::Scale {
                     min,
                     max,
-                    low: s.map(|s| s.low_label.clone()).unwrap_or_default(),
-                    high: s.map(|s| s.high_label.clone()).unwrap_or_default(),
+                    low: s.map(|s| s.low_label.text(self.lang)).unwrap_or_default(),
+                    high: s.map(|s| s.high_label.text(self.lang)).unwrap_or_default(),
                 }
             }
             QuestionKind::Text => PromptKind::Text,
@@ -826,8 +842,8 @@ impl<'p> Session<'p> {
         self.prompt(
             id,
             Stage::Assess,
-            &question.prompt,
-            &question.help,
+            question.prompt.get(self.lang),
+            question.help.get(self.lang),
             kind,
             default,
             false,
@@ -900,13 +916,14 @@ impl<'p> Session<'p> {
             .donts
             .iter()
             .filter(|d| d.when.as_ref().is_none_or(|w| w.eval(&facts)))
-            .map(|d| (d.step, d.text.clone()))
+            .map(|d| (d.step, d.text.text(self.lang)))
             .collect();
         let record = RECORD_FIELDS
             .iter()
             .map(|(k, _)| (*k, self.text(&format!("record.{k}"))))
             .collect();
         Ok(Outcome {
+            lang: self.lang,
             customer: self.text("case.customer"),
             contact: self.text("case.contact"),
             role: self.text("case.role"),
@@ -956,7 +973,7 @@ impl<'p> Session<'p> {
                 continue;
             };
             let adjustment = Adjustment {
-                owner: (owner != r.owner).then_some(owner),
+                owner: (owner != r.owner.get(self.lang)).then_some(owner),
                 due: (due != r.due.value).then(|| due.to_string()),
             };
             if adjustment != Adjustment::default() {
@@ -967,13 +984,13 @@ impl<'p> Session<'p> {
     }
 }
 
-fn question_options(question: &crate::playbook::Question) -> Vec<Opt> {
+fn question_options(question: &crate::playbook::Question, lang: Lang) -> Vec<Opt> {
     question
         .options
         .iter()
         .map(|o| Opt {
             key: o.key.value.clone(),
-            label: o.label.clone(),
+            label: o.label.text(lang),
         })
         .collect()
 }
