@@ -6,6 +6,14 @@
 use super::Lang;
 
 pub struct Labels {
+    // Punctuation differs: Chinese uses full-width marks and no spaces.
+    /// After a label: `Level: Fire`, `等級：火警`.
+    pub colon: &'static str,
+    /// Between items of a list in running text.
+    pub list_sep: &'static str,
+    /// Between two sentences.
+    pub sentence_gap: &'static str,
+
     // The stages of a triage.
     pub stage_case: &'static str,
     pub stage_assess: &'static str,
@@ -127,6 +135,10 @@ pub fn of(lang: Lang) -> &'static Labels {
 }
 
 const EN: Labels = Labels {
+    colon: ": ",
+    list_sep: ", ",
+    sentence_gap: " ",
+
     stage_case: "The case",
     stage_assess: "Step 1 · Judge severity and authority",
     stage_grievance: "Step 2 · Find the real grievance",
@@ -217,7 +229,7 @@ const EN: Labels = Labels {
     crisis_type: "Crisis type",
     at_stake: "At stake",
     section_donts: "Don'ts",
-    at_step: |n| format!("(step {n})"),
+    at_step: |n| format!("(step {n}) "),
     proposed_because: |rule| format!("Proposed because {rule}."),
     added_by_rep: "Added by the rep (not proposed by the playbook).",
 
@@ -236,6 +248,10 @@ const EN: Labels = Labels {
 };
 
 const ZH_TW: Labels = Labels {
+    colon: "：",
+    list_sep: "、",
+    sentence_gap: "",
+
     stage_case: "案件資料",
     stage_assess: "步驟 1 · 判斷嚴重程度與對方權限",
     stage_grievance: "步驟 2 · 找出真正的不滿",
@@ -343,6 +359,10 @@ const ZH_TW: Labels = Labels {
 };
 
 const ZH_CN: Labels = Labels {
+    colon: "：",
+    list_sep: "、",
+    sentence_gap: "",
+
     stage_case: "案件信息",
     stage_assess: "第 1 步 · 判断严重程度和对方权限",
     stage_grievance: "第 2 步 · 找出真正的不满",

@@ -93,20 +93,28 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
     writeln!(md)?;
     writeln!(
         md,
-        "- **{}: {}** — {}",
+        "- **{}{}{}** — {}",
         l.level,
+        l.colon,
         pb(&a.level.label),
         pb(&a.level.definition)
     )?;
-    writeln!(md, "  - {}: {}", l.response_force, pb(&a.level.advice))?;
     writeln!(
         md,
-        "- **{}: {}** — {}",
+        "  - {}{}{}",
+        l.response_force,
+        l.colon,
+        pb(&a.level.advice)
+    )?;
+    writeln!(
+        md,
+        "- **{}{}{}** — {}",
         l.authority,
+        l.colon,
         pb(&a.authority.label),
         pb(&a.authority.definition)
     )?;
-    writeln!(md, "  - {}: {}", l.stance, pb(&a.authority.advice))?;
+    writeln!(md, "  - {}{}{}", l.stance, l.colon, pb(&a.authority.advice))?;
     let flags: Vec<String> = a
         .flags
         .iter()
@@ -114,18 +122,19 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         .collect();
     writeln!(
         md,
-        "- {}: {}",
+        "- {}{}{}",
         l.flags,
+        l.colon,
         if flags.is_empty() {
             l.none.to_owned()
         } else {
-            flags.join(", ")
+            flags.join(l.list_sep)
         }
     )?;
     let scores: Vec<String> = a.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    writeln!(md, "- {}: {}", l.scores, scores.join(", "))?;
+    writeln!(md, "- {}{}{}", l.scores, l.colon, scores.join(", "))?;
     writeln!(md)?;
-    writeln!(md, "{}:", l.why)?;
+    writeln!(md, "{}{}", l.why, l.colon.trim_end())?;
     writeln!(md)?;
     for reason in &a.reasons {
         writeln!(md, "- {}", pb(&reason.text))?;
@@ -156,22 +165,27 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
     for (i, r) in plan.remedies.iter().enumerate() {
         writeln!(md, "### 3.{} {} (`{}`)", i + 1, pb(&r.label), r.kind)?;
         writeln!(md)?;
-        writeln!(md, "- **{}:** {}", l.action, pb(&r.action))?;
-        writeln!(md, "- **{}:** {}", l.owner, user(&r.owner))?;
+        let colon = l.colon.trim_end();
+        writeln!(md, "- **{}{colon}** {}", l.action, pb(&r.action))?;
+        writeln!(md, "- **{}{colon}** {}", l.owner, user(&r.owner))?;
         writeln!(
             md,
-            "- **{}:** {}",
+            "- **{}{colon}** {}",
             l.due,
             (l.due_within)(&human_time(&r.due), &r.due_in)
         )?;
         writeln!(
             md,
-            "- **{}:** {}",
+            "- **{}{colon}** {}",
             l.why,
-            r.why.iter().map(|w| pb(w)).collect::<Vec<_>>().join(" ")
+            r.why
+                .iter()
+                .map(|w| pb(w))
+                .collect::<Vec<_>>()
+                .join(l.sentence_gap)
         )?;
         if !r.talking_points.is_empty() {
-            writeln!(md, "- **{}:**", l.talking_points)?;
+            writeln!(md, "- **{}{colon}**", l.talking_points)?;
             for point in &r.talking_points {
                 writeln!(md, "  - {}", pb(point))?;
             }
@@ -243,7 +257,7 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         writeln!(md, "## {}", l.section_donts)?;
         writeln!(md)?;
         for d in &plan.donts {
-            writeln!(md, "- {} {}", (l.at_step)(d.step.number()), pb(&d.text))?;
+            writeln!(md, "- {}{}", (l.at_step)(d.step.number()), pb(&d.text))?;
         }
         writeln!(md)?;
     }

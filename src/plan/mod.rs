@@ -171,7 +171,7 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
         .iter()
         .map(|g| g.label.as_str())
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(l.list_sep);
 
     let mut values: BTreeMap<&str, String> = BTreeMap::from([
         ("customer", outcome.customer.clone()),

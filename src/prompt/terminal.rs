@@ -165,10 +165,12 @@ impl TerminalPrompter {
         self.line("")?;
         self.line(
             &style(format!(
-                "{}: {} · {}: {}",
+                "{}{}{} · {}{}{}",
                 l.level,
+                l.colon,
                 safe(&plan.assessment.level.label),
                 l.authority,
+                l.colon,
                 safe(&plan.assessment.authority.label)
             ))
             .bold()
@@ -227,7 +229,7 @@ impl Prompter for TerminalPrompter {
             let flags = if a.flags.is_empty() {
                 l.none.to_owned()
             } else {
-                safe(&a.flags.join(", "))
+                safe(&a.flags.join(l.list_sep))
             };
             table.add_row(vec![Cell::new(l.flags), Cell::new(flags)]);
             let scores: Vec<String> = a.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();

@@ -62,7 +62,7 @@ impl Reason {
                 parts.extend(flags.iter().map(|fl| (l.raises)(fl)));
                 let mut text = format!("`{question}` = {answer} →");
                 if !parts.is_empty() {
-                    text = format!("{text} {}", parts.join(", "));
+                    text = format!("{text} {}", parts.join(l.list_sep));
                 }
                 text
             }
@@ -90,7 +90,7 @@ impl Reason {
                     text += &format!(" → {}", (l.level_raised)(*raise_level));
                 }
                 for flag in flags {
-                    text += &format!(", {}", (l.raises)(flag));
+                    text += &format!("{}{}", l.list_sep, (l.raises)(flag));
                 }
                 text
             }
