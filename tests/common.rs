@@ -91,3 +91,38 @@ pub fn replay(answers: &std::path::Path, dir: &std::path::Path) -> String {
         .success();
     String::from_utf8(out.get_output().stdout.clone()).expect("UTF-8 plan")
 }
+
+/// The decisions in a JSON plan: ids, scores, due times — no wording.
+pub fn decisions(plan_json: &str) -> serde_json::Value {
+    let plan: serde_json::Value = serde_json::from_str(plan_json).expect("JSON plan");
+    let ids = |items: &serde_json::Value, fields: &[&str]| -> Vec<String> {
+        let items = items.as_array().cloned().unwrap_or_default();
+        items
+            .iter()
+            .map(|item| fields.iter().map(|f| item[f].to_string()).collect())
+            .collect()
+    };
+    let a = &plan["assessment"];
+    serde_json::json!({
+        "level": a["level"]["id"],
+        "authority": a["authority"]["id"],
+        "scores": a["scores"],
+        "flags": ids(&a["flags"], &["id"]),
+        "grievances": ids(&plan["grievances"], &["id"]),
+        "remedies": ids(&plan["remedies"], &["id", "due", "proposed"]),
+        "followups": ids(&plan["followups"], &["id", "due"]),
+        "record": [plan["record"]["complaint_kind"]["id"], plan["record"]["crisis"]["id"], plan["record"]["at_stake"]["id"]],
+    })
+}
+
+/// Every line of each Markdown table has the same display width.
+pub fn assert_tables_line_up(markdown: &str) {
+    use unicode_width::UnicodeWidthStr;
+    for table in markdown.split("\n\n").filter(|b| b.starts_with('|')) {
+        let widths: Vec<usize> = table.lines().map(UnicodeWidthStr::width).collect();
+        assert!(
+            widths.windows(2).all(|w| w[0] == w[1]),
+            "table columns do not line up ({widths:?}):\n{table}"
+        );
+    }
+}

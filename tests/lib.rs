@@ -7,6 +7,7 @@ mod archive;
 mod cli;
 mod common;
 mod engine;
+mod languages;
 mod lint;
 mod lint_docs;
 mod load_errors;

@@ -1,13 +1,18 @@
 //! Snapshots of the plans the examples produce (Markdown and JSON), and the
 //! JSON contract.
 
+use defuse::i18n::Lang;
 use defuse::plan::{self, markdown};
 use defuse::prompt::script::ScriptPrompter;
 use defuse::triage::{drive, session::Session};
 
-use crate::common::playbook;
+use crate::common::{assert_tables_line_up, decisions, playbook};
 
 fn plan_for(example: &str) -> plan::Plan {
+    plan_in(example, Lang::En)
+}
+
+fn plan_in(example: &str, lang: Lang) -> plan::Plan {
     let path = format!(
         "{}/examples/{example}.answers.yaml",
         env!("CARGO_MANIFEST_DIR")
@@ -20,7 +25,7 @@ fn plan_for(example: &str) -> plan::Plan {
     let pb = playbook(id);
     let mut prompter = ScriptPrompter::new(&path, &text, &pb).unwrap();
     let now = chrono::DateTime::parse_from_rfc3339(&prompter.now().unwrap().value).unwrap();
-    let mut session = Session::new(&pb);
+    let mut session = Session::new(&pb).in_lang(lang);
     let outcome = drive(&mut session, &mut prompter, |_| {}).unwrap();
     plan::compose(&pb, &outcome, now)
 }
@@ -37,6 +42,44 @@ fn markdown_plans() {
             format!("{example}.md"),
             markdown::render(&plan_for(example))
         );
+    }
+}
+
+#[test]
+fn chinese_plans() {
+    for (example, lang) in [
+        ("general-fire", Lang::ZhTw),
+        ("general-fire", Lang::ZhCn),
+        ("outage-memory", Lang::ZhCn),
+        ("scope-lost-face", Lang::ZhTw),
+    ] {
+        let md = markdown::render(&plan_in(example, lang));
+        assert_tables_line_up(&md);
+        insta::assert_snapshot!(format!("{example}.{lang}.md"), md);
+    }
+}
+
+/// Answers are keys, never wording: every example decides the same in
+/// every language.
+#[test]
+fn every_example_decides_the_same_in_every_language() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut examples: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().ok()?;
+            name.strip_suffix(".answers.yaml").map(str::to_owned)
+        })
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 7, "{examples:?}");
+    for example in &examples {
+        let english = decisions(&plan_in(example, Lang::En).to_json());
+        for lang in [Lang::ZhTw, Lang::ZhCn] {
+            let plan = plan_in(example, lang);
+            assert_eq!(decisions(&plan.to_json()), english, "{example} in {lang}");
+            assert_tables_line_up(&markdown::render(&plan));
+        }
     }
 }
 

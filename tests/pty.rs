@@ -35,6 +35,9 @@ fn in_test_env(mut cmd: Command, dir: &Path, args: &[&str]) -> Command {
         .env("DEFUSE_DRAFTS_DIR", dir.join("drafts"))
         .env("DEFUSE_DB", dir.join("cases.db"))
         .env_remove("DEFUSE_PLAYBOOK_DIR");
+    for var in ["DEFUSE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
@@ -97,55 +100,142 @@ impl Rep {
     }
 }
 
+/// What the rep sees at each point of the documented session, in one language.
+struct Screen {
+    customer: &'static str,
+    contact: &'static str,
+    role: &'static str,
+    step_1: &'static str,
+    our_failure: &'static str,
+    real_loss: &'static str,
+    who: &'static str,
+    stakes: &'static str,
+    pressure: &'static str,
+    public: &'static str,
+    audience: &'static str,
+    history: &'static str,
+    step_2: &'static str,
+    fire: &'static str,
+    let_them_finish: &'static str,
+    angry_about: &'static str,
+    own_words: &'static str,
+    kind: &'static str,
+    crisis: &'static str,
+    at_stake: &'static str,
+    step_3: &'static str,
+    proposed_remedy: &'static str,
+    which_remedies: &'static str,
+    change_owner: &'static str,
+    leave_empty: &'static str,
+    written: &'static str,
+}
+
+const EN: Screen = Screen {
+    customer: "Customer",
+    contact: "name)",
+    role: "Their role",
+    step_1: "Step 1",
+    our_failure: "Did something actually fail",
+    real_loss: "real loss",
+    who: "Who is on the line?",
+    stakes: "If this is not handled now",
+    pressure: "someone else's anger",
+    public: "Is it public",
+    audience: "in front of others",
+    history: "complained before",
+    step_2: "Step 2",
+    fire: "Fire",
+    let_them_finish: "Let them finish",
+    angry_about: "really angry about",
+    own_words: "Their own words",
+    kind: "What kind of complaint",
+    crisis: "Which crisis",
+    at_stake: "What is at stake",
+    step_3: "Step 3",
+    proposed_remedy: "Proposed remedy",
+    which_remedies: "Which remedies",
+    change_owner: "Change an owner",
+    leave_empty: "Enter to leave empty",
+    written: "Written:",
+};
+
+const ZH_TW: Screen = Screen {
+    customer: "客戶（公司或個人）",
+    contact: "姓名）",
+    role: "對方職位",
+    step_1: "步驟 1",
+    our_failure: "我們這邊真的出了問題嗎",
+    real_loss: "實質損失嗎",
+    who: "電話另一頭是誰？",
+    stakes: "如果現在不處理",
+    pressure: "搬出別人的怒氣",
+    public: "已經公開或快要公開",
+    audience: "在別人面前爆發的嗎",
+    history: "客訴過嗎",
+    step_2: "步驟 2",
+    fire: "火警",
+    let_them_finish: "讓他把話說完",
+    angry_about: "真正在氣什麼",
+    own_words: "對方的原話",
+    kind: "哪一類客訴",
+    crisis: "哪一種危機",
+    at_stake: "動搖的是什麼",
+    step_3: "步驟 3",
+    proposed_remedy: "建議的補救措施",
+    which_remedies: "哪些補救措施要放進計畫",
+    change_owner: "要調整負責人或期限嗎",
+    leave_empty: "按 Enter 可留空",
+    written: "已寫入：",
+};
+
 /// The case: step 0.
-fn the_case(rep: &mut Rep) {
-    rep.see("Customer").type_line("Acme Trading");
-    rep.see("name)").type_line("Jane Li");
-    rep.see("Their role").type_line("");
+fn the_case(rep: &mut Rep, on: &Screen) {
+    rep.see(on.customer).type_line("Acme Trading");
+    rep.see(on.contact).type_line("Jane Li");
+    rep.see(on.role).type_line("");
 }
 
 /// Step 1 of the documented session: a real failure and loss, a
 /// decision-maker threatening to cancel.
-fn step_1(rep: &mut Rep) {
-    rep.see("Step 1")
-        .see("Did something actually fail")
-        .keys(&[ENTER]); // yes
-    rep.see("real loss").keys(&[ENTER]); // yes
-    rep.see("Who is on the line?").keys(&[ENTER]); // decision-maker
-    rep.see("If this is not handled now")
-        .keys(&[DOWN, DOWN, " ", ENTER]); // cancel
-    rep.see("someone else's anger").keys(&[ENTER]); // no (the default)
-    rep.see("Is it public").keys(&[ENTER]); // no
-    rep.see("in front of others").keys(&[ENTER]); // no
-    rep.see("complained before").keys(&[ENTER]); // first time
+fn step_1(rep: &mut Rep, on: &Screen) {
+    rep.see(on.step_1).see(on.our_failure).keys(&[ENTER]); // yes
+    rep.see(on.real_loss).keys(&[ENTER]); // yes
+    rep.see(on.who).keys(&[ENTER]); // decision-maker
+    rep.see(on.stakes).keys(&[DOWN, DOWN, " ", ENTER]); // cancel
+    rep.see(on.pressure).keys(&[ENTER]); // no (the default)
+    rep.see(on.public).keys(&[ENTER]); // no
+    rep.see(on.audience).keys(&[ENTER]); // no
+    rep.see(on.history).keys(&[ENTER]); // first time
 }
 
-fn steps_2_and_3(rep: &mut Rep) {
-    rep.see("Step 2").see("Fire").see("Let them finish");
-    rep.see("really angry about").keys(&[ENTER]); // the suggested "real loss"
-    rep.see("Their own words")
-        .type_line("We lost a day of trading and nobody called.");
+fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str) {
+    rep.see(on.step_2).see(on.fire).see(on.let_them_finish);
+    rep.see(on.angry_about).keys(&[ENTER]); // the suggested "real loss"
+    rep.see(on.own_words).type_line(words);
     // The playbook suggests old bug, boss crisis, trust at stake: Enter x3.
-    rep.see("What kind of complaint").keys(&[ENTER]);
-    rep.see("Which crisis").keys(&[ENTER]);
-    rep.see("What is at stake").keys(&[ENTER]);
-    rep.see("Step 3")
-        .see("Proposed remedy")
-        .see("Which remedies")
+    rep.see(on.kind).keys(&[ENTER]);
+    rep.see(on.crisis).keys(&[ENTER]);
+    rep.see(on.at_stake).keys(&[ENTER]);
+    rep.see(on.step_3)
+        .see(on.proposed_remedy)
+        .see(on.which_remedies)
         .keys(&[ENTER]);
-    rep.see("Change an owner").keys(&[ENTER]); // done
+    rep.see(on.change_owner).keys(&[ENTER]); // done
     for _ in 0..4 {
-        rep.see("Enter to leave empty").type_line("");
+        rep.see(on.leave_empty).type_line("");
     }
 }
 
 /// The keystrokes of a complete triage of the embedded default playbook,
 /// documented in the README ("A session").
 fn full_triage(rep: &mut Rep) {
-    the_case(rep);
-    step_1(rep);
-    steps_2_and_3(rep);
+    the_case(rep, &EN);
+    step_1(rep, &EN);
+    steps_2_and_3(rep, &EN, WORDS);
 }
+
+/// The customer's words typed in the documented session.
+const WORDS: &str = "We lost a day of trading and nobody called.";
 
 fn plan_in(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("plans/20261123-1000-acme-trading.md")).expect("plan written")
@@ -193,6 +283,56 @@ fn a_full_interactive_triage_writes_a_plan_that_its_answers_replay_byte_for_byte
         .join("plans/20261123-1000-acme-trading.answers.yaml");
     let replayed = crate::common::replay(&answers, tmp.path());
     assert_eq!(replayed, written, "replay differs from the live plan");
+}
+
+#[test]
+fn a_zh_tw_session_is_worded_in_traditional_chinese_and_its_answers_replay_in_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let words = "我們整整一天沒辦法交易，也沒人打電話來。";
+    // The locale comes from $LANG, as on a rep's machine.
+    let mut zh = command(tmp.path(), &["triage", "--now", NOW]);
+    zh.env("LANG", "zh_TW.UTF-8");
+    let mut rep = Rep::spawn(zh);
+    the_case(&mut rep, &ZH_TW);
+    step_1(&mut rep, &ZH_TW);
+    steps_2_and_3(&mut rep, &ZH_TW, words);
+    rep.see(ZH_TW.written);
+    rep.rest();
+
+    let written = plan_in(tmp.path());
+    assert!(written.contains("**等級：火警**"), "{written}");
+    assert!(
+        written.contains(&format!("對方原話：「{words}」")),
+        "{written}"
+    );
+    assert!(written.contains("| 客訴類型 "), "{written}");
+    crate::common::assert_tables_line_up(&written);
+
+    let answers = tmp
+        .path()
+        .join("plans/20261123-1000-acme-trading.answers.yaml");
+    let replay = |lang: &str, format: &str| {
+        let out = crate::common::bin()
+            .current_dir(tmp.path())
+            .args(["--lang", lang, "triage", "--answers"])
+            .arg(&answers)
+            .args(["--format", format, "--out", "-"])
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    assert_eq!(
+        replay("zh-TW", "md"),
+        written,
+        "replay differs from the live plan"
+    );
+    let english = replay("en", "md");
+    assert!(english.contains("**Level: Fire**"), "{english}");
+    assert_eq!(
+        crate::common::decisions(&replay("en", "json")),
+        crate::common::decisions(&replay("zh-TW", "json")),
+        "the same answers decided differently in another language"
+    );
 }
 
 #[test]
@@ -249,15 +389,15 @@ fn ctrl_c_keeps_a_draft_restores_the_cursor_and_exits_130() {
 fn ctrl_c_in_step_2_then_resume_gives_the_same_plan_as_an_uninterrupted_run() {
     let tmp = tempfile::tempdir().unwrap();
     let mut rep = Rep::start(tmp.path());
-    the_case(&mut rep);
-    step_1(&mut rep);
+    the_case(&mut rep, &EN);
+    step_1(&mut rep, &EN);
     rep.see("Step 2").see("really angry about");
     rep.interrupt();
     assert!(rep.exit_status().ends_with(", 130)"));
 
     let mut rep = Rep::resume(tmp.path());
     rep.see("Resuming draft");
-    steps_2_and_3(&mut rep);
+    steps_2_and_3(&mut rep, &EN, WORDS);
     rep.see("Written:");
     rep.rest();
     assert_eq!(plan_in(tmp.path()), uninterrupted_plan());
@@ -280,7 +420,7 @@ fn a_kill_sigterm_keeps_the_draft_and_resume_finishes_the_case() {
 fn signal_then_resume(signal: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let mut rep = Rep::start(tmp.path());
-    the_case(&mut rep);
+    the_case(&mut rep, &EN);
     rep.see("Did something actually fail").keys(&[ENTER]);
     rep.see("real loss");
     let pid = rep.session.get_process().pid().to_string();
@@ -307,7 +447,7 @@ fn signal_then_resume(signal: &str) {
     ] {
         rep.see(question).keys(&[ENTER]);
     }
-    steps_2_and_3(&mut rep);
+    steps_2_and_3(&mut rep, &EN, WORDS);
     rep.see("Written:");
     rep.rest();
     assert_eq!(plan_in(tmp.path()), uninterrupted_plan());
@@ -422,8 +562,8 @@ fn on_a_full_disk_the_answers_still_reach_the_rep() {
         .see("No space left on device");
     rep.see("name)").type_line("Jane Li");
     rep.see("Their role").type_line("");
-    step_1(&mut rep);
-    steps_2_and_3(&mut rep);
+    step_1(&mut rep, &EN);
+    steps_2_and_3(&mut rep, &EN, WORDS);
     let out = rep.rest();
     assert!(out.contains("No space left on device"), "{out}");
     assert!(

@@ -10,10 +10,12 @@ use crate::cli::{
     CasesCommand, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat, PlanFormat,
 };
 use crate::error::Error;
+use crate::i18n::{Labels, Lang};
 use crate::plan::markdown::human_time;
 
-pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> {
+pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
     let archive = Archive::open(db)?;
+    let l = lang.labels();
     let text = match command {
         CasesCommand::List(args) => {
             let filter = Filter {
@@ -26,20 +28,22 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
             let rows = archive.list(&filter)?;
             match args.format {
                 ListFormat::Json => json(&rows),
-                ListFormat::Table if rows.is_empty() => format!("No cases in {}.\n", db.display()),
+                ListFormat::Table if rows.is_empty() => {
+                    (l.no_cases)(&db.display().to_string()) + "\n"
+                }
                 ListFormat::Table => table(
                     &[
                         "#",
-                        "Case",
-                        "Time",
-                        "Customer",
-                        "Level",
-                        "Grievances",
-                        "Playbook",
+                        l.case,
+                        l.time,
+                        l.customer,
+                        l.level,
+                        l.grievances,
+                        l.playbook,
                     ],
                     rows.iter().map(|r| {
                         let customer = if r.rehearsal {
-                            format!("{} (rehearsal)", r.customer)
+                            format!("{} {}", r.customer, l.rehearsal)
                         } else {
                             r.customer.clone()
                         };
@@ -49,7 +53,7 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
                             human_time(&r.created_at),
                             customer,
                             r.level.clone(),
-                            r.grievances.join(", "),
+                            r.grievances.join(l.list_sep),
                             r.playbook.clone(),
                         ]
                     }),
@@ -90,7 +94,7 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
             let stats = archive.stats()?;
             match args.format {
                 ListFormat::Json => json(&stats),
-                ListFormat::Table => stats_tables(&stats),
+                ListFormat::Table => stats_tables(&stats, l),
             }
         }
         CasesCommand::Check => {
@@ -111,7 +115,8 @@ pub fn run(command: &CasesCommand, db: &Path, io: &mut Io) -> Result<(), Error> 
     io.print(&text)
 }
 
-pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Error> {
+pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+    let l = lang.labels();
     let mut archive = Archive::open(db)?;
     let now = chrono::Local::now().fixed_offset();
     if let Some(FollowupsAction::Done { number }) = &args.action {
@@ -120,7 +125,7 @@ pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Err
                 "no open follow-up #{number} (see `defuse followups`)"
             )));
         }
-        let _ = writeln!(io.err, "Follow-up #{number} done.");
+        let _ = writeln!(io.err, "{}", (l.followup_done)(*number));
         return Ok(());
     }
     let before = if args.overdue {
@@ -134,12 +139,12 @@ pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Err
     let rows = archive.followups(before, false)?;
     let text = match args.format {
         ListFormat::Json => json(&rows),
-        ListFormat::Table if rows.is_empty() => "No open follow-ups.\n".to_owned(),
+        ListFormat::Table if rows.is_empty() => format!("{}\n", l.no_open_followups),
         ListFormat::Table => {
             let rows = rows.iter().map(|f| {
                 let late = chrono::DateTime::parse_from_rfc3339(&f.due).is_ok_and(|d| d < now);
                 let due = if late {
-                    format!("{} (overdue)", human_time(&f.due))
+                    format!("{} {}", human_time(&f.due), l.overdue)
                 } else {
                     human_time(&f.due)
                 };
@@ -152,14 +157,15 @@ pub fn followups(args: &FollowupsArgs, db: &Path, io: &mut Io) -> Result<(), Err
                     format!("#{}", f.case_number),
                 ]
             });
-            table(&["#", "Due", "Customer", "Action", "Owner", "Case"], rows)
-                + "Mark one done with `defuse followups done NUMBER`.\n"
+            table(&["#", l.due, l.customer, l.action, l.owner, l.case], rows)
+                + l.mark_followup_done
+                + "\n"
         }
     };
     io.print(&text)
 }
 
-fn stats_tables(stats: &crate::archive::Stats) -> String {
+fn stats_tables(stats: &crate::archive::Stats, l: &Labels) -> String {
     let counts = |pairs: &[(String, i64)]| {
         pairs
             .iter()
@@ -174,11 +180,12 @@ fn stats_tables(stats: &crate::archive::Stats) -> String {
         .repeat_customers
         .iter()
         .map(|(c, n, t)| vec![c.clone(), n.to_string(), human_time(t)]);
-    format!("{} cases (rehearsals not counted)\n\n", stats.cases)
-        + &table(&["Grievance", "Cases"], counts(&stats.grievances))
-        + &table(&["Month", "Level", "Cases"], months)
-        + &table(&["Remedy", "Chosen"], counts(&stats.remedies))
-        + &table(&["Repeat customer", "Cases", "Latest"], repeat)
+    (l.cases_counted)(stats.cases)
+        + "\n\n"
+        + &table(&[l.grievance, l.cases], counts(&stats.grievances))
+        + &table(&[l.month, l.level, l.cases], months)
+        + &table(&[l.remedy, l.chosen], counts(&stats.remedies))
+        + &table(&[l.repeat_customer, l.cases, l.latest], repeat)
 }
 
 fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {

@@ -9,6 +9,7 @@ use super::{Io, json, table};
 use crate::cli::{DraftsArgs, ListFormat};
 use crate::drafts::{DraftStore, age};
 use crate::error::Error;
+use crate::i18n::Lang;
 
 #[derive(Serialize)]
 struct Row {
@@ -20,12 +21,13 @@ struct Row {
     age: String,
 }
 
-pub fn run(args: &DraftsArgs, dir: &Path, io: &mut Io) -> Result<(), Error> {
+pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+    let l = lang.labels();
     let store = DraftStore::new(dir.to_owned());
     if let Some(id) = &args.discard {
         store.load(id)?;
         store.remove(id)?;
-        let _ = writeln!(io.err, "Draft {id} discarded.");
+        let _ = writeln!(io.err, "{}", (l.draft_discarded)(id));
         return Ok(());
     }
     let now = SystemTime::now();
@@ -49,7 +51,7 @@ pub fn run(args: &DraftsArgs, dir: &Path, io: &mut Io) -> Result<(), Error> {
     }
     let text = match args.format {
         ListFormat::Json => json(&rows),
-        ListFormat::Table if rows.is_empty() => format!("No drafts in {}.\n", dir.display()),
+        ListFormat::Table if rows.is_empty() => (l.no_drafts)(&dir.display().to_string()) + "\n",
         ListFormat::Table => {
             let rows = rows.iter().map(|r| {
                 vec![
@@ -58,20 +60,21 @@ pub fn run(args: &DraftsArgs, dir: &Path, io: &mut Io) -> Result<(), Error> {
                     r.playbook.clone(),
                     r.stage.clone(),
                     r.answers.to_string(),
-                    format!("{} ago", r.age),
+                    (l.ago)(&r.age),
                 ]
             });
             table(
                 &[
-                    "ID",
-                    "Customer",
-                    "Playbook",
-                    "Stopped at",
-                    "Answers",
-                    "Saved",
+                    l.id,
+                    l.customer,
+                    l.playbook,
+                    l.stopped_at,
+                    l.answers,
+                    l.saved,
                 ],
                 rows,
-            ) + "Resume one with `defuse triage --resume ID`.\n"
+            ) + l.resume_hint
+                + "\n"
         }
     };
     io.print(&text)?;

@@ -74,11 +74,11 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             triage::run(args, &cli.playbook_dir, &drafts_dir, &db, lang()?, io)
         }
         Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, lang()?, io),
-        Command::Drafts(args) => drafts::run(args, &drafts_dir, io),
+        Command::Drafts(args) => drafts::run(args, &drafts_dir, lang()?, io),
         Command::Lint(args) => lint::run(args, io),
         Command::Test(args) => test::run(args, &cli.playbook_dir, io),
         Command::Schema(args) => schema::run(args, io),
-        Command::Cases(command) => cases::run(command, &db, io),
-        Command::Followups(args) => cases::followups(args, &db, io),
+        Command::Cases(command) => cases::run(command, &db, lang()?, io),
+        Command::Followups(args) => cases::followups(args, &db, lang()?, io),
     }
 }

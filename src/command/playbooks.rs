@@ -45,15 +45,16 @@ pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], lang: Lang, io: &mut Io) -> R
     for row in rows.iter_mut().rev() {
         row.active = seen.insert(row.id.clone());
     }
+    let l = lang.labels();
     let text = match args.format {
         ListFormat::Json => json(&rows),
         ListFormat::Table => table(
-            &["ID", "Title", "Version", "Languages", "Source"],
+            &[l.id, l.title, l.version, l.languages, l.source],
             rows.iter().map(|row| {
                 let source = if row.active {
                     row.source.clone()
                 } else {
-                    format!("{} (shadowed)", row.source)
+                    format!("{} {}", row.source, l.shadowed)
                 };
                 vec![
                     row.id.clone(),

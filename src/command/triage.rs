@@ -88,6 +88,7 @@ fn replay(
         .or_else(|| file.playbook.as_ref().map(|p| p.value.clone()));
     let Loaded { playbook, .. } =
         catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
+    note_untranslated(&playbook, lang, io.err);
     let mut prompter =
         ScriptPrompter::from_file(&name, &source, file, &playbook).map_err(Error::Answers)?;
     if let Some(recorded) = prompter
@@ -181,6 +182,7 @@ fn live(
         snapshot,
     } = start;
     let playbook = &loaded.playbook;
+    note_untranslated(playbook, lang, io.err);
     let history = LazyHistory::new(db);
     let mut session = Session::restore(playbook, &snapshot)
         .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?
@@ -294,6 +296,27 @@ fn live(
     prompter
         .finished(&plan, &written, &stored)
         .map_err(|e| prompt_error(e, None))
+}
+
+/// A playbook not written in the rep's language still works; say which
+/// language its text shows in instead. (Plain-text playbooks name none.)
+fn note_untranslated(playbook: &crate::playbook::Playbook, lang: Lang, err: &mut dyn Write) {
+    let written_in = playbook.languages();
+    if written_in.contains(&lang) {
+        return;
+    }
+    let Some(shown) = lang
+        .fallbacks()
+        .into_iter()
+        .find(|l| written_in.contains(l))
+    else {
+        return;
+    };
+    let _ = writeln!(
+        err,
+        "note: playbook `{}` has no {lang} text; it shows in {shown}",
+        playbook.id.value
+    );
 }
 
 /// Stores a finished case in the archive; returns its number.

@@ -248,3 +248,19 @@ pub fn snippet(source: &str, line: u64, column: u64) -> String {
     let pad = " ".repeat(gutter.len());
     format!("{pad} |\n{gutter} | {shown}\n{pad} | {caret_pad}^")
 }
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn the_caret_lines_up_after_wide_characters() {
+        let line = "label: {zh-TW: 火警警報, zh_CN: 火警}";
+        let column = line.chars().position(|c| c == '_').unwrap() as u64 - 1;
+        let drawn = super::snippet(line, 1, column);
+        let lines: Vec<&str> = drawn.lines().collect();
+        let caret = lines[2].find('^').unwrap();
+        let text_before = &lines[1][..lines[1].find("zh_CN").unwrap()];
+        assert_eq!(caret, text_before.width(), "\n{drawn}");
+    }
+}
