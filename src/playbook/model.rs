@@ -453,126 +453,180 @@ impl HistoryRule {
 
 /// One piece of text in a playbook, for checks over every text (translations).
 pub struct TextField<'a> {
-    /// Where it is, by ids: `levels.fire.label`.
-    pub path: String,
+    pub path: TextPath<'a>,
     pub text: &'a Localized,
     /// The `allow:` list of the node it belongs to.
     pub allow: &'a [Spanned<String>],
 }
 
+/// Where a text is, by ids: `levels.fire.label`,
+/// `assess.questions.role.options.staff.label`, `donts[2].text`. Written
+/// out only when a problem is reported.
+#[derive(Debug, Clone, Copy)]
+pub struct TextPath<'a> {
+    /// The list the node is in (`levels`), or its item with a position (`donts[2]`).
+    pub node: (&'static str, Option<usize>),
+    pub id: Option<&'a str>,
+    /// For a question's option: its key.
+    pub option: Option<&'a str>,
+    pub field: &'static str,
+    /// For list fields (`cues`): the item.
+    pub item: Option<usize>,
+}
+
+impl std::fmt::Display for TextPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (node, position) = self.node;
+        if !node.is_empty() {
+            f.write_str(node)?;
+            if let Some(i) = position {
+                write!(f, "[{i}]")?;
+            }
+            f.write_str(".")?;
+        }
+        if let Some(id) = self.id {
+            write!(f, "{id}.")?;
+        }
+        if let Some(key) = self.option {
+            write!(f, "options.{key}.")?;
+        }
+        f.write_str(self.field)?;
+        if let Some(i) = self.item {
+            write!(f, "[{i}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a> TextPath<'a> {
+    fn of(node: &'static str, id: Option<&'a str>, field: &'static str) -> Self {
+        TextPath {
+            node: (node, None),
+            id,
+            option: None,
+            field,
+            item: None,
+        }
+    }
+
+    fn item(self, item: usize) -> Self {
+        TextPath {
+            item: Some(item),
+            ..self
+        }
+    }
+}
+
 impl Playbook {
     /// Every text field that is present, in file order.
     pub fn texts(&self) -> Vec<TextField<'_>> {
-        fn add<'a>(
-            out: &mut Vec<TextField<'a>>,
-            path: String,
-            text: &'a Localized,
-            allow: &'a [Spanned<String>],
-        ) {
-            if text.spanned().is_some() {
+        let mut out: Vec<TextField<'_>> = Vec::new();
+        let mut add = |path, text, allow| {
+            // Absent optional text (`help:` not written) is not a text to check.
+            if Localized::spanned(text).is_some() {
                 out.push(TextField { path, text, allow });
             }
-        }
-        let mut out = Vec::new();
+        };
         let top = self.allow.as_slice();
-        let o = &mut out;
-        add(o, "title".into(), &self.title, top);
-        add(o, "description".into(), &self.description, top);
+        let at = TextPath::of;
+        add(at("", None, "title"), &self.title, top);
+        add(at("", None, "description"), &self.description, top);
         for (list, items) in [("scores", &self.scores), ("flags", &self.flags)] {
             for n in items {
-                let at = format!("{list}.{}", n.id.value);
-                add(o, format!("{at}.label"), &n.label, top);
-                add(o, format!("{at}.description"), &n.description, top);
+                let id = Some(n.id.value.as_str());
+                add(at(list, id, "label"), &n.label, top);
+                add(at(list, id, "description"), &n.description, top);
             }
         }
-        add(o, "assess.guidance".into(), &self.assess.guidance, top);
+        add(at("assess", None, "guidance"), &self.assess.guidance, top);
         for q in &self.assess.questions {
-            let at = format!("assess.questions.{}", q.id.value);
-            add(o, format!("{at}.prompt"), &q.prompt, &q.allow);
-            add(o, format!("{at}.help"), &q.help, &q.allow);
+            let (id, allow) = (Some(q.id.value.as_str()), q.allow.as_slice());
+            add(at("assess.questions", id, "prompt"), &q.prompt, allow);
+            add(at("assess.questions", id, "help"), &q.help, allow);
             for c in &q.options {
-                add(
-                    o,
-                    format!("{at}.options.{}.label", c.key.value),
-                    &c.label,
-                    &q.allow,
-                );
+                let path = TextPath {
+                    option: Some(&c.key.value),
+                    ..at("assess.questions", id, "label")
+                };
+                add(path, &c.label, allow);
             }
             if let Some(scale) = &q.scale {
                 add(
-                    o,
-                    format!("{at}.scale.low_label"),
+                    at("assess.questions", id, "scale.low_label"),
                     &scale.low_label,
-                    &q.allow,
+                    allow,
                 );
                 add(
-                    o,
-                    format!("{at}.scale.high_label"),
+                    at("assess.questions", id, "scale.high_label"),
                     &scale.high_label,
-                    &q.allow,
+                    allow,
                 );
             }
         }
         for l in &self.levels {
-            let at = format!("levels.{}", l.id.value);
-            add(o, format!("{at}.label"), &l.label, &l.allow);
-            add(o, format!("{at}.definition"), &l.definition, &l.allow);
-            add(
-                o,
-                format!("{at}.response_force"),
-                &l.response_force,
-                &l.allow,
-            );
+            let (id, allow) = (Some(l.id.value.as_str()), l.allow.as_slice());
+            add(at("levels", id, "label"), &l.label, allow);
+            add(at("levels", id, "definition"), &l.definition, allow);
+            add(at("levels", id, "response_force"), &l.response_force, allow);
         }
         for r in &self.authority {
-            let at = format!("authority.{}", r.id.value);
-            add(o, format!("{at}.label"), &r.label, &r.allow);
-            add(o, format!("{at}.definition"), &r.definition, &r.allow);
-            add(o, format!("{at}.stance"), &r.stance, &r.allow);
+            let (id, allow) = (Some(r.id.value.as_str()), r.allow.as_slice());
+            add(at("authority", id, "label"), &r.label, allow);
+            add(at("authority", id, "definition"), &r.definition, allow);
+            add(at("authority", id, "stance"), &r.stance, allow);
         }
         add(
-            o,
-            "grievance.guidance".into(),
+            at("grievance", None, "guidance"),
             &self.grievance.guidance,
             top,
         );
         for g in &self.grievance.catalogue {
-            let at = format!("grievance.catalogue.{}", g.id.value);
-            add(o, format!("{at}.label"), &g.label, &g.allow);
-            add(o, format!("{at}.description"), &g.description, &g.allow);
+            let (id, allow) = (Some(g.id.value.as_str()), g.allow.as_slice());
+            let node = "grievance.catalogue";
+            add(at(node, id, "label"), &g.label, allow);
+            add(at(node, id, "description"), &g.description, allow);
             for (i, cue) in g.cues.iter().enumerate() {
-                add(o, format!("{at}.cues[{i}]"), cue, &g.allow);
+                add(at(node, id, "cues").item(i), cue, allow);
             }
             for (i, probe) in g.probes.iter().enumerate() {
-                add(o, format!("{at}.probes[{i}]"), probe, &g.allow);
+                add(at(node, id, "probes").item(i), probe, allow);
             }
-            add(o, format!("{at}.guidance"), &g.guidance, &g.allow);
+            add(at(node, id, "guidance"), &g.guidance, allow);
         }
-        add(o, "remedies.guidance".into(), &self.remedies.guidance, top);
+        add(
+            at("remedies", None, "guidance"),
+            &self.remedies.guidance,
+            top,
+        );
         for r in &self.remedies.catalogue {
-            let at = format!("remedies.catalogue.{}", r.id.value);
-            add(o, format!("{at}.label"), &r.label, &r.allow);
-            add(o, format!("{at}.action"), &r.action, &r.allow);
-            add(o, format!("{at}.owner"), &r.owner, &r.allow);
-            add(o, format!("{at}.why"), &r.why, &r.allow);
+            let (id, allow) = (Some(r.id.value.as_str()), r.allow.as_slice());
+            let node = "remedies.catalogue";
+            add(at(node, id, "label"), &r.label, allow);
+            add(at(node, id, "action"), &r.action, allow);
+            add(at(node, id, "owner"), &r.owner, allow);
+            add(at(node, id, "why"), &r.why, allow);
             for (i, point) in r.talking_points.iter().enumerate() {
-                add(o, format!("{at}.talking_points[{i}]"), point, &r.allow);
+                add(at(node, id, "talking_points").item(i), point, allow);
             }
             if let Some(template) = &r.template {
-                add(o, format!("{at}.template"), template, &r.allow);
+                add(at(node, id, "template"), template, allow);
             }
         }
         for f in &self.followups {
-            let at = format!("followups.{}", f.id.value);
-            add(o, format!("{at}.action"), &f.action, &f.allow);
-            add(o, format!("{at}.owner"), &f.owner, &f.allow);
-            add(o, format!("{at}.why"), &f.why, &f.allow);
+            let (id, allow) = (Some(f.id.value.as_str()), f.allow.as_slice());
+            add(at("followups", id, "action"), &f.action, allow);
+            add(at("followups", id, "owner"), &f.owner, allow);
+            add(at("followups", id, "why"), &f.why, allow);
         }
         for (i, d) in self.donts.iter().enumerate() {
-            add(o, format!("donts[{i}].text"), &d.text, top);
+            let path = TextPath {
+                node: ("donts", Some(i)),
+                ..at("", None, "text")
+            };
+            add(path, &d.text, top);
         }
         for h in &self.history {
-            add(o, format!("history.{}.why", h.id.value), &h.why, top);
+            add(at("history", Some(&h.id.value), "why"), &h.why, top);
         }
         out
     }
@@ -585,5 +639,28 @@ impl Playbook {
             .filter(|t| !t.text.is_plain())
             .flat_map(|t| t.text.locales())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_text_is_named_by_its_path() {
+        let (name, source) = crate::playbook::catalog::EMBEDDED[0];
+        let pb = crate::playbook::load_str(name, source).expect("shipped playbook loads");
+        let paths: Vec<String> = pb.texts().iter().map(|t| t.path.to_string()).collect();
+        for want in [
+            "title",
+            "flags.real_loss.label",
+            "assess.questions.our_failure.options.partly.label",
+            "grievance.catalogue.not_valued.cues[1]",
+            "remedies.catalogue.fact_explanation.template",
+            "donts[0].text",
+            "history.repeat_customer.why",
+        ] {
+            assert!(paths.iter().any(|p| p == want), "{want} not in {paths:?}");
+        }
+        // Optional text that is not written is not listed.
+        assert!(!paths.iter().any(|p| p == "assess.questions.real_loss.help"));
     }
 }
