@@ -129,18 +129,6 @@ impl Location<'_> {
     }
 }
 
-impl From<&str> for Localized {
-    /// Plain text without a position (tests, built-in defaults).
-    fn from(text: &str) -> Self {
-        let nowhere = serde_saphyr::Location::UNKNOWN;
-        Localized(Some(Spanned::new(
-            Forms::Plain(text.to_owned()),
-            nowhere,
-            nowhere,
-        )))
-    }
-}
-
 impl<'de> Deserialize<'de> for Localized {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Spanned::<Forms>::deserialize(d).map(|s| Localized(Some(s)))

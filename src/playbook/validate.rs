@@ -615,13 +615,16 @@ fn check_translations<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
     if languages.len() < 2 {
         return;
     }
-    let list = |langs: &mut dyn Iterator<Item = Lang>| {
+    /// `en`, `zh-TW` — each language written as `pattern` says.
+    fn each(langs: &[Lang], pattern: impl Fn(Lang) -> String) -> String {
         langs
-            .map(|l| format!("`{l}`"))
+            .iter()
+            .map(|l| pattern(*l))
             .collect::<Vec<_>>()
             .join(", ")
-    };
-    let all = list(&mut languages.iter().copied());
+    }
+    let written_in: Vec<Lang> = languages.iter().copied().collect();
+    let all = each(&written_in, |l| format!("`{l}`"));
     for field in pb.texts() {
         let Some(at) = field.text.spanned().filter(|_| !field.text.is_empty()) else {
             continue;
@@ -634,11 +637,7 @@ fn check_translations<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
                 format!("`{}` is in one language only; this playbook is in {all}", field.path),
                 Some(format!(
                     "write it as `{{{}}}`, or `allow: [missing-translation]` on this node if it reads the same in every language",
-                    languages
-                        .iter()
-                        .map(|l| format!("{l}: …"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    each(&written_in, |l| format!("{l}: …"))
                 )),
             );
             continue;
@@ -657,15 +656,11 @@ fn check_translations<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
                 format!(
                     "`{}` has no {} text",
                     field.path,
-                    list(&mut missing.iter().copied())
+                    each(&missing, |l| format!("`{l}`"))
                 ),
                 Some(format!(
                     "add {}{shown_in}",
-                    missing
-                        .iter()
-                        .map(|l| format!("`{l}: …`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    each(&missing, |l| format!("`{l}: …`"))
                 )),
             );
         }
