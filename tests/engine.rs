@@ -313,7 +313,7 @@ fn invalid_answers_are_refused_with_a_hint() {
         answer(&mut s, AnswerValue::Text(text.into()));
     }
     let err = s.answer(key("yse")).unwrap_err();
-    assert!(err.0.contains("did you mean `yes`"), "{err}");
+    assert!(err.to_string().contains("did you mean `yes`"), "{err}");
     assert_eq!(
         s.snapshot().history.len(),
         3,

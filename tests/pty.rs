@@ -118,6 +118,7 @@ struct Screen {
     fire: &'static str,
     let_them_finish: &'static str,
     angry_about: &'static str,
+    none_picked: &'static str,
     own_words: &'static str,
     kind: &'static str,
     crisis: &'static str,
@@ -147,6 +148,7 @@ const EN: Screen = Screen {
     fire: "Fire",
     let_them_finish: "Let them finish",
     angry_about: "really angry about",
+    none_picked: "pick at least one",
     own_words: "Their own words",
     kind: "What kind of complaint",
     crisis: "Which crisis",
@@ -176,6 +178,7 @@ const ZH_TW: Screen = Screen {
     fire: "火警",
     let_them_finish: "讓他把話說完",
     angry_about: "真正在氣什麼",
+    none_picked: "請至少勾選一項",
     own_words: "對方的原話",
     kind: "哪一類客訴",
     crisis: "哪一種危機",
@@ -208,8 +211,14 @@ fn step_1(rep: &mut Rep, on: &Screen) {
     rep.see(on.history).keys(&[ENTER]); // first time
 }
 
-fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str) {
+/// `slip`: the rep first unticks everything (`a` ticks all, again none) and
+/// confirms an empty list.
+fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str, slip: bool) {
     rep.see(on.step_2).see(on.fire).see(on.let_them_finish);
+    if slip {
+        rep.see(on.angry_about).keys(&["a", "a", ENTER]);
+        rep.see(on.none_picked);
+    }
     rep.see(on.angry_about).keys(&[ENTER]); // the suggested "real loss"
     rep.see(on.own_words).type_line(words);
     // The playbook suggests old bug, boss crisis, trust at stake: Enter x3.
@@ -231,7 +240,7 @@ fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str) {
 fn full_triage(rep: &mut Rep) {
     the_case(rep, &EN);
     step_1(rep, &EN);
-    steps_2_and_3(rep, &EN, WORDS);
+    steps_2_and_3(rep, &EN, WORDS, false);
 }
 
 /// The customer's words typed in the documented session.
@@ -295,7 +304,7 @@ fn a_zh_tw_session_is_worded_in_traditional_chinese_and_its_answers_replay_in_en
     let mut rep = Rep::spawn(zh);
     the_case(&mut rep, &ZH_TW);
     step_1(&mut rep, &ZH_TW);
-    steps_2_and_3(&mut rep, &ZH_TW, words);
+    steps_2_and_3(&mut rep, &ZH_TW, words, true);
     rep.see(ZH_TW.written);
     rep.rest();
 
@@ -397,7 +406,7 @@ fn ctrl_c_in_step_2_then_resume_gives_the_same_plan_as_an_uninterrupted_run() {
 
     let mut rep = Rep::resume(tmp.path());
     rep.see("Resuming draft");
-    steps_2_and_3(&mut rep, &EN, WORDS);
+    steps_2_and_3(&mut rep, &EN, WORDS, false);
     rep.see("Written:");
     rep.rest();
     assert_eq!(plan_in(tmp.path()), uninterrupted_plan());
@@ -447,7 +456,7 @@ fn signal_then_resume(signal: &str) {
     ] {
         rep.see(question).keys(&[ENTER]);
     }
-    steps_2_and_3(&mut rep, &EN, WORDS);
+    steps_2_and_3(&mut rep, &EN, WORDS, false);
     rep.see("Written:");
     rep.rest();
     assert_eq!(plan_in(tmp.path()), uninterrupted_plan());
@@ -563,7 +572,7 @@ fn on_a_full_disk_the_answers_still_reach_the_rep() {
     rep.see("name)").type_line("Jane Li");
     rep.see("Their role").type_line("");
     step_1(&mut rep, &EN);
-    steps_2_and_3(&mut rep, &EN, WORDS);
+    steps_2_and_3(&mut rep, &EN, WORDS, false);
     let out = rep.rest();
     assert!(out.contains("No space left on device"), "{out}");
     assert!(

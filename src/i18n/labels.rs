@@ -52,6 +52,9 @@ pub struct Labels {
     pub record_customer_loss: &'static str,
     pub record_our_owner: &'static str,
     pub record_help: &'static str,
+    pub pick_at_least_one: &'static str,
+    pub answer_required: &'static str,
+    pub invalid_duration: fn(&str) -> String,
 
     // Terminal chrome and table headers.
     pub yes: &'static str,
@@ -203,6 +206,11 @@ const EN: Labels = Labels {
     record_customer_loss: "Customer's loss (money, time, face), if any",
     record_our_owner: "Our responsible person for this case",
     record_help: "Enter to leave empty.",
+    pick_at_least_one: "pick at least one",
+    answer_required: "this answer is required",
+    invalid_duration: |text| {
+        format!("`{text}` is not a delay: write a number and a unit, e.g. 30m, 2h, 24h, 3d, 1w")
+    },
 
     yes: "Yes",
     no: "No",
@@ -343,6 +351,11 @@ const ZH_TW: Labels = Labels {
     record_customer_loss: "客戶的損失（金錢、時間、面子），若有的話",
     record_our_owner: "我方這個案件的負責人",
     record_help: "按 Enter 可留空。",
+    pick_at_least_one: "請至少勾選一項",
+    answer_required: "這一題必須回答",
+    invalid_duration: |text| {
+        format!("`{text}` 不是有效的期限：請寫數字加單位，例如 30m、2h、24h、3d、1w")
+    },
 
     yes: "是",
     no: "否",
@@ -481,6 +494,11 @@ const ZH_CN: Labels = Labels {
     record_customer_loss: "客户的损失（金钱、时间、面子），如有",
     record_our_owner: "我方这个案件的负责人",
     record_help: "按回车可留空。",
+    pick_at_least_one: "请至少勾选一项",
+    answer_required: "这一题必须回答",
+    invalid_duration: |text| {
+        format!("`{text}` 不是有效的期限：请写数字加单位，例如 30m、2h、24h、3d、1w")
+    },
 
     yes: "是",
     no: "否",

@@ -345,6 +345,7 @@ impl Prompter for TerminalPrompter {
             }
             PromptKind::Text | PromptKind::Duration => {
                 let is_duration = prompt.kind == PromptKind::Duration;
+                let invalid_duration = self.lang.labels().invalid_duration;
                 // dialoguer echoes the final answer raw; we echo it ourselves,
                 // sanitized, so pasted bidi overrides or C1 controls stay inert.
                 let mut input = Input::<String>::with_theme(&self.theme)
@@ -353,7 +354,9 @@ impl Prompter for TerminalPrompter {
                     .allow_empty(!prompt.required)
                     .validate_with(move |text: &String| -> Result<(), String> {
                         if is_duration && text != BACK {
-                            text.parse::<Due>().map(|_| ()).map_err(|e| e.to_string())
+                            text.parse::<Due>()
+                                .map(|_| ())
+                                .map_err(|_| invalid_duration(text))
                         } else {
                             Ok(())
                         }
@@ -381,6 +384,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn rejected(&mut self, _prompt: &Prompt, why: &InvalidAnswer) -> Result<(), PromptError> {
-        self.line(&format!("{} {}", style("✗").red().bold(), safe(&why.0)))
+        let why = why.describe(self.lang);
+        self.line(&format!("{} {}", style("✗").red().bold(), safe(&why)))
     }
 }

@@ -86,9 +86,28 @@ pub struct Prompt {
     pub required: bool,
 }
 
+/// Why an answer does not fit its prompt: told to the rep on a live call (in
+/// their language), or in an error about an answers file (in English).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InvalidAnswer(pub String);
+pub enum InvalidAnswer {
+    #[error("pick at least one")]
+    NonePicked,
+    #[error("this answer is required")]
+    Required,
+    /// What only an answers file can get wrong (unknown keys, wrong types).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl InvalidAnswer {
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            InvalidAnswer::NonePicked => lang.labels().pick_at_least_one.into(),
+            InvalidAnswer::Required => lang.labels().answer_required.into(),
+            InvalidAnswer::Other(why) => why.clone(),
+        }
+    }
+}
 
 impl Prompt {
     /// Reads an answer as written in an answers file.
@@ -101,7 +120,7 @@ impl Prompt {
                 .trim()
                 .parse()
                 .map(AnswerValue::Number)
-                .map_err(|_| InvalidAnswer(format!("`{t}` is not a number")))?,
+                .map_err(|_| InvalidAnswer::Other(format!("`{t}` is not a number")))?,
             (PromptKind::YesNo | PromptKind::Choice(_), RawAnswer::Text(t)) => {
                 AnswerValue::Key(t.clone())
             }
@@ -115,7 +134,9 @@ impl Prompt {
                 AnswerValue::Text(n.to_string())
             }
             (_, RawAnswer::List(_)) => {
-                return Err(InvalidAnswer("expected one answer, not a list".into()));
+                return Err(InvalidAnswer::Other(
+                    "expected one answer, not a list".into(),
+                ));
             }
             (PromptKind::Multi(_), RawAnswer::Number(n)) => AnswerValue::Keys(vec![n.to_string()]),
         };
@@ -130,7 +151,7 @@ impl Prompt {
             let hint = crate::playbook::load::did_you_mean(key, keys.iter().map(String::as_str))
                 .map(|h| format!(" ({h})"))
                 .unwrap_or_default();
-            InvalidAnswer(format!("`{key}` is not one of: {}{hint}", keys.join(", ")))
+            InvalidAnswer::Other(format!("`{key}` is not one of: {}{hint}", keys.join(", ")))
         };
         match (&self.kind, value) {
             (PromptKind::YesNo, AnswerValue::Key(k)) if k == "yes" || k == "no" => Ok(()),
@@ -149,7 +170,7 @@ impl Prompt {
                     return Err(unknown(bad, keys_of(opts)));
                 }
                 if self.required && keys.is_empty() {
-                    return Err(InvalidAnswer("pick at least one".into()));
+                    return Err(InvalidAnswer::NonePicked);
                 }
                 Ok(())
             }
@@ -157,12 +178,12 @@ impl Prompt {
                 if (min..=max).contains(&n) {
                     Ok(())
                 } else {
-                    Err(InvalidAnswer(format!("{n} is outside {min}..{max}")))
+                    Err(InvalidAnswer::Other(format!("{n} is outside {min}..{max}")))
                 }
             }
             (PromptKind::Text, AnswerValue::Text(t)) => {
                 if self.required && t.trim().is_empty() {
-                    Err(InvalidAnswer("this answer is required".into()))
+                    Err(InvalidAnswer::Required)
                 } else {
                     Ok(())
                 }
@@ -170,8 +191,8 @@ impl Prompt {
             (PromptKind::Duration, AnswerValue::Text(t)) => t
                 .parse::<Due>()
                 .map(|_| ())
-                .map_err(|e| InvalidAnswer(e.to_string())),
-            _ => Err(InvalidAnswer(
+                .map_err(|e| InvalidAnswer::Other(e.to_string())),
+            _ => Err(InvalidAnswer::Other(
                 "this kind of answer does not fit the question".into(),
             )),
         }
@@ -365,7 +386,9 @@ impl<'p> Session<'p> {
                 };
                 return Err(stale(why));
             }
-            session.answer(value.clone()).map_err(|e| stale(e.0))?;
+            session
+                .answer(value.clone())
+                .map_err(|e| stale(e.to_string()))?;
         }
         for (id, value) in &snapshot.undone {
             session
@@ -410,7 +433,7 @@ impl<'p> Session<'p> {
     pub fn answer(&mut self, value: AnswerValue) -> Result<(), InvalidAnswer> {
         let prompt = self
             .next_prompt()
-            .ok_or_else(|| InvalidAnswer("nothing is being asked".into()))?;
+            .ok_or_else(|| InvalidAnswer::Other("nothing is being asked".into()))?;
         prompt.validate(&value)?;
         self.values.insert(prompt.id.clone(), value);
         self.history.push(prompt.id);
