@@ -42,6 +42,29 @@ fn schemas_are_draft_2020_12_with_descriptions_from_doc_comments() {
     );
 }
 
+/// Text fields take a string or a map of exactly the languages defuse
+/// speaks, so editors flag `zh_TW` as the loader does.
+#[test]
+fn text_fields_are_localized_text() {
+    let schema: serde_json::Value = serde_json::from_str(&generate(SchemaKind::Playbook)).unwrap();
+    let defs = &schema["$defs"];
+    assert_eq!(
+        defs["Level"]["properties"]["label"]["$ref"],
+        "#/$defs/LocalizedText"
+    );
+    let forms = defs["LocalizedText"]["anyOf"].as_array().unwrap();
+    assert_eq!(forms[0]["type"], "string");
+    let map = &forms[1];
+    let languages: Vec<&str> = map["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(languages, ["en", "zh-CN", "zh-TW"]);
+    assert_eq!(map["additionalProperties"], false);
+}
+
 #[test]
 fn shipped_files_carry_the_schema_modeline() {
     let modeline = |file: &str, schema: &str| {
