@@ -1,6 +1,9 @@
 //! Playbook text in one or several languages: a plain string (the same for
-//! every locale) or a map of locale → text. Positions are kept so lint can
-//! point at a missing translation or a misspelt locale code.
+//! every locale) or a map of locale → text. The position of the text is kept
+//! so lint can point at a missing translation; a misspelt locale code is
+//! found from there (`key_position`). One span per text, not one per key and
+//! value: spans cost more to parse than the text itself, and a playbook in
+//! three languages has a few hundred texts.
 //!
 //! ```yaml
 //! label: Smoke alarm
@@ -28,7 +31,7 @@ pub enum Forms {
     /// Locale code → text, in the order written; codes are checked by
     /// validation (an unknown one is an error there, not a parse failure,
     /// so every problem in the file is reported at once).
-    ByLocale(Vec<(Spanned<String>, Spanned<String>)>),
+    ByLocale(Vec<(String, String)>),
 }
 
 impl Localized {
@@ -40,9 +43,9 @@ impl Localized {
             Some(Forms::ByLocale(entries)) => lang
                 .fallbacks()
                 .iter()
-                .find_map(|l| entries.iter().find(|(code, _)| code.value == l.code()))
+                .find_map(|l| entries.iter().find(|(code, _)| code == l.code()))
                 .or_else(|| entries.first())
-                .map_or("", |(_, text)| text.value.as_str()),
+                .map_or("", |(_, text)| text.as_str()),
         }
     }
 
@@ -56,7 +59,7 @@ impl Localized {
         match self.0.as_ref().map(|s| &s.value) {
             None => true,
             Some(Forms::Plain(text)) => text.is_empty(),
-            Some(Forms::ByLocale(entries)) => entries.iter().all(|(_, t)| t.value.is_empty()),
+            Some(Forms::ByLocale(entries)) => entries.iter().all(|(_, t)| t.is_empty()),
         }
     }
 
@@ -65,8 +68,8 @@ impl Localized {
         self.0.as_ref()
     }
 
-    /// The locale keys written, with their positions (none for plain text).
-    pub fn locale_keys(&self) -> &[(Spanned<String>, Spanned<String>)] {
+    /// The locale codes and texts written (none for plain text).
+    pub fn entries(&self) -> &[(String, String)] {
         match self.0.as_ref().map(|s| &s.value) {
             Some(Forms::ByLocale(entries)) => entries,
             _ => &[],
@@ -78,24 +81,16 @@ impl Localized {
         matches!(self.0.as_ref().map(|s| &s.value), Some(Forms::Plain(_)))
     }
 
-    /// Every distinct text, for checks that apply to each language's
-    /// version (templates): `(locale, text, where)`.
-    pub fn versions(&self) -> Vec<(Option<&str>, &str, Location<'_>)> {
-        match &self.0 {
+    /// Every version of the text, for checks that apply to each
+    /// language's (templates): `(locale, text)`, locale `None` for plain text.
+    pub fn versions(&self) -> Vec<(Option<&str>, &str)> {
+        match self.0.as_ref().map(|s| &s.value) {
             None => Vec::new(),
-            Some(spanned) => match &spanned.value {
-                Forms::Plain(text) => vec![(None, text.as_str(), Location::Whole(spanned))],
-                Forms::ByLocale(entries) => entries
-                    .iter()
-                    .map(|(code, text)| {
-                        (
-                            Some(code.value.as_str()),
-                            text.value.as_str(),
-                            Location::Value(text),
-                        )
-                    })
-                    .collect(),
-            },
+            Some(Forms::Plain(text)) => vec![(None, text.as_str())],
+            Some(Forms::ByLocale(entries)) => entries
+                .iter()
+                .map(|(code, text)| (Some(code.as_str()), text.as_str()))
+                .collect(),
         }
     }
 
@@ -106,27 +101,53 @@ impl Localized {
             Some(Forms::Plain(_)) => Lang::ALL.into_iter().collect(),
             Some(Forms::ByLocale(entries)) => entries
                 .iter()
-                .filter_map(|(code, _)| Lang::from_code(&code.value))
+                .filter_map(|(code, _)| Lang::from_code(code))
                 .collect(),
         }
     }
 }
 
-/// Where one version of a text was written.
-#[derive(Debug, Clone, Copy)]
-pub enum Location<'a> {
-    Whole(&'a Spanned<Forms>),
-    Value(&'a Spanned<String>),
-}
-
-impl Location<'_> {
-    pub fn line_col(self) -> (u64, u64) {
-        let at = match self {
-            Location::Whole(s) => &s.referenced,
-            Location::Value(s) => &s.referenced,
-        };
-        (at.line(), at.column())
-    }
+/// Where `key` is written as a key of the map that starts at `map`: the
+/// first `key:` (or `"key":`) after the map's start. Only asked for when a key
+/// is wrong, so a scan is fine; falls back to the map's own position.
+pub fn key_position(source: &str, map: &Spanned<Forms>, key: &str) -> (u64, u64) {
+    let at = &map.referenced;
+    let fallback = (at.line(), at.column());
+    let Some(start) = at
+        .span()
+        .byte_offset()
+        .and_then(|o| usize::try_from(o).ok())
+    else {
+        return fallback;
+    };
+    let Some(rest) = source.get(start..) else {
+        return fallback;
+    };
+    // `key:`, `"key":` or `'key':` — not the same word inside a quoted value.
+    let is_key_at = |i: usize| {
+        let after = &rest[i + key.len()..];
+        match rest[..i].chars().next_back() {
+            Some(q @ ('"' | '\'')) => after.strip_prefix(q).is_some_and(|a| a.starts_with(':')),
+            before => {
+                before.is_none_or(|c| c.is_whitespace() || matches!(c, '{' | ','))
+                    && after.starts_with(':')
+            }
+        }
+    };
+    let Some(found) = rest
+        .match_indices(key)
+        .map(|(i, _)| i)
+        .find(|&i| is_key_at(i))
+    else {
+        return fallback;
+    };
+    // A quoted key starts at its quote.
+    let quoted = matches!(rest[..found].chars().next_back(), Some('"' | '\''));
+    let offset = start + found - usize::from(quoted);
+    let line_start = source[..offset].rfind('\n').map_or(0, |n| n + 1);
+    let line = source[..offset].matches('\n').count() + 1;
+    let column = source[line_start..offset].chars().count() + 1;
+    (line as u64, column as u64)
 }
 
 impl<'de> Deserialize<'de> for Localized {
@@ -177,7 +198,7 @@ impl<'de> Visitor<'de> for FormsVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Forms, A::Error> {
         let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry::<Spanned<String>, Spanned<String>>()? {
+        while let Some(entry) = map.next_entry::<String, String>()? {
             entries.push(entry);
         }
         Ok(Forms::ByLocale(entries))
@@ -236,14 +257,12 @@ mod tests {
     }
 
     #[test]
-    fn locale_keys_keep_their_positions() {
-        let text: std::collections::BTreeMap<String, Localized> =
-            serde_saphyr::from_str("label:\n  en: Fire\n  zh-TW: 火警\n").expect("parses");
-        let keys = text["label"].locale_keys();
-        assert_eq!(keys[1].0.value, "zh-TW");
-        assert_eq!(
-            (keys[1].0.referenced.line(), keys[1].0.referenced.column()),
-            (3, 3)
-        );
+    fn a_key_is_found_from_the_position_of_its_map() {
+        let source = "a: {en: 'zh_TW: no', zh_TW: 火警}\nlabel:\n  en: zh_TW\n  \"zh_TW\": 火警\n";
+        let texts: std::collections::BTreeMap<String, Localized> =
+            serde_saphyr::from_str(source).expect("parses");
+        let at = |name: &str| key_position(source, texts[name].spanned().unwrap(), "zh_TW");
+        assert_eq!(at("a"), (1, 22));
+        assert_eq!(at("label"), (4, 3));
     }
 }

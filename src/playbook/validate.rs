@@ -8,6 +8,7 @@ use serde_saphyr::Spanned;
 
 use super::condition::{Condition, RefKind};
 use super::diagnostic::Problem;
+use super::localized::key_position;
 use super::model::{BUILTIN_REMEDY_KINDS, Playbook, QuestionKind};
 use crate::i18n::Lang;
 use crate::plan::template;
@@ -495,18 +496,22 @@ pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
                 },
             );
         }
-        for (locale, text, at) in r.template.iter().flat_map(|t| t.versions()) {
-            if let Err(e) = template::check(text) {
-                let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();
-                c.at_line_col(
-                    "template-error",
-                    at.line_col(),
-                    format!("template{which} of remedy `{}`: {e}", r.id.value),
-                    Some(format!(
-                        "placeholders: {}",
-                        template::PLACEHOLDERS.join(", ")
-                    )),
-                );
+        if let Some(t) = &r.template
+            && let Some(at) = t.spanned()
+        {
+            for (locale, text) in t.versions() {
+                if let Err(e) = template::check(text) {
+                    let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();
+                    c.at(
+                        "template-error",
+                        at,
+                        format!("template{which} of remedy `{}`: {e}", r.id.value),
+                        Some(format!(
+                            "placeholders: {}",
+                            template::PLACEHOLDERS.join(", ")
+                        )),
+                    );
+                }
             }
         }
     }
@@ -588,19 +593,22 @@ fn authority_rungs(pb: &Playbook) -> Vec<Rung<'_>> {
 fn check_locale_codes<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
     for field in pb.texts() {
         c.node(field.allow);
-        for (code, _) in field.text.locale_keys() {
-            if Lang::from_code(&code.value).is_some() {
+        let Some(map) = field.text.spanned() else {
+            continue;
+        };
+        for (code, _) in field.text.entries() {
+            if Lang::from_code(code).is_some() {
                 continue;
             }
             let codes = Lang::ALL.map(Lang::code);
-            let help = Lang::from_locale(&code.value)
+            let help = Lang::from_locale(code)
                 .map(|l| format!("did you mean `{l}`?"))
-                .or_else(|| did_you_mean(&code.value, codes))
+                .or_else(|| did_you_mean(code, codes))
                 .unwrap_or_else(|| "defuse speaks `en`, `zh-TW` and `zh-CN`".into());
-            c.at(
+            c.at_line_col(
                 "unknown-locale",
-                code,
-                format!("unknown locale `{}` in `{}`", code.value, field.path),
+                key_position(c.source, map, code),
+                format!("unknown locale `{code}` in `{}`", field.path),
                 Some(help),
             );
         }
