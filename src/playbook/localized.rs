@@ -7,7 +7,7 @@
 //!
 //! ```yaml
 //! label: Smoke alarm
-//! label: {en: Smoke alarm, zh-TW: 虛驚一場, zh-CN: 虚惊一场}
+//! label: {en: Smoke alarm, zh-TW: 煙霧警報器響, zh-CN: 烟雾报警器响了}
 //! ```
 
 use std::borrow::Cow;
