@@ -8,7 +8,7 @@ Installs the peers into $DEFUSE_BENCH_DIR (default /tmp/defuse-bench): a
 Python venv with check-jsonschema and an npm prefix with ajv-cli. Prints the
 median wall time, peak RSS and ratio for each tool at each N. Asserts nothing.
 """
-import os, shutil, statistics, subprocess, sys
+import os, time, shutil, statistics, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.environ.get("DEFUSE_BENCH_DIR", "/tmp/defuse-bench")
@@ -47,12 +47,13 @@ def measure(cmd, runs):
     """Median wall seconds and max peak RSS (KB) over `runs` runs."""
     walls, rss = [], []
     for _ in range(runs):
-        out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], capture_output=True, text=True)
+        # Wall time from here (GNU time prints 10 ms steps); peak RSS from time.
+        start = time.perf_counter()
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True)
+        walls.append(time.perf_counter() - start)
         if out.returncode != 0:
             raise SystemExit(f"{cmd[0]} failed ({out.returncode}):\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
-        wall, peak = out.stderr.strip().splitlines()[-1].split()
-        walls.append(float(wall))
-        rss.append(int(peak))
+        rss.append(int(out.stderr.strip().splitlines()[-1]))
     return statistics.median(walls), max(rss)
 
 
@@ -72,7 +73,7 @@ def main():
         for name, cmd, runs in tools:
             wall, peak = measure(cmd, runs)
             base = base or wall
-            print(f"{n:>6}  {name:<18} {wall:>9.2f} {peak / 1024:>12.1f} {wall / base:>9.1f}x", flush=True)
+            print(f"{n:>6}  {name:<18} {wall:>9.3f} {peak / 1024:>12.1f} {wall / base:>9.1f}x", flush=True)
         if n > 1000 and not FULL:
             print(f"{n:>6}  {'check-jsonschema':<18} {'skipped (PEERS_FULL=1 runs it; ~44 s per 1,000 files)':>33}")
 

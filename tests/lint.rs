@@ -333,3 +333,87 @@ fn a_scenario_naming_an_unknown_remedy_is_an_error_with_its_position() {
         predicate::str::contains("mini.tests.yaml:5:28: error: playbook `mini` has no remedies entry `refnd` [unknown-reference]").and(predicate::str::contains("did you mean `refund`?")),
     );
 }
+
+/// A playbook's value without its positions (lint's fast path has none).
+fn without_positions(playbook: &defuse::playbook::Playbook) -> String {
+    let debug = format!("{playbook:?}");
+    let mut out = String::new();
+    let mut rest = debug.as_str();
+    while let Some(at) = ["referenced: Location {", "defined: Location {"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        let open = at + rest[at..].find('{').unwrap();
+        let mut depth = 0;
+        let close = rest[open..]
+            .char_indices()
+            .find_map(|(i, c)| {
+                depth += match c {
+                    '{' => 1,
+                    '}' => -1,
+                    _ => 0,
+                };
+                (depth == 0).then_some(open + i + 1)
+            })
+            .unwrap();
+        rest = &rest[close..];
+    }
+    out + rest
+}
+
+/// Lint's fast path may only ever say "clean", and only when the full
+/// parser agrees: same playbook, no finding. Checked on every playbook-like
+/// file in the repository, hostile ones included.
+#[test]
+fn the_fast_path_reads_what_the_full_parser_reads_or_steps_aside() {
+    use defuse::lint::fast;
+    use defuse::playbook::load::check_str;
+    use defuse::playbook::validate::lint_checks;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["playbooks", "tests/hostile", "examples", "docs"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    let mut fast_read = Vec::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let (slow, report) = check_str("", &text);
+        if let Some(fast) = fast::load(&text) {
+            let slow = slow.as_ref().unwrap_or_else(|| {
+                panic!(
+                    "{}: fast path read a file the full parser refuses",
+                    path.display()
+                )
+            });
+            assert_eq!(
+                without_positions(&fast),
+                without_positions(slow),
+                "{}",
+                path.display()
+            );
+            fast_read.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+        if fast::is_clean(&text) {
+            let slow = slow.as_ref().expect("read by the full parser");
+            let findings = report.problems.len() + lint_checks(slow, &text).len();
+            assert_eq!(findings, 0, "{}: fast path says clean", path.display());
+        }
+    }
+    // The shipped playbooks are what CI lints most: they take the fast path.
+    for shipped in ["general.yaml", "outage.yaml", "scope-dispute.yaml"] {
+        assert!(
+            fast_read.iter().any(|f| f == shipped),
+            "{shipped}: {fast_read:?}"
+        );
+    }
+}

@@ -700,10 +700,15 @@ fn check_allow_lists<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
 }
 
 /// Words YAML 1.1 tools (and many editors) read as booleans when unquoted.
-const YAML11_BOOLEANS: &[&str] = &["y", "yes", "n", "no", "on", "off", "true", "false"];
+pub(crate) const YAML11_BOOLEANS: &[&str] = &["y", "yes", "n", "no", "on", "off", "true", "false"];
 
-/// Whether the scalar at this position is written in quotes.
+/// Whether the scalar at this position is written in quotes. A node without
+/// a position comes from lint's fast path, which refuses every unquoted
+/// YAML 1.1 boolean word (`lint::fast`): so it was quoted.
 fn quoted<T>(source: &str, node: &Spanned<T>) -> bool {
+    if node.referenced.line() == 0 {
+        return true;
+    }
     let line = source
         .lines()
         .nth(node.referenced.line().saturating_sub(1) as usize)

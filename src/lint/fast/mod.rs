@@ -1,0 +1,31 @@
+//! The fast path of `defuse lint` for clean playbooks.
+//!
+//! serde-saphyr is exact, bounded and keeps positions, and it costs ~20× more
+//! than deserializing the same playbook from JSON (issue #3's profile). Most
+//! files CI lints are clean, and a clean file needs no positions. So lint
+//! first reads a file with a strict parser for the plain subset of YAML that
+//! playbooks use, into the same types, and runs every check. Only when that
+//! finds nothing is the file reported clean; anything else — a construct
+//! outside the subset, a type error, any finding at all — sends the file to
+//! the full parser, which produces every diagnostic exactly as before.
+//! `tests/` holds the two paths to the same playbooks, and the fast one can
+//! only ever say "clean".
+
+mod de;
+mod parse;
+
+use crate::playbook::Playbook;
+use crate::playbook::validate::{lint_checks, validate};
+
+/// The playbook, when `source` is within the subset and deserializes.
+pub fn load(source: &str) -> Option<Playbook> {
+    let root = parse::parse(source)?;
+    serde::Deserialize::deserialize(de::NodeDeserializer(&root)).ok()
+}
+
+/// Whether `source` is certainly a clean playbook: in the subset, and no
+/// check finds anything. `false` means "ask the full parser", not "broken".
+pub fn is_clean(source: &str) -> bool {
+    load(source)
+        .is_some_and(|pb| validate(&pb, source).is_empty() && lint_checks(&pb, source).is_empty())
+}

@@ -1,0 +1,548 @@
+//! A strict parser for the plain subset of YAML that playbooks are written
+//! in. It answers `None` the moment anything is outside that subset or in
+//! doubt (anchors, tags, tabs, CRLF, multi-line plain scalars, flow
+//! collections over several lines, unusual escapes, duplicate keys, …): the
+//! caller then takes the full parser. It never guesses.
+
+use std::borrow::Cow;
+
+use crate::playbook::validate::YAML11_BOOLEANS;
+
+/// How deep nesting may go before the fast path gives up (the full parser's
+/// budget says 64).
+const MAX_DEPTH: usize = 48;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node<'a> {
+    /// `plain` scalars are typed by the reader (`2`, `true`, `~`); quoted and
+    /// block scalars are always text.
+    Scalar {
+        text: Cow<'a, str>,
+        plain: bool,
+    },
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+struct Line<'a> {
+    indent: usize,
+    /// The line after its indentation (comments included).
+    text: &'a str,
+}
+
+impl Line<'_> {
+    /// Blank or comment only: no structure.
+    fn is_filler(&self) -> bool {
+        self.text.is_empty() || self.text.starts_with('#')
+    }
+}
+
+pub fn parse(source: &str) -> Option<Node<'_>> {
+    // Tabs, CRLF, control characters and BOMs: the full parser has the rules.
+    let bytes = source.as_bytes();
+    let control = bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\n' => false,
+        0..0x20 | 0x7f => true,
+        // C1 controls (U+0080–U+009F) are 0xC2 0x80–0x9F in UTF-8.
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)),
+        // U+FEFF, U+FFFE, U+FFFF.
+        0xef => matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0xbb, 0xbf] | [0xbf, 0xbe | 0xbf])
+        ),
+        _ => false,
+    });
+    if control {
+        return None;
+    }
+    let mut lines = Vec::new();
+    for raw in source.split('\n') {
+        let text = raw.trim_start_matches(' ');
+        let text = text.trim_end_matches(' ');
+        lines.push(Line {
+            indent: raw.len() - raw.trim_start_matches(' ').len(),
+            text,
+        });
+    }
+    // Document markers and directives belong to the full parser.
+    if lines.iter().any(|l| {
+        l.indent == 0
+            && (l.text.starts_with("---") || l.text.starts_with("...") || l.text.starts_with('%'))
+    }) {
+        return None;
+    }
+    let mut p = Parser { lines, at: 0 };
+    let root = p.block(0, 0)?;
+    p.skip_filler();
+    (p.at == p.lines.len()).then_some(root)
+}
+
+struct Parser<'a> {
+    lines: Vec<Line<'a>>,
+    at: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn skip_filler(&mut self) {
+        while self.at < self.lines.len() && self.lines[self.at].is_filler() {
+            self.at += 1;
+        }
+    }
+
+    /// The indentation of the next line with structure.
+    fn next_indent(&mut self) -> Option<usize> {
+        self.skip_filler();
+        self.lines.get(self.at).map(|l| l.indent)
+    }
+
+    /// A block node whose lines are indented at least `min`.
+    fn block(&mut self, min: usize, depth: usize) -> Option<Node<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let indent = self.next_indent()?;
+        if indent < min {
+            return None;
+        }
+        let line = &self.lines[self.at];
+        if is_seq_item(line.text) {
+            self.seq(indent, depth)
+        } else if split_key(line.text).is_some() {
+            self.map(indent, depth)
+        } else {
+            None
+        }
+    }
+
+    fn seq(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
+        let mut items = Vec::new();
+        while self.next_indent() == Some(indent) && is_seq_item(self.lines[self.at].text) {
+            let text = self.lines[self.at].text;
+            let rest = &text[1..];
+            let inner = rest.trim_start_matches(' ');
+            if inner.is_empty() || inner.starts_with('#') {
+                self.at += 1;
+                items.push(self.block(indent + 1, depth + 1)?);
+                continue;
+            }
+            // `- key: value` or `- - x`: the rest of the line is a nested
+            // block starting at its own column.
+            let column = indent + 1 + (rest.len() - inner.len());
+            if is_seq_item(inner) || split_key(inner).is_some() {
+                self.lines[self.at] = Line {
+                    indent: column,
+                    text: inner,
+                };
+                items.push(self.block(column, depth + 1)?);
+                continue;
+            }
+            self.at += 1;
+            items.push(self.inline_or_block_scalar(inner, indent, depth)?);
+        }
+        Some(Node::Seq(items))
+    }
+
+    fn map(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
+        let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
+        while self.next_indent() == Some(indent) {
+            let text = self.lines[self.at].text;
+            if is_seq_item(text) {
+                break;
+            }
+            let (key, rest) = split_key(text)?;
+            if entries.iter().any(|(k, _)| *k == key) {
+                return None;
+            }
+            self.at += 1;
+            let value = if rest.is_empty() || rest.starts_with('#') {
+                match self.next_indent() {
+                    // A sequence may sit at the key's own indentation.
+                    Some(i) if i == indent && is_seq_item(self.lines[self.at].text) => {
+                        self.seq(indent, depth + 1)?
+                    }
+                    Some(i) if i > indent => self.block(indent + 1, depth + 1)?,
+                    _ => Node::Scalar {
+                        text: Cow::Borrowed(""),
+                        plain: true,
+                    },
+                }
+            } else {
+                self.inline_or_block_scalar(rest, indent, depth)?
+            };
+            entries.push((key, value));
+        }
+        Some(Node::Map(entries))
+    }
+
+    /// A value written after `key:` or `- `: a block scalar, or a one-line
+    /// value that nothing more indented continues.
+    fn inline_or_block_scalar(
+        &mut self,
+        text: &'a str,
+        indent: usize,
+        depth: usize,
+    ) -> Option<Node<'a>> {
+        if text.starts_with(['|', '>']) {
+            return self.block_scalar(text, indent);
+        }
+        let node = inline(text, depth)?;
+        // A more indented line after a one-line value would continue it
+        // (a multi-line plain scalar): not in the subset.
+        match self.next_indent() {
+            Some(i) if i > indent => None,
+            _ => Some(node),
+        }
+    }
+
+    /// `|`, `|-`, `>` or `>-` and the lines indented below `parent`.
+    fn block_scalar(&mut self, header: &str, parent: usize) -> Option<Node<'a>> {
+        let (literal, strip) = match header.split(" #").next()?.trim_end() {
+            "|" => (true, false),
+            "|-" => (true, true),
+            ">" => (false, false),
+            ">-" => (false, true),
+            _ => return None,
+        };
+        let start = self.at;
+        let mut end = start;
+        while end < self.lines.len() {
+            let line = &self.lines[end];
+            if !line.text.is_empty() && line.indent <= parent {
+                break;
+            }
+            end += 1;
+        }
+        // Trailing blank lines are not content (clip or strip drops them).
+        while end > start && self.lines[end - 1].text.is_empty() {
+            end -= 1;
+        }
+        self.at = end;
+        let body = &self.lines[start..end];
+        let Some(first) = body.first() else {
+            return Some(Node::Scalar {
+                text: Cow::Borrowed(""),
+                plain: false,
+            });
+        };
+        // Leading blank lines, and lines indented past the first, have
+        // subtle rules: leave them to the full parser.
+        let base = first.indent;
+        if first.text.is_empty() || body.iter().any(|l| !l.text.is_empty() && l.indent != base) {
+            return None;
+        }
+        let mut text = String::new();
+        for (i, line) in body.iter().enumerate() {
+            if i > 0 {
+                let previous_blank = body[i - 1].text.is_empty();
+                if literal || line.text.is_empty() || previous_blank {
+                    text.push('\n');
+                } else {
+                    text.push(' ');
+                }
+            }
+            text.push_str(line.text);
+        }
+        if !literal {
+            // Folding: a run of blank lines between text stands for that many
+            // newlines, not one more.
+            text = fold_blank_runs(&text);
+        }
+        if !strip {
+            text.push('\n');
+        }
+        Some(Node::Scalar {
+            text: Cow::Owned(text),
+            plain: false,
+        })
+    }
+}
+
+/// In folded text built above, `a\n\nb` came from one blank line between
+/// `a` and `b`, which folds to a single newline.
+fn fold_blank_runs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut newlines = 0;
+    for c in text.chars() {
+        if c == '\n' {
+            newlines += 1;
+            continue;
+        }
+        if newlines > 0 {
+            out.extend(std::iter::repeat_n('\n', newlines - 1));
+            newlines = 0;
+        }
+        out.push(c);
+    }
+    out.extend(std::iter::repeat_n('\n', newlines.saturating_sub(1)));
+    out
+}
+
+/// `yes`, `Off`, `true` written without quotes: a boolean to YAML 1.1
+/// tools. Lint warns about such keys with positions, so only the full
+/// parser may read them.
+pub fn is_yaml11_boolean(word: &str) -> bool {
+    YAML11_BOOLEANS.iter().any(|b| b.eq_ignore_ascii_case(word))
+}
+
+fn is_seq_item(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+/// `key: rest` (rest trimmed) for a plain or quoted key.
+fn split_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
+    let (key, after) = if text.starts_with(['"', '\'']) {
+        let (key, used) = quoted(text)?;
+        (key, &text[used..])
+    } else {
+        let end = text.find(':')?;
+        let key = &text[..end];
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return None;
+        }
+        if is_yaml11_boolean(key) {
+            return None;
+        }
+        (Cow::Borrowed(key), &text[end..])
+    };
+    let rest = after.strip_prefix(':')?;
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    Some((key, rest.trim_start_matches(' ')))
+}
+
+/// A value on one line: a quoted scalar, a flow collection or a plain
+/// scalar, with an optional trailing comment.
+fn inline(text: &str, depth: usize) -> Option<Node<'_>> {
+    let (node, used) = flow_value(text, depth, false)?;
+    let rest = text[used..].trim_start_matches(' ');
+    (rest.is_empty() || rest.starts_with('#')).then_some(node)
+}
+
+/// A value at the start of `text`; returns it and the bytes used. `in_flow`:
+/// inside `{}`/`[]`, where `,]}` end a plain scalar.
+fn flow_value(text: &str, depth: usize, in_flow: bool) -> Option<(Node<'_>, usize)> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    match text.chars().next()? {
+        '"' | '\'' => {
+            let (value, used) = quoted(text)?;
+            Some((
+                Node::Scalar {
+                    text: value,
+                    plain: false,
+                },
+                used,
+            ))
+        }
+        '{' => flow_map(text, depth + 1),
+        '[' => flow_seq(text, depth + 1),
+        '&' | '*' | '!' | '?' | '%' | '@' | '`' | '|' | '>' | '#' | ',' | ']' | '}' => None,
+        '-' if text[1..].starts_with(' ') || text.len() == 1 => None,
+        _ => {
+            let end = plain_end(text, in_flow);
+            let value = text[..end].trim_end_matches(' ');
+            if value.is_empty() || value.ends_with(':') {
+                return None;
+            }
+            Some((
+                Node::Scalar {
+                    text: Cow::Borrowed(value),
+                    plain: true,
+                },
+                end,
+            ))
+        }
+    }
+}
+
+/// Where a plain scalar ends: a comment (` #`), `: ` (a key, not allowed
+/// here), or in flow a `,`, `]`, `}`.
+fn plain_end(text: &str, in_flow: bool) -> usize {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied();
+        match b {
+            b'#' if i > 0 && bytes[i - 1] == b' ' => return i,
+            b':' if next
+                .is_none_or(|n| n == b' ' || (in_flow && matches!(n, b',' | b']' | b'}'))) =>
+            {
+                return i;
+            }
+            b',' | b']' | b'}' | b'[' | b'{' if in_flow => return i,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+fn skip_spaces(text: &str, at: usize) -> usize {
+    at + (text[at..].len() - text[at..].trim_start_matches(' ').len())
+}
+
+fn flow_seq(text: &str, depth: usize) -> Option<(Node<'_>, usize)> {
+    let mut at = skip_spaces(text, 1);
+    let mut items = Vec::new();
+    if text[at..].starts_with(']') {
+        return Some((Node::Seq(items), at + 1));
+    }
+    loop {
+        let (item, used) = flow_value(&text[at..], depth, true)?;
+        // `[a: b]` is a map inside a sequence: not in the subset.
+        if text[at + used..].starts_with(':') {
+            return None;
+        }
+        items.push(item);
+        at = skip_spaces(text, at + used);
+        match text[at..].chars().next()? {
+            ',' => at = skip_spaces(text, at + 1),
+            ']' => return Some((Node::Seq(items), at + 1)),
+            _ => return None,
+        }
+        if text[at..].starts_with(']') {
+            return None; // a trailing comma: leave it to the full parser
+        }
+    }
+}
+
+fn flow_map(text: &str, depth: usize) -> Option<(Node<'_>, usize)> {
+    let mut at = skip_spaces(text, 1);
+    let mut entries: Vec<(Cow<'_, str>, Node<'_>)> = Vec::new();
+    if text[at..].starts_with('}') {
+        return Some((Node::Map(entries), at + 1));
+    }
+    loop {
+        let (key, used) = match flow_value(&text[at..], depth, true)? {
+            (Node::Scalar { text: key, plain }, used) if !(plain && is_yaml11_boolean(&key)) => {
+                (key, used)
+            }
+            _ => return None,
+        };
+        if entries.iter().any(|(k, _)| *k == key) {
+            return None;
+        }
+        at += used;
+        at = text[at..].starts_with(": ").then_some(at + 2)?;
+        at = skip_spaces(text, at);
+        let (value, used) = flow_value(&text[at..], depth, true)?;
+        entries.push((key, value));
+        at = skip_spaces(text, at + used);
+        match text[at..].chars().next()? {
+            ',' => at = skip_spaces(text, at + 1),
+            '}' => return Some((Node::Map(entries), at + 1)),
+            _ => return None,
+        }
+        if text[at..].starts_with('}') {
+            return None;
+        }
+    }
+}
+
+/// A single- or double-quoted scalar on one line; returns it and the bytes used.
+fn quoted(text: &str) -> Option<(Cow<'_, str>, usize)> {
+    let quote = text.chars().next()?;
+    let body = &text[1..];
+    if quote == '\'' {
+        let mut out = String::new();
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\'' {
+                if chars.peek().map(|(_, c)| *c) == Some('\'') {
+                    chars.next();
+                    out.push('\'');
+                } else {
+                    return Some((Cow::Owned(out), 1 + i + 1));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        return None;
+    }
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((Cow::Owned(out), 1 + i + 1)),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                out.push(match e {
+                    '"' => '"',
+                    '\\' => '\\',
+                    '/' => '/',
+                    'n' => '\n',
+                    't' => '\t',
+                    // Anything rarer (\u, \x, \e, line folding) is the full parser's.
+                    _ => return None,
+                });
+            }
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(node: &Node<'_>) -> String {
+        match node {
+            Node::Scalar { text, .. } => text.to_string(),
+            other => panic!("not a scalar: {other:?}"),
+        }
+    }
+
+    fn get<'n>(node: &'n Node<'n>, key: &str) -> &'n Node<'n> {
+        match node {
+            Node::Map(entries) => &entries.iter().find(|(k, _)| k == key).unwrap().1,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_the_subset_playbooks_are_written_in() {
+        let source = "# comment\nid: x # trailing\nlabel: {en: Fire, zh-TW: 火警}\nlist:\n- a\n- {key: \"yes\", label: 'it''s'}\nnested:\n  - id: one\n    why: \"say \\\"hi\\\"\"\nlit: |\n  line 1\n  line 2\n\nfold: >-\n  a\n  b\n\n  c\n";
+        let root = parse(source).expect("in the subset");
+        assert_eq!(text(get(&root, "id")), "x");
+        assert_eq!(text(get(get(&root, "label"), "zh-TW")), "火警");
+        let Node::Seq(list) = get(&root, "list") else {
+            panic!()
+        };
+        assert_eq!(text(&list[0]), "a");
+        assert_eq!(text(get(&list[1], "key")), "yes");
+        assert_eq!(text(get(&list[1], "label")), "it's");
+        let Node::Seq(nested) = get(&root, "nested") else {
+            panic!()
+        };
+        assert_eq!(text(get(&nested[0], "why")), "say \"hi\"");
+        assert_eq!(text(get(&root, "lit")), "line 1\nline 2\n");
+        assert_eq!(text(get(&root, "fold")), "a b\nc");
+    }
+
+    #[test]
+    fn steps_aside_for_anything_else() {
+        for source in [
+            "a: &x 1\nb: *x\n",     // anchors and aliases
+            "a: !tag x\n",          // tags
+            "a: one\n  two\n",      // a multi-line plain scalar
+            "a:\n\tb: 1\n",         // tabs
+            "a: 1\r\nb: 2\r\n",     // CRLF
+            "a: 1\na: 2\n",         // duplicate keys
+            "yes: 1\n",             // a YAML 1.1 boolean as a key
+            "a: {b: 1,\n  c: 2}\n", // a flow map over two lines
+            "a: \"\\u263A\"\n",     // rarer escapes
+            "---\na: 1\n",          // document markers
+            "? a\n: 1\n",           // complex keys
+            "a: |2\n   x\n",        // indentation indicators
+            "a: \"x\u{1}\"\n",      // control characters
+        ] {
+            assert_eq!(parse(source), None, "{source:?}");
+        }
+    }
+}
