@@ -69,7 +69,10 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
         return Err(ReadFailure::NotRegular);
     }
     let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
-    let mut bytes = Vec::new();
+    // Sized up front: `take` hides the size from `read_to_end`, which would
+    // otherwise grow its buffer from a few bytes (ten reads for a 4 KB file).
+    let expected = usize::try_from(meta.len().min(limit)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected + 1);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadFailure::Io)?;

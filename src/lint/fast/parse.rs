@@ -319,8 +319,10 @@ fn split_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
 /// scalar, with an optional trailing comment.
 fn inline(text: &str, depth: usize) -> Option<Node<'_>> {
     let (node, used) = flow_value(text, depth, false)?;
+    // Only a comment may follow, and a comment needs a space before `#`.
     let rest = text[used..].trim_start_matches(' ');
-    (rest.is_empty() || rest.starts_with('#')).then_some(node)
+    let before_rest = &text[..text.len() - rest.len()];
+    (rest.is_empty() || (rest.starts_with('#') && before_rest.ends_with(' '))).then_some(node)
 }
 
 /// A value at the start of `text`; returns it and the bytes used. `in_flow`:
@@ -447,6 +449,14 @@ fn flow_map(text: &str, depth: usize) -> Option<(Node<'_>, usize)> {
 fn quoted(text: &str) -> Option<(Cow<'_, str>, usize)> {
     let quote = text.chars().next()?;
     let body = &text[1..];
+    // Most quoted text has no escapes: borrow it.
+    if let Some(end) = body.find(quote) {
+        let inner = &body[..end];
+        let doubled = quote == '\'' && body[end + 1..].starts_with('\'');
+        if !(doubled || quote == '"' && inner.contains('\\')) {
+            return Some((Cow::Borrowed(inner), 1 + end + 1));
+        }
+    }
     if quote == '\'' {
         let mut out = String::new();
         let mut chars = body.char_indices().peekable();
@@ -541,6 +551,7 @@ mod tests {
             "? a\n: 1\n",           // complex keys
             "a: |2\n   x\n",        // indentation indicators
             "a: \"x\u{1}\"\n",      // control characters
+            "a: {b: 1}#c\n",        // `#` without a space is not a comment
         ] {
             assert_eq!(parse(source), None, "{source:?}");
         }
