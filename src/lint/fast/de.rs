@@ -55,12 +55,13 @@ fn classify(text: &str) -> Result<Plain<'_>, Bail> {
         }
         return text.parse().map(Plain::Int).map_err(|_| Bail);
     }
-    // Floats, infinities, hex and octal (`1e3`, `.inf`, `0x1F`, `+1`): the
+    // Floats, infinities, hex, octal, binary (`1e3`, `.inf`, `0x1F`, `+1`): the
     // full parser decides. `30m` and `1.0.0` are text.
     let prefix = text.get(..2).unwrap_or_default();
     if text.starts_with(['.', '+'])
         || prefix.eq_ignore_ascii_case("0x")
         || prefix.eq_ignore_ascii_case("0o")
+        || prefix.eq_ignore_ascii_case("0b")
         || text.parse::<f64>().is_ok()
     {
         return Err(Bail);

@@ -57,8 +57,11 @@ pub fn parse(source: &str) -> Option<Node<'_>> {
     }
     let mut lines = Vec::new();
     for raw in source.split('\n') {
+        // Trailing spaces are content in block scalars: not worth the rules.
+        if raw.ends_with(' ') {
+            return None;
+        }
         let text = raw.trim_start_matches(' ');
-        let text = text.trim_end_matches(' ');
         lines.push(Line {
             indent: raw.len() - raw.trim_start_matches(' ').len(),
             text,
@@ -552,6 +555,7 @@ mod tests {
             "a: |2\n   x\n",        // indentation indicators
             "a: \"x\u{1}\"\n",      // control characters
             "a: {b: 1}#c\n",        // `#` without a space is not a comment
+            "a: |\n  x  \n",        // trailing spaces
         ] {
             assert_eq!(parse(source), None, "{source:?}");
         }
