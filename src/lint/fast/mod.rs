@@ -29,3 +29,39 @@ pub fn is_clean(source: &str) -> bool {
     load(source)
         .is_some_and(|pb| validate(&pb, source).is_empty() && lint_checks(&pb, source).is_empty())
 }
+
+/// Whether two playbooks are the same apart from positions: the test the
+/// fast path is held to against the full parser (`tests/lint.rs`, the
+/// `fast` fuzz target). Compares their debug forms with every
+/// `Location { … }` removed.
+pub fn same_apart_from_positions(a: &Playbook, b: &Playbook) -> bool {
+    without_positions(&format!("{a:?}")) == without_positions(&format!("{b:?}"))
+}
+
+fn without_positions(debug: &str) -> String {
+    let mut out = String::new();
+    let mut rest = debug;
+    while let Some(at) = ["referenced: Location {", "defined: Location {"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        let open = at + rest[at..].find('{').unwrap_or(0);
+        let mut depth = 0;
+        let mut close = rest.len();
+        for (i, c) in rest[open..].char_indices() {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            if depth == 0 {
+                close = open + i + 1;
+                break;
+            }
+        }
+        rest = &rest[close..];
+    }
+    out + rest
+}
