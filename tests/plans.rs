@@ -153,3 +153,21 @@ fn customer_text_cannot_inject_markdown_or_terminal_escapes() {
         assert!(!outside.contains(bad), "{bad:?} in:\n{md}");
     }
 }
+
+/// A `|` the rep typed is escaped once: `\|` keeps the table's columns,
+/// `\\|` would print a backslash and split the cell.
+#[test]
+fn a_pipe_in_a_table_cell_is_escaped_once() {
+    let pb = playbook("general");
+    let answers = "case: {customer: Acme, contact: \"Li | Wang\"}\nassess: {our_failure: \"no\", role: staff, stakes: [nothing], pressure: \"no\", public: \"no\", audience: \"no\", history: first}\ngrievance: {picked: [venting]}\n";
+    let mut prompter = ScriptPrompter::new("a.yaml", answers, &pb).unwrap();
+    let mut session = Session::new(&pb);
+    let outcome = drive(&mut session, &mut prompter, |_| {}).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let md = markdown::render(&plan::compose(&pb, &outcome, now));
+    let row = md.lines().find(|l| l.starts_with("| Contact")).unwrap();
+    assert!(
+        row.contains("Li \\| Wang") && !row.contains("\\\\|"),
+        "{row}"
+    );
+}

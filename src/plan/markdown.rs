@@ -33,16 +33,11 @@ pub fn render(plan: &Plan) -> String {
 
 /// A Markdown table whose columns line up in a plain-text viewer too:
 /// cells are padded to the same display width (a CJK character takes two
-/// columns), and `|` inside a cell is escaped.
+/// columns). Cells come already escaped: the rep's text by `user`, playbook
+/// text by `cell`.
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let escape = |cell: &str| cell.replace('|', "\\|");
-    let header: Vec<String> = header.iter().map(|h| escape(h)).collect();
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| row.iter().map(|c| escape(c)).collect())
-        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width().max(3)).collect();
-    for row in &rows {
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.width());
         }
@@ -56,9 +51,10 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         format!("| {} |\n", padded.join(" | "))
     };
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     let mut out = line(&header);
     out += &format!("|-{}-|\n", rule.join("-|-"));
-    for row in &rows {
+    for row in rows {
         out += &line(row);
     }
     out
@@ -69,13 +65,15 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
     let a = &plan.assessment;
     let l = plan.lang.labels();
     let pb = |t: &str| for_terminal(t);
+    // Playbook text may use Markdown, but a `|` in a table cell ends the cell.
+    let cell = |t: &str| pb(t).replace('|', "\\|");
     writeln!(md, "# {}", (l.plan_title)(&user(&case.customer)))?;
     writeln!(md)?;
     let playbook = format!(
         "{} `{}` v{}",
-        pb(&case.playbook.title),
-        pb(&case.playbook.id),
-        pb(&case.playbook.version)
+        cell(&case.playbook.title),
+        cell(&case.playbook.id),
+        cell(&case.playbook.version)
     );
     let case_table = table(
         &[l.case, &user(&case.id)],
@@ -223,8 +221,8 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
                 vec![
                     human_time(&f.due),
                     f.after.clone(),
-                    pb(&f.owner),
-                    pb(&f.action),
+                    cell(&f.owner),
+                    cell(&f.action),
                 ]
             })
             .collect();
