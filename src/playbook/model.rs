@@ -634,12 +634,17 @@ impl Playbook {
     /// The locales the playbook's text is written in: every locale used as a
     /// key anywhere (plain text alone names none).
     pub fn languages(&self) -> std::collections::BTreeSet<Lang> {
-        self.texts()
-            .iter()
-            .filter(|t| !t.text.is_plain())
-            .flat_map(|t| t.text.locales())
-            .collect()
+        languages_of(&self.texts())
     }
+}
+
+/// The locales a set of texts is written in (plain text names none).
+pub fn languages_of(texts: &[TextField<'_>]) -> std::collections::BTreeSet<Lang> {
+    texts
+        .iter()
+        .filter(|t| !t.text.is_plain())
+        .flat_map(|t| t.text.locales())
+        .collect()
 }
 
 #[cfg(test)]

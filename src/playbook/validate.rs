@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 use super::condition::{Condition, RefKind};
 use super::diagnostic::Problem;
 use super::localized::key_position;
-use super::model::{BUILTIN_REMEDY_KINDS, Playbook, QuestionKind};
+use super::model::{BUILTIN_REMEDY_KINDS, Playbook, QuestionKind, languages_of};
 use crate::i18n::Lang;
 use crate::plan::template;
 
@@ -619,7 +619,8 @@ fn check_locale_codes<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
 /// In a playbook written in several languages, every text should be in all
 /// of them: a rep working in zh-CN should not meet English mid-call.
 fn check_translations<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
-    let languages = pb.languages();
+    let texts = pb.texts();
+    let languages = languages_of(&texts);
     if languages.len() < 2 {
         return;
     }
@@ -633,7 +634,7 @@ fn check_translations<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
     }
     let written_in: Vec<Lang> = languages.iter().copied().collect();
     let all = each(&written_in, |l| format!("`{l}`"));
-    for field in pb.texts() {
+    for field in texts {
         let Some(at) = field.text.spanned().filter(|_| !field.text.is_empty()) else {
             continue;
         };
