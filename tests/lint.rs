@@ -158,6 +158,53 @@ fn directories_are_searched_recursively_skipping_answers_and_tests() {
         .stderr(predicate::str::contains("in 2 files"));
 }
 
+#[test]
+fn the_walk_follows_symlinks_skips_hidden_entries_and_reports_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = base().replace("kind: compensation", "kind: nope");
+    let root = dir.path().join("root");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(root.join("b-dir")).unwrap();
+    std::fs::create_dir_all(root.join(".hidden")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for path in [
+        root.join("c.yaml"),
+        root.join("a.yaml"),
+        root.join("b-dir/inner.yaml"),
+        root.join(".hidden/skipped.yaml"),
+        root.join(".skipped.yaml"),
+        elsewhere.join("linked.yaml"),
+    ] {
+        std::fs::write(path, &broken).unwrap();
+    }
+    std::os::unix::fs::symlink(&elsewhere, root.join("d-link")).unwrap();
+    std::os::unix::fs::symlink(root.join("a.yaml"), root.join("e.yaml")).unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["lint", "root"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("in 5 files"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let order: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split(':').next().filter(|f| f.ends_with(".yaml")))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "root/a.yaml",
+            "root/b-dir/inner.yaml",
+            "root/c.yaml",
+            "root/d-link/linked.yaml",
+            "root/e.yaml"
+        ]
+    );
+}
+
 fn findings() -> tempfile::TempDir {
     playbook(
         &base()

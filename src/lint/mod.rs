@@ -110,7 +110,9 @@ fn position(text: &[u8], offset: usize) -> (u64, u64) {
 /// All problems in a playbook given as raw bytes: encoding and shape first,
 /// then YAML, types and semantics.
 pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
-    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+    // `contains` is a memchr; the position is only needed for the report.
+    if bytes.contains(&0) {
+        let nul = bytes.iter().position(|b| *b == 0).unwrap_or_default();
         let (line, column) = position(bytes, nul);
         return vec![Problem::new(
             "",

@@ -62,11 +62,22 @@ fn classify(text: &str) -> Result<Plain<'_>, Bail> {
         || prefix.eq_ignore_ascii_case("0x")
         || prefix.eq_ignore_ascii_case("0o")
         || prefix.eq_ignore_ascii_case("0b")
-        || text.parse::<f64>().is_ok()
+        || (could_be_float(text) && text.parse::<f64>().is_ok())
     {
         return Err(Bail);
     }
     Ok(Plain::Text(text))
+}
+
+/// Whether `text` starts the way Rust's float syntax does (a digit or `.`
+/// after an optional sign, or `inf`/`nan`): most text is words, and this
+/// spares them the float parser.
+fn could_be_float(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let start = unsigned.get(..3).unwrap_or_default();
+    unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        || start.eq_ignore_ascii_case("inf")
+        || start.eq_ignore_ascii_case("nan")
 }
 
 pub struct NodeDeserializer<'n, 'a>(pub &'n Node<'a>);

@@ -39,20 +39,7 @@ impl Line<'_> {
 
 pub fn parse(source: &str) -> Option<Node<'_>> {
     // Tabs, CRLF, control characters and BOMs: the full parser has the rules.
-    let bytes = source.as_bytes();
-    let control = bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'\n' => false,
-        0..0x20 | 0x7f => true,
-        // C1 controls (U+0080–U+009F) are 0xC2 0x80–0x9F in UTF-8.
-        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)),
-        // U+FEFF, U+FFFE, U+FFFF.
-        0xef => matches!(
-            bytes.get(i + 1..i + 3),
-            Some([0xbb, 0xbf] | [0xbf, 0xbe | 0xbf])
-        ),
-        _ => false,
-    });
-    if control {
+    if has_control(source.as_bytes()) {
         return None;
     }
     let mut lines = Vec::new();
@@ -78,6 +65,31 @@ pub fn parse(source: &str) -> Option<Node<'_>> {
     let root = p.block(0, 0)?;
     p.skip_filler();
     (p.at == p.lines.len()).then_some(root)
+}
+
+/// Whether `bytes` hold a control character other than `\n` (C0, DEL, C1)
+/// or U+FEFF, U+FFFE, U+FFFF. Runs over every byte of every file, so it
+/// first looks for a byte that could start one, in blocks the compiler can
+/// vectorize, and decodes only blocks that have one (CJK text often does:
+/// full-width punctuation starts with 0xEF).
+fn has_control(bytes: &[u8]) -> bool {
+    let could_start = |b: u8| (b < 0x20 && b != b'\n') || b == 0x7f || b == 0xc2 || b == 0xef;
+    let control_at = |i: usize| match bytes[i] {
+        b'\n' => false,
+        0..0x20 | 0x7f => true,
+        // C1 controls (U+0080–U+009F) are 0xC2 0x80–0x9F in UTF-8.
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)),
+        0xef => matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0xbb, 0xbf] | [0xbf, 0xbe | 0xbf])
+        ),
+        _ => false,
+    };
+    const BLOCK: usize = 64;
+    bytes.chunks(BLOCK).enumerate().any(|(n, block)| {
+        block.iter().fold(false, |seen, &b| seen | could_start(b))
+            && (n * BLOCK..n * BLOCK + block.len()).any(control_at)
+    })
 }
 
 struct Parser<'a> {
@@ -536,6 +548,23 @@ mod tests {
         assert_eq!(text(get(&nested[0], "why")), "say \"hi\"");
         assert_eq!(text(get(&root, "lit")), "line 1\nline 2\n");
         assert_eq!(text(get(&root, "fold")), "a b\nc");
+    }
+
+    #[test]
+    fn control_characters_are_found_in_any_block() {
+        // Around the 64-byte blocks `has_control` scans in.
+        for at in [0, 1, 62, 63, 64, 65, 127, 128, 200] {
+            for control in [
+                "\t", "\r", "\u{7f}", "\u{85}", "\u{feff}", "\u{fffe}", "\u{ffff}",
+            ] {
+                let text = format!("{}{control}{}", "a".repeat(at), "b".repeat(70));
+                assert!(has_control(text.as_bytes()), "{control:?} at {at}");
+            }
+        }
+        // Full-width punctuation (0xEF 0xBC …), other CJK and newlines are text.
+        let text = "火警：客戶很急，先聽完。\n".repeat(20);
+        assert!(!has_control(text.as_bytes()));
+        assert!(!has_control(b""));
     }
 
     #[test]
