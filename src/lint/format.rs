@@ -10,7 +10,7 @@ pub fn human(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for report in reports.iter().filter(|r| !r.problems.is_empty()) {
         let error = LoadError {
-            source_name: report.path.clone(),
+            source_name: report.name(),
             problems: report.problems.clone(),
         };
         out.push_str(&error.to_string());
@@ -25,7 +25,7 @@ pub fn json(reports: &[FileReport]) -> String {
         .flat_map(|r| {
             r.problems.iter().map(move |p| {
                 json!({
-                    "file": r.path,
+                    "file": r.name(),
                     "line": p.line,
                     "column": p.column,
                     "severity": p.severity,
@@ -58,7 +58,7 @@ pub fn github(reports: &[FileReport]) -> String {
             out.push_str(&format!(
                 "::{} file={},line={},col={},title={}::{}\n",
                 p.severity,
-                property(&r.path),
+                property(&r.name()),
                 p.line,
                 p.column,
                 property(&format!("defuse {}", p.rule)),
@@ -96,7 +96,7 @@ pub fn sarif(reports: &[FileReport]) -> String {
                     "message": {"text": text},
                     "locations": [{
                         "physicalLocation": {
-                            "artifactLocation": {"uri": r.path.replace('\\', "/")},
+                            "artifactLocation": {"uri": r.name().replace('\\', "/")},
                             "region": {"startLine": p.line, "startColumn": p.column},
                         }
                     }],

@@ -17,14 +17,20 @@ use crate::playbook::diagnostic::{Problem, Severity};
 use crate::playbook::load::check_str;
 use crate::playbook::validate::lint_checks;
 
-/// The diagnostics of one file.
+/// The diagnostics of one file. It borrows the path, so a clean file's
+/// report allocates nothing that outlives its check.
 #[derive(Debug)]
-pub struct FileReport {
-    pub path: String,
+pub struct FileReport<'a> {
+    pub path: &'a Path,
     pub problems: Vec<Problem>,
 }
 
-impl FileReport {
+impl FileReport<'_> {
+    /// The path as the output shows it.
+    pub fn name(&self) -> String {
+        self.path.display().to_string()
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.problems
             .iter()
@@ -34,7 +40,7 @@ impl FileReport {
 }
 
 /// Checks every file with `jobs` workers; reports in the order given.
-pub fn lint_files(files: &[PathBuf], jobs: usize) -> Vec<FileReport> {
+pub fn lint_files(files: &[PathBuf], jobs: usize) -> Vec<FileReport<'_>> {
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<FileReport>>> = files.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
@@ -57,16 +63,12 @@ pub fn lint_files(files: &[PathBuf], jobs: usize) -> Vec<FileReport> {
         .collect()
 }
 
-pub fn lint_file(path: &Path) -> FileReport {
-    let name = path.display().to_string();
+pub fn lint_file(path: &Path) -> FileReport<'_> {
     let problems = match read_bounded(path) {
         Ok(bytes) => check_bytes(&bytes),
         Err(problem) => vec![problem],
     };
-    FileReport {
-        path: name,
-        problems,
-    }
+    FileReport { path, problems }
 }
 
 /// The file's bytes, or the diagnostic that says why there are none.

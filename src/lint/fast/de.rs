@@ -7,8 +7,8 @@
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeSeed, Visitor};
 
-use super::parse::Node;
 use super::parse::is_yaml11_boolean;
+use super::parse::{Entry, Node, Tree};
 
 #[derive(Debug)]
 pub struct Bail;
@@ -80,13 +80,32 @@ fn could_be_float(text: &str) -> bool {
         || start.eq_ignore_ascii_case("nan")
 }
 
-pub struct NodeDeserializer<'n, 'a>(pub &'n Node<'a>);
+/// One node of a parsed tree, to deserialize from.
+pub struct NodeDeserializer<'n, 'a> {
+    pub tree: &'n Tree<'a>,
+    pub node: &'n Node<'a>,
+}
 
 impl<'n, 'a> NodeDeserializer<'n, 'a> {
+    fn seq(&self, range: &std::ops::Range<usize>) -> Seq<'n, 'a> {
+        Seq {
+            tree: self.tree,
+            items: self.tree.items(range).iter(),
+        }
+    }
+
+    fn map(&self, range: &std::ops::Range<usize>) -> Map<'n, 'a> {
+        Map {
+            tree: self.tree,
+            entries: self.tree.entries(range).iter(),
+            value: None,
+        }
+    }
+
     /// The node as text: a quoted or block scalar, or plain text that no
     /// parser would read as anything else.
     fn text(&self) -> Result<&'n str, Bail> {
-        match self.0 {
+        match self.node {
             Node::Scalar { text, plain: false } => Ok(text),
             Node::Scalar { text, plain: true } => match classify(text)? {
                 Plain::Text(_) => Ok(text),
@@ -97,7 +116,7 @@ impl<'n, 'a> NodeDeserializer<'n, 'a> {
     }
 
     fn int(&self) -> Result<i64, Bail> {
-        match self.0 {
+        match self.node {
             Node::Scalar { text, plain: true } => match classify(text)? {
                 Plain::Int(n) => Ok(n),
                 _ => Err(Bail),
@@ -120,7 +139,7 @@ impl<'de, 'n, 'a> de::Deserializer<'de> for NodeDeserializer<'n, 'a> {
     type Error = Bail;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
-        match self.0 {
+        match self.node {
             Node::Scalar { text, plain: false } => visitor.visit_str(text),
             Node::Scalar { text, plain: true } => match classify(text)? {
                 Plain::Null => visitor.visit_unit(),
@@ -129,16 +148,13 @@ impl<'de, 'n, 'a> de::Deserializer<'de> for NodeDeserializer<'n, 'a> {
                 Plain::Int(n) => visitor.visit_i64(n),
                 Plain::Text(t) => visitor.visit_str(t),
             },
-            Node::Seq(items) => visitor.visit_seq(Seq(items.iter())),
-            Node::Map(entries) => visitor.visit_map(Map {
-                entries: entries.iter(),
-                value: None,
-            }),
+            Node::Seq(range) => visitor.visit_seq(self.seq(range)),
+            Node::Map(range) => visitor.visit_map(self.map(range)),
         }
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
-        match self.0 {
+        match self.node {
             Node::Scalar { text, plain: true } => match classify(text)? {
                 Plain::Bool(b) => visitor.visit_bool(b),
                 _ => Err(Bail),
@@ -171,7 +187,7 @@ impl<'de, 'n, 'a> de::Deserializer<'de> for NodeDeserializer<'n, 'a> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
-        match self.0 {
+        match self.node {
             Node::Scalar { text, plain: true } if matches!(classify(text)?, Plain::Null) => {
                 visitor.visit_none()
             }
@@ -180,7 +196,7 @@ impl<'de, 'n, 'a> de::Deserializer<'de> for NodeDeserializer<'n, 'a> {
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
-        match self.0 {
+        match self.node {
             Node::Scalar { text, plain: true } if matches!(classify(text)?, Plain::Null) => {
                 visitor.visit_unit()
             }
@@ -199,18 +215,15 @@ impl<'de, 'n, 'a> de::Deserializer<'de> for NodeDeserializer<'n, 'a> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
-        match self.0 {
-            Node::Seq(items) => visitor.visit_seq(Seq(items.iter())),
+        match self.node {
+            Node::Seq(range) => visitor.visit_seq(self.seq(range)),
             _ => Err(Bail),
         }
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
-        match self.0 {
-            Node::Map(entries) => visitor.visit_map(Map {
-                entries: entries.iter(),
-                value: None,
-            }),
+        match self.node {
+            Node::Map(range) => visitor.visit_map(self.map(range)),
             _ => Err(Bail),
         }
     }
@@ -230,9 +243,12 @@ impl<'de, 'n, 'a> de::Deserializer<'de> for NodeDeserializer<'n, 'a> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Bail> {
-        match self.0 {
+        match self.node {
             Node::Scalar { .. } => visitor.visit_enum(StrDeserializer::<Bail>::new(self.text()?)),
-            Node::Map(entries) if entries.len() == 1 => visitor.visit_enum(Variant(&entries[0])),
+            Node::Map(range) if range.len() == 1 => visitor.visit_enum(Variant {
+                tree: self.tree,
+                entry: &self.tree.entries(range)[0],
+            }),
             _ => Err(Bail),
         }
     }
@@ -246,7 +262,10 @@ impl<'de, 'n, 'a> de::Deserializer<'de> for NodeDeserializer<'n, 'a> {
     }
 }
 
-struct Seq<'n, 'a>(std::slice::Iter<'n, Node<'a>>);
+struct Seq<'n, 'a> {
+    tree: &'n Tree<'a>,
+    items: std::slice::Iter<'n, Node<'a>>,
+}
 
 impl<'de> de::SeqAccess<'de> for Seq<'_, '_> {
     type Error = Bail;
@@ -255,15 +274,17 @@ impl<'de> de::SeqAccess<'de> for Seq<'_, '_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Bail> {
-        self.0
+        let tree = self.tree;
+        self.items
             .next()
-            .map(|node| seed.deserialize(NodeDeserializer(node)))
+            .map(|node| seed.deserialize(NodeDeserializer { tree, node }))
             .transpose()
     }
 }
 
 struct Map<'n, 'a> {
-    entries: std::slice::Iter<'n, (std::borrow::Cow<'a, str>, Node<'a>)>,
+    tree: &'n Tree<'a>,
+    entries: std::slice::Iter<'n, Entry<'a>>,
     value: Option<&'n Node<'a>>,
 }
 
@@ -283,12 +304,19 @@ impl<'de> de::MapAccess<'de> for Map<'_, '_> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Bail> {
-        seed.deserialize(NodeDeserializer(self.value.take().ok_or(Bail)?))
+        let node = self.value.take().ok_or(Bail)?;
+        seed.deserialize(NodeDeserializer {
+            tree: self.tree,
+            node,
+        })
     }
 }
 
 /// `{variant: value}`: a newtype or struct variant.
-struct Variant<'n, 'a>(&'n (std::borrow::Cow<'a, str>, Node<'a>));
+struct Variant<'n, 'a> {
+    tree: &'n Tree<'a>,
+    entry: &'n Entry<'a>,
+}
 
 impl<'de, 'n, 'a> de::EnumAccess<'de> for Variant<'n, 'a> {
     type Error = Bail;
@@ -298,9 +326,15 @@ impl<'de, 'n, 'a> de::EnumAccess<'de> for Variant<'n, 'a> {
         self,
         seed: T,
     ) -> Result<(T::Value, Self::Variant), Bail> {
-        let (key, value) = self.0;
+        let (key, node) = self.entry;
         let tag = seed.deserialize(StrDeserializer::<Bail>::new(key))?;
-        Ok((tag, NodeDeserializer(value)))
+        Ok((
+            tag,
+            NodeDeserializer {
+                tree: self.tree,
+                node,
+            },
+        ))
     }
 }
 

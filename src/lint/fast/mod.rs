@@ -19,8 +19,13 @@ use crate::playbook::validate::{lint_checks, validate};
 
 /// The playbook, when `source` is within the subset and deserializes.
 pub fn load(source: &str) -> Option<Playbook> {
-    let root = parse::parse(source)?;
-    serde::Deserialize::deserialize(de::NodeDeserializer(&root)).ok()
+    let tree = parse::parse(source)?;
+    let root = tree.root.as_ref()?;
+    serde::Deserialize::deserialize(de::NodeDeserializer {
+        tree: &tree,
+        node: root,
+    })
+    .ok()
 }
 
 /// Whether `source` is certainly a clean playbook: in the subset, and no

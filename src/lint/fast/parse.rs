@@ -5,6 +5,7 @@
 //! caller then takes the full parser. It never guesses.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use crate::playbook::validate::YAML11_BOOLEANS;
 
@@ -16,12 +17,63 @@ const MAX_DEPTH: usize = 48;
 pub enum Node<'a> {
     /// `plain` scalars are typed by the reader (`2`, `true`, `~`); quoted and
     /// block scalars are always text.
-    Scalar {
-        text: Cow<'a, str>,
-        plain: bool,
-    },
-    Seq(Vec<Node<'a>>),
-    Map(Vec<(Cow<'a, str>, Node<'a>)>),
+    Scalar { text: Cow<'a, str>, plain: bool },
+    /// Items at `Tree::items[range]`.
+    Seq(Range<usize>),
+    /// Entries at `Tree::entries[range]`.
+    Map(Range<usize>),
+}
+
+pub type Entry<'a> = (Cow<'a, str>, Node<'a>);
+
+/// The parsed document. Every sequence's items sit side by side in one
+/// vector, every map's entries in another: a file's hundreds of small
+/// collections cost a few allocations, not one or two each, and dropping
+/// the tree is freeing two vectors.
+#[derive(Debug, Default)]
+pub struct Tree<'a> {
+    pub root: Option<Node<'a>>,
+    items: Vec<Node<'a>>,
+    entries: Vec<Entry<'a>>,
+    /// Children of the collections still being read, innermost last. A
+    /// collection moves its own to `items`/`entries` when it ends, so each
+    /// one's children end up contiguous.
+    open_items: Vec<Node<'a>>,
+    open_entries: Vec<Entry<'a>>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn items(&self, range: &Range<usize>) -> &[Node<'a>] {
+        &self.items[range.clone()]
+    }
+
+    pub fn entries(&self, range: &Range<usize>) -> &[Entry<'a>] {
+        &self.entries[range.clone()]
+    }
+
+    /// Ends a sequence whose items were pushed to `open_items` from `mark` on.
+    fn close_seq(&mut self, mark: usize) -> Node<'a> {
+        let start = self.items.len();
+        self.items.extend(self.open_items.drain(mark..));
+        Node::Seq(start..self.items.len())
+    }
+
+    /// Ends a map whose entries were pushed to `open_entries` from `mark` on.
+    fn close_map(&mut self, mark: usize) -> Node<'a> {
+        let start = self.entries.len();
+        self.entries.extend(self.open_entries.drain(mark..));
+        Node::Map(start..self.entries.len())
+    }
+
+    /// Adds an entry to the map opened at `mark`; `None` if its key is
+    /// already there.
+    fn push_entry(&mut self, mark: usize, key: Cow<'a, str>, value: Node<'a>) -> Option<()> {
+        if self.open_entries[mark..].iter().any(|(k, _)| *k == key) {
+            return None;
+        }
+        self.open_entries.push((key, value));
+        Some(())
+    }
 }
 
 struct Line<'a> {
@@ -37,7 +89,7 @@ impl Line<'_> {
     }
 }
 
-pub fn parse(source: &str) -> Option<Node<'_>> {
+pub fn parse(source: &str) -> Option<Tree<'_>> {
     // Tabs, CRLF, control characters and BOMs: the full parser has the rules.
     if has_control(source.as_bytes()) {
         return None;
@@ -68,10 +120,15 @@ pub fn parse(source: &str) -> Option<Node<'_>> {
     }) {
         return None;
     }
-    let mut p = Parser { lines, at: 0 };
+    let mut p = Parser {
+        lines,
+        at: 0,
+        tree: Tree::default(),
+    };
     let root = p.block(0, 0)?;
     p.skip_filler();
-    (p.at == p.lines.len()).then_some(root)
+    p.tree.root = Some(root);
+    (p.at == p.lines.len()).then_some(p.tree)
 }
 
 /// Whether `bytes` hold a control character other than `\n` (C0, DEL, C1)
@@ -102,6 +159,7 @@ fn has_control(bytes: &[u8]) -> bool {
 struct Parser<'a> {
     lines: Vec<Line<'a>>,
     at: usize,
+    tree: Tree<'a>,
 }
 
 impl<'a> Parser<'a> {
@@ -137,14 +195,15 @@ impl<'a> Parser<'a> {
     }
 
     fn seq(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
-        let mut items = Vec::new();
+        let mark = self.tree.open_items.len();
         while self.next_indent() == Some(indent) && is_seq_item(self.lines[self.at].text) {
             let text = self.lines[self.at].text;
             let rest = &text[1..];
             let inner = rest.trim_start_matches(' ');
             if inner.is_empty() || inner.starts_with('#') {
                 self.at += 1;
-                items.push(self.block(indent + 1, depth + 1)?);
+                let item = self.block(indent + 1, depth + 1)?;
+                self.tree.open_items.push(item);
                 continue;
             }
             // `- key: value` or `- - x`: the rest of the line is a nested
@@ -155,26 +214,25 @@ impl<'a> Parser<'a> {
                     indent: column,
                     text: inner,
                 };
-                items.push(self.block(column, depth + 1)?);
+                let item = self.block(column, depth + 1)?;
+                self.tree.open_items.push(item);
                 continue;
             }
             self.at += 1;
-            items.push(self.inline_or_block_scalar(inner, indent, depth)?);
+            let item = self.inline_or_block_scalar(inner, indent, depth)?;
+            self.tree.open_items.push(item);
         }
-        Some(Node::Seq(items))
+        Some(self.tree.close_seq(mark))
     }
 
     fn map(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
-        let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
+        let mark = self.tree.open_entries.len();
         while self.next_indent() == Some(indent) {
             let text = self.lines[self.at].text;
             if is_seq_item(text) {
                 break;
             }
             let (key, rest) = split_key(text)?;
-            if entries.iter().any(|(k, _)| *k == key) {
-                return None;
-            }
             self.at += 1;
             let value = if rest.is_empty() || rest.starts_with('#') {
                 match self.next_indent() {
@@ -191,9 +249,9 @@ impl<'a> Parser<'a> {
             } else {
                 self.inline_or_block_scalar(rest, indent, depth)?
             };
-            entries.push((key, value));
+            self.tree.push_entry(mark, key, value)?;
         }
-        Some(Node::Map(entries))
+        Some(self.tree.close_map(mark))
     }
 
     /// A value written after `key:` or `- `: a block scalar, or a one-line
@@ -207,7 +265,7 @@ impl<'a> Parser<'a> {
         if text.starts_with(['|', '>']) {
             return self.block_scalar(text, indent);
         }
-        let node = inline(text, depth)?;
+        let node = inline(text, depth, &mut self.tree)?;
         // A more indented line after a one-line value would continue it
         // (a multi-line plain scalar): not in the subset.
         match self.next_indent() {
@@ -339,8 +397,8 @@ fn split_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
 
 /// A value on one line: a quoted scalar, a flow collection or a plain
 /// scalar, with an optional trailing comment.
-fn inline(text: &str, depth: usize) -> Option<Node<'_>> {
-    let (node, used) = flow_value(text, depth, false)?;
+fn inline<'a>(text: &'a str, depth: usize, tree: &mut Tree<'a>) -> Option<Node<'a>> {
+    let (node, used) = flow_value(text, depth, false, tree)?;
     // Only a comment may follow, and a comment needs a space before `#`.
     let rest = text[used..].trim_start_matches(' ');
     let before_rest = &text[..text.len() - rest.len()];
@@ -349,7 +407,12 @@ fn inline(text: &str, depth: usize) -> Option<Node<'_>> {
 
 /// A value at the start of `text`; returns it and the bytes used. `in_flow`:
 /// inside `{}`/`[]`, where `,]}` end a plain scalar.
-fn flow_value(text: &str, depth: usize, in_flow: bool) -> Option<(Node<'_>, usize)> {
+fn flow_value<'a>(
+    text: &'a str,
+    depth: usize,
+    in_flow: bool,
+    tree: &mut Tree<'a>,
+) -> Option<(Node<'a>, usize)> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -364,8 +427,8 @@ fn flow_value(text: &str, depth: usize, in_flow: bool) -> Option<(Node<'_>, usiz
                 used,
             ))
         }
-        '{' => flow_map(text, depth + 1),
-        '[' => flow_seq(text, depth + 1),
+        '{' => flow_map(text, depth + 1, tree),
+        '[' => flow_seq(text, depth + 1, tree),
         '&' | '*' | '!' | '?' | '%' | '@' | '`' | '|' | '>' | '#' | ',' | ']' | '}' => None,
         '-' if text[1..].starts_with(' ') || text.len() == 1 => None,
         _ => {
@@ -409,23 +472,23 @@ fn skip_spaces(text: &str, at: usize) -> usize {
     at + (text[at..].len() - text[at..].trim_start_matches(' ').len())
 }
 
-fn flow_seq(text: &str, depth: usize) -> Option<(Node<'_>, usize)> {
+fn flow_seq<'a>(text: &'a str, depth: usize, tree: &mut Tree<'a>) -> Option<(Node<'a>, usize)> {
     let mut at = skip_spaces(text, 1);
-    let mut items = Vec::new();
+    let mark = tree.open_items.len();
     if text[at..].starts_with(']') {
-        return Some((Node::Seq(items), at + 1));
+        return Some((tree.close_seq(mark), at + 1));
     }
     loop {
-        let (item, used) = flow_value(&text[at..], depth, true)?;
+        let (item, used) = flow_value(&text[at..], depth, true, tree)?;
         // `[a: b]` is a map inside a sequence: not in the subset.
         if text[at + used..].starts_with(':') {
             return None;
         }
-        items.push(item);
+        tree.open_items.push(item);
         at = skip_spaces(text, at + used);
         match text[at..].chars().next()? {
             ',' => at = skip_spaces(text, at + 1),
-            ']' => return Some((Node::Seq(items), at + 1)),
+            ']' => return Some((tree.close_seq(mark), at + 1)),
             _ => return None,
         }
         if text[at..].starts_with(']') {
@@ -434,31 +497,28 @@ fn flow_seq(text: &str, depth: usize) -> Option<(Node<'_>, usize)> {
     }
 }
 
-fn flow_map(text: &str, depth: usize) -> Option<(Node<'_>, usize)> {
+fn flow_map<'a>(text: &'a str, depth: usize, tree: &mut Tree<'a>) -> Option<(Node<'a>, usize)> {
     let mut at = skip_spaces(text, 1);
-    let mut entries: Vec<(Cow<'_, str>, Node<'_>)> = Vec::new();
+    let mark = tree.open_entries.len();
     if text[at..].starts_with('}') {
-        return Some((Node::Map(entries), at + 1));
+        return Some((tree.close_map(mark), at + 1));
     }
     loop {
-        let (key, used) = match flow_value(&text[at..], depth, true)? {
+        let (key, used) = match flow_value(&text[at..], depth, true, tree)? {
             (Node::Scalar { text: key, plain }, used) if !(plain && is_yaml11_boolean(&key)) => {
                 (key, used)
             }
             _ => return None,
         };
-        if entries.iter().any(|(k, _)| *k == key) {
-            return None;
-        }
         at += used;
         at = text[at..].starts_with(": ").then_some(at + 2)?;
         at = skip_spaces(text, at);
-        let (value, used) = flow_value(&text[at..], depth, true)?;
-        entries.push((key, value));
+        let (value, used) = flow_value(&text[at..], depth, true, tree)?;
+        tree.push_entry(mark, key, value)?;
         at = skip_spaces(text, at + used);
         match text[at..].chars().next()? {
             ',' => at = skip_spaces(text, at + 1),
-            '}' => return Some((Node::Map(entries), at + 1)),
+            '}' => return Some((tree.close_map(mark), at + 1)),
             _ => return None,
         }
         if text[at..].starts_with('}') {
@@ -530,31 +590,49 @@ mod tests {
         }
     }
 
-    fn get<'n>(node: &'n Node<'n>, key: &str) -> &'n Node<'n> {
+    fn get<'n>(tree: &'n Tree<'n>, node: &'n Node<'n>, key: &str) -> &'n Node<'n> {
         match node {
-            Node::Map(entries) => &entries.iter().find(|(k, _)| k == key).unwrap().1,
+            Node::Map(range) => {
+                &tree
+                    .entries(range)
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .unwrap()
+                    .1
+            }
             other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    fn items<'n>(tree: &'n Tree<'n>, node: &'n Node<'n>) -> &'n [Node<'n>] {
+        match node {
+            Node::Seq(range) => tree.items(range),
+            other => panic!("not a sequence: {other:?}"),
         }
     }
 
     #[test]
     fn reads_the_subset_playbooks_are_written_in() {
-        let source = "# comment\nid: x # trailing\nlabel: {en: Fire, zh-TW: 火警}\nlist:\n- a\n- {key: \"yes\", label: 'it''s'}\nnested:\n  - id: one\n    why: \"say \\\"hi\\\"\"\nlit: |\n  line 1\n  line 2\n\nfold: >-\n  a\n  b\n\n  c\n";
-        let root = parse(source).expect("in the subset");
-        assert_eq!(text(get(&root, "id")), "x");
-        assert_eq!(text(get(get(&root, "label"), "zh-TW")), "火警");
-        let Node::Seq(list) = get(&root, "list") else {
-            panic!()
-        };
+        let source = "# comment\nid: x # trailing\nlabel: {en: Fire, zh-TW: 火警}\nlist:\n- a\n- {key: \"yes\", label: 'it''s'}\nnested:\n  - id: one\n    why: \"say \\\"hi\\\"\"\n    tags: [a, [b, c], {d: e}]\nlit: |\n  line 1\n  line 2\n\nfold: >-\n  a\n  b\n\n  c\n";
+        let tree = parse(source).expect("in the subset");
+        let t = &tree;
+        let root = tree.root.as_ref().unwrap();
+        assert_eq!(text(get(t, root, "id")), "x");
+        assert_eq!(text(get(t, get(t, root, "label"), "zh-TW")), "火警");
+        let list = items(t, get(t, root, "list"));
         assert_eq!(text(&list[0]), "a");
-        assert_eq!(text(get(&list[1], "key")), "yes");
-        assert_eq!(text(get(&list[1], "label")), "it's");
-        let Node::Seq(nested) = get(&root, "nested") else {
-            panic!()
-        };
-        assert_eq!(text(get(&nested[0], "why")), "say \"hi\"");
-        assert_eq!(text(get(&root, "lit")), "line 1\nline 2\n");
-        assert_eq!(text(get(&root, "fold")), "a b\nc");
+        assert_eq!(text(get(t, &list[1], "key")), "yes");
+        assert_eq!(text(get(t, &list[1], "label")), "it's");
+        let nested = items(t, get(t, root, "nested"));
+        assert_eq!(text(get(t, &nested[0], "why")), "say \"hi\"");
+        // Collections inside collections keep their own children.
+        let tags = items(t, get(t, &nested[0], "tags"));
+        assert_eq!(text(&tags[0]), "a");
+        let inner: Vec<String> = items(t, &tags[1]).iter().map(text).collect();
+        assert_eq!(inner, ["b", "c"]);
+        assert_eq!(text(get(t, &tags[2], "d")), "e");
+        assert_eq!(text(get(t, root, "lit")), "line 1\nline 2\n");
+        assert_eq!(text(get(t, root, "fold")), "a b\nc");
     }
 
     #[test]
@@ -593,7 +671,7 @@ mod tests {
             "a: {b: 1}#c\n",        // `#` without a space is not a comment
             "a: |\n  x  \n",        // trailing spaces
         ] {
-            assert_eq!(parse(source), None, "{source:?}");
+            assert!(parse(source).is_none(), "{source:?}");
         }
     }
 }
