@@ -2,7 +2,7 @@
 //! each question has the fields its kind needs, ladders can be climbed,
 //! templates parse. All problems are collected, each with its rule id.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use serde_saphyr::Spanned;
 
@@ -63,7 +63,7 @@ impl<'a> Checker<'a> {
     }
 
     fn unique<'s>(&mut self, what: &str, ids: impl IntoIterator<Item = &'s Spanned<String>>) {
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         for id in ids {
             if !seen.insert(id.value.as_str()) {
                 self.at(
@@ -765,7 +765,7 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
 
     // Flags that no answer can raise.
     c.node(&[]);
-    let raised: HashSet<&str> = pb
+    let raised: BTreeSet<&str> = pb
         .assess
         .questions
         .iter()

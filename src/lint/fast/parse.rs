@@ -120,11 +120,16 @@ pub fn parse(source: &str) -> Option<Tree<'_>> {
     }) {
         return None;
     }
-    let mut p = Parser {
-        lines,
-        at: 0,
-        tree: Tree::default(),
+    // Sized from the line count (playbooks run about two entries and one
+    // item per line), so the vectors rarely grow.
+    let tree = Tree {
+        items: Vec::with_capacity(lines.len()),
+        entries: Vec::with_capacity(lines.len() * 2),
+        open_items: Vec::with_capacity(64),
+        open_entries: Vec::with_capacity(64),
+        root: None,
     };
+    let mut p = Parser { lines, at: 0, tree };
     let root = p.block(0, 0)?;
     p.skip_filler();
     p.tree.root = Some(root);
@@ -452,7 +457,12 @@ fn flow_value<'a>(
 /// here), or in flow a `,`, `]`, `}`.
 fn plain_end(text: &str, in_flow: bool) -> usize {
     let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
+    // Jump from one byte that might end the scalar to the next.
+    let candidates = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'#' | b':' | b',' | b']' | b'}' | b'[' | b'{'));
+    for (i, &b) in candidates {
         let next = bytes.get(i + 1).copied();
         match b {
             b'#' if i > 0 && bytes[i - 1] == b' ' => return i,
