@@ -520,7 +520,8 @@ impl<'a> TextPath<'a> {
 impl Playbook {
     /// Every text field that is present, in file order.
     pub fn texts(&self) -> Vec<TextField<'_>> {
-        let mut out: Vec<TextField<'_>> = Vec::new();
+        // A playbook has dozens to hundreds of texts: start past the small sizes.
+        let mut out: Vec<TextField<'_>> = Vec::with_capacity(64);
         let mut add = |path, text, allow| {
             // Absent optional text (`help:` not written) is not a text to check.
             if Localized::spanned(text).is_some() {

@@ -30,7 +30,7 @@ pub type Entry<'a> = (Cow<'a, str>, Node<'a>);
 /// vector, every map's entries in another: a file's hundreds of small
 /// collections cost a few allocations, not one or two each, and dropping
 /// the tree is freeing two vectors.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Tree<'a> {
     pub root: Option<Node<'a>>,
     items: Vec<Node<'a>>,
@@ -120,7 +120,7 @@ pub fn parse(source: &str) -> Option<Tree<'_>> {
     }) {
         return None;
     }
-    // Sized from the line count (playbooks run about two entries and one
+    // Sized from the line count (playbooks run under two entries and one
     // item per line), so the vectors rarely grow.
     let tree = Tree {
         items: Vec::with_capacity(lines.len()),
