@@ -112,9 +112,7 @@ fn position(text: &[u8], offset: usize) -> (u64, u64) {
 /// All problems in a playbook given as raw bytes: encoding and shape first,
 /// then YAML, types and semantics.
 pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
-    // `contains` is a memchr; the position is only needed for the report.
-    if bytes.contains(&0) {
-        let nul = bytes.iter().position(|b| *b == 0).unwrap_or_default();
+    if let Some(nul) = memchr::memchr(0, bytes) {
         let (line, column) = position(bytes, nul);
         return vec![Problem::new(
             "",
