@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::playbook::catalog::{self, MAX_PLAYBOOK_BYTES, ReadFailure};
 use crate::playbook::diagnostic::{Problem, Severity};
 use crate::playbook::load::check_str;
-use crate::playbook::validate::lint_checks;
+use crate::playbook::validate::{lint_checks, yaml_boolean_words};
 
 /// The diagnostics of one file. It borrows the path, so a clean file's
 /// report allocates nothing that outlives its check.
@@ -168,8 +168,16 @@ pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
             Some("put each playbook in its own file".into()),
         )];
     }
+    full_check(text)
+}
+
+/// Every problem in a playbook's text, read by the full parser (serde-saphyr)
+/// with positions: what lint reports for any file the fast path does not
+/// call clean.
+pub fn full_check(text: &str) -> Vec<Problem> {
     let (playbook, mut report) = check_str("", text);
     if let Some(playbook) = &playbook {
+        report.problems.extend(yaml_boolean_words(playbook, text));
         report.problems.extend(lint_checks(playbook, text));
     }
     report.problems.sort_by_key(|p| (p.line, p.column));

@@ -703,13 +703,8 @@ fn check_allow_lists<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
 /// Words YAML 1.1 tools (and many editors) read as booleans when unquoted.
 pub(crate) const YAML11_BOOLEANS: &[&str] = &["y", "yes", "n", "no", "on", "off", "true", "false"];
 
-/// Whether the scalar at this position is written in quotes. A node without
-/// a position comes from lint's fast path, which refuses every unquoted
-/// YAML 1.1 boolean word (`lint::fast`): so it was quoted.
+/// Whether the scalar at this position is written in quotes.
 fn quoted<T>(source: &str, node: &Spanned<T>) -> bool {
-    if node.referenced.line() == 0 {
-        return true;
-    }
     let line = source
         .lines()
         .nth(node.referenced.line().saturating_sub(1) as usize)
@@ -720,14 +715,12 @@ fn quoted<T>(source: &str, node: &Spanned<T>) -> bool {
     matches!(at, Some('"' | '\''))
 }
 
-/// Checks only `defuse lint` runs: they cost more than loading for a live
-/// call should, and none of them stops a playbook from working.
-pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
-    use super::satisfy::{ANY, Fixed, satisfiable};
+/// Keys and answers that other YAML tools would read as booleans: `yes`
+/// unquoted is `true` to YAML 1.1 tools and many editors. The one check
+/// that reads the source (for the quotes), so the only one that needs
+/// positions; lint's fast path reads no unquoted such word, so it skips it.
+pub fn yaml_boolean_words<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
     let mut c = Checker::new(source, pb);
-    check_translations(&mut c, pb);
-
-    // Keys that other YAML tools would read as booleans.
     // One check for keys (`String`) and answers in conditions (`Key`): both are words at a position.
     fn boolean_word<'a, T>(c: &mut Checker<'a>, source: &str, word: &str, node: &'a Spanned<T>) {
         if YAML11_BOOLEANS.contains(&word.to_lowercase().as_str()) && !quoted(source, node) {
@@ -762,6 +755,16 @@ pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
             }
         });
     }
+    c.problems
+}
+
+/// Checks only `defuse lint` runs: they cost more than loading for a live
+/// call should, and none of them stops a playbook from working. (With
+/// `yaml_boolean_words`.)
+pub fn lint_checks<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
+    use super::satisfy::{ANY, Fixed, satisfiable};
+    let mut c = Checker::new(source, pb);
+    check_translations(&mut c, pb);
 
     // Flags that no answer can raise.
     c.node(&[]);
