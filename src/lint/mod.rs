@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::playbook::catalog::{self, MAX_PLAYBOOK_BYTES, ReadFailure};
-use crate::playbook::diagnostic::{Problem, Severity};
+use crate::playbook::diagnostic::{Problem, Severity, position};
 use crate::playbook::load::check_str;
 use crate::playbook::validate::{lint_checks, yaml_boolean_words};
 
@@ -92,21 +92,6 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
             Some("is this really a playbook? split it, or lint the right file"),
         ),
     })
-}
-
-/// Line and column (1-based, in characters) of a byte offset.
-fn position(text: &[u8], offset: usize) -> (u64, u64) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count() as u64
-        + 1;
-    (line, column)
 }
 
 /// All problems in a playbook given as raw bytes: encoding and shape first,

@@ -209,6 +209,22 @@ fn yaml_rule(message: &str) -> &'static str {
     }
 }
 
+/// Line and column (1-based, in characters) of a byte offset; a run of
+/// bytes that is not UTF-8 counts as one character.
+pub fn position(text: &[u8], offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count() as u64
+        + 1;
+    (line, column)
+}
+
 /// Renders ` 12 | text` and a caret line under `column`.
 pub fn snippet(source: &str, line: u64, column: u64) -> String {
     /// Characters of context kept on each side of the column in long lines.

@@ -143,11 +143,7 @@ pub fn key_position(source: &str, map: &Spanned<Forms>, key: &str) -> (u64, u64)
     };
     // A quoted key starts at its quote.
     let quoted = matches!(rest[..found].chars().next_back(), Some('"' | '\''));
-    let offset = start + found - usize::from(quoted);
-    let line_start = source[..offset].rfind('\n').map_or(0, |n| n + 1);
-    let line = source[..offset].matches('\n').count() + 1;
-    let column = source[line_start..offset].chars().count() + 1;
-    (line as u64, column as u64)
+    super::diagnostic::position(source.as_bytes(), start + found - usize::from(quoted))
 }
 
 impl<'de> Deserialize<'de> for Localized {
