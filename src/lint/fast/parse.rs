@@ -495,14 +495,9 @@ fn flow_seq<'a>(text: &'a str, depth: usize, tree: &mut Tree<'a>) -> Option<(Nod
             return None;
         }
         tree.open_items.push(item);
-        at = skip_spaces(text, at + used);
-        match text[at..].chars().next()? {
-            ',' => at = skip_spaces(text, at + 1),
-            ']' => return Some((tree.close_seq(mark), at + 1)),
-            _ => return None,
-        }
-        if text[at..].starts_with(']') {
-            return None; // a trailing comma: leave it to the full parser
+        match after_item(text, at + used, ']')? {
+            AfterItem::Next(next) => at = next,
+            AfterItem::Closed(end) => return Some((tree.close_seq(mark), end)),
         }
     }
 }
@@ -525,15 +520,29 @@ fn flow_map<'a>(text: &'a str, depth: usize, tree: &mut Tree<'a>) -> Option<(Nod
         at = skip_spaces(text, at);
         let (value, used) = flow_value(&text[at..], depth, true, tree)?;
         tree.push_entry(mark, key, value)?;
-        at = skip_spaces(text, at + used);
-        match text[at..].chars().next()? {
-            ',' => at = skip_spaces(text, at + 1),
-            '}' => return Some((tree.close_map(mark), at + 1)),
-            _ => return None,
+        match after_item(text, at + used, '}')? {
+            AfterItem::Next(next) => at = next,
+            AfterItem::Closed(end) => return Some((tree.close_map(mark), end)),
         }
-        if text[at..].starts_with('}') {
-            return None;
-        }
+    }
+}
+
+enum AfterItem {
+    /// Where the next item starts, after a `,`.
+    Next(usize),
+    /// Just past the closing bracket.
+    Closed(usize),
+}
+
+/// What follows an item of a flow collection that `close` ends: a `,` and
+/// another item, or the end. `None` for anything else. (After a trailing
+/// comma `flow_value` meets the bracket and steps aside.)
+fn after_item(text: &str, at: usize, close: char) -> Option<AfterItem> {
+    let at = skip_spaces(text, at);
+    match text[at..].chars().next()? {
+        ',' => Some(AfterItem::Next(skip_spaces(text, at + 1))),
+        c if c == close => Some(AfterItem::Closed(at + 1)),
+        _ => None,
     }
 }
 
@@ -680,6 +689,8 @@ mod tests {
             "a: \"x\u{1}\"\n",      // control characters
             "a: {b: 1}#c\n",        // `#` without a space is not a comment
             "a: |\n  x  \n",        // trailing spaces
+            "a: [x, ]\n",           // trailing commas
+            "a: {b: 1, }\n",
         ] {
             assert!(parse(source).is_none(), "{source:?}");
         }
