@@ -6,7 +6,7 @@ use defuse::plan::{self, markdown};
 use defuse::prompt::script::ScriptPrompter;
 use defuse::triage::{drive, session::Session};
 
-use crate::common::{assert_tables_line_up, decisions, playbook};
+use crate::common::{assert_tables_line_up, decisions, playbook, triage};
 
 fn plan_for(example: &str) -> plan::Plan {
     plan_in(example, Lang::En)
@@ -126,15 +126,17 @@ fn json_contract() {
     insta::assert_snapshot!("plan-json-contract", lines.join("\n"));
 }
 
+/// The Markdown plan for `answers`, composed at a fixed time.
+fn markdown_for(pb: &defuse::playbook::Playbook, answers: &str) -> String {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    markdown::render(&plan::compose(pb, &triage(pb, answers), now))
+}
+
 #[test]
 fn customer_text_cannot_inject_markdown_or_terminal_escapes() {
     let pb = playbook("general");
     let answers = "case: {customer: \"# Evil\\e]0;x\\a <script>\", contact: \"[click](http://x)\"}\nassess: {our_failure: \"no\", role: staff, stakes: [nothing], pressure: \"no\", public: \"no\", audience: \"no\", history: first}\ngrievance: {picked: [venting], words: \"line1\\n## injected\"}\n";
-    let mut prompter = ScriptPrompter::new("a.yaml", answers, &pb).unwrap();
-    let mut session = Session::new(&pb);
-    let outcome = drive(&mut session, &mut prompter, |_| {}).unwrap();
-    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
-    let md = markdown::render(&plan::compose(&pb, &outcome, now));
+    let md = markdown_for(&pb, answers);
     assert!(!md.contains('\x1b') && !md.contains('\x07'));
     assert!(md.contains("# Action plan: \\# Evil"), "{md}");
     // Drafts are fenced verbatim for copy-paste; everything else is escaped.
@@ -160,11 +162,7 @@ fn customer_text_cannot_inject_markdown_or_terminal_escapes() {
 fn a_pipe_in_a_table_cell_is_escaped_once() {
     let pb = playbook("general");
     let answers = "case: {customer: Acme, contact: \"Li | Wang\"}\nassess: {our_failure: \"no\", role: staff, stakes: [nothing], pressure: \"no\", public: \"no\", audience: \"no\", history: first}\ngrievance: {picked: [venting]}\n";
-    let mut prompter = ScriptPrompter::new("a.yaml", answers, &pb).unwrap();
-    let mut session = Session::new(&pb);
-    let outcome = drive(&mut session, &mut prompter, |_| {}).unwrap();
-    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
-    let md = markdown::render(&plan::compose(&pb, &outcome, now));
+    let md = markdown_for(&pb, answers);
     let row = md.lines().find(|l| l.starts_with("| Contact")).unwrap();
     assert!(
         row.contains("Li \\| Wang") && !row.contains("\\\\|"),
