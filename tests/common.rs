@@ -81,11 +81,24 @@ pub fn bin() -> assert_cmd::Command {
 
 /// `defuse triage --answers FILE --out -` run in `dir`; the plan it prints.
 pub fn replay(answers: &std::path::Path, dir: &std::path::Path) -> String {
+    replay_with(answers, dir, &[], &[])
+}
+
+/// `replay` with options before the subcommand (`--lang`) and after it
+/// (`--format`).
+pub fn replay_with(
+    answers: &std::path::Path,
+    dir: &std::path::Path,
+    global: &[&str],
+    options: &[&str],
+) -> String {
     let out = bin()
         .current_dir(dir)
+        .args(global)
         .arg("triage")
         .arg("--answers")
         .arg(answers)
+        .args(options)
         .args(["--out", "-"])
         .assert()
         .success();

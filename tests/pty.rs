@@ -321,14 +321,8 @@ fn a_zh_tw_session_is_worded_in_traditional_chinese_and_its_answers_replay_in_en
         .path()
         .join("plans/20261123-1000-acme-trading.answers.yaml");
     let replay = |lang: &str, format: &str| {
-        let out = crate::common::bin()
-            .current_dir(tmp.path())
-            .args(["--lang", lang, "triage", "--answers"])
-            .arg(&answers)
-            .args(["--format", format, "--out", "-"])
-            .assert()
-            .success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+        let (global, options) = (["--lang", lang], ["--format", format]);
+        crate::common::replay_with(&answers, tmp.path(), &global, &options)
     };
     assert_eq!(
         replay("zh-TW", "md"),
