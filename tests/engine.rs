@@ -305,10 +305,11 @@ fn conditional_questions_follow_earlier_answers_and_back_recomputes_them() {
 fn invalid_answers_are_refused_with_a_hint() {
     let pb = playbook("general");
     let mut s = Session::new(&pb);
-    assert!(
-        s.answer(AnswerValue::Text("  ".into())).is_err(),
-        "customer is required"
-    );
+    // A required text left blank: English in an answers file's error, the
+    // rep's language on a live call.
+    let blank = s.answer(AnswerValue::Text("  ".into())).unwrap_err();
+    assert_eq!(blank.to_string(), "this answer is required");
+    assert_eq!(blank.describe(defuse::i18n::Lang::ZhTw), "這一題必須回答");
     for text in ["Acme", "", ""] {
         answer(&mut s, AnswerValue::Text(text.into()));
     }

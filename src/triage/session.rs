@@ -87,15 +87,14 @@ pub struct Prompt {
 }
 
 /// Why an answer does not fit its prompt: told to the rep on a live call (in
-/// their language), or in an error about an answers file (in English).
+/// their language), or in an error about an answers file (in English, its
+/// `Display`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe(Lang::En))]
 pub enum InvalidAnswer {
-    #[error("pick at least one")]
     NonePicked,
-    #[error("this answer is required")]
     Required,
     /// What only an answers file can get wrong (unknown keys, wrong types).
-    #[error("{0}")]
     Other(String),
 }
 
