@@ -173,6 +173,10 @@ pub struct LintArgs {
     #[arg(long, value_name = "RULE", conflicts_with_all = ["paths", "allow"])]
     pub explain: Option<String>,
 
+    /// Print docs/lint-rules.md, generated from the rule table, and exit.
+    #[arg(long, hide = true, conflicts_with_all = ["paths", "allow", "explain"])]
+    pub rules_markdown: bool,
+
     /// Worker threads [default: the number of CPUs].
     #[arg(long, short)]
     pub jobs: Option<usize>,

@@ -10,9 +10,9 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::read_text;
 use crate::error::Error;
 use crate::output::write_file;
-use crate::playbook::catalog::read_text;
 use crate::playbook::load::yaml_options;
 use crate::triage::session::Snapshot;
 

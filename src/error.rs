@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 
-use crate::playbook::load::LoadError;
+use crate::diagnostic::LoadError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -5,8 +5,10 @@
 //! that reads files or the clock.
 
 pub mod archive;
+pub mod catalog;
 pub mod cli;
 pub mod command;
+pub mod diagnostic;
 pub mod drafts;
 pub mod duration;
 pub mod error;

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::playbook::Playbook;
-use crate::playbook::load::{LoadError, Problem, did_you_mean, yaml_options};
+use crate::playbook::load::{LoadError, Problem, RuleId, did_you_mean, yaml_options};
 use crate::playbook::model::BUILTIN_REMEDY_KINDS;
 use crate::prompt::script::ScriptPrompter;
 use crate::triage::answers::AnswersFile;
@@ -171,7 +171,7 @@ fn check_ids(
             problems.push(Problem::at(
                 source,
                 Some(id),
-                "unknown-reference",
+                RuleId::UnknownReference,
                 format!(
                     "playbook `{}` has no {list} entry `{}`",
                     pb.id.value, id.value

@@ -1,6 +1,6 @@
 //! Shared helpers: load an embedded playbook, replay answers through the engine.
 
-use defuse::playbook::catalog::EMBEDDED;
+use defuse::catalog::EMBEDDED;
 use defuse::playbook::{Playbook, load_str};
 use defuse::prompt::script::ScriptPrompter;
 use defuse::triage::drive;

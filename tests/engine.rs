@@ -346,7 +346,7 @@ fn the_rep_can_add_and_drop_remedies_and_change_owner_and_due() {
 
 #[test]
 fn every_shipped_playbook_offers_the_sop_remedy_kinds_and_a_24h_confirmation() {
-    for (id, _) in defuse::playbook::catalog::EMBEDDED {
+    for (id, _) in defuse::catalog::EMBEDDED {
         let pb = playbook(id);
         assert!(pb.levels.len() >= 3, "{id} needs a ladder of levels");
         for kind in [

@@ -74,7 +74,7 @@ fn listing_tables_line_up_with_chinese_text() {
 
 /// The minimal lint playbook, with its title in English and Traditional Chinese.
 fn bilingual_minimal(dir: &Path, title: &str) -> std::path::PathBuf {
-    let base = include_str!("../docs/lint-base.yaml");
+    let base = include_str!("../src/lint/examples/base.yaml");
     let path = dir.join("mini.yaml");
     std::fs::write(&path, base.replace("title: Minimal\n", title)).unwrap();
     path

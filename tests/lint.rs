@@ -10,7 +10,7 @@ use crate::common::bin;
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn base() -> String {
-    std::fs::read_to_string(Path::new(ROOT).join("docs/lint-base.yaml")).unwrap()
+    std::fs::read_to_string(Path::new(ROOT).join("src/lint/examples/base.yaml")).unwrap()
 }
 
 /// Writes `playbook.yaml` into a fresh directory.
@@ -259,7 +259,7 @@ fn sarif_output_is_sarif_2_1_0() {
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), defuse::lint::rules::RULES.len());
+    assert_eq!(rules.len(), defuse::diagnostic::RuleId::lint().count());
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     for result in results {

@@ -76,7 +76,7 @@ fn shipped_files_carry_the_schema_modeline() {
             "{file}"
         );
     };
-    for (id, _) in defuse::playbook::catalog::EMBEDDED {
+    for (id, _) in defuse::catalog::EMBEDDED {
         modeline(&format!("playbooks/{id}.yaml"), "playbook.schema.json");
         modeline(
             &format!("playbooks/{id}.tests.yaml"),

@@ -3,20 +3,24 @@
 use std::path::PathBuf;
 
 use super::Io;
+use crate::catalog;
 use crate::cli::{LintArgs, LintFormat};
+use crate::diagnostic::{RuleId, Severity, did_you_mean};
 use crate::error::Error;
 use crate::lint::{self, format, rules};
-use crate::playbook::catalog;
-use crate::playbook::diagnostic::Severity;
-use crate::playbook::validate::did_you_mean;
 
 pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
-    if let Some(rule) = &args.explain {
-        let doc = rules::explain(rule).ok_or_else(|| unknown_rule(rule))?;
-        return io.print(&format!("{doc}\n"));
+    if args.rules_markdown {
+        return io.print(&rules::markdown());
     }
+    if let Some(rule) = &args.explain {
+        // Any rule a diagnostic can name, answers-file rules too.
+        let rule = RuleId::from_id(rule).ok_or_else(|| unknown_rule(rule))?;
+        return io.print(&format!("{}\n", rules::explain(rule).trim_end()));
+    }
+    let mut allowed = Vec::new();
     for rule in &args.allow {
-        rules::find(rule).ok_or_else(|| unknown_rule(rule))?;
+        allowed.push(RuleId::lint_rule(rule).ok_or_else(|| unknown_rule(rule))?);
     }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("playbooks")]
@@ -29,9 +33,7 @@ pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let mut reports = lint::lint_files(&files, jobs);
     for report in &mut reports {
-        report
-            .problems
-            .retain(|p| !args.allow.iter().any(|a| a == p.rule));
+        report.problems.retain(|p| !allowed.contains(&p.rule));
     }
     let text = match args.format {
         LintFormat::Human => format::human(&reports),

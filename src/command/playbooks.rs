@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Io, json, table};
+use crate::catalog;
 use crate::cli::{ListFormat, PlaybooksArgs};
 use crate::error::Error;
 use crate::i18n::Lang;
-use crate::playbook::catalog;
 
 #[derive(Serialize)]
 struct Row {

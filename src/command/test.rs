@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use super::Io;
+use crate::catalog::{self, MAX_PLAYBOOK_BYTES, read_text};
 use crate::cli::TestArgs;
 use crate::error::Error;
-use crate::playbook::catalog::{self, MAX_PLAYBOOK_BYTES, read_text};
 use crate::scenario::{self, ScenarioFile};
 
 const SUFFIX: &str = ".tests.yaml";

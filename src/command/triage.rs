@@ -8,13 +8,14 @@ use chrono::{DateTime, FixedOffset, Timelike};
 
 use super::Io;
 use crate::archive::{Archive, LazyHistory, NewCase};
+use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
+use crate::diagnostic::RuleId;
 use crate::drafts::{Draft, DraftStore};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::output::{default_plan_dir, write_file, write_new};
 use crate::plan::{self, Plan, markdown};
-use crate::playbook::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::prompt::PromptError;
 use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
@@ -107,7 +108,7 @@ fn replay(
         (None, Some(written)) => parse_now(&written.value).map_err(|why| {
             Error::Answers(prompter.error(
                 Some(written),
-                "invalid-time",
+                RuleId::InvalidTime,
                 format!("invalid `now`: {why}"),
                 None,
             ))

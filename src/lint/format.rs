@@ -3,8 +3,7 @@
 use serde_json::json;
 
 use super::FileReport;
-use super::rules::RULES;
-use crate::playbook::diagnostic::{LoadError, Severity};
+use crate::diagnostic::{LoadError, RuleId, Severity};
 
 pub fn human(reports: &[FileReport]) -> String {
     let mut out = String::new();
@@ -71,13 +70,12 @@ pub fn github(reports: &[FileReport]) -> String {
 
 /// SARIF 2.1.0, for GitHub code scanning and other viewers.
 pub fn sarif(reports: &[FileReport]) -> String {
-    let rules: Vec<_> = RULES
-        .iter()
+    let rules: Vec<_> = RuleId::lint()
         .map(|r| {
             json!({
-                "id": r.id,
-                "shortDescription": {"text": r.summary},
-                "defaultConfiguration": {"level": level(r.severity)},
+                "id": r.id(),
+                "shortDescription": {"text": r.summary()},
+                "defaultConfiguration": {"level": level(r.severity())},
             })
         })
         .collect();
@@ -91,7 +89,7 @@ pub fn sarif(reports: &[FileReport]) -> String {
                 }
                 json!({
                     "ruleId": p.rule,
-                    "ruleIndex": RULES.iter().position(|rule| rule.id == p.rule),
+                    "ruleIndex": RuleId::lint().position(|rule| rule == p.rule),
                     "level": level(p.severity),
                     "message": {"text": text},
                     "locations": [{

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::playbook::catalog::{self, MAX_PLAYBOOK_BYTES, ReadFailure};
-use crate::playbook::diagnostic::{Problem, Severity, position};
+use crate::catalog::{self, MAX_PLAYBOOK_BYTES, ReadFailure};
+use crate::diagnostic::{Problem, RuleId, Severity, position};
 use crate::playbook::load::check_str;
 use crate::playbook::validate::{lint_checks, yaml_boolean_words};
 
@@ -77,14 +77,14 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
         Problem::new("", 1, 1, rule, message, help.map(Into::into))
     };
     catalog::read_bounded(path, MAX_PLAYBOOK_BYTES).map_err(|failure| match failure {
-        ReadFailure::Io(e) => problem("unreadable-file", format!("cannot read: {e}"), None),
+        ReadFailure::Io(e) => problem(RuleId::UnreadableFile, format!("cannot read: {e}"), None),
         ReadFailure::NotRegular => problem(
-            "unreadable-file",
+            RuleId::UnreadableFile,
             "not a regular file".into(),
             Some("lint playbook files, not pipes or devices"),
         ),
         ReadFailure::TooLarge(limit) => problem(
-            "file-too-large",
+            RuleId::FileTooLarge,
             format!(
                 "file is over {} MiB; playbooks are refused beyond that",
                 limit / (1024 * 1024)
@@ -103,7 +103,7 @@ pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
             "",
             line,
             column,
-            "binary-file",
+            RuleId::BinaryFile,
             "NUL byte: this is not a text file".into(),
             None,
         )];
@@ -116,7 +116,7 @@ pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
                 "",
                 line,
                 column,
-                "invalid-utf8",
+                RuleId::InvalidUtf8,
                 "invalid UTF-8: playbooks must be UTF-8 text".into(),
                 Some("re-save the file as UTF-8".into()),
             )];
@@ -138,7 +138,7 @@ pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
             text,
             1,
             1,
-            "empty-file",
+            RuleId::EmptyFile,
             "the file has no playbook in it".into(),
             None,
         )];
@@ -148,7 +148,7 @@ pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
             text,
             line,
             1,
-            "multiple-documents",
+            RuleId::MultipleDocuments,
             "a second YAML document starts here; a playbook file holds one".into(),
             Some("put each playbook in its own file".into()),
         )];
@@ -192,7 +192,7 @@ mod tests {
     fn rules(bytes: &[u8]) -> Vec<(&'static str, u64, u64)> {
         check_bytes(bytes)
             .into_iter()
-            .map(|p| (p.rule, p.line, p.column))
+            .map(|p| (p.rule.id(), p.line, p.column))
             .collect()
     }
 

@@ -3,7 +3,6 @@
 //! `serde_json` for machines. The JSON shape is pinned by `tests/`.
 
 pub mod markdown;
-pub mod template;
 
 use std::collections::BTreeMap;
 
@@ -11,6 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::i18n::Lang;
+use crate::playbook::template;
 use crate::playbook::vocab::Vocabulary;
 use crate::playbook::{Playbook, Step};
 use crate::text::slug;

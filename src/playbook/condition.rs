@@ -9,10 +9,10 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 
+use super::answer::AnswerValue;
 use super::model::Playbook;
 use super::vocab::Vocabulary;
 use super::vocab::{AtStake, ComplaintKind, CrisisType};
-use crate::triage::answers::AnswerValue;
 
 /// A condition: `all`/`any`/`not` over predicates, written as a one-key map,
 /// e.g. `{flag: real_loss}` or `{all: [{level_at_least: fire}, {grievance: lost_face}]}`.

@@ -3,10 +3,10 @@
 //! Never panics on any input; every problem carries a line and column. All
 //! semantic problems are collected, not just the first.
 
-pub use super::diagnostic::{LoadError, Problem, Severity, snippet};
+// Re-exported where answers files, scenarios and front ends have always found them.
 use super::model::Playbook;
-pub use super::validate::did_you_mean;
 use super::validate::validate;
+pub use crate::diagnostic::{LoadError, Problem, RuleId, Severity, did_you_mean, snippet};
 
 /// Parser limits sized for real playbooks (the largest shipped one is a few
 /// hundred nodes; a 10,000-question playbook still fits) while refusing alias

@@ -143,7 +143,7 @@ pub fn key_position(source: &str, map: &Spanned<Forms>, key: &str) -> (u64, u64)
     };
     // A quoted key starts at its quote.
     let quoted = matches!(rest[..found].chars().next_back(), Some('"' | '\''));
-    super::diagnostic::position(source.as_bytes(), start + found - usize::from(quoted))
+    crate::diagnostic::position(source.as_bytes(), start + found - usize::from(quoted))
 }
 
 impl<'de> Deserialize<'de> for Localized {

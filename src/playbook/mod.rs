@@ -1,13 +1,14 @@
-//! Playbooks: the YAML model, its condition language, loading with
-//! positioned errors, and discovery of the shipped and local playbooks.
+//! Playbooks: the YAML model, its condition and template languages, answer
+//! values, loading with positioned errors and validation. Pure: no files,
+//! no clock (where playbooks come from is `crate::catalog`).
 
-pub mod catalog;
+pub mod answer;
 pub mod condition;
-pub mod diagnostic;
 pub mod load;
 pub mod localized;
 pub mod model;
 pub mod satisfy;
+pub mod template;
 pub mod validate;
 pub mod vocab;
 

@@ -172,7 +172,7 @@ mod tests {
     use super::*;
 
     fn playbook() -> Playbook {
-        let source = include_str!("../../docs/lint-base.yaml");
+        let source = include_str!("../lint/examples/base.yaml");
         crate::playbook::load::check_str("", source)
             .0
             .expect("the lint docs' base playbook loads")

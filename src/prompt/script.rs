@@ -5,7 +5,7 @@ use serde_saphyr::Spanned;
 
 use super::{PromptError, Prompter, Reply};
 use crate::playbook::Playbook;
-use crate::playbook::load::{LoadError, did_you_mean};
+use crate::playbook::load::{LoadError, RuleId, did_you_mean};
 use crate::triage::answers::{AnswerValue, AnswersFile, RawAnswer, Section, answer_error};
 use crate::triage::briefing::Briefing;
 use crate::triage::session::{InvalidAnswer, Prompt, PromptKind, RECORD_FIELDS};
@@ -67,7 +67,7 @@ impl ScriptPrompter {
                         name,
                         source,
                         Some(value),
-                        "unknown-answer-key",
+                        RuleId::UnknownAnswerKey,
                         message,
                         help,
                     ));
@@ -81,7 +81,7 @@ impl ScriptPrompter {
                 name,
                 source,
                 Some(id),
-                "wrong-playbook",
+                RuleId::WrongPlaybook,
                 format!(
                     "these answers are for playbook `{}`, not `{}`",
                     id.value, playbook.id.value
@@ -113,7 +113,7 @@ impl ScriptPrompter {
     pub fn error<T>(
         &self,
         at: Option<&Spanned<T>>,
-        rule: &'static str,
+        rule: RuleId,
         message: String,
         help: Option<String>,
     ) -> LoadError {
@@ -187,7 +187,7 @@ impl Prompter for ScriptPrompter {
                 prompt.parse(&raw.value).map(Reply::Answer).map_err(|why| {
                     self.error(
                         Some(&raw),
-                        "invalid-answer",
+                        RuleId::InvalidAnswer,
                         format!("invalid answer to `{}`: {why}", prompt.id),
                         Some(prompt.title.clone()),
                     )
@@ -206,7 +206,7 @@ impl Prompter for ScriptPrompter {
                 Err(self
                     .error::<()>(
                         None,
-                        "missing-answer",
+                        RuleId::MissingAnswer,
                         format!("missing answer `{}`: {}", prompt.id, prompt.title),
                         Some(format!("add `{key}: …` under `{section}:`")),
                     )
@@ -219,7 +219,7 @@ impl Prompter for ScriptPrompter {
         Err(self
             .error(
                 self.last_position.as_ref(),
-                "invalid-answer",
+                RuleId::InvalidAnswer,
                 format!("invalid answer to `{}`: {why}", prompt.id),
                 Some(prompt.title.clone()),
             )

@@ -1,10 +1,17 @@
-//! Diagnostics: problems found in a playbook or answers file, each with a
-//! stable rule id, a severity, a position, a source snippet and help.
+//! Diagnostics: problems found in a playbook, answers or scenario file, each
+//! with a rule (`RuleId`), a severity, a position, a source snippet and help;
+//! parser errors classified into rules; "did you mean" suggestions. A leaf:
+//! the playbook model, the engine's answers files and lint all report
+//! through it.
+
+pub mod rule;
 
 use std::fmt;
 
 use serde_saphyr::Spanned;
 use unicode_width::UnicodeWidthChar;
+
+pub use rule::RuleId;
 
 /// How bad a problem is: errors stop a playbook from loading (and fail
 /// `defuse lint`); warnings are reported but do not.
@@ -27,8 +34,9 @@ impl fmt::Display for Severity {
 /// A problem found while loading, positioned in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// Stable kebab-case id, e.g. `unknown-reference` (see `defuse lint --explain`).
-    pub rule: &'static str,
+    /// The rule, shown as its stable kebab-case id, e.g. `unknown-reference`
+    /// (see `defuse lint --explain`).
+    pub rule: RuleId,
     pub severity: Severity,
     pub line: u64,
     pub column: u64,
@@ -44,15 +52,14 @@ impl Problem {
         source: &str,
         line: u64,
         column: u64,
-        rule: &'static str,
+        rule: RuleId,
         message: String,
         help: Option<String>,
     ) -> Self {
         let (line, column) = (line.max(1), column.max(1));
         Problem {
             rule,
-            // Lint rules carry their severity; answers-file problems are errors.
-            severity: crate::lint::rules::find(rule).map_or(Severity::Error, |r| r.severity),
+            severity: rule.severity(),
             line,
             column,
             snippet: snippet(source, line, column),
@@ -65,7 +72,7 @@ impl Problem {
     pub fn at<T>(
         source: &str,
         node: Option<&Spanned<T>>,
-        rule: &'static str,
+        rule: RuleId,
         message: String,
         help: Option<String>,
     ) -> Self {
@@ -155,10 +162,20 @@ fn near_miss(message: &str) -> Option<String> {
         .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (wrong, rest) = rest.split_once('`')?;
     let expected = rest.split_once("expected one of ")?.1;
-    crate::playbook::validate::did_you_mean(
-        wrong,
-        expected.split(", ").map(|e| e.trim_matches('`')),
-    )
+    did_you_mean(wrong, expected.split(", ").map(|e| e.trim_matches('`')))
+}
+
+/// "did you mean `lost_face`?" for a near miss, by edit distance.
+pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
+        // One slip in a short name, two in a long one; never a whole new word.
+        .filter(|(d, k)| {
+            *d <= if k.chars().count() >= 6 { 2 } else { 1 } && *d < wrong.chars().count()
+        })
+        .min()
+        .map(|(_, k)| format!("did you mean `{k}`?"))
 }
 
 /// The parser reports a breached budget in its own debug notation; say it
@@ -180,32 +197,32 @@ fn humane_limit(message: String) -> String {
 }
 
 /// The rule id of a parser or deserializer error, from its message.
-fn yaml_rule(message: &str) -> &'static str {
+fn yaml_rule(message: &str) -> RuleId {
     let m = message.to_lowercase();
     if m.contains("duplicate mapping key") {
-        "duplicate-key"
+        RuleId::DuplicateKey
     } else if m.contains("unknown field") {
-        "unknown-field"
+        RuleId::UnknownField
     } else if m.contains("missing field") {
-        "missing-field"
+        RuleId::MissingField
     } else if m.contains("unknown variant") {
-        "bad-enum-value"
+        RuleId::BadEnumValue
     } else if m.contains("invalid duration") {
-        "invalid-duration"
+        RuleId::InvalidDuration
     } else if m.contains("budget")
         || m.contains("limit")
         || m.contains("too deep")
         || m.contains("nesting")
     {
-        "yaml-limit"
+        RuleId::YamlLimit
     } else if m.contains("invalid type")
         || m.contains("invalid value")
         || m.contains("invalid boolean")
         || m.starts_with("expected")
     {
-        "wrong-type"
+        RuleId::WrongType
     } else {
-        "yaml-syntax"
+        RuleId::YamlSyntax
     }
 }
 
@@ -268,6 +285,33 @@ pub fn snippet(source: &str, line: u64, column: u64) -> String {
 #[cfg(test)]
 mod tests {
     use unicode_width::UnicodeWidthStr;
+
+    use super::did_you_mean;
+
+    #[test]
+    fn suggestions_are_near_misses_only() {
+        let known = [
+            "id",
+            "owner",
+            "lost_face",
+            "leverage_suspected",
+            "outage",
+            "yes",
+        ];
+        for (wrong, want) in [
+            ("ownr", Some("owner")),
+            ("lost_fac", Some("lost_face")),
+            ("leverage_suspectd", Some("leverage_suspected")),
+            ("outgae", Some("outage")),
+            ("yse", Some("yes")),
+            ("a", None),
+            ("xyz", None),
+            ("totally_else", None),
+        ] {
+            let got = did_you_mean(wrong, known);
+            assert_eq!(got, want.map(|w| format!("did you mean `{w}`?")), "{wrong}");
+        }
+    }
 
     #[test]
     fn the_caret_lines_up_after_wide_characters() {

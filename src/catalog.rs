@@ -5,17 +5,17 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::load::{LoadError, load_str};
-use super::model::Playbook;
 use crate::error::Error;
+use crate::playbook::Playbook;
+use crate::playbook::load::{LoadError, Problem, RuleId, load_str};
 
 /// Shipped playbooks, compiled in so `defuse triage` works with no files.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("general", include_str!("../../playbooks/general.yaml")),
-    ("outage", include_str!("../../playbooks/outage.yaml")),
+    ("general", include_str!("../playbooks/general.yaml")),
+    ("outage", include_str!("../playbooks/outage.yaml")),
     (
         "scope-dispute",
-        include_str!("../../playbooks/scope-dispute.yaml"),
+        include_str!("../playbooks/scope-dispute.yaml"),
     ),
 ];
 
@@ -222,11 +222,11 @@ pub fn list(extra_dirs: &[PathBuf]) -> Result<Vec<Entry>, Error> {
                 Ok(text) => load_str(&path.display().to_string(), &text),
                 Err(e) => Err(LoadError {
                     source_name: path.display().to_string(),
-                    problems: vec![super::load::Problem::new(
+                    problems: vec![Problem::new(
                         "",
                         1,
                         1,
-                        "unreadable-file",
+                        RuleId::UnreadableFile,
                         e.to_string(),
                         None,
                     )],
@@ -285,7 +285,7 @@ pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
         .into_iter()
         .filter_map(|e| e.result.ok().map(|p| p.id.value))
         .collect();
-    let hint = super::load::did_you_mean(name, known.iter().map(String::as_str))
+    let hint = crate::diagnostic::did_you_mean(name, known.iter().map(String::as_str))
         .map(|h| format!(" {h}"))
         .unwrap_or_default();
     Err(Error::Usage(format!(

@@ -1,0 +1,114 @@
+//! Steps 2 and 3 and what follows: grievance suggestions and classification
+//! rules, remedies (declared kinds, conditions, templates that parse and use
+//! known placeholders), follow-ups, history rules and don'ts.
+
+use std::collections::BTreeSet;
+
+use super::Checker;
+use super::references::{Refs, Scope, known};
+use crate::diagnostic::{RuleId, did_you_mean};
+use crate::playbook::condition::RefKind::{self, *};
+use crate::playbook::model::{BUILTIN_REMEDY_KINDS, Playbook};
+use crate::playbook::template;
+
+/// Conditions late in the triage may refer to everything.
+const EVERYTHING: &[RefKind] = &[Flag, Score, Question, Authority, Level, Grievance];
+
+pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
+    for g in &pb.grievance.catalogue {
+        c.node(&g.allow);
+        if let Some(when) = &g.suggest_when {
+            let scope = Scope::anywhere(
+                "a grievance suggestion",
+                &[Flag, Score, Question, Authority, Level],
+            );
+            refs.condition(c, when, &scope);
+        }
+    }
+    // Checked under the `allow:` of the last node above, as it always was.
+    for when in pb.grievance.classify.conditions() {
+        refs.condition(
+            c,
+            when,
+            &Scope::anywhere("a classification rule", EVERYTHING),
+        );
+    }
+    check_remedies(c, pb, refs);
+    for f in &pb.followups {
+        c.node(&f.allow);
+        if let Some(when) = &f.when {
+            refs.condition(
+                c,
+                when,
+                &Scope::anywhere("a follow-up condition", EVERYTHING),
+            );
+        }
+    }
+    c.node(&[]);
+    for rule in &pb.history {
+        for flag in &rule.flags {
+            known(c, RefKind::Flag, flag, &refs.flags);
+        }
+        if let Some(grievance) = &rule.grievance {
+            known(c, RefKind::Grievance, grievance, &refs.grievances);
+        }
+        if rule.at_least == 0 {
+            c.at(
+                RuleId::QuestionShape,
+                &rule.id,
+                format!(
+                    "history rule `{}` needs `at_least` of 1 or more",
+                    rule.id.value
+                ),
+                None,
+            );
+        }
+    }
+    for d in &pb.donts {
+        if let Some(when) = &d.when {
+            refs.condition(c, when, &Scope::anywhere("a don't condition", EVERYTHING));
+        }
+    }
+}
+
+fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
+    let kinds: BTreeSet<&str> = BUILTIN_REMEDY_KINDS
+        .iter()
+        .copied()
+        .chain(pb.remedies.kinds.iter().map(|k| k.value.as_str()))
+        .collect();
+    for r in &pb.remedies.catalogue {
+        c.node(&r.allow);
+        if !kinds.contains(r.kind.value.as_str()) {
+            let help = did_you_mean(&r.kind.value, kinds.iter().copied())
+                .or_else(|| Some("declare new kinds under `remedies.kinds`".into()));
+            c.at(
+                RuleId::UnknownRemedyKind,
+                &r.kind,
+                format!("unknown remedy kind `{}`", r.kind.value),
+                help,
+            );
+        }
+        if let Some(when) = &r.when {
+            refs.condition(c, when, &Scope::anywhere("a remedy condition", EVERYTHING));
+        }
+        if let Some(t) = &r.template
+            && let Some(at) = t.spanned()
+        {
+            for (locale, text) in t.versions() {
+                if let Err(e) = template::check(text) {
+                    let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();
+                    c.at(
+                        RuleId::TemplateError,
+                        at,
+                        format!("template{which} of remedy `{}`: {e}", r.id.value),
+                        Some(format!(
+                            "placeholders: {}",
+                            template::PLACEHOLDERS.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
