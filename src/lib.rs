@@ -1,8 +1,11 @@
 //! defuse: a complaint-triage assistant. See ARCHITECTURE.md for the map.
 //!
-//! The engine (`playbook`, `triage`, `plan`) is pure; `prompt::terminal` is
-//! the only module that draws on the terminal, and `command` the only one
-//! that reads files or the clock.
+//! Modules form layers with no cycles (the table is in
+//! `tests/architecture.rs`): leaves (`text`, `duration`, `i18n`,
+//! `diagnostic`) → the pure model (`playbook`) → the engine (`triage`) →
+//! `plan` → front ends and the I/O edge (`prompt`, `catalog`, `archive`, …)
+//! → `command`. The model and engine never read files or the clock;
+//! `prompt::terminal` is the only module that draws on the terminal.
 
 pub mod archive;
 pub mod catalog;
