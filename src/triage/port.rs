@@ -1,6 +1,6 @@
 //! The port a front end implements ([`Prompter`]) and the loop that drives a
 //! session through it ([`drive`]). The engine owns both, so it never depends
-//! on a front end; `crate::prompt` holds the implementations (terminal,
+//! on a front end; the `prompt` module holds the implementations (terminal,
 //! script).
 
 use super::answers::AnswerValue;

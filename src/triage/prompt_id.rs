@@ -173,6 +173,7 @@ impl Section {
 }
 
 impl PromptId {
+    /// The customer: what drafts are listed by and history is looked up by.
     pub const CUSTOMER: PromptId = PromptId::Case(CaseField::Customer);
 
     pub fn section(&self) -> Section {
@@ -201,15 +202,6 @@ impl PromptId {
             PromptId::Due(round) => format!("due.{round}").into(),
             PromptId::Record(field) => field.key().into(),
         }
-    }
-
-    /// Whether this is a prompt of the remedy edit loop, which an answers
-    /// file writes as net changes per remedy rather than one key per prompt.
-    pub fn is_adjustment(&self) -> bool {
-        matches!(
-            self,
-            PromptId::Adjust(_) | PromptId::Owner(_) | PromptId::Due(_)
-        )
     }
 }
 
