@@ -165,8 +165,9 @@ pub struct Adjustment {
 
 /// An [`Adjustment`] as read from a file, with the position of each change
 /// for error messages. Read under the same name, so a parse error reads the
-/// same as before the positions were kept.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// same as before the positions were kept. (`Serialize` only lets the
+/// schema show the section's empty default.)
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Adjustment")]
 pub struct AdjustmentIn {
     #[serde(default)]
