@@ -172,6 +172,10 @@ mod tests {
     use super::*;
     use crate::triage::answers::AnswerValue;
 
+    fn pid(text: &str) -> crate::triage::PromptId {
+        text.parse().unwrap()
+    }
+
     fn draft(id: &str) -> Draft {
         Draft {
             id: id.into(),
@@ -183,15 +187,15 @@ mod tests {
             stage: "Step 2".into(),
             session: Snapshot {
                 history: vec![
-                    ("case.customer".into(), AnswerValue::Text("yes".into())),
-                    ("assess.our_failure".into(), AnswerValue::Key("yes".into())),
+                    (pid("case.customer"), AnswerValue::Text("yes".into())),
+                    (pid("assess.our_failure"), AnswerValue::Key("yes".into())),
                     (
-                        "assess.stakes".into(),
+                        pid("assess.stakes"),
                         AnswerValue::Keys(vec!["cancel".into()]),
                     ),
-                    ("assess.anger".into(), AnswerValue::Number(4)),
+                    (pid("assess.anger"), AnswerValue::Number(4)),
                 ],
-                undone: [("assess.role".to_owned(), AnswerValue::Key("staff".into()))].into(),
+                undone: [(pid("assess.role"), AnswerValue::Key("staff".into()))].into(),
             },
         }
     }
@@ -217,6 +221,58 @@ mod tests {
         assert_eq!(listed.len(), 2);
         store.remove("a").unwrap();
         assert_eq!(store.latest().unwrap().as_deref(), Some("b"));
+    }
+
+    /// Prompt ids are typed in memory but stored as the text they always
+    /// were: a draft reads and writes the same bytes as when ids were
+    /// strings, undone answers in text order (`case.*` after `assess.*`,
+    /// round 10 before round 2).
+    #[test]
+    fn typed_prompt_ids_keep_the_draft_bytes() {
+        #[derive(serde::Serialize)]
+        struct StringSnapshot {
+            history: Vec<(String, AnswerValue)>,
+            undone: std::collections::BTreeMap<String, AnswerValue>,
+        }
+        let texts = [
+            "case.customer",
+            "remedies.due.2",
+            "assess.role",
+            "remedies.due.10",
+            "grievance.at_stake",
+            "record.impact",
+            "remedies.selected",
+            "case.contact",
+        ];
+        let value = |i: usize| AnswerValue::Text(format!("answer {i}"));
+        let typed = Snapshot {
+            history: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (pid(t), value(i)))
+                .collect(),
+            undone: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (pid(t), value(i)))
+                .collect(),
+        };
+        let strings = StringSnapshot {
+            history: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.to_string(), value(i)))
+                .collect(),
+            undone: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.to_string(), value(i)))
+                .collect(),
+        };
+        let yaml = serde_saphyr::to_string(&typed).unwrap();
+        assert_eq!(yaml, serde_saphyr::to_string(&strings).unwrap());
+        let back: Snapshot = serde_saphyr::from_str(&yaml).unwrap();
+        assert_eq!(back, typed);
     }
 
     #[test]

@@ -268,21 +268,21 @@ fn conditional_questions_follow_earlier_answers_and_back_recomputes_them() {
         answer(&mut s, AnswerValue::Text(text.into()));
     }
     answer(&mut s, key("yes")); // our_failure
-    assert_eq!(s.next_prompt().unwrap().id, "assess.real_loss");
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.real_loss");
     answer(&mut s, key("yes"));
     answer(&mut s, key("decision_maker"));
 
     // Back twice, to our_failure: the earlier answer is the default.
     assert!(s.back() && s.back());
-    assert_eq!(s.next_prompt().unwrap().id, "assess.real_loss");
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.real_loss");
     assert!(s.back());
     let prompt = s.next_prompt().unwrap();
-    assert_eq!(prompt.id, "assess.our_failure");
+    assert_eq!(prompt.id.to_string(), "assess.our_failure");
     assert_eq!(prompt.default, Some(key("yes")));
 
     // Change it to "no": the real-loss question no longer applies.
     answer(&mut s, key("no"));
-    assert_eq!(s.next_prompt().unwrap().id, "assess.role");
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.role");
     assert_eq!(
         s.next_prompt().unwrap().default,
         Some(key("decision_maker")),
@@ -291,7 +291,7 @@ fn conditional_questions_follow_earlier_answers_and_back_recomputes_them() {
     answer(&mut s, key("decision_maker"));
     answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
     answer(&mut s, key("no")); // pressure: so `negotiation` is skipped
-    assert_eq!(s.next_prompt().unwrap().id, "assess.public");
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.public");
     for _ in 0..2 {
         answer(&mut s, key("no"));
     }

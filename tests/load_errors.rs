@@ -147,3 +147,49 @@ fn answers_file_errors_name_the_question_and_the_position() {
         "{out}"
     );
 }
+
+/// An edit of a remedy is written as `remedies.adjust.<remedy>.{owner,due}`;
+/// an error about it names that key and points at the value, not at the
+/// session's internal `remedies.due.0`.
+#[test]
+fn a_bad_adjusted_due_time_names_the_key_the_file_has() {
+    let pb = playbook("general");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/general-public.answers.yaml"
+    );
+    let good = std::fs::read_to_string(path).unwrap();
+    let replay = |text: &str| {
+        let mut prompter = ScriptPrompter::new("a.yaml", text, &pb).unwrap();
+        let mut session = defuse::triage::session::Session::new(&pb);
+        match defuse::triage::drive(&mut session, &mut prompter, |_| {}) {
+            Err(e) => e.to_string(),
+            Ok(_) => String::new(),
+        }
+    };
+    assert_eq!(replay(&good), "", "the example replays");
+    let line = good.lines().position(|l| l.contains("due: 2h")).unwrap() + 1;
+
+    let out = replay(&good.replace("due: 2h", "due: soon"));
+    assert!(
+        out.contains("invalid answer to `remedies.adjust.pr_statement.due`"),
+        "{out}"
+    );
+    assert!(!out.contains("remedies.due."), "{out}");
+    let column = good.lines().nth(line - 1).unwrap().find("2h").unwrap() + 1;
+    assert!(
+        out.starts_with(&format!("a.yaml:{line}:{column}:")),
+        "{out}"
+    );
+
+    let out = replay(&good.replace("owner: Head of Communications", "owner: ''"));
+    assert!(
+        out.contains("invalid answer to `remedies.adjust.pr_statement.owner`"),
+        "{out}"
+    );
+
+    let out = replay(&good.replace("pr_statement: {", "pr_statment: {"));
+    assert!(out.contains("invalid answer to `remedies.adjust`"), "{out}");
+    assert!(out.contains("`pr_statment` is not one of"), "{out}");
+    assert!(out.starts_with(&format!("a.yaml:{line}:")), "{out}");
+}

@@ -21,7 +21,7 @@ use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
 use crate::triage::answers::AnswersFile;
 use crate::triage::session::{Outcome, Session, Snapshot};
-use crate::triage::{self};
+use crate::triage::{self, PromptId};
 
 /// Answers files larger than this are refused before parsing.
 const MAX_ANSWERS_BYTES: u64 = 1024 * 1024;
@@ -205,7 +205,7 @@ fn live(
         playbook_source: source.clone(),
         now: now_text.clone(),
         customer: session
-            .answered("case.customer")
+            .answered(&PromptId::CUSTOMER)
             .map(|v| v.to_string())
             .unwrap_or_default(),
         stage: session

@@ -1,29 +1,37 @@
 //! Replays an answers file: the scripted front end, used by
 //! `defuse triage --answers FILE` and by tests. Needs no terminal.
+//!
+//! Which answer in the file belongs to which prompt is the answers file's
+//! business (`AnswersFile::answer`, `AnswersFile::adjustment`); this module
+//! only hands them over and words the errors.
 
 use serde_saphyr::Spanned;
 
 use super::{PromptError, Prompter, Reply};
 use crate::playbook::Playbook;
 use crate::playbook::load::{LoadError, RuleId, did_you_mean};
-use crate::triage::answers::{AnswerValue, AnswersFile, RawAnswer, Section, answer_error};
+use crate::triage::PromptId;
+use crate::triage::answers::{AdjustmentIn, AnswerValue, AnswersFile, answer_error};
 use crate::triage::briefing::Briefing;
-use crate::triage::session::{InvalidAnswer, Prompt, PromptKind, RECORD_FIELDS};
+use crate::triage::prompt_id::{CaseField, Field, GrievanceField, RecordField};
+use crate::triage::session::{ADJUST_DONE, InvalidAnswer, Prompt, PromptKind};
 
 pub struct ScriptPrompter {
     name: String,
     source: String,
     file: AnswersFile,
-    /// Remedies whose adjustment has been replayed, in file order.
-    adjust_queue: Vec<String>,
-    /// The remedy being adjusted in the current round.
-    adjusting: Option<String>,
     /// Position of the answer just given, for error messages.
     last_position: Option<Spanned<()>>,
 }
 
-const GRIEVANCE_KEYS: &[&str] = &["picked", "words", "kind", "crisis", "at_stake"];
-const CASE_KEYS: &[&str] = &["customer", "contact", "role"];
+/// Where a value was written, without the value.
+fn position<T>(at: &Spanned<T>) -> Spanned<()> {
+    Spanned {
+        value: (),
+        referenced: at.referenced,
+        defined: at.defined,
+    }
+}
 
 impl ScriptPrompter {
     /// Parses an answers file and checks every key names a real question.
@@ -45,12 +53,11 @@ impl ScriptPrompter {
             .iter()
             .map(|q| q.id.value.as_str())
             .collect();
-        let record: Vec<&str> = RECORD_FIELDS.iter().map(|(k, _)| *k).collect();
         for (section, entries, known) in [
-            ("case", &file.case, CASE_KEYS),
-            ("assess", &file.assess, questions.as_slice()),
-            ("grievance", &file.grievance, GRIEVANCE_KEYS),
-            ("record", &file.record, record.as_slice()),
+            ("case", &file.case, CaseField::keys()),
+            ("assess", &file.assess, questions),
+            ("grievance", &file.grievance, GrievanceField::keys()),
+            ("record", &file.record, RecordField::keys()),
         ] {
             for (key, value) in entries {
                 if !known.contains(&key.as_str()) {
@@ -89,13 +96,10 @@ impl ScriptPrompter {
                 Some("pass the matching `--playbook`, or drop the `playbook:` line".into()),
             ));
         }
-        let adjust_queue = file.remedies.adjust.keys().rev().cloned().collect();
         Ok(ScriptPrompter {
             name: name.to_owned(),
             source: source.to_owned(),
             file,
-            adjust_queue,
-            adjusting: None,
             last_position: None,
         })
     }
@@ -120,51 +124,45 @@ impl ScriptPrompter {
         answer_error(&self.name, &self.source, at, rule, message, help)
     }
 
-    fn raw(&self, prompt_id: &str) -> Option<&Spanned<RawAnswer>> {
-        let (section, key) = prompt_id.split_once('.')?;
-        let entries: &Section = match section {
-            "case" => &self.file.case,
-            "assess" => &self.file.assess,
-            "grievance" => &self.file.grievance,
-            "record" => &self.file.record,
-            "remedies" if key == "selected" => return self.file.remedies.selected.as_ref(),
-            _ => return None,
-        };
-        entries.get(key)
+    /// An edit round: the remedy it changes (or done), as the file lists them.
+    fn adjust_target(&mut self, round: usize) -> Reply {
+        let entry = self.file.adjustment(round);
+        self.last_position = entry.map(|(_, change)| position(change));
+        let target = entry.map_or(ADJUST_DONE, |(remedy, _)| remedy.as_str());
+        Reply::Answer(AnswerValue::Key(target.to_owned()))
     }
 
-    /// The adjustment rounds: one per remedy in `remedies.adjust`, then done.
-    fn adjust_reply(&mut self, prompt: &Prompt) -> Reply {
-        if prompt.id.starts_with("remedies.adjust.") {
-            self.adjusting = self.adjust_queue.pop();
-            let target = self.adjusting.clone().unwrap_or_else(|| "done".into());
-            self.last_position = self
-                .adjusting
-                .as_ref()
-                .and_then(|id| self.file.remedies.adjust.get(id))
-                .map(|a| Spanned {
-                    value: (),
-                    referenced: a.referenced,
-                    defined: a.defined,
-                });
-            return Reply::Answer(AnswerValue::Key(target));
+    /// The owner or due time of an edit round: as written, else unchanged.
+    fn adjust_change(
+        &mut self,
+        prompt: &Prompt,
+        round: usize,
+        pick: fn(&AdjustmentIn) -> Option<&Spanned<String>>,
+    ) -> Reply {
+        let given = self
+            .file
+            .adjustment(round)
+            .and_then(|(_, change)| pick(&change.value));
+        if let Some(given) = given {
+            self.last_position = Some(position(given));
         }
-        let adjustment = self
-            .adjusting
-            .as_ref()
-            .and_then(|id| self.file.remedies.adjust.get(id));
-        let given = adjustment.and_then(|a| {
-            if prompt.id.starts_with("remedies.owner.") {
-                a.value.owner.clone()
-            } else {
-                a.value.due.clone()
-            }
-        });
         let value = given
-            .map(AnswerValue::Text)
+            .map(|g| AnswerValue::Text(g.value.clone()))
             .or_else(|| prompt.default.clone())
             .unwrap_or(AnswerValue::Text(String::new()));
         Reply::Answer(value)
+    }
+
+    fn invalid(&self, at: Option<&Spanned<()>>, prompt: &Prompt, why: &InvalidAnswer) -> LoadError {
+        self.error(
+            at,
+            RuleId::InvalidAnswer,
+            format!(
+                "invalid answer to `{}`: {why}",
+                self.file.path_of(&prompt.id)
+            ),
+            Some(prompt.title.clone()),
+        )
     }
 }
 
@@ -174,25 +172,27 @@ impl Prompter for ScriptPrompter {
     }
 
     fn ask(&mut self, prompt: &Prompt) -> Result<Reply, PromptError> {
-        if prompt.id.starts_with("remedies.") && prompt.id != "remedies.selected" {
-            return Ok(self.adjust_reply(prompt));
+        match prompt.id {
+            PromptId::Adjust(round) => return Ok(self.adjust_target(round)),
+            PromptId::Owner(round) => {
+                return Ok(self.adjust_change(prompt, round, |c| c.owner.as_ref()));
+            }
+            PromptId::Due(round) => {
+                return Ok(self.adjust_change(prompt, round, |c| c.due.as_ref()));
+            }
+            _ => {}
         }
-        match self.raw(&prompt.id).cloned() {
-            Some(raw) => {
-                self.last_position = Some(Spanned {
-                    value: (),
-                    referenced: raw.referenced,
-                    defined: raw.defined,
-                });
-                prompt.parse(&raw.value).map(Reply::Answer).map_err(|why| {
-                    self.error(
-                        Some(&raw),
-                        RuleId::InvalidAnswer,
-                        format!("invalid answer to `{}`: {why}", prompt.id),
-                        Some(prompt.title.clone()),
-                    )
-                    .into()
-                })
+        match self
+            .file
+            .answer(&prompt.id)
+            .map(|raw| (position(raw), raw.value.clone()))
+        {
+            Some((at, raw)) => {
+                self.last_position = Some(at.clone());
+                prompt
+                    .parse(&raw)
+                    .map(Reply::Answer)
+                    .map_err(|why| self.invalid(Some(&at), prompt, &why).into())
             }
             None => {
                 self.last_position = None;
@@ -202,13 +202,16 @@ impl Prompter for ScriptPrompter {
                 if prompt.kind == PromptKind::Text && !prompt.required {
                     return Ok(Reply::Answer(AnswerValue::Text(String::new())));
                 }
-                let (section, key) = prompt.id.split_once('.').unwrap_or(("", &prompt.id));
                 Err(self
                     .error::<()>(
                         None,
                         RuleId::MissingAnswer,
                         format!("missing answer `{}`: {}", prompt.id, prompt.title),
-                        Some(format!("add `{key}: …` under `{section}:`")),
+                        Some(format!(
+                            "add `{}: …` under `{}:`",
+                            prompt.id.key(),
+                            prompt.id.section().name()
+                        )),
                     )
                     .into())
             }
@@ -217,12 +220,7 @@ impl Prompter for ScriptPrompter {
 
     fn rejected(&mut self, prompt: &Prompt, why: &InvalidAnswer) -> Result<(), PromptError> {
         Err(self
-            .error(
-                self.last_position.as_ref(),
-                RuleId::InvalidAnswer,
-                format!("invalid answer to `{}`: {why}", prompt.id),
-                Some(prompt.title.clone()),
-            )
+            .invalid(self.last_position.as_ref(), prompt, why)
             .into())
     }
 }

@@ -22,6 +22,8 @@ use serde_saphyr::Spanned;
 // The value type lives in the model (conditions test it); re-exported here
 // where the engine and front ends have always found it.
 pub use crate::playbook::answer::AnswerValue;
+
+use super::prompt_id::{Field, PromptId};
 use crate::playbook::load::{LoadError, Problem, RuleId, yaml_options};
 
 /// An answer written the way a person writes it: `yes`, `[a, b]`, `4`, text.
@@ -124,6 +126,19 @@ pub struct Adjustment {
     pub due: Option<String>,
 }
 
+/// An [`Adjustment`] as read from a file, with the position of each change
+/// for error messages. Read under the same name, so a parse error reads the
+/// same as before the positions were kept. (`Serialize` only lets the
+/// schema show the section's empty default.)
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Adjustment")]
+pub struct AdjustmentIn {
+    #[serde(default)]
+    pub owner: Option<Spanned<String>>,
+    #[serde(default)]
+    pub due: Option<Spanned<String>>,
+}
+
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemedySection {
@@ -131,7 +146,7 @@ pub struct RemedySection {
     pub selected: Option<Spanned<RawAnswer>>,
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Adjustment>")]
-    pub adjust: BTreeMap<String, Spanned<Adjustment>>,
+    pub adjust: BTreeMap<String, Spanned<AdjustmentIn>>,
 }
 
 /// An answers file as read from disk, with positions for error messages.
@@ -163,6 +178,42 @@ impl AnswersFile {
     pub fn parse(source_name: &str, source: &str) -> Result<Self, LoadError> {
         serde_saphyr::from_str_with_options(source, yaml_options())
             .map_err(|e| LoadError::from_yaml(source_name, source, &e))
+    }
+
+    /// The answer written for a prompt, if any. The prompts of the remedy
+    /// edit loop have none of their own: see [`AnswersFile::adjustment`].
+    pub fn answer(&self, id: &PromptId) -> Option<&Spanned<RawAnswer>> {
+        match id {
+            PromptId::Case(field) => self.case.get(field.key()),
+            PromptId::Assess(question) => self.assess.get(question),
+            PromptId::Grievance(field) => self.grievance.get(field.key()),
+            PromptId::Record(field) => self.record.get(field.key()),
+            PromptId::RemediesSelected => self.remedies.selected.as_ref(),
+            PromptId::Adjust(_) | PromptId::Owner(_) | PromptId::Due(_) => None,
+        }
+    }
+
+    /// The remedy that edit round `round` changes, with its changes: the
+    /// inverse of [`AnswersOut`], which writes each remedy's net change once,
+    /// so replaying takes one round per remedy, in key order, then `done`.
+    pub fn adjustment(&self, round: usize) -> Option<(&String, &Spanned<AdjustmentIn>)> {
+        self.remedies.adjust.iter().nth(round)
+    }
+
+    /// Where this file holds the answer to `id`, as the dotted path a person
+    /// reads in it (`assess.our_failure`, `remedies.adjust.private_talk.due`),
+    /// for error messages: the edit loop's ids are internal.
+    pub fn path_of(&self, id: &PromptId) -> String {
+        let change = match id {
+            PromptId::Adjust(_) => return "remedies.adjust".into(),
+            PromptId::Owner(round) => self.adjustment(*round).map(|(r, _)| (r, "owner")),
+            PromptId::Due(round) => self.adjustment(*round).map(|(r, _)| (r, "due")),
+            _ => None,
+        };
+        match change {
+            Some((remedy, field)) => format!("remedies.adjust.{remedy}.{field}"),
+            None => id.to_string(),
+        }
     }
 }
 
@@ -229,6 +280,25 @@ impl Serialize for Ordered {
 }
 
 impl AnswersOut {
+    /// Files an answer under its section, in the order pushed. The edit
+    /// loop's prompts are skipped: their net effect goes in `remedies.adjust`.
+    pub fn push(&mut self, id: &PromptId, value: AnswerValue) {
+        let (section, key) = match id {
+            PromptId::Case(field) => (&mut self.case, field.key().to_owned()),
+            PromptId::Assess(question) => (&mut self.assess, question.clone()),
+            PromptId::Grievance(field) => (&mut self.grievance, field.key().to_owned()),
+            PromptId::Record(field) => (&mut self.record, field.key().to_owned()),
+            PromptId::RemediesSelected => {
+                if let AnswerValue::Keys(keys) = value {
+                    self.remedies.selected = Some(keys);
+                }
+                return;
+            }
+            PromptId::Adjust(_) | PromptId::Owner(_) | PromptId::Due(_) => return,
+        };
+        section.0.push((key, value));
+    }
+
     pub fn to_yaml(&self) -> String {
         let body = serde_saphyr::to_string(self)
             .unwrap_or_else(|e| format!("# could not serialize answers: {e}\n"));

@@ -1,0 +1,340 @@
+//! The question flow: every prompt in the order asked, with the dynamic
+//! parts (conditional step-1 questions, suggested defaults, the remedy edit
+//! loop) decided from the answers so far, and the builders that word them.
+
+use super::{Opt, Prompt, PromptKind, Session, Stage};
+use crate::i18n::Lang;
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
+use crate::playbook::{QuestionKind, Suggest};
+use crate::triage::answers::AnswerValue;
+use crate::triage::assess::{Assessment, Walk};
+use crate::triage::prompt_id::{CaseField, Field, GrievanceField, PromptId, RecordField};
+
+/// Edit rounds are bounded so a scripted or stuck front end cannot loop forever.
+pub const MAX_ADJUST_ROUNDS: usize = 50;
+/// The answer to an edit-loop prompt that ends the edits.
+pub const ADJUST_DONE: &str = "done";
+
+impl<'p> Session<'p> {
+    /// Walks every prompt in order; returns the answered ones and the first
+    /// open one. All the dynamic parts (conditional questions, defaults,
+    /// the edit loop) are decided here.
+    pub(super) fn prompts_until_open(&self) -> (Vec<Prompt>, Option<Prompt>) {
+        let mut done = Vec::new();
+        macro_rules! offer {
+            ($prompt:expr) => {{
+                let prompt: Prompt = $prompt;
+                if self.answered(&prompt.id).is_none() {
+                    return (done, Some(prompt));
+                }
+                done.push(prompt);
+            }};
+        }
+        let pb = self.playbook;
+        let (lang, l) = (self.lang, self.lang.labels());
+
+        for &field in CaseField::ALL {
+            offer!(self.prompt(
+                PromptId::Case(field),
+                Stage::Case,
+                field.title(l),
+                "",
+                PromptKind::Text,
+                None,
+                field.required()
+            ));
+        }
+
+        let walk = Walk::new(pb, |id| {
+            self.answered(&PromptId::Assess(id.to_owned())).cloned()
+        });
+        for question in &pb.assess.questions {
+            let is_pending = walk.pending.is_some_and(|p| std::ptr::eq(p, question));
+            if is_pending || walk.answers.contains_key(&question.id.value) {
+                offer!(self.question_prompt(question));
+            }
+        }
+
+        let options = pb
+            .grievance
+            .catalogue
+            .iter()
+            .map(|g| Opt {
+                key: g.id.value.clone(),
+                label: g.label.text(lang),
+            })
+            .collect();
+        // Step 1 is complete here (an open question returned above): judge it once
+        // for every suggestion and proposal below.
+        let Some(assessment) = self.assessment() else {
+            return (done, None);
+        };
+        let suggested = self.suggested_grievances(&assessment);
+        let suggested = (!suggested.is_empty()).then_some(AnswerValue::Keys(suggested));
+        offer!(self.prompt(
+            PromptId::Grievance(GrievanceField::Picked),
+            Stage::Grievance,
+            l.grievance_picked,
+            "",
+            PromptKind::Multi(options),
+            suggested,
+            true,
+        ));
+        offer!(self.prompt(
+            PromptId::Grievance(GrievanceField::Words),
+            Stage::Grievance,
+            l.grievance_words,
+            l.grievance_words_help,
+            PromptKind::Text,
+            None,
+            false,
+        ));
+        let classify = &pb.grievance.classify;
+        offer!(
+            self.vocab_prompt(
+                GrievanceField::Kind,
+                l.grievance_kind,
+                l.grievance_kind_help,
+                self.suggested(&assessment, &classify.kind)
+                    .unwrap_or(ComplaintKind::Unclear),
+            )
+        );
+        offer!(
+            self.vocab_prompt(
+                GrievanceField::Crisis,
+                l.grievance_crisis,
+                l.grievance_crisis_help,
+                self.suggested(&assessment, &classify.crisis)
+                    .unwrap_or(CrisisType::None),
+            )
+        );
+        offer!(
+            self.vocab_prompt(
+                GrievanceField::AtStake,
+                l.grievance_at_stake,
+                l.grievance_at_stake_help,
+                self.suggested(&assessment, &classify.at_stake)
+                    .unwrap_or(AtStake::Neither),
+            )
+        );
+
+        let proposals = self
+            .grievances()
+            .map(|g| self.proposals_for(&assessment, &g))
+            .unwrap_or_default();
+        let options = pb
+            .remedies
+            .catalogue
+            .iter()
+            .map(|r| {
+                let mark = if proposals.iter().any(|p| p.remedy == r.id.value) {
+                    l.proposed
+                } else {
+                    l.optional
+                };
+                Opt {
+                    key: r.id.value.clone(),
+                    label: (l.remedy_option)(
+                        r.label.get(lang),
+                        &r.kind.value,
+                        mark,
+                        r.owner.get(lang),
+                        &r.due.value.to_string(),
+                    ),
+                }
+            })
+            .collect();
+        let proposed = AnswerValue::Keys(proposals.iter().map(|p| p.remedy.clone()).collect());
+        offer!(self.prompt(
+            PromptId::RemediesSelected,
+            Stage::Remedies,
+            l.remedies_selected,
+            "",
+            PromptKind::Multi(options),
+            Some(proposed),
+            false,
+        ));
+
+        let selected = self.selected_remedies().unwrap_or_default();
+        for round in 0..MAX_ADJUST_ROUNDS {
+            let adjusted = self.adjusted(round);
+            let mut options = vec![Opt {
+                key: ADJUST_DONE.into(),
+                label: l.adjust_done.into(),
+            }];
+            options.extend(selected.iter().filter_map(|id| {
+                let (owner, due) = adjusted.get(id)?;
+                Some(Opt {
+                    key: id.clone(),
+                    label: (l.adjust_change)(id, owner, &due.to_string()),
+                })
+            }));
+            let id = PromptId::Adjust(round);
+            offer!(self.prompt(
+                id.clone(),
+                Stage::Remedies,
+                l.adjust,
+                "",
+                PromptKind::Choice(options),
+                Some(AnswerValue::Key(ADJUST_DONE.into())),
+                false
+            ));
+            let target = self.text(&id);
+            if target == ADJUST_DONE {
+                break;
+            }
+            let (owner, due) = adjusted.get(&target).cloned().unwrap_or_default();
+            offer!(self.prompt(
+                PromptId::Owner(round),
+                Stage::Remedies,
+                &(l.owner_of)(&target),
+                l.owner_help,
+                PromptKind::Text,
+                Some(AnswerValue::Text(owner)),
+                true
+            ));
+            offer!(self.prompt(
+                PromptId::Due(round),
+                Stage::Remedies,
+                &(l.due_for)(&target),
+                l.due_help,
+                PromptKind::Duration,
+                Some(AnswerValue::Text(due.to_string())),
+                true
+            ));
+        }
+
+        for &field in RecordField::ALL {
+            offer!(self.prompt(
+                PromptId::Record(field),
+                Stage::Record,
+                field.title(l),
+                l.record_help,
+                PromptKind::Text,
+                None,
+                false
+            ));
+        }
+        (done, None)
+    }
+
+    /// The playbook's suggestion for a classification, from step 1 and the
+    /// grievances picked.
+    fn suggested<V: Vocabulary>(&self, assessment: &Assessment, rules: &[Suggest<V>]) -> Option<V> {
+        let picked = self.picked_grievances().unwrap_or_default();
+        let mut facts = self.facts(assessment, None);
+        facts.grievances = &picked;
+        // Classifications answered just before count (crisis informs what is at stake).
+        facts.complaint_kind =
+            ComplaintKind::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Kind)));
+        facts.crisis =
+            CrisisType::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Crisis)));
+        rules
+            .iter()
+            .find(|r| r.when.eval(&facts))
+            .map(|r| r.suggest)
+    }
+
+    /// A step-2 classification from the shared vocabulary, `default` pre-selected.
+    fn vocab_prompt<V: Vocabulary>(
+        &self,
+        field: GrievanceField,
+        title: &str,
+        help: &str,
+        default: V,
+    ) -> Prompt {
+        let options = V::ALL
+            .iter()
+            .map(|v| Opt {
+                key: v.key().into(),
+                label: v.label(self.lang).into(),
+            })
+            .collect();
+        let default = Some(AnswerValue::Key(default.key().into()));
+        self.prompt(
+            PromptId::Grievance(field),
+            Stage::Grievance,
+            title,
+            help,
+            PromptKind::Choice(options),
+            default,
+            false,
+        )
+    }
+
+    fn question_prompt(&self, question: &crate::playbook::Question) -> Prompt {
+        let kind = match question.kind.value {
+            QuestionKind::YesNo => PromptKind::YesNo,
+            QuestionKind::Choice => PromptKind::Choice(question_options(question, self.lang)),
+            QuestionKind::Multi => PromptKind::Multi(question_options(question, self.lang)),
+            QuestionKind::Scale => {
+                let (min, max) = question.scale_range();
+                let s = question.scale.as_ref();
+                PromptKind::Scale {
+                    min,
+                    max,
+                    low: s.map(|s| s.low_label.text(self.lang)).unwrap_or_default(),
+                    high: s.map(|s| s.high_label.text(self.lang)).unwrap_or_default(),
+                }
+            }
+            QuestionKind::Text => PromptKind::Text,
+        };
+        let id = PromptId::Assess(question.id.value.clone());
+        let default = question.default.as_ref().map(|d| {
+            let key = d.value.0.clone();
+            match question.kind.value {
+                QuestionKind::Scale => key
+                    .parse()
+                    .map_or(AnswerValue::Key(key), AnswerValue::Number),
+                QuestionKind::Multi => AnswerValue::Keys(vec![key]),
+                QuestionKind::Text => AnswerValue::Text(key),
+                QuestionKind::YesNo | QuestionKind::Choice => AnswerValue::Key(key),
+            }
+        });
+        self.prompt(
+            id,
+            Stage::Assess,
+            question.prompt.get(self.lang),
+            question.help.get(self.lang),
+            kind,
+            default,
+            false,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn prompt(
+        &self,
+        id: PromptId,
+        stage: Stage,
+        title: &str,
+        help: &str,
+        kind: PromptKind,
+        default: Option<AnswerValue>,
+        required: bool,
+    ) -> Prompt {
+        // An answer undone by `back` is the best default: the rep only
+        // changes what was wrong.
+        let default = self.values.get(&id).cloned().or(default);
+        Prompt {
+            id,
+            stage,
+            title: title.to_owned(),
+            help: help.to_owned(),
+            kind,
+            default,
+            required,
+        }
+    }
+}
+
+fn question_options(question: &crate::playbook::Question, lang: Lang) -> Vec<Opt> {
+    question
+        .options
+        .iter()
+        .map(|o| Opt {
+            key: o.key.value.clone(),
+            label: o.label.text(lang),
+        })
+        .collect()
+}

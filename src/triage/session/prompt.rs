@@ -1,0 +1,190 @@
+//! What a front end is asked: the stage, the prompt and the kinds of answer
+//! it takes, and how an answer is read (`parse`, from an answers file) and
+//! checked (`validate`, for every front end).
+
+use crate::duration::Due;
+use crate::i18n::Lang;
+use crate::playbook::Step;
+use crate::triage::PromptId;
+use crate::triage::answers::{AnswerValue, RawAnswer};
+
+/// The stages a rep walks through: the case, then the three SOP steps, then
+/// the complaint record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Case,
+    Assess,
+    Grievance,
+    Remedies,
+    Record,
+}
+
+impl Stage {
+    pub fn title(self, lang: Lang) -> &'static str {
+        let l = lang.labels();
+        match self {
+            Stage::Case => l.stage_case,
+            Stage::Assess => l.stage_assess,
+            Stage::Grievance => l.stage_grievance,
+            Stage::Remedies => l.stage_remedies,
+            Stage::Record => l.stage_record,
+        }
+    }
+    pub fn step(self) -> Option<Step> {
+        match self {
+            Stage::Assess => Some(Step::Assess),
+            Stage::Grievance => Some(Step::Grievance),
+            Stage::Remedies => Some(Step::Remedies),
+            Stage::Case | Stage::Record => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opt {
+    pub key: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Text,
+    YesNo,
+    Choice(Vec<Opt>),
+    Multi(Vec<Opt>),
+    Scale {
+        min: i64,
+        max: i64,
+        low: String,
+        high: String,
+    },
+    /// Text that must read as a duration (`4h`).
+    Duration,
+}
+
+/// One question to put to the rep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub id: PromptId,
+    pub stage: Stage,
+    pub title: String,
+    pub help: String,
+    pub kind: PromptKind,
+    /// Pre-filled answer (Enter accepts it): an earlier answer after `back`,
+    /// the suggested grievances, the proposed remedies.
+    pub default: Option<AnswerValue>,
+    /// Whether an empty text / empty selection is refused.
+    pub required: bool,
+}
+
+/// Why an answer does not fit its prompt: told to the rep on a live call (in
+/// their language), or in an error about an answers file (in English, its
+/// `Display`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe(Lang::En))]
+pub enum InvalidAnswer {
+    NonePicked,
+    Required,
+    /// What only an answers file can get wrong (unknown keys, wrong types).
+    Other(String),
+}
+
+impl InvalidAnswer {
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            InvalidAnswer::NonePicked => lang.labels().pick_at_least_one.into(),
+            InvalidAnswer::Required => lang.labels().answer_required.into(),
+            InvalidAnswer::Other(why) => why.clone(),
+        }
+    }
+}
+
+impl Prompt {
+    /// Reads an answer as written in an answers file.
+    pub fn parse(&self, raw: &RawAnswer) -> Result<AnswerValue, InvalidAnswer> {
+        let value = match (&self.kind, raw) {
+            (PromptKind::Multi(_), RawAnswer::List(keys)) => AnswerValue::Keys(keys.clone()),
+            (PromptKind::Multi(_), RawAnswer::Text(key)) => AnswerValue::Keys(vec![key.clone()]),
+            (PromptKind::Scale { .. }, RawAnswer::Number(n)) => AnswerValue::Number(*n),
+            (PromptKind::Scale { .. }, RawAnswer::Text(t)) => t
+                .trim()
+                .parse()
+                .map(AnswerValue::Number)
+                .map_err(|_| InvalidAnswer::Other(format!("`{t}` is not a number")))?,
+            (PromptKind::YesNo | PromptKind::Choice(_), RawAnswer::Text(t)) => {
+                AnswerValue::Key(t.clone())
+            }
+            (PromptKind::YesNo | PromptKind::Choice(_), RawAnswer::Number(n)) => {
+                AnswerValue::Key(n.to_string())
+            }
+            (PromptKind::Text | PromptKind::Duration, RawAnswer::Text(t)) => {
+                AnswerValue::Text(t.clone())
+            }
+            (PromptKind::Text | PromptKind::Duration, RawAnswer::Number(n)) => {
+                AnswerValue::Text(n.to_string())
+            }
+            (_, RawAnswer::List(_)) => {
+                return Err(InvalidAnswer::Other(
+                    "expected one answer, not a list".into(),
+                ));
+            }
+            (PromptKind::Multi(_), RawAnswer::Number(n)) => AnswerValue::Keys(vec![n.to_string()]),
+        };
+        self.validate(&value)?;
+        Ok(value)
+    }
+
+    /// Checks an answer against what this prompt accepts.
+    pub fn validate(&self, value: &AnswerValue) -> Result<(), InvalidAnswer> {
+        let keys_of = |opts: &[Opt]| opts.iter().map(|o| o.key.clone()).collect::<Vec<_>>();
+        let unknown = |key: &str, keys: Vec<String>| {
+            let hint = crate::playbook::load::did_you_mean(key, keys.iter().map(String::as_str))
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            InvalidAnswer::Other(format!("`{key}` is not one of: {}{hint}", keys.join(", ")))
+        };
+        match (&self.kind, value) {
+            (PromptKind::YesNo, AnswerValue::Key(k)) if k == "yes" || k == "no" => Ok(()),
+            (PromptKind::YesNo, AnswerValue::Key(k)) => {
+                Err(unknown(k, vec!["yes".into(), "no".into()]))
+            }
+            (PromptKind::Choice(opts), AnswerValue::Key(k)) => {
+                if opts.iter().any(|o| &o.key == k) {
+                    Ok(())
+                } else {
+                    Err(unknown(k, keys_of(opts)))
+                }
+            }
+            (PromptKind::Multi(opts), AnswerValue::Keys(keys)) => {
+                if let Some(bad) = keys.iter().find(|k| !opts.iter().any(|o| &o.key == *k)) {
+                    return Err(unknown(bad, keys_of(opts)));
+                }
+                if self.required && keys.is_empty() {
+                    return Err(InvalidAnswer::NonePicked);
+                }
+                Ok(())
+            }
+            (PromptKind::Scale { min, max, .. }, AnswerValue::Number(n)) => {
+                if (min..=max).contains(&n) {
+                    Ok(())
+                } else {
+                    Err(InvalidAnswer::Other(format!("{n} is outside {min}..{max}")))
+                }
+            }
+            (PromptKind::Text, AnswerValue::Text(t)) => {
+                if self.required && t.trim().is_empty() {
+                    Err(InvalidAnswer::Required)
+                } else {
+                    Ok(())
+                }
+            }
+            (PromptKind::Duration, AnswerValue::Text(t)) => t
+                .parse::<Due>()
+                .map(|_| ())
+                .map_err(|e| InvalidAnswer::Other(e.to_string())),
+            _ => Err(InvalidAnswer::Other(
+                "this kind of answer does not fit the question".into(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! What the answers so far imply, derived afresh on every call: step 1's
+//! assessment, step 2's grievances, the proposed remedies, the don'ts that
+//! apply, and each remedy's owner and due time after the rep's edits.
+
+use std::collections::BTreeMap;
+
+use super::Session;
+use super::flow::{ADJUST_DONE, MAX_ADJUST_ROUNDS};
+use crate::duration::Due;
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType};
+use crate::playbook::{Facts, Step};
+use crate::triage::answers::AnswerValue;
+use crate::triage::assess::{Assessment, Walk, assess};
+use crate::triage::history::{self, PastCase};
+use crate::triage::prompt_id::{GrievanceField, PromptId};
+
+/// The proposal of one remedy, with the rule behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub remedy: String,
+    pub rule: String,
+}
+
+/// What step 2 established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grievances {
+    pub picked: Vec<String>,
+    pub words: String,
+    pub complaint_kind: ComplaintKind,
+    pub crisis: CrisisType,
+    pub at_stake: AtStake,
+}
+
+impl<'p> Session<'p> {
+    /// The customer's earlier cases (empty without a history source).
+    fn earlier_cases(&self) -> Vec<PastCase> {
+        let Some((source, now)) = self.earlier else {
+            return Vec::new();
+        };
+        let customer = self.text(&PromptId::CUSTOMER);
+        let mut cache = self.earlier_cache.borrow_mut();
+        match cache.as_ref() {
+            Some((cached, cases)) if *cached == customer => cases.clone(),
+            _ => {
+                let cases = source.earlier_cases(&customer, now);
+                *cache = Some((customer, cases.clone()));
+                cases
+            }
+        }
+    }
+
+    /// Step 1's outcome, once every visible step-1 question is answered.
+    pub fn assessment(&self) -> Option<Assessment> {
+        let earlier = self.earlier_cases();
+        let now = self.earlier.map_or(0, |(_, now)| now);
+        let matched = history::matches(self.playbook, &earlier, now);
+        assess(
+            self.playbook,
+            |id| self.answered(&PromptId::Assess(id.to_owned())).cloned(),
+            &matched,
+        )
+    }
+
+    /// The answer to a choice prompt as its key ("" when not answered).
+    pub(super) fn answered_key(&self, id: &PromptId) -> String {
+        self.answered(id)
+            .and_then(AnswerValue::as_key)
+            .unwrap_or_default()
+    }
+
+    pub(super) fn grievances(&self) -> Option<Grievances> {
+        let picked = self.picked_grievances()?;
+        let key = |field| self.answered_key(&PromptId::Grievance(field));
+        Some(Grievances {
+            picked,
+            words: self.text(&PromptId::Grievance(GrievanceField::Words)),
+            complaint_kind: ComplaintKind::from_key(&key(GrievanceField::Kind))?,
+            crisis: CrisisType::from_key(&key(GrievanceField::Crisis))?,
+            at_stake: AtStake::from_key(&key(GrievanceField::AtStake))?,
+        })
+    }
+
+    /// The grievances picked in step 2, once answered.
+    pub(super) fn picked_grievances(&self) -> Option<Vec<String>> {
+        match self.answered(&PromptId::Grievance(GrievanceField::Picked))? {
+            AnswerValue::Keys(keys) => Some(keys.clone()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn facts<'a>(&'a self, a: &'a Assessment, g: Option<&'a Grievances>) -> Facts<'a> {
+        Facts {
+            playbook: self.playbook,
+            answers: &a.answers,
+            scores: &a.scores,
+            flags: &a.flags,
+            level: Some(a.level),
+            authority: Some(a.authority),
+            grievances: g.map_or(&[], |g| g.picked.as_slice()),
+            complaint_kind: g.map(|g| g.complaint_kind),
+            crisis: g.map(|g| g.crisis),
+            at_stake: g.map(|g| g.at_stake),
+        }
+    }
+
+    /// Remedies the playbook proposes for the current answers (after step 2).
+    pub fn proposals(&self) -> Option<Vec<Proposal>> {
+        Some(self.proposals_for(&self.assessment()?, &self.grievances()?))
+    }
+
+    pub(super) fn proposals_for(&self, a: &Assessment, g: &Grievances) -> Vec<Proposal> {
+        let facts = self.facts(a, Some(g));
+        self.playbook
+            .remedies
+            .catalogue
+            .iter()
+            .filter_map(|r| {
+                let when = r.when.as_ref().filter(|w| w.eval(&facts))?;
+                Some(Proposal {
+                    remedy: r.id.value.clone(),
+                    rule: when.explain(&facts),
+                })
+            })
+            .collect()
+    }
+
+    /// Grievances the playbook suggests from the assessment.
+    pub(super) fn suggested_grievances(&self, a: &Assessment) -> Vec<String> {
+        let facts = self.facts(a, None);
+        self.playbook
+            .grievance
+            .catalogue
+            .iter()
+            .filter(|g| g.suggest_when.as_ref().is_some_and(|w| w.eval(&facts)))
+            .map(|g| g.id.value.clone())
+            .collect()
+    }
+
+    /// The don'ts that apply at a step, given what is known so far.
+    pub fn donts(&self, step: Step) -> Vec<String> {
+        let assessment = self.assessment();
+        let grievances = self.grievances();
+        let walk;
+        let facts = match &assessment {
+            Some(a) => self.facts(a, grievances.as_ref()),
+            // During step 1, only the flags and scores raised so far are known.
+            None => {
+                walk = Walk::new(self.playbook, |id| {
+                    self.answered(&PromptId::Assess(id.to_owned())).cloned()
+                });
+                walk.facts(self.playbook)
+            }
+        };
+        self.playbook
+            .donts
+            .iter()
+            .filter(|d| d.step == step && d.when.as_ref().is_none_or(|w| w.eval(&facts)))
+            .map(|d| d.text.text(self.lang))
+            .collect()
+    }
+
+    pub(super) fn selected_remedies(&self) -> Option<Vec<String>> {
+        match self.answered(&PromptId::RemediesSelected)? {
+            AnswerValue::Keys(keys) => Some(keys.clone()),
+            _ => None,
+        }
+    }
+
+    /// Owner and due of each selected remedy after the rep's first `rounds`
+    /// adjustments.
+    pub(super) fn adjusted(&self, rounds: usize) -> BTreeMap<String, (String, Due)> {
+        let mut current: BTreeMap<String, (String, Due)> = BTreeMap::new();
+        for id in self.selected_remedies().unwrap_or_default() {
+            if let Some(r) = self.playbook.remedy(&id) {
+                current.insert(id, (r.owner.text(self.lang), r.due.value));
+            }
+        }
+        for round in 0..rounds.min(MAX_ADJUST_ROUNDS) {
+            let Some(target) = self.answered(&PromptId::Adjust(round)) else {
+                break;
+            };
+            let target = target.as_text();
+            if target == ADJUST_DONE {
+                break;
+            }
+            let owner = self.text(&PromptId::Owner(round));
+            let due = self.text(&PromptId::Due(round)).parse::<Due>().ok();
+            if let Some(entry) = current.get_mut(target) {
+                if !owner.is_empty() {
+                    entry.0 = owner;
+                }
+                if let Some(due) = due {
+                    entry.1 = due;
+                }
+            }
+        }
+        current
+    }
+}
