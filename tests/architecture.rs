@@ -34,15 +34,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the binary", &["main"]),
 ];
 
-/// Edges that break the layering today and are being removed on another
-/// branch. Each is allowed here only until that branch is merged; the lead
-/// empties this list then, and the test keeps it empty.
-const KNOWN_EDGES_TO_REMOVE: &[(&str, &str)] = &[
-    // `triage::drive` takes a `prompt::Prompter` while `prompt` uses the
-    // session's prompt types: the `session` branch moves one side.
-    ("triage", "prompt"),
-];
-
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -206,10 +197,7 @@ fn layer_of(module: &str) -> Option<usize> {
 }
 
 /// Every edge the layer table does not allow, and every module it lacks.
-fn layer_violations(
-    graph: &BTreeMap<String, BTreeSet<String>>,
-    known: &[(&str, &str)],
-) -> Vec<String> {
+fn layer_violations(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
     let mut out = Vec::new();
     for (from, tos) in graph {
         let Some(from_layer) = layer_of(from) else {
@@ -219,14 +207,10 @@ fn layer_violations(
         for to in tos {
             match layer_of(to) {
                 None => out.push(format!("module `{to}` is in no layer: add it to LAYERS")),
-                Some(to_layer)
-                    if to_layer >= from_layer && !known.contains(&(from.as_str(), to.as_str())) =>
-                {
-                    out.push(format!(
-                        "`{from}` ({}) imports `{to}` ({}), which is not below it",
-                        LAYERS[from_layer].0, LAYERS[to_layer].0
-                    ))
-                }
+                Some(to_layer) if to_layer >= from_layer => out.push(format!(
+                    "`{from}` ({}) imports `{to}` ({}), which is not below it",
+                    LAYERS[from_layer].0, LAYERS[to_layer].0
+                )),
                 Some(_) => {}
             }
         }
@@ -265,18 +249,6 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<String> {
         .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
 }
 
-fn without(
-    mut graph: BTreeMap<String, BTreeSet<String>>,
-    edges: &[(&str, &str)],
-) -> BTreeMap<String, BTreeSet<String>> {
-    for (from, to) in edges {
-        if let Some(tos) = graph.get_mut(*from) {
-            tos.remove(*to);
-        }
-    }
-    graph
-}
-
 fn graph_of(edges: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (from, to) in edges {
@@ -290,33 +262,20 @@ fn graph_of(edges: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
 
 #[test]
 fn modules_import_only_from_lower_layers() {
-    let violations = layer_violations(&module_graph(), KNOWN_EDGES_TO_REMOVE);
+    let violations = layer_violations(&module_graph());
     assert!(violations.is_empty(), "\n{}", violations.join("\n"));
 }
 
 #[test]
 fn the_module_graph_has_no_cycles() {
-    let graph = without(module_graph(), KNOWN_EDGES_TO_REMOVE);
-    assert_eq!(find_cycle(&graph), None);
-}
-
-#[test]
-fn every_known_edge_to_remove_still_exists() {
-    // Once the other branch removes an edge, it must leave the allowance too.
-    let graph = module_graph();
-    for (from, to) in KNOWN_EDGES_TO_REMOVE {
-        assert!(
-            graph.get(*from).is_some_and(|tos| tos.contains(*to)),
-            "`{from} -> {to}` is gone: remove it from KNOWN_EDGES_TO_REMOVE"
-        );
-    }
+    assert_eq!(find_cycle(&module_graph()), None);
 }
 
 #[test]
 fn a_forbidden_edge_and_a_cycle_are_caught() {
     // The model importing lint (the edge this table was made to stop).
     let upward = graph_of(&[("playbook", "lint"), ("lint", "playbook")]);
-    let violations = layer_violations(&upward, &[]);
+    let violations = layer_violations(&upward);
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert!(violations[0].contains("`playbook`"), "{violations:?}");
     assert_eq!(
@@ -325,11 +284,11 @@ fn a_forbidden_edge_and_a_cycle_are_caught() {
     );
     // Two modules in one layer may not import each other either.
     assert_eq!(
-        layer_violations(&graph_of(&[("prompt", "catalog")]), &[]).len(),
+        layer_violations(&graph_of(&[("prompt", "catalog")])).len(),
         1
     );
     assert_eq!(
-        layer_violations(&graph_of(&[("newcomer", "text")]), &[]).len(),
+        layer_violations(&graph_of(&[("newcomer", "text")])).len(),
         1
     );
     assert_eq!(
@@ -370,7 +329,7 @@ fn references_are_read_from_use_lines_paths_and_groups() {
 }
 
 /// Prints the module graph as `from -> to` lines, marking edges that break
-/// the layering or are known to be removed.
+/// the layering.
 #[test]
 #[ignore = "prints the module graph; run with --ignored --nocapture"]
 fn module_graph_print() {
@@ -378,13 +337,8 @@ fn module_graph_print() {
     let mut out = String::new();
     for (from, tos) in &graph {
         for to in tos {
-            let known = KNOWN_EDGES_TO_REMOVE.contains(&(from.as_str(), to.as_str()));
-            let bad = !layer_violations(&graph_of(&[(from.as_str(), to.as_str())]), &[]).is_empty();
-            let mark = match (known, bad) {
-                (true, _) => "  (known, to remove)",
-                (false, true) => "  (FORBIDDEN)",
-                _ => "",
-            };
+            let bad = !layer_violations(&graph_of(&[(from.as_str(), to.as_str())])).is_empty();
+            let mark = if bad { "  (FORBIDDEN)" } else { "" };
             out.push_str(&format!("{from} -> {to}{mark}\n"));
         }
     }
