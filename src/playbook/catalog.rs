@@ -55,6 +55,17 @@ pub struct Entry {
 pub use crate::read::{ReadFailure, read_bounded, read_text};
 
 pub fn load_file(path: &Path) -> Result<Loaded, Error> {
+    // Refused unread: an error about `/etc/shadow` must not quote its first line.
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+        return Err(Error::Usage(format!(
+            "{} is not a playbook file: playbooks end in .yaml or .yml",
+            path.display()
+        )));
+    }
     let text = read_text(path, MAX_PLAYBOOK_BYTES)?;
     let name = path.display().to_string();
     let playbook = load_str(&name, &text).map_err(Error::Playbook)?;
