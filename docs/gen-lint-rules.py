@@ -46,7 +46,7 @@ RULES = [
      BASE + "---\nid: second\n", "Put each playbook in its own file."),
     ("file-too-large", "Playbooks are small; a file over 8 MiB is refused before parsing.", None,
      "Lint the right file. (Example: any file over 8 MiB.)"),
-    ("unreadable-file", "The path exists but cannot be read as a regular file (a FIFO, a socket, no permission).", None,
+    ("unreadable-file", "The path cannot be read as a regular file (missing, a FIFO, a broken or looping link, an unreadable directory, no permission); lint reports it, checks every other file, and exits 2.", None,
      "Lint regular files. (Example: a FIFO named `playbook.yaml`.)"),
     ("duplicate-id", "Ids are how conditions, answers and plans refer to things; they must be unique.",
      sub("    - {id: lost_face, label: Lost face}\n", "    - {id: lost_face, label: Lost face}\n    - {id: lost_face, label: Face lost}\n"), "Rename one."),
