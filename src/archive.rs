@@ -63,14 +63,8 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The default archive path (see the module docs).
-pub fn default_path() -> PathBuf {
-    crate::output::xdg_path(
-        "DEFUSE_DB",
-        "XDG_DATA_HOME",
-        ".local/share",
-        "cases.db",
-        "defuse-cases.db",
-    )
+pub fn default_path() -> Result<PathBuf, Error> {
+    crate::output::user_path("DEFUSE_DB", crate::output::BaseDir::Data, "cases.db")
 }
 
 /// The customer as a lookup key: case and spacing do not make a new customer.

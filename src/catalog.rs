@@ -51,62 +51,20 @@ pub struct Entry {
     pub result: Result<Playbook, LoadError>,
 }
 
-/// Why a file could not be read.
-#[derive(Debug)]
-pub enum ReadFailure {
-    Io(std::io::Error),
-    /// A directory, FIFO or device: reading one would fail, block or never end.
-    NotRegular,
-    /// Over the limit; only the limit plus one byte was read to know it.
-    TooLarge(u64),
-}
-
-/// Reads a regular file of at most `limit` bytes.
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(ReadFailure::Io)?;
-    if !meta.is_file() {
-        return Err(ReadFailure::NotRegular);
-    }
-    let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
-    // Sized up front: `take` hides the size from `read_to_end`, which would
-    // otherwise grow its buffer from a few bytes (ten reads for a 4 KB file).
-    let expected = usize::try_from(meta.len().min(limit)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(expected + 1);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadFailure::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadFailure::TooLarge(limit));
-    }
-    Ok(bytes)
-}
-
-/// Reads a file as UTF-8 text, refusing huge files and non-regular ones up front.
-pub fn read_text(path: &Path, limit: u64) -> Result<String, Error> {
-    let bytes = read_bounded(path, limit).map_err(|failure| match failure {
-        ReadFailure::Io(source) => Error::Read {
-            path: path.to_owned(),
-            source,
-        },
-        ReadFailure::NotRegular => {
-            Error::Usage(format!("{} is not a regular file", path.display()))
-        }
-        ReadFailure::TooLarge(limit) => Error::Usage(format!(
-            "{} is over {limit} bytes; such files are refused",
-            path.display()
-        )),
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        Error::Usage(format!(
-            "{}: not UTF-8 text (invalid byte at offset {at})",
-            path.display()
-        ))
-    })
-}
+use crate::read::read_text;
 
 pub fn load_file(path: &Path) -> Result<Loaded, Error> {
+    // Refused unread: an error about `/etc/shadow` must not quote its first line.
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+        return Err(Error::Usage(format!(
+            "{} is not a playbook file: playbooks end in .yaml or .yml",
+            path.display()
+        )));
+    }
     let text = read_text(path, MAX_PLAYBOOK_BYTES)?;
     let name = path.display().to_string();
     let playbook = load_str(&name, &text).map_err(Error::Playbook)?;
@@ -152,54 +110,19 @@ fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// Files named on the command line as they are, and under directories the
-/// files whose name passes `keep` (recursively, sorted, hidden ones skipped).
+/// files whose name passes `keep` (see `crate::walk`); the first path that
+/// cannot be read is the error.
 pub fn find_files(paths: &[PathBuf], keep: fn(&str) -> bool) -> Result<Vec<PathBuf>, Error> {
-    fn walk(dir: &Path, keep: fn(&str) -> bool, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
-            path: dir.to_owned(),
-            source,
-        })?;
-        // The type comes with the directory entry on most file systems, so
-        // a directory of 10,000 playbooks costs no `stat` per file here;
-        // only a symlink is followed to learn what it points at. Sorting by
-        // name (one directory, one parent) skips comparing whole paths.
-        let mut entries: Vec<(std::ffi::OsString, bool)> = entries
-            .filter_map(Result::ok)
-            .map(|e| {
-                let is_dir = match e.file_type() {
-                    Ok(kind) if !kind.is_symlink() => kind.is_dir(),
-                    _ => e.path().is_dir(),
-                };
-                (e.file_name(), is_dir)
-            })
-            .collect();
-        entries.sort_unstable();
-        for (name, is_dir) in entries {
-            let text = name.to_str().unwrap_or_default();
-            if text.starts_with('.') {
-                continue;
-            }
-            if is_dir {
-                walk(&dir.join(&name), keep, files)?;
-            } else if keep(text) {
-                files.push(dir.join(&name));
-            }
-        }
-        Ok(())
-    }
-    let mut files = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            walk(path, keep, &mut files)?;
-        } else {
-            files.push(path.clone());
-        }
-    }
-    Ok(files)
+    crate::walk::files(paths, keep)
+        .into_iter()
+        .map(|found| match found.error {
+            None => Ok(found.path),
+            Some(source) => Err(Error::Read {
+                path: found.path,
+                source,
+            }),
+        })
+        .collect()
 }
 
 /// The directories searched, lowest precedence first.

@@ -16,7 +16,8 @@ const LINT_EXIT_CODES: &str = "\
 Exit codes:
   0    no errors (warnings allowed unless --deny-warnings)
   1    errors found (or warnings, with --deny-warnings)
-  2    usage error or a path that cannot be read";
+  2    usage error, or a path that cannot be read (missing, a FIFO, a broken
+       or looping link, an unreadable directory); the rest is still linted";
 
 #[derive(Debug, Parser)]
 #[command(name = "defuse", version, about = "Defuse an angry customer: a three-step triage from YAML playbooks, ending in an action plan.", after_help = EXIT_CODES)]

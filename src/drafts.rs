@@ -3,17 +3,18 @@
 //! rep typed. `defuse triage --resume` continues one; finishing removes it.
 //!
 //! Location: `--drafts-dir`, else `$DEFUSE_DRAFTS_DIR`, else
-//! `$XDG_STATE_HOME/defuse/drafts`, else `~/.local/state/defuse/drafts`.
+//! `$XDG_STATE_HOME/defuse/drafts`, else `~/.local/state/defuse/drafts`
+//! (the home from the passwd entry when `HOME` is unset; no home is an error).
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::read_text;
 use crate::error::Error;
-use crate::output::write_file;
+use crate::output::{BaseDir, write_file};
 use crate::playbook::load::yaml_options;
+use crate::read::read_text;
 use crate::triage::session::Snapshot;
 
 const SUFFIX: &str = ".draft.yaml";
@@ -35,15 +36,10 @@ pub struct Draft {
     pub session: Snapshot,
 }
 
-/// The default drafts directory (see the module docs).
-pub fn default_dir() -> PathBuf {
-    crate::output::xdg_path(
-        "DEFUSE_DRAFTS_DIR",
-        "XDG_STATE_HOME",
-        ".local/state",
-        "drafts",
-        ".defuse-drafts",
-    )
+/// The default drafts directory (see the module docs); an error when there
+/// is no home directory to put it in.
+pub fn default_dir() -> Result<PathBuf, Error> {
+    crate::output::user_path("DEFUSE_DRAFTS_DIR", BaseDir::State, "drafts")
 }
 
 /// A draft and when it was last saved.
@@ -91,11 +87,22 @@ impl DraftStore {
             )));
         }
         let path = self.path(id);
-        if !path.is_file() {
-            return Err(Error::Usage(format!(
-                "no draft `{id}` in {} (see `defuse drafts`)",
-                self.dir.display()
-            )));
+        // Only a regular file in the directory is a draft: a symlink here
+        // could point anywhere, and its target would be read and quoted.
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "{} is not a regular file, so not a draft defuse wrote; remove it",
+                    path.display()
+                )));
+            }
+            Err(_) => {
+                return Err(Error::Usage(format!(
+                    "no draft `{id}` in {} (see `defuse drafts`)",
+                    self.dir.display()
+                )));
+            }
         }
         let text = read_text(&path, MAX_DRAFT_BYTES)?;
         serde_saphyr::from_str_with_options(&text, yaml_options()).map_err(|e| {
@@ -281,6 +288,30 @@ mod tests {
         for id in ["../x", "a/b", ".hidden", ""] {
             assert!(matches!(store.load(id), Err(Error::Usage(_))), "{id}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_draft_that_is_a_symlink_is_refused_without_reading_its_target() {
+        let tmp = tempfile::tempdir().unwrap();
+        let secret = tmp.path().join("secret");
+        std::fs::write(&secret, "root:SECRET-HASH:0:0\n").unwrap();
+        let dir = tmp.path().join("drafts");
+        std::fs::create_dir(&dir).unwrap();
+        std::os::unix::fs::symlink(&secret, dir.join("x.draft.yaml")).unwrap();
+        let store = DraftStore::new(dir);
+        let err = store.load("x").unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        assert!(!err.contains("SECRET"), "{err}");
+        let listed = store.list().unwrap();
+        assert_eq!(listed.len(), 1, "reported, not skipped");
+        assert!(
+            !listed[0]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("SECRET")
+        );
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub mod output;
 pub mod plan;
 pub mod playbook;
 pub mod prompt;
+pub mod read;
 pub mod scenario;
 pub mod text;
 pub mod triage;
+pub mod walk;

@@ -22,7 +22,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         "the pure playbook model; the top-level error",
         &["playbook", "error"],
     ),
-    ("the triage engine; atomic writes", &["triage", "output"]),
+    (
+        "the triage engine; file-system primitives (atomic writes, bounded reads, the walker)",
+        &["triage", "output", "read", "walk"],
+    ),
     ("plans", &["plan"]),
     (
         "front ends and the I/O edge",

@@ -371,3 +371,217 @@ fn a_playbook_that_is_a_fifo_is_refused_not_waited_on() {
         .code(2)
         .stderr(predicate::str::contains("is not a regular file"));
 }
+
+/// The fire example copied into `dir`, with its `playbook:` line replaced.
+fn answers_naming(dir: &Path, playbook: &str) -> std::path::PathBuf {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/general-fire.answers.yaml");
+    let text = std::fs::read_to_string(example).unwrap();
+    assert!(text.contains("\nplaybook: general\n"));
+    let path = dir.join("x.answers.yaml");
+    std::fs::write(
+        &path,
+        text.replace(
+            "\nplaybook: general\n",
+            &format!("\nplaybook: {playbook}\n"),
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn out_never_replaces_an_input_even_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = answers_naming(tmp.path(), "general");
+    let before = std::fs::read(&answers).unwrap();
+    // The same file by another name: compared by identity, not by string.
+    bin()
+        .current_dir(tmp.path())
+        .args(["triage", "--answers", "x.answers.yaml", "--force", "--out"])
+        .arg(tmp.path().join(".").join("x.answers.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is the same file as the input"));
+    assert_eq!(std::fs::read(&answers).unwrap(), before);
+
+    let playbook = tmp.path().join("pb.yaml");
+    std::fs::write(&playbook, playbook_text("general")).unwrap();
+    let before = std::fs::read(&playbook).unwrap();
+    bin()
+        .current_dir(tmp.path())
+        .args([
+            "triage",
+            "--answers",
+            "x.answers.yaml",
+            "--playbook",
+            "./pb.yaml",
+            "--force",
+            "--out",
+            "pb.yaml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is the same file as the input"));
+    assert_eq!(std::fs::read(&playbook).unwrap(), before);
+}
+
+fn playbook_text(id: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("playbooks/{id}.yaml")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn out_dev_stdout_works_like_out_dash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = answers_naming(tmp.path(), "general");
+    let dash = bin()
+        .args(["triage", "--answers"])
+        .arg(&answers)
+        .args(["--out", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    bin()
+        .args(["triage", "--answers"])
+        .arg(&answers)
+        .args(["--out", "/dev/stdout"])
+        .assert()
+        .success()
+        .stdout(String::from_utf8(dash).unwrap());
+}
+
+#[test]
+fn an_answers_file_cannot_make_defuse_read_or_quote_another_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let secret = tmp.path().join("secret");
+    std::fs::write(&secret, "root:SECRET-HASH:0:0\n").unwrap();
+    std::fs::write(tmp.path().join("secret.yaml"), "root:SECRET-HASH:0:0\n").unwrap();
+    let inner = tmp.path().join("answers");
+    std::fs::create_dir(&inner).unwrap();
+    for named in [
+        secret.display().to_string(),
+        "../secret".into(),
+        "../secret.yaml".into(),
+    ] {
+        let answers = answers_naming(&inner, &named);
+        bin()
+            .current_dir(tmp.path())
+            .args(["triage", "--answers"])
+            .arg(&answers)
+            .args(["--out", "-"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("SECRET").not())
+            .stderr(predicate::str::contains("name a playbook id"));
+    }
+    // A file that is not a playbook is refused unread wherever it is.
+    std::fs::write(inner.join("notes"), "root:SECRET-HASH:0:0\n").unwrap();
+    let answers = answers_naming(&inner, "./notes");
+    bin()
+        .args(["triage", "--answers"])
+        .arg(&answers)
+        .args(["--out", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SECRET").not())
+        .stderr(predicate::str::contains("is not a playbook file"));
+    // A playbook beside the answers file is found from any directory.
+    std::fs::write(inner.join("pb.yaml"), playbook_text("general")).unwrap();
+    let answers = answers_naming(&inner, "pb.yaml");
+    bin()
+        .current_dir(tmp.path())
+        .args(["triage", "--answers"])
+        .arg(&answers)
+        .args(["--out", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# Action plan: "));
+}
+
+#[test]
+fn with_home_unset_nothing_lands_in_the_current_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path().join("cwd");
+    std::fs::create_dir(&cwd).unwrap();
+    let answers = answers_naming(tmp.path(), "general");
+    let no_home = |home: Option<&str>| {
+        let mut cmd = bin();
+        cmd.current_dir(&cwd)
+            .env_remove("DEFUSE_DB")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("HOME");
+        if let Some(home) = home {
+            cmd.env("HOME", home);
+        }
+        cmd
+    };
+    // No usable home: a clear error that says what to set, not `./defuse-cases.db`.
+    // (An empty HOME counts as unset, as in std's `home_dir`.)
+    let home = "relative/home";
+    no_home(Some(home))
+        .args(["triage", "--answers"])
+        .arg(&answers)
+        .args(["--out", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "set HOME, XDG_DATA_HOME or DEFUSE_DB",
+        ));
+    no_home(Some(home))
+        .arg("drafts")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "set HOME, XDG_STATE_HOME or DEFUSE_DRAFTS_DIR",
+        ));
+    // HOME unset: the passwd entry's home (documented), never the current directory.
+    let out = no_home(None).arg("drafts").output().unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains(".defuse-drafts"), "{said}");
+    // Commands that keep nothing need no home at all.
+    no_home(Some("relative/home"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["lint", "playbooks"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_dir(&cwd).unwrap().count(), 0, "cwd untouched");
+}
+
+#[test]
+fn a_failed_write_leaves_no_temp_file_and_no_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = answers_naming(tmp.path(), "general");
+    let plans = tmp.path().join("plans");
+    std::fs::create_dir(&plans).unwrap();
+    // A 1 KiB file-size limit makes the plan's write fail (EFBIG, with
+    // SIGXFSZ ignored) after its first bytes are on disk.
+    let out = std::process::Command::new("bash")
+        .args([
+            "-c",
+            r#"trap '' XFSZ; ulimit -f 1 && exec "$0" triage --answers "$1" --out "$2""#,
+            env!("CARGO_BIN_EXE_defuse"),
+        ])
+        .arg(&answers)
+        .arg(plans.join("plan.md"))
+        .env("DEFUSE_DB", tmp.path().join("cases.db"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(&plans).unwrap().count(),
+        0,
+        "nothing left"
+    );
+}

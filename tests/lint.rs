@@ -80,8 +80,8 @@ fn exit_codes_follow_the_severity_of_the_findings() {
         .args(["lint", "/nonexistent/playbooks"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "cannot read /nonexistent/playbooks",
+        .stdout(predicate::str::contains(
+            "/nonexistent/playbooks:1:1: error: cannot read",
         ));
     bin()
         .args(["lint", "--allow", "unused-flags", "playbooks"])
@@ -330,11 +330,12 @@ fn a_huge_file_and_a_fifo_are_refused_without_reading_them_whole() {
         .status()
         .is_ok_and(|s| s.success())
     {
+        // Unreadable, like a missing file or directory: one exit code (#12).
         bin()
             .arg("lint")
             .arg(&fifo)
             .assert()
-            .code(1)
+            .code(2)
             .stdout(predicate::str::contains(
                 "not a regular file [unreadable-file]",
             ));
@@ -435,4 +436,168 @@ fn the_fast_path_reads_what_the_full_parser_reads_or_steps_aside() {
             "{shipped}: {fast_read:?}"
         );
     }
+}
+
+/// `cmd` as an unprivileged user: root reads any directory and ignores
+/// process limits, so tests of those run as `nobody` when run as root.
+fn unprivileged(script: &str, dir: &Path) -> std::process::Command {
+    use std::os::unix::fs::PermissionsExt;
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut cmd = if is_root {
+        // `nobody` must be able to enter the test's directory.
+        let mut up = Some(dir);
+        while let Some(d) = up.filter(|d| d.starts_with(std::env::temp_dir())) {
+            let _ = std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755));
+            up = d.parent();
+        }
+        let mut cmd = std::process::Command::new("runuser");
+        cmd.args(["-u", "nobody", "--", "bash", "-c", script]);
+        cmd
+    } else {
+        let mut cmd = std::process::Command::new("bash");
+        cmd.args(["-c", script]);
+        cmd
+    };
+    cmd.current_dir(dir)
+        .env("DEFUSE", env!("CARGO_BIN_EXE_defuse"));
+    cmd
+}
+
+#[test]
+fn a_symlink_loop_reports_each_file_once() {
+    let dir = playbook(&base().replace("kind: compensation", "kind: nope"));
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/b.yaml"), base()).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("loop")).unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args(["lint", "."])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("1 error, 0 warnings in 2 files"));
+}
+
+#[test]
+fn an_unreadable_directory_is_a_finding_and_the_rest_is_linted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = playbook(&base().replace("kind: compensation", "kind: nope"));
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("c.yaml"), base()).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let out = unprivileged(r#""$DEFUSE" lint ."#, dir.path())
+        .output()
+        .unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("./locked:1:1: error: cannot read: Permission denied"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("./playbook.yaml:"),
+        "the rest is linted: {stdout}"
+    );
+    assert!(
+        stderr.contains("in 1 file; 1 path could not be read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_kind_of_unreadable_path_exits_2_and_the_rest_is_linted() {
+    let dir = playbook(&base());
+    let p = dir.path();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(p.join("fifo.yaml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("nowhere", p.join("dangling.yaml")).unwrap();
+    std::os::unix::fs::symlink("self.yaml", p.join("self.yaml")).unwrap();
+    for path in [
+        "missing.yaml",
+        "fifo.yaml",
+        "dangling.yaml",
+        "self.yaml",
+        "missing-dir",
+    ] {
+        bin()
+            .current_dir(p)
+            .args(["lint", path, "playbook.yaml"])
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(2)
+            .stdout(predicate::str::starts_with(format!("{path}:1:1: error: ")))
+            .stderr(predicate::str::contains(
+                "in 1 file; 1 path could not be read",
+            ));
+    }
+    // Inside a walked directory too: each broken entry once, in path order.
+    let out = bin()
+        .current_dir(p)
+        .args(["lint", "."])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let names: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split(':').next().map(str::to_owned))
+        .filter(|f| f.ends_with(".yaml"))
+        .collect();
+    assert_eq!(
+        names,
+        ["./dangling.yaml", "./fifo.yaml", "./self.yaml"],
+        "the clean playbook has no finding"
+    );
+}
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_linted_and_printed_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"bad\xffname.yaml");
+    std::fs::write(
+        dir.path().join(name),
+        base().replace("kind: compensation", "kind: nope"),
+    )
+    .unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args(["lint", "."])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("./bad\u{fffd}name.yaml:"))
+        .stderr(predicate::str::contains("in 1 file"));
+}
+
+#[test]
+fn lint_goes_on_with_fewer_workers_when_threads_are_refused() {
+    let dir = playbook(&base());
+    std::fs::write(dir.path().join("b.yaml"), base()).unwrap();
+    // One process allowed: every worker thread is refused (exit 101 before).
+    let out = unprivileged(
+        r#"ulimit -u 1 && exec "$DEFUSE" lint --jobs 8 ."#,
+        dir.path(),
+    )
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("0 errors, 0 warnings in 2 files"),
+        "{stderr}"
+    );
 }

@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 fn playbook() -> &'static Playbook {
     static PLAYBOOK: OnceLock<Playbook> = OnceLock::new();
     PLAYBOOK.get_or_init(|| {
-        let (_, source) = defuse::playbook::catalog::EMBEDDED[0];
+        let (_, source) = defuse::catalog::EMBEDDED[0];
         defuse::playbook::load_str("general.yaml", source).expect("shipped playbook loads")
     })
 }

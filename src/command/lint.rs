@@ -1,4 +1,5 @@
-//! `defuse lint`: findings on stdout, a summary on stderr, exit 1 on errors.
+//! `defuse lint`: findings on stdout, a summary on stderr, exit 1 on errors,
+//! exit 2 when a path could not be read (after linting every other file).
 
 use std::path::PathBuf;
 
@@ -8,6 +9,7 @@ use crate::cli::{LintArgs, LintFormat};
 use crate::diagnostic::{RuleId, Severity, did_you_mean};
 use crate::error::Error;
 use crate::lint::{self, format, rules};
+use crate::walk;
 
 pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
     if args.rules_markdown {
@@ -27,11 +29,17 @@ pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
     } else {
         args.paths.clone()
     };
-    let files = catalog::find_files(&paths, catalog::is_playbook_name)?;
+    let files = walk::files(&paths, catalog::is_playbook_name);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let mut reports = lint::lint_files(&files, jobs);
+    // Counted before `--allow`: a path that could not be read is never
+    // allowed away, whatever its kind (file, FIFO, broken link, directory).
+    let unreadable = reports
+        .iter()
+        .filter(|r| r.problems.iter().any(|p| p.rule == RuleId::UnreadableFile))
+        .count();
     for report in &mut reports {
         report.problems.retain(|p| !allowed.contains(&p.rule));
     }
@@ -50,9 +58,14 @@ pub fn run(args: &LintArgs, io: &mut Io) -> Result<(), Error> {
         "{}, {} in {}",
         plural(errors, "error"),
         plural(warnings, "warning"),
-        plural(files.len(), "file")
+        plural(files.len().saturating_sub(unreadable), "file")
     );
-    if errors > 0 || (args.deny_warnings && warnings > 0) {
+    if unreadable > 0 {
+        Err(Error::Usage(format!(
+            "{summary}; {} could not be read",
+            plural(unreadable, "path")
+        )))
+    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
         Err(Error::Findings(summary))
     } else {
         let _ = writeln!(io.err, "{summary}");

@@ -10,6 +10,7 @@ pub mod test;
 pub mod triage;
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
@@ -60,25 +61,33 @@ pub fn json(value: &impl serde::Serialize) -> String {
 }
 
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
-    let drafts_dir = cli
-        .drafts_dir
-        .clone()
-        .unwrap_or_else(crate::drafts::default_dir);
-    let db = cli.db.clone().unwrap_or_else(crate::archive::default_path);
+    // Resolved only by the commands that use them: with no home directory,
+    // `lint` still works and `triage` says what to set.
+    let drafts_dir = || {
+        cli.drafts_dir
+            .clone()
+            .map_or_else(crate::drafts::default_dir, Ok)
+    };
+    let db = || cli.db.clone().map_or_else(crate::archive::default_path, Ok);
     let lang = || {
         Lang::resolve(cli.lang, |var| std::env::var(var).ok())
             .map_err(|e| Error::Usage(format!("{e} (from $DEFUSE_LANG)")))
     };
     match &cli.command {
         Command::Triage(args) => {
-            triage::run(args, &cli.playbook_dir, &drafts_dir, &db, lang()?, io)
+            // A replay keeps no draft, so it needs no drafts directory.
+            let drafts_dir = match &args.answers {
+                Some(_) => PathBuf::new(),
+                None => drafts_dir()?,
+            };
+            triage::run(args, &cli.playbook_dir, &drafts_dir, &db()?, lang()?, io)
         }
         Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, lang()?, io),
-        Command::Drafts(args) => drafts::run(args, &drafts_dir, lang()?, io),
+        Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang()?, io),
         Command::Lint(args) => lint::run(args, io),
         Command::Test(args) => test::run(args, &cli.playbook_dir, io),
         Command::Schema(args) => schema::run(args, io),
-        Command::Cases(command) => cases::run(command, &db, lang()?, io),
-        Command::Followups(args) => cases::followups(args, &db, lang()?, io),
+        Command::Cases(command) => cases::run(command, &db()?, lang()?, io),
+        Command::Followups(args) => cases::followups(args, &db()?, lang()?, io),
     }
 }

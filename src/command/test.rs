@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use super::Io;
-use crate::catalog::{self, MAX_PLAYBOOK_BYTES, read_text};
+use crate::catalog::{self, MAX_PLAYBOOK_BYTES};
 use crate::cli::TestArgs;
 use crate::error::Error;
+use crate::read::read_text;
 use crate::scenario::{self, ScenarioFile};
 
 const SUFFIX: &str = ".tests.yaml";

@@ -14,7 +14,7 @@ use crate::diagnostic::RuleId;
 use crate::drafts::{Draft, DraftStore};
 use crate::error::Error;
 use crate::i18n::Lang;
-use crate::output::{default_plan_dir, write_file, write_new};
+use crate::output::{default_plan_dir, is_stdout, refuse_input_as_output, write_file, write_new};
 use crate::plan::{self, Plan, markdown};
 use crate::prompt::PromptError;
 use crate::prompt::script::ScriptPrompter;
@@ -79,16 +79,30 @@ fn replay(
     lang: Lang,
     io: &mut Io,
 ) -> Result<(), Error> {
-    let source = catalog::read_text(path, MAX_ANSWERS_BYTES)?;
+    let source = crate::read::read_text(path, MAX_ANSWERS_BYTES)?;
     let name = path.display().to_string();
-    let file = AnswersFile::parse(&name, &source).map_err(Error::Answers)?;
+    let mut file = AnswersFile::parse(&name, &source).map_err(Error::Answers)?;
     // The answers file may name its playbook; --playbook wins.
-    let named = args
-        .playbook
-        .clone()
-        .or_else(|| file.playbook.as_ref().map(|p| p.value.clone()));
-    let Loaded { playbook, .. } =
-        catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
+    let named = match (&args.playbook, &file.playbook) {
+        (Some(named), _) => Some(named.clone()),
+        (None, Some(named)) => {
+            match playbook_path_in_answers(&named.value, path, playbook_dirs)? {
+                Some(found) => {
+                    // A path, found where it may be: the playbook it names
+                    // is the one meant, so the id check is not for it.
+                    file.playbook = None;
+                    Some(found)
+                }
+                None => Some(named.value.clone()),
+            }
+        }
+        (None, None) => None,
+    };
+    let Loaded {
+        playbook,
+        source: from,
+    } = catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
+    refuse_inputs_as_out(args, &[Some(path), source_path(&from)])?;
     note_untranslated(&playbook, lang, io.err);
     let mut prompter =
         ScriptPrompter::from_file(&name, &source, file, &playbook).map_err(Error::Answers)?;
@@ -182,6 +196,7 @@ fn live(
         id,
         snapshot,
     } = start;
+    refuse_inputs_as_out(args, &[source_path(&loaded.source)])?;
     let playbook = &loaded.playbook;
     note_untranslated(playbook, lang, io.err);
     let history = LazyHistory::new(db);
@@ -394,6 +409,67 @@ fn resume(which: Option<&str>, drafts: &DraftStore, io: &mut Io) -> Result<Start
     })
 }
 
+/// The path `playbook:` in an answers file names, or `None` for an id. A
+/// path must lead to a file inside the answers file's directory or a
+/// playbook search directory (tried relative to the answers file, then to
+/// the current directory). An
+/// answers file comes from anywhere; it must not make defuse read, and
+/// quote in an error, any other file (#12 item 12).
+fn playbook_path_in_answers(
+    name: &str,
+    answers: &Path,
+    playbook_dirs: &[PathBuf],
+) -> Result<Option<String>, Error> {
+    let looks_like_path =
+        name.contains(['/', '\\']) || name.ends_with(".yaml") || name.ends_with(".yml");
+    if !looks_like_path {
+        return Ok(None);
+    }
+    let name = name.strip_prefix("./").unwrap_or(name);
+    let answers_dir = answers
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let allowed: Vec<PathBuf> = std::iter::once(answers_dir.to_owned())
+        .chain(catalog::search_dirs(playbook_dirs))
+        .filter_map(|dir| std::fs::canonicalize(dir).ok())
+        .collect();
+    let inside = |candidate: &PathBuf| {
+        std::fs::canonicalize(candidate)
+            .is_ok_and(|real| allowed.iter().any(|dir| real.starts_with(dir)))
+    };
+    [answers_dir.join(name), PathBuf::from(name)]
+        .into_iter()
+        .find(inside)
+        .map(|path| Some(path.display().to_string()))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: `playbook: {name}` is not a playbook file in the answers file's \
+                 directory or a playbook directory; name a playbook id, or pass --playbook PATH",
+                answers.display()
+            ))
+        })
+}
+
+fn source_path(source: &Source) -> Option<&Path> {
+    match source {
+        Source::File(path) => Some(path),
+        Source::Embedded(_) => None,
+    }
+}
+
+/// `--out` must never name a file being read: with `--force` the plan
+/// would replace the answers or the playbook (#12 item 2).
+fn refuse_inputs_as_out(args: &TriageArgs, inputs: &[Option<&Path>]) -> Result<(), Error> {
+    match &args.out {
+        Some(out) if !is_stdout(out) => {
+            let inputs: Vec<&Path> = inputs.iter().flatten().copied().collect();
+            refuse_input_as_output(out, &inputs)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Writes the plan where asked; returns the file path (None for stdout).
 fn write_plan(args: &TriageArgs, plan: &Plan, io: &mut Io) -> Result<Option<PathBuf>, Error> {
     let (text, ext) = match args.format {
@@ -401,7 +477,7 @@ fn write_plan(args: &TriageArgs, plan: &Plan, io: &mut Io) -> Result<Option<Path
         PlanFormat::Json => (plan.to_json(), "json"),
     };
     match &args.out {
-        Some(path) if path.as_os_str() == "-" => {
+        Some(path) if is_stdout(path) => {
             io.print(&text)?;
             Ok(None)
         }

@@ -123,7 +123,7 @@ rules! {
         fix: "Lint the right file. (Example: any file over 8 MiB.)";
     UnreadableFile "unreadable-file" Lint Error
         summary: "The file could not be read."
-        why: "The path exists but cannot be read as a regular file (a FIFO, a socket, no permission)."
+        why: "The path cannot be read as a regular file (missing, a FIFO, a broken or looping link, an unreadable directory, no permission); lint reports it, checks every other file, and exits 2."
         fix: "Lint regular files. (Example: a FIFO named `playbook.yaml`.)";
     DuplicateId "duplicate-id" Lint Error
         summary: "Two items of the same list share an id."

@@ -8,14 +8,16 @@ pub mod fast;
 pub mod format;
 pub mod rules;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::catalog::{self, MAX_PLAYBOOK_BYTES, ReadFailure};
+use crate::catalog::MAX_PLAYBOOK_BYTES;
 use crate::diagnostic::{Problem, RuleId, Severity, position};
 use crate::playbook::load::check_str;
 use crate::playbook::validate::{lint_checks, yaml_boolean_words};
+use crate::read::{self, ReadFailure};
+use crate::walk::Found;
 
 /// The diagnostics of one file. It borrows the path, so a clean file's
 /// report allocates nothing that outlives its check.
@@ -39,22 +41,40 @@ impl FileReport<'_> {
     }
 }
 
-/// Checks every file with `jobs` workers; reports in the order given.
-pub fn lint_files(files: &[PathBuf], jobs: usize) -> Vec<FileReport<'_>> {
+/// Checks every file with up to `jobs` workers; reports in the order given.
+/// A path the walk could not read gets its `unreadable-file` finding here,
+/// in its place in the order. If the system refuses a worker thread (a
+/// process limit), the workers already running share the files; with none,
+/// the files are checked on this thread.
+pub fn lint_files(files: &[Found], jobs: usize) -> Vec<FileReport<'_>> {
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<FileReport>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(found) = files.get(i) else { break };
+            let report = match &found.error {
+                None => lint_file(&found.path),
+                Some(e) => FileReport {
+                    path: &found.path,
+                    problems: vec![unreadable(e)],
+                },
+            };
+            if let Ok(mut slot) = slots[i].lock() {
+                *slot = Some(report);
+            }
+        }
+    };
     std::thread::scope(|scope| {
+        let mut started = 0;
         for _ in 0..jobs.clamp(1, files.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    let report = lint_file(path);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(report);
-                    }
-                }
-            });
+            match std::thread::Builder::new().spawn_scoped(scope, work) {
+                Ok(_) => started += 1,
+                Err(_) => break,
+            }
+        }
+        if started == 0 {
+            work();
         }
     });
     slots
@@ -71,13 +91,25 @@ pub fn lint_file(path: &Path) -> FileReport<'_> {
     FileReport { path, problems }
 }
 
+/// The finding for a path that could not be read at all.
+fn unreadable(e: &std::io::Error) -> Problem {
+    Problem::new(
+        "",
+        1,
+        1,
+        RuleId::UnreadableFile,
+        format!("cannot read: {e}"),
+        None,
+    )
+}
+
 /// The file's bytes, or the diagnostic that says why there are none.
 fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
     let problem = |rule, message: String, help: Option<&str>| {
         Problem::new("", 1, 1, rule, message, help.map(Into::into))
     };
-    catalog::read_bounded(path, MAX_PLAYBOOK_BYTES).map_err(|failure| match failure {
-        ReadFailure::Io(e) => problem(RuleId::UnreadableFile, format!("cannot read: {e}"), None),
+    read::read_bounded(path, MAX_PLAYBOOK_BYTES).map_err(|failure| match failure {
+        ReadFailure::Io(e) => unreadable(&e),
         ReadFailure::NotRegular => problem(
             RuleId::UnreadableFile,
             "not a regular file".into(),
