@@ -4,6 +4,7 @@
 
 mod architecture;
 mod archive;
+mod archive_faults;
 mod cli;
 mod common;
 mod engine;

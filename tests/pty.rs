@@ -577,3 +577,85 @@ fn on_a_full_disk_the_answers_still_reach_the_rep() {
     );
     assert!(rep.exit_status().ends_with(", 3)"));
 }
+
+/// Holds the write lock on `db` (as another program storing would) until dropped.
+fn lock_archive(db: &Path) -> rusqlite::Connection {
+    let lock = rusqlite::Connection::open(db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    lock
+}
+
+#[test]
+fn a_signal_while_the_case_waits_on_a_locked_archive_keeps_the_draft_and_resume_stores_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("cases.db");
+    crate::common::bin()
+        .env("DEFUSE_DB", &db)
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/general-venting.answers.yaml"))
+        .assert()
+        .success();
+    let lock = lock_archive(&db);
+
+    let mut rep = Rep::start(tmp.path());
+    full_triage(&mut rep);
+    // The rep is told at once why nothing happens, and that nothing is lost.
+    rep.see("Waiting for the case archive")
+        .see("Your answers are safe in draft");
+    let pid = rep.session.get_process().pid().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = rep.rest();
+    assert!(
+        out.contains("interrupted before the case was stored")
+            && out.contains("defuse triage --resume"),
+        "{out}"
+    );
+    assert!(rep.exit_status().ends_with(", 130)"));
+    assert_eq!(
+        drafts_in(tmp.path()).len(),
+        1,
+        "the draft outlives the signal"
+    );
+
+    drop(lock);
+    let mut rep = Rep::resume(tmp.path());
+    rep.see("Resuming draft").see("Stored as case #2");
+    rep.rest();
+    assert!(
+        drafts_in(tmp.path()).is_empty(),
+        "stored, so the draft is gone"
+    );
+}
+
+#[test]
+fn a_case_that_waited_on_a_locked_archive_is_stored_when_the_lock_is_released() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("cases.db");
+    crate::common::bin()
+        .env("DEFUSE_DB", &db)
+        .args(["cases", "check"])
+        .assert()
+        .code(2); // nothing there yet, and a read creates nothing
+    std::fs::write(&db, b"").unwrap();
+    crate::common::bin()
+        .env("DEFUSE_DB", &db)
+        .args(["cases", "check"])
+        .assert()
+        .success(); // an empty file is upgraded to an empty archive
+    let lock = lock_archive(&db);
+    let mut rep = Rep::start(tmp.path());
+    full_triage(&mut rep);
+    rep.see("Waiting for the case archive");
+    assert_eq!(drafts_in(tmp.path()).len(), 1, "kept while waiting");
+    drop(lock);
+    rep.see("Stored as case #1");
+    rep.rest();
+    assert!(rep.exit_status().ends_with(", 0)"));
+    assert!(drafts_in(tmp.path()).is_empty());
+}

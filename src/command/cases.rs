@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::{Io, json, table};
-use crate::archive::{Archive, CaseRow, Filter};
+use crate::archive::{self, Access, Archive, Filter};
 use crate::cli::{
     CasesCommand, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat, PlanFormat,
 };
@@ -14,7 +14,12 @@ use crate::i18n::{Labels, Lang};
 use crate::plan::markdown::human_time;
 
 pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
-    let archive = Archive::open(db)?;
+    // `check` is about the file itself: a missing one is an error even at
+    // the default location.
+    let archive = match command {
+        CasesCommand::Check => Archive::open(db, Access::Read)?,
+        _ => open_for_reading(db)?,
+    };
     let l = lang.labels();
     let text = match command {
         CasesCommand::List(args) => {
@@ -61,7 +66,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
             }
         }
         CasesCommand::Show(args) => {
-            let (_, markdown, json) = archive.find(&args.id)?.ok_or_else(|| {
+            let found = archive.find(&args.id)?.ok_or_else(|| {
                 Error::Usage(format!(
                     "no case `{}` in {} (see `defuse cases list`)",
                     args.id,
@@ -69,8 +74,8 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
                 ))
             })?;
             match args.format {
-                PlanFormat::Md => markdown,
-                PlanFormat::Json => json,
+                PlanFormat::Md => found.markdown,
+                PlanFormat::Json => found.json,
             }
         }
         CasesCommand::Export(args) => {
@@ -87,7 +92,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
             }
             match args.format {
                 ExportFormat::Json => json(&rows),
-                ExportFormat::Csv => csv(&rows),
+                ExportFormat::Csv => archive::csv(&rows),
             }
         }
         CasesCommand::Stats(args) => {
@@ -117,9 +122,9 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
 
 pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
     let l = lang.labels();
-    let mut archive = Archive::open(db)?;
     let now = chrono::Local::now().fixed_offset();
     if let Some(FollowupsAction::Done { number }) = &args.action {
+        let mut archive = Archive::open(db, Access::Update)?;
         if !archive.followup_done(*number, &crate::plan::rfc3339(now))? {
             return Err(Error::Usage(format!(
                 "no open follow-up #{number} (see `defuse followups`)"
@@ -136,7 +141,7 @@ pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Re
     } else {
         None
     };
-    let rows = archive.followups(before, false)?;
+    let rows = open_for_reading(db)?.followups(before, false)?;
     let text = match args.format {
         ListFormat::Json => json(&rows),
         ListFormat::Table if rows.is_empty() => format!("{}\n", l.no_open_followups),
@@ -163,6 +168,16 @@ pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Re
         }
     };
     io.print(&text)
+}
+
+/// The archive opened read-only. The default archive before anything is
+/// stored in it reads as empty (nothing is created); a named one that is
+/// missing is an error (most likely a typo).
+fn open_for_reading(db: &Path) -> Result<Archive, Error> {
+    if archive::is_default(db) && !db.exists() {
+        return Archive::empty(db);
+    }
+    Archive::open(db, Access::Read)
 }
 
 fn stats_tables(stats: &crate::archive::Stats, l: &Labels) -> String {
@@ -210,38 +225,4 @@ fn parse_since(text: &str) -> Result<i64, Error> {
         date,
         *chrono::Local::now().fixed_offset().offset(),
     ))
-}
-
-/// RFC 4180 CSV: every field quoted, quotes doubled.
-fn csv(rows: &[CaseRow]) -> String {
-    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from(
-        "number,case_id,created_at,customer,contact,role,playbook,level,authority,grievances,remedies,complaint_kind,crisis,at_stake,remedy_sought,impact,our_owner,customer_loss,rehearsal\r\n",
-    );
-    for r in rows {
-        let cells = [
-            r.number.to_string(),
-            r.case_id.clone(),
-            r.created_at.clone(),
-            r.customer.clone(),
-            r.contact.clone(),
-            r.role.clone(),
-            r.playbook.clone(),
-            r.level.clone(),
-            r.authority.clone(),
-            r.grievances.join(";"),
-            r.remedies.join(";"),
-            r.complaint_kind.clone(),
-            r.crisis.clone(),
-            r.at_stake.clone(),
-            r.remedy_sought.clone(),
-            r.impact.clone(),
-            r.our_owner.clone(),
-            r.customer_loss.clone(),
-            r.rehearsal.to_string(),
-        ];
-        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
 }

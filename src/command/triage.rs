@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Timelike};
 
 use super::Io;
-use crate::archive::{Archive, LazyHistory, NewCase};
+use crate::archive::{self, Access, Archive, LazyHistory, NewCase};
 use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::diagnostic::RuleId;
@@ -43,6 +43,9 @@ pub fn run(
     if args.out.is_none() && args.force {
         return Err(Error::Usage("--force only applies with --out PATH".into()));
     }
+    // A case is stored at the end: refuse an impossible archive path now,
+    // not after the call.
+    archive::check_location(db)?;
     match &args.answers {
         Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, io),
         None => live(
@@ -141,7 +144,7 @@ fn replay(
     if let Some(path) = written {
         let _ = writeln!(io.err, "{}", (l.plan_written)(&path.display().to_string()));
     }
-    let number = archive_case(db, &outcome, &plan, &source, args.rehearse)?;
+    let number = archive_case(db, &outcome, &plan, &source, args.rehearse, "", io.err)?;
     let _ = writeln!(
         io.err,
         "{}",
@@ -294,15 +297,37 @@ fn live(
             answers_yaml.as_bytes(),
         )?,
     };
-    // Finished and written: the draft has served its purpose.
+    // The draft is removed only once the case is stored: until then it is
+    // what `--resume` stores the case from, whatever stops this process.
+    let (kept, waiting_note) = if draft_saved {
+        (
+            format!("your answers are kept in draft {id}\n  {resume_hint} to store the case"),
+            format!(" Your answers are safe in draft {id}."),
+        )
+    } else {
+        let replay = format!(
+            "replay the answers to store the case: `defuse triage --answers {}`",
+            answers_path.display()
+        );
+        (replay, String::new())
+    };
+    terminal::set_exit_message(format!(
+        "interrupted before the case was stored; the plan is written and {kept}"
+    ));
+    let number = archive_case(
+        db,
+        &outcome,
+        &plan,
+        &answers_yaml,
+        args.rehearse,
+        &waiting_note,
+        io.err,
+    )
+    .inspect_err(|_| {
+        let _ = writeln!(io.err, "The plan and its answers are written; {kept}");
+    })?;
+    terminal::set_exit_message(format!("interrupted; the case is stored as #{number}"));
     let _ = drafts.remove(&id);
-    let number =
-        archive_case(db, &outcome, &plan, &answers_yaml, args.rehearse).inspect_err(|_| {
-            let _ = writeln!(
-                io.err,
-                "The plan and its answers are written; replay the answers to store the case later."
-            );
-        })?;
     let written: Vec<String> = plan_path
         .iter()
         .chain([&answers_path])
@@ -335,22 +360,36 @@ fn note_untranslated(playbook: &crate::playbook::Playbook, lang: Lang, err: &mut
     );
 }
 
-/// Stores a finished case in the archive; returns its number.
+/// Stores a finished case in the archive; returns its number. Says on `err`,
+/// in one line each, when it creates the archive and when it has to wait for
+/// another writer (adding `waiting_note`), so the rep is never left guessing.
 fn archive_case(
     db: &Path,
     outcome: &Outcome,
     plan: &Plan,
     answers_yaml: &str,
     rehearsal: bool,
+    waiting_note: &str,
+    err: &mut dyn Write,
 ) -> Result<i64, Error> {
     let plan_markdown = markdown::render(plan);
-    let mut archive = Archive::open(db)?;
-    archive.store(&NewCase {
+    let mut archive = Archive::open(db, Access::Store)?;
+    if archive.created() {
+        let _ = writeln!(err, "Created the case archive {}", db.display());
+    }
+    let case = NewCase {
         plan,
         level_rank: outcome.assessment.level,
         plan_markdown: &plan_markdown,
         answers_yaml,
         rehearsal,
+    };
+    archive.store(&case, &mut || {
+        let _ = writeln!(
+            err,
+            "Waiting for the case archive {}: another program is writing to it.{waiting_note}",
+            db.display()
+        );
     })
 }
 

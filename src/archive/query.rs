@@ -1,0 +1,172 @@
+//! Reading cases back: listings, one case with its plan, follow-ups, and a
+//! customer's history for the engine (`LazyHistory` opens the archive only
+//! when a call first needs it).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::rows::{CaseRow, FollowupRow};
+use super::{Access, Archive, customer_key};
+use crate::error::Error;
+use crate::triage::history::{History, PastCase};
+
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub customer: Option<String>,
+    pub since_epoch: Option<i64>,
+    pub level: Option<String>,
+    pub include_rehearsals: bool,
+    pub limit: Option<usize>,
+}
+
+/// A case with its stored plan, as `cases show` prints it.
+#[derive(Debug, Clone)]
+pub struct CasePlan {
+    pub case: CaseRow,
+    pub markdown: String,
+    pub json: String,
+}
+
+impl Archive {
+    pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
+        let mut sql = format!("SELECT {} FROM cases WHERE 1=1", CaseRow::select_list());
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(customer) = &filter.customer {
+            sql.push_str(" AND customer_key = ?");
+            args.push(Box::new(customer_key(customer)));
+        }
+        if let Some(since) = filter.since_epoch {
+            sql.push_str(" AND created_epoch >= ?");
+            args.push(Box::new(since));
+        }
+        if let Some(level) = &filter.level {
+            sql.push_str(" AND level = ?");
+            args.push(Box::new(level.clone()));
+        }
+        if !filter.include_rehearsals {
+            sql.push_str(" AND rehearsal = 0");
+        }
+        sql.push_str(" ORDER BY created_epoch DESC, id DESC");
+        if let Some(limit) = filter.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), CaseRow::read)
+            .map_err(|e| self.fail(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))?;
+        Ok(rows)
+    }
+
+    /// A case by its number (`12`, `#12`) or its case id (the latest with it).
+    pub fn find(&self, id: &str) -> Result<Option<CasePlan>, Error> {
+        let number = id.trim_start_matches('#').parse::<i64>().ok();
+        let sql = format!(
+            "SELECT {}, plan_markdown, plan_json FROM cases
+             WHERE id = ?1 OR case_id = ?2 ORDER BY id = ?1 DESC, id DESC LIMIT 1",
+            CaseRow::select_list()
+        );
+        self.conn
+            .query_row(&sql, params![number.unwrap_or(-1), id], |row| {
+                Ok(CasePlan {
+                    case: CaseRow::read(row)?,
+                    markdown: row.get("plan_markdown")?,
+                    json: row.get("plan_json")?,
+                })
+            })
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Open follow-ups (or all, with `include_done`) due before `due_before`.
+    pub fn followups(
+        &self,
+        due_before: Option<i64>,
+        include_done: bool,
+    ) -> Result<Vec<FollowupRow>, Error> {
+        let mut sql = format!(
+            "SELECT {} FROM followups f JOIN cases c ON c.id = f.case_row WHERE c.rehearsal = 0",
+            FollowupRow::select_list()
+        );
+        if !include_done {
+            sql.push_str(" AND f.done_at IS NULL");
+        }
+        if due_before.is_some() {
+            sql.push_str(" AND f.due_epoch < ?1");
+        }
+        sql.push_str(" ORDER BY f.due_epoch, f.id");
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
+        let rows = match due_before {
+            Some(before) => stmt.query_map(params![before], FollowupRow::read),
+            None => stmt.query_map([], FollowupRow::read),
+        }
+        .map_err(|e| self.fail(e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| self.fail(e))?;
+        Ok(rows)
+    }
+
+    pub fn count(&self) -> Result<i64, Error> {
+        self.conn
+            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
+            .map_err(|e| self.fail(e))
+    }
+}
+
+impl History for Archive {
+    /// A failed lookup must never stop a live call: it means no history.
+    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
+        let lookup = || -> rusqlite::Result<Vec<PastCase>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
+                 WHERE customer_key = ?1 AND created_epoch < ?2 AND rehearsal = 0
+                 ORDER BY created_epoch DESC LIMIT 500",
+            )?;
+            let rows = stmt.query_map(params![customer_key(customer), before_epoch], |row| {
+                let grievances: String = row.get("grievances")?;
+                Ok(PastCase {
+                    case_id: row.get("case_id")?,
+                    time: row.get("created_at")?,
+                    epoch: row.get("created_epoch")?,
+                    level: row.get("level")?,
+                    grievances: serde_json::from_str(&grievances).unwrap_or_default(),
+                    crisis: row.get("crisis")?,
+                })
+            })?;
+            rows.collect()
+        };
+        lookup().unwrap_or_default()
+    }
+}
+
+/// The archive opened (read-only) on the first history lookup, not before:
+/// a live session's first prompt never waits for the database.
+pub struct LazyHistory {
+    path: PathBuf,
+    archive: std::cell::OnceCell<Option<Archive>>,
+}
+
+impl LazyHistory {
+    pub fn new(path: &Path) -> Self {
+        LazyHistory {
+            path: path.to_owned(),
+            archive: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+impl History for LazyHistory {
+    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
+        // A missing archive has no history, and one that cannot be opened
+        // means none either; storing the case at the end reports the problem.
+        let archive = self
+            .archive
+            .get_or_init(|| Archive::open(&self.path, Access::Read).ok());
+        archive
+            .as_ref()
+            .map(|a| a.earlier_cases(customer, before_epoch))
+            .unwrap_or_default()
+    }
+}

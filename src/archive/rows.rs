@@ -1,0 +1,157 @@
+//! The rows the archive hands out, each defined once: a field, its type and
+//! the SQL that fills it sit on one line, and the struct, its SELECT list
+//! (every expression named after its field), its reader (by column name,
+//! never by position) and its CSV cells all come from that line. Adding a
+//! column to a listing is one line here, plus the migration and the insert.
+
+use serde::Serialize;
+
+/// Declares a row type: `field: Type = "SQL expression",` per column.
+macro_rules! row {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_attr:meta])* $field:ident: $ty:ty = $sql:literal, )*
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $( $(#[$field_attr])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// Field names, in order: the CSV header and the JSON keys.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// `expr AS field, …`: what a SELECT lists to fill this row.
+            pub fn select_list() -> String {
+                [$(concat!($sql, " AS ", stringify!($field))),*].join(", ")
+            }
+
+            /// Reads the row by column name (see [`Self::select_list`]).
+            pub fn read(row: &rusqlite::Row) -> rusqlite::Result<Self> {
+                Ok($name { $( $field: Column::read(row, stringify!($field))?, )* })
+            }
+
+            /// The row as text cells, in [`Self::FIELDS`] order.
+            pub fn cells(&self) -> Vec<String> {
+                vec![$( Column::cell(&self.$field) ),*]
+            }
+        }
+    };
+}
+
+row! {
+    /// A stored case as listed and exported.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct CaseRow {
+        number: i64 = "id",
+        case_id: String = "case_id",
+        created_at: String = "created_at",
+        customer: String = "customer",
+        contact: String = "contact",
+        role: String = "role",
+        playbook: String = "playbook_id || ' v' || playbook_version",
+        level: String = "level",
+        authority: String = "authority",
+        grievances: Vec<String> = "grievances",
+        remedies: Vec<String> = "remedies",
+        complaint_kind: String = "complaint_kind",
+        crisis: String = "crisis",
+        at_stake: String = "at_stake",
+        remedy_sought: String = "remedy_sought",
+        impact: String = "impact",
+        our_owner: String = "our_owner",
+        customer_loss: String = "customer_loss",
+        rehearsal: bool = "rehearsal",
+    }
+}
+
+row! {
+    /// An open (or done) follow-up across all cases; selected from
+    /// `followups f JOIN cases c`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct FollowupRow {
+        number: i64 = "f.id",
+        case_number: i64 = "c.id",
+        case_id: String = "c.case_id",
+        customer: String = "c.customer",
+        followup: String = "f.followup_id",
+        due: String = "f.due",
+        action: String = "f.action",
+        owner: String = "f.owner",
+        done_at: Option<String> = "f.done_at",
+    }
+}
+
+/// A column's Rust type: how it is read from SQL and shown as a CSV cell.
+pub(super) trait Column: Sized {
+    fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self>;
+    fn cell(&self) -> String;
+}
+
+impl Column for i64 {
+    fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
+        row.get(name)
+    }
+    fn cell(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Column for bool {
+    fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
+        row.get(name)
+    }
+    fn cell(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Column for String {
+    fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
+        row.get(name)
+    }
+    fn cell(&self) -> String {
+        self.clone()
+    }
+}
+
+impl Column for Option<String> {
+    fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
+        row.get(name)
+    }
+    fn cell(&self) -> String {
+        self.clone().unwrap_or_default()
+    }
+}
+
+/// Id lists are stored as JSON arrays (so SQL can `json_each` them) and
+/// shown in one CSV cell, `;`-separated. Unreadable JSON reads as empty: a
+/// damaged list must not hide the rest of the case.
+impl Column for Vec<String> {
+    fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
+        let text: String = row.get(name)?;
+        Ok(serde_json::from_str(&text).unwrap_or_default())
+    }
+    fn cell(&self) -> String {
+        self.join(";")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_selected_under_its_own_name() {
+        let list = CaseRow::select_list();
+        assert!(
+            list.starts_with("id AS number, case_id AS case_id"),
+            "{list}"
+        );
+        assert!(list.contains("playbook_id || ' v' || playbook_version AS playbook"));
+        assert_eq!(CaseRow::FIELDS.len(), list.matches(" AS ").count());
+        assert_eq!(FollowupRow::FIELDS[1], "case_number");
+    }
+}

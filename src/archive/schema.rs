@@ -1,0 +1,171 @@
+//! The archive's schema: versioned migrations (`PRAGMA user_version`), each
+//! applied once, in order, in one transaction.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::{Archive, archive_error, store::write_transaction};
+use crate::error::Error;
+
+/// The schema each migration brings the database to, in order. Never edit a
+/// released step; add a new one (and a test that opens the previous version).
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: cases and their follow-ups.
+    "CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_epoch INTEGER NOT NULL,
+        customer TEXT NOT NULL,
+        customer_key TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        role TEXT NOT NULL,
+        playbook_id TEXT NOT NULL,
+        playbook_version TEXT NOT NULL,
+        level TEXT NOT NULL,
+        level_rank INTEGER NOT NULL,
+        authority TEXT NOT NULL,
+        grievances TEXT NOT NULL,
+        remedies TEXT NOT NULL,
+        complaint_kind TEXT NOT NULL,
+        crisis TEXT NOT NULL,
+        at_stake TEXT NOT NULL,
+        remedy_sought TEXT NOT NULL,
+        impact TEXT NOT NULL,
+        our_owner TEXT NOT NULL,
+        customer_loss TEXT NOT NULL,
+        rehearsal INTEGER NOT NULL DEFAULT 0,
+        plan_markdown TEXT NOT NULL,
+        plan_json TEXT NOT NULL,
+        answers_yaml TEXT NOT NULL
+    );
+    CREATE INDEX cases_by_customer ON cases(customer_key, created_epoch);
+    CREATE INDEX cases_by_time ON cases(created_epoch);
+    CREATE TABLE followups (
+        id INTEGER PRIMARY KEY,
+        case_row INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        followup_id TEXT NOT NULL,
+        due TEXT NOT NULL,
+        due_epoch INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        done_at TEXT
+    );
+    CREATE INDEX followups_open_by_due ON followups(due_epoch) WHERE done_at IS NULL;",
+];
+
+/// The schema version this defuse writes and reads.
+pub(super) const CURRENT: usize = MIGRATIONS.len();
+
+pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    Ok(usize::try_from(v).unwrap_or(usize::MAX))
+}
+
+/// A database from a later defuse is never touched: its meaning is unknown.
+pub(super) fn refuse_newer(path: &Path, version: usize) -> Result<(), Error> {
+    if version > CURRENT {
+        return Err(archive_error(
+            path,
+            format!(
+                "the database is at schema version {version}, newer than this defuse knows ({CURRENT}); upgrade defuse"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Archive {
+    /// The schema version of this database.
+    pub fn version(&self) -> Result<usize, Error> {
+        self.version_raw().map_err(|e| self.fail(e))
+    }
+
+    pub(super) fn version_raw(&self) -> rusqlite::Result<usize> {
+        user_version(&self.conn)
+    }
+
+    /// Brings the database to the latest schema in one transaction.
+    pub(super) fn migrate(&mut self) -> Result<(), Error> {
+        // Already current (the usual case): no write lock needed.
+        if self.version()? == CURRENT {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        // Taking the write lock first keeps two processes from migrating at
+        // once; the second finds the work done.
+        let outcome = write_transaction(&self.conn, &mut || {}, |tx| {
+            let current = user_version(tx).map_err(|e| e.to_string())?;
+            refuse_newer(&path, current).map_err(|e| e.to_string())?;
+            for (step, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+                tx.execute_batch(sql)
+                    .map_err(|e| format!("migration {}: {e}", step + 1))?;
+                tx.pragma_update(None, "user_version", (step + 1) as i64)
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok::<_, String>(())
+        });
+        match outcome {
+            Ok(done) => done.map_err(|message| archive_error(&path, message)),
+            Err(e) => Err(archive_error(&path, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::Access;
+
+    #[test]
+    fn a_first_version_database_is_opened_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            // A database exactly as the first version left it.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch("INSERT INTO cases VALUES (1, 'c1', '2026-01-01T00:00:00Z', 1767225600, 'Acme', 'acme', '', '', 'general', '1', 'fire', 3, 'decision_maker', '[]', '[]', 'old_bug', 'boss', 'trust', '', '', '', '', 0, '# plan', '{}', '');").unwrap();
+        }
+        for access in [Access::Read, Access::Store] {
+            let archive = Archive::open(&path, access).unwrap();
+            assert_eq!(archive.version().unwrap(), CURRENT);
+            assert_eq!(archive.count().unwrap(), 1);
+            assert_eq!(archive.find("1").unwrap().unwrap().case.customer, "Acme");
+        }
+    }
+
+    #[test]
+    fn an_unversioned_database_is_upgraded_even_by_a_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.db");
+        std::fs::write(&path, b"").unwrap();
+        let archive = Archive::open(&path, Access::Read).unwrap();
+        assert_eq!(archive.version().unwrap(), CURRENT);
+        assert_eq!(archive.count().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        for access in [Access::Read, Access::Update, Access::Store] {
+            let err = Archive::open(&path, access).err().expect("refused");
+            assert!(
+                err.to_string().contains("newer than this defuse knows"),
+                "{err}"
+            );
+        }
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 99);
+    }
+}

@@ -1,0 +1,69 @@
+//! `cases stats`: the archive in aggregate, rehearsals left out.
+
+use serde::Serialize;
+
+use super::Archive;
+use crate::error::Error;
+
+/// What the archive says in aggregate (rehearsals left out).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub cases: i64,
+    /// (grievance, cases)
+    pub grievances: Vec<(String, i64)>,
+    /// (month `YYYY-MM`, level, cases)
+    pub levels_by_month: Vec<(String, String, i64)>,
+    /// (remedy, times chosen)
+    pub remedies: Vec<(String, i64)>,
+    /// (customer, cases, latest case time), customers with two or more cases
+    pub repeat_customers: Vec<(String, i64, String)>,
+}
+
+impl Archive {
+    pub fn stats(&self) -> Result<Stats, Error> {
+        let conn = &self.conn;
+        // Every query names its columns `id` and `n` (and `month`, `latest`).
+        let counts = |sql: &str| -> rusqlite::Result<Vec<(String, i64)>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get("id")?, r.get("n")?)))?;
+            rows.collect()
+        };
+        let run = || -> rusqlite::Result<Stats> {
+            let cases = conn.query_row(
+                "SELECT count(*) AS n FROM cases WHERE rehearsal = 0",
+                [],
+                |r| r.get("n"),
+            )?;
+            let grievances = counts(
+                "SELECT j.value AS id, count(*) AS n FROM cases, json_each(cases.grievances) j
+                 WHERE rehearsal = 0 GROUP BY j.value ORDER BY 2 DESC, 1",
+            )?;
+            let remedies = counts(
+                "SELECT j.value AS id, count(*) AS n FROM cases, json_each(cases.remedies) j
+                 WHERE rehearsal = 0 GROUP BY j.value ORDER BY 2 DESC, 1",
+            )?;
+            let mut stmt = conn.prepare(
+                "SELECT substr(created_at, 1, 7) AS month, level AS id, count(*) AS n FROM cases
+                 WHERE rehearsal = 0 GROUP BY month, level ORDER BY month, max(level_rank), level",
+            )?;
+            let levels_by_month = stmt
+                .query_map([], |r| Ok((r.get("month")?, r.get("id")?, r.get("n")?)))?
+                .collect::<Result<_, _>>()?;
+            let mut stmt = conn.prepare(
+                "SELECT max(customer) AS id, count(*) AS n, max(created_at) AS latest FROM cases
+                 WHERE rehearsal = 0 GROUP BY customer_key HAVING count(*) >= 2 ORDER BY 2 DESC, 1 LIMIT 20",
+            )?;
+            let repeat_customers = stmt
+                .query_map([], |r| Ok((r.get("id")?, r.get("n")?, r.get("latest")?)))?
+                .collect::<Result<_, _>>()?;
+            Ok(Stats {
+                cases,
+                grievances,
+                levels_by_month,
+                remedies,
+                repeat_customers,
+            })
+        };
+        run().map_err(|e| self.fail(e))
+    }
+}

@@ -1,0 +1,270 @@
+//! The case archive when something is wrong with it: locked by another
+//! program, damaged, read-only, missing or mistyped, or holding text a
+//! spreadsheet would run.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+
+use crate::common::bin;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn fire() -> PathBuf {
+    Path::new(ROOT).join("examples/general-fire.answers.yaml")
+}
+
+fn defuse(db: &Path) -> assert_cmd::Command {
+    let mut cmd = bin();
+    cmd.env("DEFUSE_DB", db);
+    cmd
+}
+
+fn store(db: &Path, answers: &Path) -> assert_cmd::assert::Assert {
+    defuse(db)
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(answers)
+        .assert()
+}
+
+/// A read-only bind mount of `dir` at `dir/../ro`, unmounted on drop; `None`
+/// where mounting is not allowed (then the test says it is skipped).
+struct ReadOnlyMount(PathBuf);
+
+impl ReadOnlyMount {
+    fn of(dir: &Path) -> Option<ReadOnlyMount> {
+        let at = dir.parent()?.join("ro");
+        std::fs::create_dir(&at).ok()?;
+        let run = |args: &[&str]| {
+            Command::new("mount")
+                .args(args)
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let (from, to) = (dir.to_str()?, at.to_str()?.to_owned());
+        if !run(&["--bind", from, &to]) {
+            return None;
+        }
+        let mount = ReadOnlyMount(at);
+        run(&["-o", "remount,ro,bind", &to]).then_some(mount)
+    }
+}
+
+impl Drop for ReadOnlyMount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // the skip notice is for whoever reads the test log
+fn a_read_only_archive_can_be_read_but_not_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    std::fs::create_dir(&dir).unwrap();
+    store(&dir.join("cases.db"), &fire()).success();
+    let Some(ro) = ReadOnlyMount::of(&dir) else {
+        eprintln!("skipped: cannot mount read-only here (needs root)");
+        return;
+    };
+    let db = ro.0.join("cases.db");
+    for args in [
+        &["cases", "list"][..],
+        &["cases", "show", "1"],
+        &["cases", "export", "--format", "csv"],
+        &["cases", "stats"],
+        &["cases", "check"],
+        &["followups"],
+    ] {
+        defuse(&db)
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::is_empty().not());
+    }
+    defuse(&db)
+        .args(["followups", "done", "1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("writable"));
+    store(&db, &fire()).code(3);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "nothing beside the archive (no -wal, no -shm)"
+    );
+}
+
+#[test]
+fn a_mistyped_archive_is_an_error_for_reads_and_created_once_by_a_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("typo/cases.db");
+    for args in [
+        &["cases", "list"][..],
+        &["followups"],
+        &["followups", "done", "1"],
+    ] {
+        defuse(&db)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(format!(
+                "error: no case archive at {}; check --db or $DEFUSE_DB (an archive is created when the first case is stored)\n",
+                db.display()
+            ));
+    }
+    assert!(!tmp.path().join("typo").exists(), "a read created nothing");
+    let created = format!("Created the case archive {}\n", db.display());
+    store(&db, &fire())
+        .success()
+        .stderr(predicate::str::starts_with(created.as_str()));
+    store(&db, &fire())
+        .success()
+        .stderr(predicate::str::contains("Created").not());
+}
+
+#[test]
+fn an_archive_under_a_regular_file_is_refused_before_the_triage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(&file, "").unwrap();
+    let db = file.join("cases.db");
+    let message = format!(
+        "error: case archive {}: {} is not a directory\n",
+        db.display(),
+        file.display()
+    );
+    defuse(&db)
+        .args(["cases", "list"])
+        .assert()
+        .code(2)
+        .stderr(message.clone());
+    // Refused before the plan is written, not after the call.
+    store(&db, &fire()).code(2).stdout("").stderr(message);
+}
+
+/// Overwrites 8 KiB a third of the way into `path` with fixed noise.
+fn damage(path: &Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    let len = std::fs::metadata(path).unwrap().len();
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.seek(SeekFrom::Start(len / 3 / 4096 * 4096)).unwrap();
+    let mut x: u32 = 0x2545_f491;
+    let noise: Vec<u8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x.to_le_bytes()[0]
+        })
+        .collect();
+    file.write_all(&noise).unwrap();
+}
+
+#[test]
+fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("cases.db");
+    store(&db, &fire()).success();
+    {
+        // Thirty copies of the case make a file of many pages, in one write.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
+             INSERT INTO cases SELECT i, case_id, created_at, created_epoch, customer, customer_key,
+                 contact, role, playbook_id, playbook_version, level, level_rank, authority, grievances,
+                 remedies, complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner,
+                 customer_loss, rehearsal, plan_markdown, plan_json, answers_yaml
+             FROM cases, n WHERE cases.id = 1;
+             PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .unwrap();
+    }
+    damage(&db);
+    store(&db, &fire()).code(3).stderr(
+        predicate::str::contains("the archive is damaged")
+            .and(predicate::str::contains("nothing was written"))
+            .and(predicate::str::contains("cases check"))
+            .and(predicate::str::contains(".recover")),
+    );
+    defuse(&db)
+        .args(["followups", "done", "1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("the archive is damaged"));
+    defuse(&db)
+        .args(["cases", "list", "--limit", "100"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("│ 30 "));
+    defuse(&db).args(["cases", "check"]).assert().code(3);
+}
+
+#[test]
+fn a_store_that_waits_on_a_locked_archive_says_so_and_stores_when_it_is_free() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("cases.db");
+    store(&db, &fire()).success();
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_defuse"))
+        .env("DEFUSE_DB", &db)
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(fire())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    let waiting = format!(
+        "Waiting for the case archive {}: another program is writing to it.\n",
+        db.display()
+    );
+    while !String::from_utf8_lossy(&seen).contains(&waiting) {
+        let mut byte = [0u8];
+        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "ended early: {seen:?}");
+        seen.push(byte[0]);
+    }
+    let said_after = started.elapsed();
+    assert!(
+        said_after < Duration::from_secs(10),
+        "said only after {said_after:?}"
+    );
+    lock.execute_batch("ROLLBACK").unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{rest}");
+    assert_eq!(rest, format!("Stored as case #2 in {}\n", db.display()));
+}
+
+#[test]
+fn an_exported_formula_is_neutralised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("cases.db");
+    let answers = tmp.path().join("formula.answers.yaml");
+    let text = std::fs::read_to_string(fire()).unwrap().replace(
+        "customer: Acme Trading",
+        r#"customer: "=HYPERLINK(\"http://evil\",\"x\")""#,
+    );
+    std::fs::write(&answers, text).unwrap();
+    store(&db, &answers).success();
+    let out = defuse(&db)
+        .args(["cases", "export", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(out).unwrap();
+    assert!(
+        csv.contains(r#","'=HYPERLINK(""http://evil"",""x"")","#),
+        "{csv}"
+    );
+}
