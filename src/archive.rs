@@ -63,8 +63,9 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The default archive path (see the module docs).
-pub fn default_path() -> PathBuf {
+pub fn default_path(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> PathBuf {
     crate::output::xdg_path(
+        env,
         "DEFUSE_DB",
         "XDG_DATA_HOME",
         ".local/share",

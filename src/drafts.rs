@@ -36,8 +36,9 @@ pub struct Draft {
 }
 
 /// The default drafts directory (see the module docs).
-pub fn default_dir() -> PathBuf {
+pub fn default_dir(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> PathBuf {
     crate::output::xdg_path(
+        env,
         "DEFUSE_DRAFTS_DIR",
         "XDG_STATE_HOME",
         ".local/state",

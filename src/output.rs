@@ -1,33 +1,33 @@
 //! Writing results safely: atomic (temp file, fsync, rename or link), never
 //! replacing an earlier plan unless asked to.
 
+use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-/// The directory plans go to when `--out` is not given.
-pub fn default_plan_dir() -> PathBuf {
-    std::env::var_os("DEFUSE_PLAN_DIR")
+/// The directory plans go to when `--out` is not given. `env` looks up an
+/// environment variable (`command::Env`, so tests can give their own).
+pub fn default_plan_dir(env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    env("DEFUSE_PLAN_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("defuse-plans"))
 }
 
 /// `$OVERRIDE`, else `$XDG_VAR/defuse/NAME`, else `~/HOME_DIR/defuse/NAME`,
 /// else `fallback` (no home at all): the XDG base-directory convention.
+/// `env` looks up an environment variable.
 pub fn xdg_path(
+    env: impl Fn(&str) -> Option<OsString>,
     override_var: &str,
     xdg_var: &str,
     home_dir: &str,
     name: &str,
     fallback: &str,
 ) -> PathBuf {
-    let env = |var: &str| {
-        std::env::var_os(var)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
+    let env = |var: &str| env(var).filter(|v| !v.is_empty()).map(PathBuf::from);
     env(override_var)
         .or_else(|| env(xdg_var).map(|d| d.join("defuse").join(name)))
         .or_else(|| env("HOME").map(|h| h.join(home_dir).join("defuse").join(name)))

@@ -70,7 +70,8 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
             })?;
             match args.format {
                 PlanFormat::Md => markdown,
-                PlanFormat::Json => json,
+                // Stored by an older version, it may hold raw C1 or bidi controls.
+                PlanFormat::Json => crate::text::escape_json(&json),
             }
         }
         CasesCommand::Export(args) => {

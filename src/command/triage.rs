@@ -88,7 +88,7 @@ fn replay(
         .or_else(|| file.playbook.as_ref().map(|p| p.value.clone()));
     let Loaded { playbook, .. } =
         catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
-    note_untranslated(&playbook, lang, io.err);
+    note_untranslated(&playbook, lang, &mut io.err);
     let mut prompter =
         ScriptPrompter::from_file(&name, &source, file, &playbook).map_err(Error::Answers)?;
     if let Some(recorded) = prompter
@@ -182,7 +182,7 @@ fn live(
         snapshot,
     } = start;
     let playbook = &loaded.playbook;
-    note_untranslated(playbook, lang, io.err);
+    note_untranslated(playbook, lang, &mut io.err);
     let history = LazyHistory::new(db);
     let mut session = Session::restore(playbook, &snapshot)
         .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?
@@ -232,12 +232,12 @@ fn live(
             draft_saved = false;
         }
     };
-    let result = triage::drive(&mut session, &mut prompter, |s| save(s, &mut *io.err));
+    let result = triage::drive(&mut session, &mut prompter, |s| save(s, &mut io.err));
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
             terminal::exiting();
-            save(&session, &mut *io.err);
+            save(&session, &mut io.err);
             drop(prompter);
             if !draft_saved {
                 // Last resort: the answers go to the screen rather than nowhere.
@@ -246,7 +246,7 @@ fn live(
             return Err(prompt_error(e, draft_saved.then(|| id.clone())));
         }
     };
-    save(&session, &mut *io.err);
+    save(&session, &mut io.err);
     let answers_yaml = session.answers_out(&now_text).to_yaml();
     let plan = plan::compose(playbook, &outcome, now);
     let plan_path = write_plan(args, &plan, io).inspect_err(|_| {
@@ -272,7 +272,7 @@ fn live(
             write_new(dir, stem, "answers.yaml", answers_yaml.as_bytes())?
         }
         None => write_new(
-            &default_plan_dir(),
+            &default_plan_dir(|name| io.env.var_os(name)),
             &plan.case.id,
             "answers.yaml",
             answers_yaml.as_bytes(),
@@ -408,6 +408,9 @@ fn write_plan(args: &TriageArgs, plan: &Plan, io: &mut Io) -> Result<Option<Path
             write_file(path, text.as_bytes(), args.force)?;
             Ok(Some(path.clone()))
         }
-        None => write_new(&default_plan_dir(), &plan.case.id, ext, text.as_bytes()).map(Some),
+        None => {
+            let dir = default_plan_dir(|name| io.env.var_os(name));
+            write_new(&dir, &plan.case.id, ext, text.as_bytes()).map(Some)
+        }
     }
 }
