@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::common::{bin, replay};
+use crate::test::Test;
 
 fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
@@ -58,10 +59,10 @@ fn readme_commands_run() {
             let Some(command) = line.strip_prefix("$ defuse ") else {
                 continue;
             };
-            bin()
+            Test::new()
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .args(command.split_whitespace())
-                .assert()
+                .run()
                 .success();
         }
     }
@@ -69,6 +70,7 @@ fn readme_commands_run() {
 
 #[test]
 fn readme_exit_codes_match_help() {
+    // Through the binary: `--help` exits 0 as the process reports it.
     let help = bin()
         .arg("--help")
         .assert()
@@ -116,7 +118,7 @@ fn readme_playbook_error_is_real_output() {
         std::fs::write(tmp.path().join("playbooks/general.yaml"), general).unwrap();
         let examples =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/general-fire.answers.yaml");
-        let out = bin()
+        let out = Test::new()
             .current_dir(tmp.path())
             .args([
                 "triage",
@@ -125,12 +127,9 @@ fn readme_playbook_error_is_real_output() {
                 "--answers",
             ])
             .arg(examples)
-            .assert()
-            .code(1)
-            .get_output()
-            .stderr
-            .clone();
-        let out = String::from_utf8(out).unwrap();
+            .run()
+            .status(1)
+            .stderr;
         assert!(
             out.contains(&shown),
             "README error sample is stale; real output:\n{out}"
