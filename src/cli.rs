@@ -1,4 +1,5 @@
-//! Command-line arguments (clap derive).
+//! Command-line arguments (clap derive). Environment variables are read by
+//! `command::run` from its `Env`, not by clap, so tests can give their own.
 
 use std::path::PathBuf;
 
@@ -23,16 +24,13 @@ Exit codes:
 #[command(name = "defuse", version, about = "Defuse an angry customer: a three-step triage from YAML playbooks, ending in an action plan.", after_help = EXIT_CODES)]
 pub struct Cli {
     /// Extra directories searched for playbooks (after ./playbooks). Repeatable.
-    #[arg(
-        long,
-        global = true,
-        env = "DEFUSE_PLAYBOOK_DIR",
-        value_delimiter = ':'
-    )]
+    /// [env: DEFUSE_PLAYBOOK_DIR, `:`-separated]
+    #[arg(long, global = true, value_delimiter = ':')]
     pub playbook_dir: Vec<PathBuf>,
 
-    /// Where live sessions keep their drafts [default: $XDG_STATE_HOME/defuse/drafts].
-    #[arg(long, global = true, env = "DEFUSE_DRAFTS_DIR", value_name = "DIR")]
+    /// Where live sessions keep their drafts [default: $XDG_STATE_HOME/defuse/drafts]
+    /// [env: DEFUSE_DRAFTS_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
     pub drafts_dir: Option<PathBuf>,
 
     /// Language of prompts, tables and plans: en, zh-TW or zh-CN [default:
@@ -40,8 +38,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<crate::i18n::Lang>,
 
-    /// The case archive [default: $XDG_DATA_HOME/defuse/cases.db].
-    #[arg(long, global = true, env = "DEFUSE_DB", value_name = "PATH")]
+    /// The case archive [default: $XDG_DATA_HOME/defuse/cases.db] [env: DEFUSE_DB].
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     #[command(subcommand)]

@@ -38,8 +38,8 @@ pub struct Draft {
 
 /// The default drafts directory (see the module docs); an error when there
 /// is no home directory to put it in.
-pub fn default_dir() -> Result<PathBuf, Error> {
-    crate::output::user_path("DEFUSE_DRAFTS_DIR", BaseDir::State, "drafts")
+pub fn default_dir(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<PathBuf, Error> {
+    crate::output::user_path(env, "DEFUSE_DRAFTS_DIR", BaseDir::State, "drafts")
 }
 
 /// A draft and when it was last saved.

@@ -2,18 +2,19 @@
 //! then a no-clobber or replacing rename), never replacing an earlier plan
 //! unless asked to; and where user files live by default (XDG, `etcetera`).
 
+use std::ffi::OsString;
 use std::fs::{OpenOptions, Permissions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use etcetera::BaseStrategy;
 use tempfile::NamedTempFile;
 
 use crate::error::Error;
 
-/// The directory plans go to when `--out` is not given.
-pub fn default_plan_dir() -> PathBuf {
-    std::env::var_os("DEFUSE_PLAN_DIR")
+/// The directory plans go to when `--out` is not given. `env` looks up an
+/// environment variable (`command::Env`, so tests can give their own).
+pub fn default_plan_dir(env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    env("DEFUSE_PLAN_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("defuse-plans"))
 }
@@ -32,14 +33,24 @@ pub enum BaseDir {
 /// home directory comes from the passwd entry; with no home at all, or a
 /// relative one, this is an error that says what to set: never the
 /// current directory, where files would land wherever defuse was started.
-pub fn user_path(override_var: &str, base: BaseDir, name: &str) -> Result<PathBuf, Error> {
-    if let Some(path) = std::env::var_os(override_var).filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(path));
+/// `env` looks up an environment variable (`command::Env`).
+pub fn user_path(
+    env: impl Fn(&str) -> Option<OsString>,
+    override_var: &str,
+    base: BaseDir,
+    name: &str,
+) -> Result<PathBuf, Error> {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(path) = var(override_var) {
+        return Ok(path);
     }
-    let (xdg_var, what) = match base {
-        BaseDir::State => ("XDG_STATE_HOME", "state"),
-        BaseDir::Data => ("XDG_DATA_HOME", "data"),
+    let (xdg_var, what, under_home) = match base {
+        BaseDir::State => ("XDG_STATE_HOME", "state", ".local/state"),
+        BaseDir::Data => ("XDG_DATA_HOME", "data", ".local/share"),
     };
+    if let Some(dir) = var(xdg_var).filter(|d| d.is_absolute()) {
+        return Ok(dir.join("defuse").join(name));
+    }
     let no_home = || {
         Error::Usage(format!(
             "no usable home directory to keep defuse's {what} in: HOME must be an \
@@ -47,15 +58,15 @@ pub fn user_path(override_var: &str, base: BaseDir, name: &str) -> Result<PathBu
              set HOME, {xdg_var} or {override_var}"
         ))
     };
-    let strategy = etcetera::choose_base_strategy().map_err(|_| no_home())?;
-    if !strategy.home_dir().is_absolute() {
+    let home = match var("HOME") {
+        Some(home) => home,
+        // The passwd entry, as std and etcetera read it when HOME is unset.
+        None => etcetera::home_dir().map_err(|_| no_home())?,
+    };
+    if !home.is_absolute() {
         return Err(no_home());
     }
-    let dir = match base {
-        BaseDir::State => strategy.state_dir().ok_or_else(no_home)?,
-        BaseDir::Data => strategy.data_dir(),
-    };
-    Ok(dir.join("defuse").join(name))
+    Ok(home.join(under_home).join("defuse").join(name))
 }
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {

@@ -1,10 +1,11 @@
 //! Text hygiene at the edges: what the rep types or a playbook says must never
 //! reach the terminal as raw control sequences, inject Markdown, or become a
-//! path that escapes its directory.
+//! path that escapes its directory. `command::Gate` applies [`for_terminal`]
+//! to every byte a command prints; [`json`] is the one JSON writer.
 
 /// Replaces control characters (including ESC, so no ANSI/OSC sequence
-/// survives) and bidi overrides with visible `\u{..}` escapes. Tabs and
-/// newlines are kept.
+/// survives) and bidi controls with visible `\u{..}` escapes. Tabs and
+/// newlines are kept. Escaping twice changes nothing more.
 pub fn for_terminal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -17,9 +18,38 @@ pub fn for_terminal(text: &str) -> String {
     out
 }
 
-fn is_dangerous(c: char) -> bool {
+/// C0 and C1 controls and DEL (but not newline and tab), and the bidi
+/// controls that reorder what a terminal shows (LRE…RLO, LRI…PDI, LRM, RLM, ALM).
+pub fn is_dangerous(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
+}
+
+/// Pretty JSON with a final newline: the one JSON writer for everything the
+/// tool prints. serde_json escapes only controls below U+0020; DEL, C1
+/// controls and bidi controls are escaped here too (`\u202e`), so the text
+/// passes the output gate unchanged and any JSON reader decodes the same value.
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(value).map(|text| escape_json(&text) + "\n")
+}
+
+/// [`json`]'s escaping for JSON text made elsewhere (a plan stored in the
+/// archive). In JSON written by serde_json such characters are only ever
+/// inside strings, where `\uXXXX` means the same character.
+pub fn escape_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_dangerous(c) {
+            // All of them are in the Basic Multilingual Plane: one \u escape each.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Escapes text typed by the rep for inline Markdown: no headings, links,
@@ -73,6 +103,24 @@ mod tests {
         let clean = for_terminal(nasty);
         assert!(!clean.contains('\x1b') && !clean.contains('\x07') && !clean.contains('\u{202E}'));
         assert!(clean.starts_with("Acme\\u{1b}"));
+    }
+
+    #[test]
+    fn terminal_escaping_is_idempotent() {
+        let once = for_terminal("a\x1b[31m\u{9b}\u{2067}b\x7f\r");
+        assert!(!once.chars().any(is_dangerous), "{once}");
+        assert_eq!(for_terminal(&once), once);
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_leaves_raw_and_reads_back_the_same() {
+        let nasty = "x\u{7f}\u{85}\u{9b}\u{202E}\u{2066}\u{61C}\x1b\ty";
+        let text = json(&serde_json::json!({ "customer": nasty })).unwrap();
+        assert!(!text.chars().any(is_dangerous), "{text}");
+        assert!(text.contains("\\u202e") && text.contains("\\u009b") && text.contains("\\u001b"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["customer"], nasty);
+        assert_eq!(for_terminal(&text), text, "the gate leaves JSON alone");
     }
 
     #[test]

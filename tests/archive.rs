@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use predicates::prelude::*;
-
-use crate::common::bin;
+use crate::test::Test;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -15,28 +13,25 @@ fn example(name: &str) -> PathBuf {
         .join(format!("{name}.answers.yaml"))
 }
 
-fn defuse(db: &Path) -> assert_cmd::Command {
-    let mut cmd = bin();
-    cmd.env("DEFUSE_DB", db);
-    cmd
+fn defuse(db: &Path) -> Test {
+    Test::new().env("DEFUSE_DB", db)
 }
 
 /// Replays an example into `db`, at `now` or as a rehearsal if asked; the plan.
 fn store(db: &Path, name: &str, now: Option<&str>, rehearse: bool) -> String {
-    let mut cmd = defuse(db);
-    cmd.args(["triage", "--out", "-", "--answers"])
+    let mut test = defuse(db)
+        .args(["triage", "--out", "-", "--answers"])
         .arg(example(name));
     if let Some(now) = now {
-        cmd.args(["--now", now]);
+        test = test.args(["--now", now]);
     }
     if rehearse {
-        cmd.arg("--rehearse");
+        test = test.arg("--rehearse");
     }
-    let out = cmd
-        .assert()
+    test.run()
         .success()
-        .stderr(predicate::str::contains("Stored as case #"));
-    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+        .stderr_contains("Stored as case #")
+        .stdout
 }
 
 #[test]
@@ -50,18 +45,16 @@ fn every_triage_is_stored_and_read_back() {
 
     defuse(&db)
         .args(["cases", "list"])
-        .assert()
+        .run()
         .success()
-        .stdout(
-            predicate::str::contains("Acme Trading")
-                .and(predicate::str::contains("Leading Industries"))
-                .and(predicate::str::contains("Bright Retail").not()),
-        );
+        .stdout_contains("Acme Trading")
+        .stdout_contains("Leading Industries")
+        .stdout_lacks("Bright Retail");
     defuse(&db)
         .args(["cases", "list", "--rehearsals"])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::contains("Bright Retail (rehearsal)"));
+        .stdout_contains("Bright Retail (rehearsal)");
     defuse(&db)
         .args([
             "cases",
@@ -73,51 +66,36 @@ fn every_triage_is_stored_and_read_back() {
             "--since",
             "2026-11-01",
         ])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::contains("20261123-1000-acme-trading"));
+        .stdout_contains("20261123-1000-acme-trading");
     defuse(&db)
         .args(["cases", "list", "--since", "2027-01-01"])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::contains("No cases"));
+        .stdout_contains("No cases");
 
     let shown = defuse(&db)
         .args(["cases", "show", "20261123-1000-acme-trading"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
+        .stdout;
     let replayed = crate::common::replay(&example("general-fire"), dir.path());
-    assert_eq!(
-        String::from_utf8(shown).unwrap(),
-        replayed,
-        "the stored plan is the plan"
-    );
-    defuse(&db).args(["cases", "show", "99"]).assert().code(2);
+    assert_eq!(shown, replayed, "the stored plan is the plan");
+    defuse(&db).args(["cases", "show", "99"]).run().status(2);
 
     let csv = defuse(&db)
         .args(["cases", "export", "--format", "csv", "--redact"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(csv).unwrap();
+        .stdout;
     assert!(csv.starts_with("number,case_id,"), "{csv}");
     assert!(
         !csv.contains("Jane Li") && !csv.contains("Mr. Chen"),
         "contact details redacted: {csv}"
     );
-    let json = defuse(&db)
-        .args(["cases", "export"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let json = defuse(&db).args(["cases", "export"]).run().success().stdout;
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(
         rows.as_array().unwrap().len(),
         2,
@@ -133,12 +111,10 @@ fn followups_are_listed_by_due_date_and_can_be_done() {
     store(&db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
     let out = defuse(&db)
         .args(["followups", "--overdue", "--format", "json"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        .stdout;
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     let rows = rows.as_array().unwrap();
     assert_eq!(
         rows.len(),
@@ -149,21 +125,19 @@ fn followups_are_listed_by_due_date_and_can_be_done() {
     let first = rows[0]["number"].as_i64().unwrap().to_string();
     defuse(&db)
         .args(["followups", "done", &first])
-        .assert()
+        .run()
         .success();
     defuse(&db)
         .args(["followups", "done", &first])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no open follow-up"));
+        .run()
+        .status(2)
+        .stderr_contains("no open follow-up");
     defuse(&db)
         .args(["followups", "--overdue"])
-        .assert()
+        .run()
         .success()
-        .stdout(
-            predicate::str::contains("(overdue)")
-                .and(predicate::str::contains("A short thank-you").not()),
-        );
+        .stdout_contains("(overdue)")
+        .stdout_lacks("A short thank-you");
 }
 
 #[test]
@@ -192,7 +166,7 @@ fn eight_processes_storing_two_hundred_cases_each_lose_none() {
     });
     defuse(&db)
         .args(["cases", "check"])
-        .assert()
+        .run()
         .success()
         .stdout("ok: 1600 cases, schema version 1\n");
 }
@@ -226,9 +200,9 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
     }
     defuse(&db)
         .args(["cases", "check"])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::starts_with("ok: "));
+        .stdout_matches("^ok: ");
 }
 
 #[test]
@@ -267,12 +241,10 @@ fn stats_show_the_grievance_mix_levels_by_month_remedies_and_repeat_customers() 
     store(&db, "general-leverage", None, true);
     let out = defuse(&db)
         .args(["cases", "stats", "--format", "json"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let stats: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        .stdout;
+    let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(stats["cases"], 3, "the rehearsal is not counted");
     assert_eq!(
         stats["grievances"][0],

@@ -1,11 +1,14 @@
-//! The binary as a process: replay of every example, exit codes, output
-//! locations, and the README's claims.
+//! The CLI: replay of every example, exit codes, output locations, and the
+//! README's claims. In-process (`Test`), except where the process itself is
+//! what is tested: the binary's exit status for each code, a terminal check
+//! on stdin, a FIFO that must not hang the suite.
 
 use std::path::Path;
 
 use predicates::prelude::*;
 
 use crate::common::{bin, replay};
+use crate::test::Test;
 
 fn examples() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -42,14 +45,14 @@ fn plans_go_to_a_default_directory_and_never_replace_an_earlier_one() {
         .find(|p| p.ends_with("general-fire.answers.yaml"))
         .unwrap();
     for _ in 0..2 {
-        bin()
+        Test::new()
             .current_dir(tmp.path())
             .arg("triage")
             .arg("--answers")
             .arg(&example)
-            .assert()
+            .run()
             .success()
-            .stderr(predicate::str::contains("Plan written to defuse-plans/"));
+            .stderr_contains("Plan written to defuse-plans/");
     }
     let dir = tmp.path().join("defuse-plans");
     assert!(dir.join("20261123-1000-acme-trading.md").is_file());
@@ -65,20 +68,17 @@ fn out_path_refuses_to_overwrite_without_force() {
     std::fs::write(&out, "earlier plan").unwrap();
     let example = &examples()[0];
     let run = |force: bool| {
-        let mut cmd = bin();
-        cmd.arg("triage")
+        let test = Test::new()
+            .arg("triage")
             .arg("--answers")
             .arg(example)
             .args(["--format", "json", "--out"])
             .arg(&out);
-        if force {
-            cmd.arg("--force");
-        }
-        cmd.assert()
+        if force { test.arg("--force") } else { test }.run()
     };
     run(false)
-        .code(2)
-        .stderr(predicate::str::contains("already exists; pass --force"));
+        .status(2)
+        .stderr_contains("already exists; pass --force");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier plan");
     run(true).success();
     assert!(
@@ -105,26 +105,25 @@ fn a_failed_write_exits_3() {
 #[test]
 fn now_overrides_the_answers_file_time() {
     let example = &examples()[0];
-    bin()
+    Test::new()
         .arg("triage")
         .arg("--answers")
         .arg(example)
         .args(["--now", "2030-01-02T03:04:05Z", "--out", "-"])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::contains(
-            "| Time     | 2030-01-02 03:04 +00:00 ",
-        ));
-    bin()
+        .stdout_contains("| Time     | 2030-01-02 03:04 +00:00 ");
+    Test::new()
         .args(["triage", "--now", "yesterday", "--answers"])
         .arg(example)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("write RFC 3339"));
+        .run()
+        .status(2)
+        .stderr_contains("write RFC 3339");
 }
 
 #[test]
 fn without_a_terminal_and_without_answers_it_says_to_pass_answers() {
+    // The process: `main` asks whether stdin is a terminal.
     bin()
         .arg("triage")
         .write_stdin("")
@@ -142,17 +141,14 @@ fn a_missing_answer_names_the_question() {
         "case: {customer: X}\nassess:\n  our_failure: \"yes\"\n",
     )
     .unwrap();
-    bin()
+    Test::new()
         .arg("triage")
         .arg("--answers")
         .arg(&answers)
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("missing answer `assess.real_loss`").and(
-                predicate::str::contains("add `real_loss: …` under `assess:`"),
-            ),
-        );
+        .run()
+        .status(1)
+        .stderr_contains("missing answer `assess.real_loss`")
+        .stderr_contains("add `real_loss: …` under `assess:`");
 }
 
 #[test]
@@ -164,6 +160,7 @@ fn an_invalid_answer_points_at_its_line() {
         "case: {customer: X}\nassess:\n  our_failure: maybe\n",
     )
     .unwrap();
+    // Through the binary: exit code 1 as the process reports it.
     bin().arg("triage").arg("--answers").arg(&answers).assert().code(1).stderr(
         predicate::str::contains("a.answers.yaml:3:16: error: invalid answer to `assess.our_failure`: `maybe` is not one of: yes, partly, no, unsure"),
     );
@@ -171,11 +168,11 @@ fn an_invalid_answer_points_at_its_line() {
 
 #[test]
 fn an_unreadable_answers_file_is_a_usage_error() {
-    bin()
+    Test::new()
         .args(["triage", "--answers", "/nonexistent/a.yaml"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("cannot read /nonexistent/a.yaml"));
+        .run()
+        .status(2)
+        .stderr_contains("cannot read /nonexistent/a.yaml");
 }
 
 #[test]
@@ -185,38 +182,29 @@ fn a_bad_playbook_exits_1_with_its_position() {
     let general = include_str!("../playbooks/general.yaml")
         .replace("flag: leverage_suspected}", "flag: leverage_suspectd}");
     std::fs::write(&pb, general).unwrap();
-    bin()
+    Test::new()
         .arg("triage")
         .arg("--playbook")
         .arg(&pb)
         .arg("--answers")
         .arg(&examples()[0])
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::is_match(
-                r"broken\.yaml:\d+:\d+: error: unknown flag `leverage_suspectd`",
-            )
-            .unwrap()
-            .and(predicate::str::contains(
-                "did you mean `leverage_suspected`?",
-            )),
-        );
+        .run()
+        .status(1)
+        .stderr_matches(r"broken\.yaml:\d+:\d+: error: unknown flag `leverage_suspectd`")
+        .stderr_contains("did you mean `leverage_suspected`?");
 }
 
 #[test]
 fn playbooks_lists_embedded_and_local_ones_and_marks_shadowing() {
     let tmp = tempfile::tempdir().unwrap();
-    bin()
+    Test::new()
         .current_dir(tmp.path())
         .arg("playbooks")
-        .assert()
+        .run()
         .success()
-        .stdout(
-            predicate::str::contains("general")
-                .and(predicate::str::contains("embedded:outage.yaml"))
-                .and(predicate::str::contains("scope-dispute")),
-        );
+        .stdout_contains("general")
+        .stdout_contains("embedded:outage.yaml")
+        .stdout_contains("scope-dispute");
     let dir = tmp.path().join("team");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(
@@ -229,15 +217,13 @@ fn playbooks_lists_embedded_and_local_ones_and_marks_shadowing() {
         include_str!("../playbooks/general.yaml"),
     )
     .unwrap();
-    let out = bin()
+    let out = Test::new()
         .current_dir(tmp.path())
         .args(["playbooks", "--format", "json", "--playbook-dir", "team"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        .stdout;
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     let rows = rows.as_array().unwrap();
     let find = |id: &str, source: &str| {
         rows.iter()
@@ -252,21 +238,21 @@ fn playbooks_lists_embedded_and_local_ones_and_marks_shadowing() {
 
 #[test]
 fn an_unknown_playbook_id_suggests_the_near_miss() {
-    bin()
+    Test::new()
         .args(["triage", "--playbook", "outgae", "--answers"])
         .arg(&examples()[0])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean `outage`?"));
+        .run()
+        .status(2)
+        .stderr_contains("did you mean `outage`?");
 }
 
 #[test]
 fn help_documents_the_exit_codes() {
-    bin()
+    Test::new()
         .args(["triage", "--help"])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::contains("130  interrupted"));
+        .stdout_contains("130  interrupted");
 }
 
 #[test]
@@ -275,16 +261,14 @@ fn replaying_answers_recorded_with_another_playbook_version_warns() {
     let answers = tmp.path().join("a.answers.yaml");
     let text = std::fs::read_to_string(&examples()[0]).unwrap();
     std::fs::write(&answers, format!("playbook_version: \"0.9\"\n{text}")).unwrap();
-    bin()
+    Test::new()
         .arg("triage")
         .arg("--answers")
         .arg(&answers)
         .args(["--out", "-"])
-        .assert()
+        .run()
         .success()
-        .stderr(predicate::str::contains(
-            "recorded with playbook `general` v0.9; replaying with v1.0.0",
-        ));
+        .stderr_contains("recorded with playbook `general` v0.9; replaying with v1.0.0");
 }
 
 /// Regression: `--out /dev/null --force` once renamed a temporary file over
@@ -306,14 +290,14 @@ fn force_writes_through_a_device_or_fifo_instead_of_replacing_it() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    bin()
+    Test::new()
         .arg("triage")
         .arg("--answers")
         .arg(&examples()[0])
         .arg("--out")
         .arg(&fifo)
         .arg("--force")
-        .assert()
+        .run()
         .success();
     assert!(reader.join().unwrap().starts_with("# Action plan: "));
     assert!(
@@ -326,14 +310,14 @@ fn force_writes_through_a_device_or_fifo_instead_of_replacing_it() {
     std::fs::write(&real, "old").unwrap();
     let link = tmp.path().join("link.md");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    bin()
+    Test::new()
         .arg("triage")
         .arg("--answers")
         .arg(&examples()[0])
         .arg("--out")
         .arg(&link)
         .arg("--force")
-        .assert()
+        .run()
         .success();
     assert!(
         std::fs::symlink_metadata(&link)
@@ -583,5 +567,61 @@ fn a_failed_write_leaves_no_temp_file_and_no_plan() {
         std::fs::read_dir(&plans).unwrap().count(),
         0,
         "nothing left"
+    );
+}
+
+/// Every variable the CLI reads comes from the environment it is given
+/// (`command::Env`), so in-process tests can set their own: the archive's
+/// XDG location, the playbook directories, the plans directory.
+#[test]
+fn environment_variables_come_from_the_given_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    Test::new()
+        .env_remove("DEFUSE_DB")
+        .env("XDG_DATA_HOME", tmp.path())
+        .args(["cases", "check"])
+        .run()
+        .status(2)
+        .stderr_contains(&format!(
+            "no case archive at {}",
+            tmp.path().join("defuse/cases.db").display()
+        ));
+
+    let team = tmp.path().join("team");
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&team).unwrap();
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(
+        team.join("mine.yaml"),
+        include_str!("../playbooks/general.yaml").replace("id: general", "id: team-general"),
+    )
+    .unwrap();
+    let listed = |test: Test| test.args(["playbooks", "--format", "json"]).run().success();
+    listed(Test::new().env(
+        "DEFUSE_PLAYBOOK_DIR",
+        format!("{}:{}", empty.display(), team.display()),
+    ))
+    .stdout_contains("team-general");
+    // The flag replaces the variable.
+    listed(
+        Test::new()
+            .env("DEFUSE_PLAYBOOK_DIR", &team)
+            .arg("--playbook-dir")
+            .arg(&empty),
+    )
+    .stdout_lacks("team-general");
+
+    let plans = tmp.path().join("plans");
+    Test::new()
+        .env("DEFUSE_PLAN_DIR", &plans)
+        .arg("triage")
+        .arg("--answers")
+        .arg(&examples()[0])
+        .run()
+        .success();
+    assert_eq!(
+        std::fs::read_dir(&plans).unwrap().count(),
+        1,
+        "the plan goes to $DEFUSE_PLAN_DIR"
     );
 }

@@ -50,28 +50,31 @@ pub fn authority<'a>(pb: &'a Playbook, outcome: &Outcome) -> &'a str {
     &pb.authority[outcome.assessment.authority].id.value
 }
 
-/// The binary, with a fresh case archive of its own in Cargo's scratch
-/// directory: tests never touch the developer's archive, and earlier test
-/// runs never become a customer's history.
-pub fn bin() -> assert_cmd::Command {
+/// A fresh, empty directory in Cargo's scratch directory: tests never touch
+/// the developer's archive or drafts, and earlier test runs never become a
+/// customer's history.
+pub fn scratch() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("archives");
-    let _ = std::fs::create_dir_all(&dir);
-    let db = dir.join(format!(
-        "{}-{}.db",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    for stale in [
-        db.clone(),
-        db.with_extension("db-wal"),
-        db.with_extension("db-shm"),
-    ] {
-        let _ = std::fs::remove_file(stale);
-    }
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("scratch")
+        .join(format!(
+            "{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
+
+/// The binary as a process, with a fresh case archive of its own (see
+/// `scratch`). Only for tests where the process matters; the rest use
+/// `crate::test::Test`, which runs the CLI in-process.
+pub fn bin() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("defuse").expect("binary built");
-    cmd.env("DEFUSE_DB", db).env_remove("DEFUSE_DRAFTS_DIR");
+    cmd.env("DEFUSE_DB", scratch().join("cases.db"))
+        .env_remove("DEFUSE_DRAFTS_DIR");
     // Tests choose their language explicitly; the machine's locale must not leak in.
     for var in ["DEFUSE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
         cmd.env_remove(var);
@@ -92,7 +95,7 @@ pub fn replay_with(
     global: &[&str],
     options: &[&str],
 ) -> String {
-    let out = bin()
+    crate::test::Test::new()
         .current_dir(dir)
         .args(global)
         .arg("triage")
@@ -100,9 +103,9 @@ pub fn replay_with(
         .arg(answers)
         .args(options)
         .args(["--out", "-"])
-        .assert()
-        .success();
-    String::from_utf8(out.get_output().stdout.clone()).expect("UTF-8 plan")
+        .run()
+        .success()
+        .stdout
 }
 
 /// The decisions in a JSON plan: ids, scores, due times — no wording.

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use predicates::prelude::*;
-
-use crate::common::bin;
+use crate::test::{Output, Test};
 
 const FIRE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -13,57 +11,53 @@ const FIRE: &str = concat!(
 );
 
 /// `defuse [--lang LANG] triage --answers FIRE --out -` with `env` set.
-fn fire_plan(args: &[&str], env: &[(&str, &str)]) -> assert_cmd::assert::Assert {
-    let mut cmd = bin();
-    cmd.args(args)
+fn fire_plan(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut test = Test::new()
+        .args(args)
         .args(["triage", "--answers", FIRE, "--out", "-"]);
     for (k, v) in env {
-        cmd.env(k, v);
+        test = test.env(k, v);
     }
-    cmd.assert()
+    test.run()
 }
 
 #[test]
 fn the_flag_beats_defuse_lang_which_beats_the_system_locale() {
-    let title = |lang_title: &'static str| predicate::str::starts_with(lang_title);
+    let title = |lang_title: &str| format!("^{lang_title}");
     fire_plan(&[], &[("LANG", "zh_CN.UTF-8")])
         .success()
-        .stdout(title("# 行动方案："));
+        .stdout_matches(&title("# 行动方案："));
     fire_plan(&[], &[("LANG", "zh_CN.UTF-8"), ("DEFUSE_LANG", "zh-TW")])
         .success()
-        .stdout(title("# 行動計畫："));
+        .stdout_matches(&title("# 行動計畫："));
     fire_plan(&["--lang", "en"], &[("DEFUSE_LANG", "zh-TW")])
         .success()
-        .stdout(title("# Action plan:"));
+        .stdout_matches(&title("# Action plan:"));
     // A system locale defuse does not speak means English, silently.
     fire_plan(&[], &[("LANG", "de_DE.UTF-8")])
         .success()
-        .stdout(title("# Action plan:"));
+        .stdout_matches(&title("# Action plan:"));
 }
 
 #[test]
 fn an_unknown_language_is_a_usage_error() {
     fire_plan(&["--lang", "klingon"], &[])
-        .code(2)
-        .stderr(predicate::str::contains(
-            "defuse speaks en, zh-TW and zh-CN",
-        ));
-    fire_plan(&[], &[("DEFUSE_LANG", "fr")]).code(2).stderr(
-        predicate::str::contains("unknown language `fr`")
-            .and(predicate::str::contains("$DEFUSE_LANG")),
-    );
+        .status(2)
+        .stderr_contains("defuse speaks en, zh-TW and zh-CN");
+    fire_plan(&[], &[("DEFUSE_LANG", "fr")])
+        .status(2)
+        .stderr_contains("unknown language `fr`")
+        .stderr_contains("$DEFUSE_LANG");
 }
 
 #[test]
 fn listing_tables_line_up_with_chinese_text() {
-    let out = bin()
+    let out = Test::new()
         .args(["--lang", "zh-TW", "playbooks"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let table = String::from_utf8(out).unwrap();
+        .stdout;
+    let table = out;
     assert!(table.contains("氣炸的客戶"), "{table}");
     let widths: Vec<usize> = table
         .lines()
@@ -90,50 +84,44 @@ fn a_playbook_without_the_language_says_which_one_it_shows() {
         "case: {customer: Acme}\nassess: {loss: \"yes\"}\ngrievance: {picked: [lost_face]}\n",
     )
     .unwrap();
-    bin()
+    Test::new()
         .args(["--lang", "zh-CN", "triage", "--playbook"])
         .arg(&playbook)
         .arg("--answers")
         .arg(&answers)
         .args(["--out", "-"])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::contains("最小範例 `mini`"))
-        .stderr(predicate::str::contains(
-            "note: playbook `mini` has no zh-CN text; it shows in zh-TW",
-        ));
+        .stdout_contains("最小範例 `mini`")
+        .stderr_contains("note: playbook `mini` has no zh-CN text; it shows in zh-TW");
 }
 
 #[test]
 fn a_misspelt_locale_stops_the_playbook_with_its_position() {
     let tmp = tempfile::tempdir().unwrap();
     let playbook = bilingual_minimal(tmp.path(), "title: {en: Minimal, zh_TW: 最小範例}\n");
-    bin()
+    Test::new()
         .args(["triage", "--playbook"])
         .arg(&playbook)
         .args(["--answers", FIRE])
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("mini.yaml:2:22: error: unknown locale `zh_TW` in `title`")
-                .and(predicate::str::contains("did you mean `zh-TW`?")),
-        );
+        .run()
+        .status(1)
+        .stderr_contains("mini.yaml:2:22: error: unknown locale `zh_TW` in `title`")
+        .stderr_contains("did you mean `zh-TW`?");
 }
 
 #[test]
 fn lint_warns_about_each_missing_translation_at_its_position() {
     let tmp = tempfile::tempdir().unwrap();
     let playbook = bilingual_minimal(tmp.path(), "title: {en: Minimal, zh-TW: 最小範例}\n");
-    let out = bin()
+    let out = Test::new()
         .arg("lint")
         .arg(&playbook)
         .args(["--format", "json"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        .stdout;
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let findings = report.as_array().unwrap();
     let first = &findings[0];
     assert_eq!(first["rule"], "missing-translation", "{report}");
@@ -148,9 +136,9 @@ fn lint_warns_about_each_missing_translation_at_its_position() {
         .filter(|f| f["rule"] == "missing-translation")
         .count();
     assert_eq!(texts, 21, "{report}");
-    bin()
+    Test::new()
         .args(["lint", "--deny-warnings"])
         .arg(&playbook)
-        .assert()
-        .code(1);
+        .run()
+        .status(1);
 }

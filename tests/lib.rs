@@ -1,6 +1,7 @@
 //! The integration suite, one binary. Engine tests run the library without a
-//! terminal; CLI tests run the binary as a process; the PTY test drives a
-//! real pseudo-terminal.
+//! terminal; CLI tests run the CLI in-process (`test::Test`), and as a
+//! process only where the process matters; the PTY test drives a real
+//! pseudo-terminal.
 
 mod architecture;
 mod archive;
@@ -8,6 +9,7 @@ mod archive_faults;
 mod cli;
 mod common;
 mod engine;
+mod gate;
 mod languages;
 mod lint;
 mod lint_docs;
@@ -16,3 +18,4 @@ mod plans;
 mod pty;
 mod readme;
 mod schema;
+mod test;

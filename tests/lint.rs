@@ -1,4 +1,4 @@
-//! `defuse lint` as a process: exit codes, formats, suppression, the shipped
+//! `defuse lint` and `defuse test`, in-process: exit codes, formats, suppression, the shipped
 //! playbooks, and a corpus of hostile files with their expected diagnostics.
 
 use std::path::Path;
@@ -6,6 +6,7 @@ use std::path::Path;
 use predicates::prelude::*;
 
 use crate::common::bin;
+use crate::test::Test;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -22,40 +23,40 @@ fn playbook(text: &str) -> tempfile::TempDir {
 
 #[test]
 fn shipped_playbooks_lint_clean_even_with_deny_warnings() {
-    bin()
+    Test::new()
         .current_dir(ROOT)
         .args(["lint", "--deny-warnings"])
-        .assert()
+        .run()
         .success()
         .stdout("")
-        .stderr(predicate::str::contains("0 errors, 0 warnings in 3 files"));
+        .stderr("0 errors, 0 warnings in 3 files\n");
 }
 
 #[test]
 fn exit_codes_follow_the_severity_of_the_findings() {
     let clean = playbook(&base());
-    bin()
+    Test::new()
         .current_dir(clean.path())
         .args(["lint", "playbook.yaml"])
-        .assert()
-        .code(0);
+        .run()
+        .status(0);
 
     let warning = playbook(&base().replace(
         "  - {id: real_loss, label: Real loss}\n",
         "  - {id: real_loss, label: Real loss}\n  - {id: spare, label: Spare}\n",
     ));
-    bin()
+    Test::new()
         .current_dir(warning.path())
         .args(["lint", "playbook.yaml"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("[unused-flag]"));
-    bin()
+        .run()
+        .status(0)
+        .stdout_contains("[unused-flag]");
+    Test::new()
         .current_dir(warning.path())
         .args(["lint", "--deny-warnings", "playbook.yaml"])
-        .assert()
-        .code(1);
-    bin()
+        .run()
+        .status(1);
+    Test::new()
         .current_dir(warning.path())
         .args([
             "lint",
@@ -64,31 +65,29 @@ fn exit_codes_follow_the_severity_of_the_findings() {
             "unused-flag",
             "playbook.yaml",
         ])
-        .assert()
-        .code(0)
+        .run()
+        .status(0)
         .stdout("");
 
     let error = playbook(&base().replace("kind: compensation", "kind: compensaton"));
-    bin()
+    Test::new()
         .current_dir(error.path())
         .args(["lint", "playbook.yaml"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("1 error, 0 warnings in 1 file"));
+        .run()
+        .status(1)
+        .stderr_contains("1 error, 0 warnings in 1 file");
 
-    bin()
+    Test::new()
         .args(["lint", "/nonexistent/playbooks"])
-        .assert()
-        .code(2)
-        .stdout(predicate::str::contains(
-            "/nonexistent/playbooks:1:1: error: cannot read",
-        ));
-    bin()
+        .run()
+        .status(2)
+        .stdout_contains("/nonexistent/playbooks:1:1: error: cannot read");
+    Test::new()
         .args(["lint", "--allow", "unused-flags", "playbooks"])
         .current_dir(ROOT)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean `unused-flag`?"));
+        .run()
+        .status(2)
+        .stderr_contains("did you mean `unused-flag`?");
 }
 
 #[test]
@@ -116,15 +115,12 @@ fn an_allow_list_on_a_node_suppresses_only_that_node() {
     };
     let lint = |text: &str| {
         let dir = playbook(text);
-        let out = bin()
+        Test::new()
             .current_dir(dir.path())
             .args(["lint", "playbook.yaml"])
-            .assert()
-            .code(0)
-            .get_output()
+            .run()
+            .status(0)
             .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
     };
     assert!(
         lint(&calm_without_remedy)
@@ -149,13 +145,13 @@ fn directories_are_searched_recursively_skipping_answers_and_tests() {
     .unwrap();
     std::fs::write(dir.path().join("team/x.answers.yaml"), "not: a playbook").unwrap();
     std::fs::write(dir.path().join("team/a.tests.yaml"), "not: a playbook").unwrap();
-    bin()
+    Test::new()
         .current_dir(dir.path())
         .args(["lint", "team"])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("team/outage/b.yml:"))
-        .stderr(predicate::str::contains("in 2 files"));
+        .run()
+        .status(1)
+        .stdout_contains("team/outage/b.yml:")
+        .stderr_contains("in 2 files");
 }
 
 #[test]
@@ -179,16 +175,13 @@ fn the_walk_follows_symlinks_skips_hidden_entries_and_reports_in_name_order() {
     }
     std::os::unix::fs::symlink(&elsewhere, root.join("d-link")).unwrap();
     std::os::unix::fs::symlink(root.join("a.yaml"), root.join("e.yaml")).unwrap();
-    let out = bin()
+    let out = Test::new()
         .current_dir(dir.path())
         .args(["lint", "root"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("in 5 files"))
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+        .run()
+        .status(1)
+        .stderr_contains("in 5 files")
+        .stdout;
     let order: Vec<&str> = out
         .lines()
         .filter_map(|l| l.split(':').next().filter(|f| f.ends_with(".yaml")))
@@ -219,43 +212,37 @@ fn findings() -> tempfile::TempDir {
 #[test]
 fn json_output() {
     let dir = findings();
-    let out = bin()
+    let out = Test::new()
         .current_dir(dir.path())
         .args(["lint", "--format", "json", "playbook.yaml"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    insta::assert_snapshot!("lint-json", String::from_utf8(out).unwrap());
+        .run()
+        .status(1)
+        .stdout;
+    insta::assert_snapshot!("lint-json", out);
 }
 
 #[test]
 fn github_annotations() {
     let dir = findings();
-    let out = bin()
+    let out = Test::new()
         .current_dir(dir.path())
         .args(["lint", "--format", "github", "playbook.yaml"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    insta::assert_snapshot!("lint-github", String::from_utf8(out).unwrap());
+        .run()
+        .status(1)
+        .stdout;
+    insta::assert_snapshot!("lint-github", out);
 }
 
 #[test]
 fn sarif_output_is_sarif_2_1_0() {
     let dir = findings();
-    let out = bin()
+    let out = Test::new()
         .current_dir(dir.path())
         .args(["lint", "--format", "sarif", "playbook.yaml"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let sarif: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        .run()
+        .status(1)
+        .stdout;
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -290,19 +277,13 @@ fn hostile_corpus_gets_exact_diagnostics() {
     assert!(files.len() >= 12);
     for file in files {
         let relative = file.strip_prefix(ROOT).unwrap();
-        let out = bin()
+        let out = Test::new()
             .current_dir(ROOT)
             .arg("lint")
             .arg(relative)
-            .output()
-            .unwrap();
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}: {:?}",
-            relative.display(),
-            out.status
-        );
-        let stdout = String::from_utf8(out.stdout).unwrap();
+            .run();
+        assert!(matches!(out.status, 0 | 1), "{}: {out}", relative.display(),);
+        let stdout = out.stdout;
         let expected_path = file.with_extension("out");
         if std::env::var_os("DEFUSE_BLESS").is_some() {
             std::fs::write(&expected_path, &stdout).unwrap();
@@ -318,12 +299,12 @@ fn a_huge_file_and_a_fifo_are_refused_without_reading_them_whole() {
     let big = dir.path().join("big.yaml");
     let file = std::fs::File::create(&big).unwrap();
     file.set_len(60 * 1024 * 1024).unwrap();
-    bin()
+    Test::new()
         .arg("lint")
         .arg(&big)
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("[file-too-large]"));
+        .run()
+        .status(1)
+        .stdout_contains("[file-too-large]");
     let fifo = dir.path().join("fifo.yaml");
     if std::process::Command::new("mkfifo")
         .arg(&fifo)
@@ -331,25 +312,23 @@ fn a_huge_file_and_a_fifo_are_refused_without_reading_them_whole() {
         .is_ok_and(|s| s.success())
     {
         // Unreadable, like a missing file or directory: one exit code (#12).
-        bin()
+        Test::new()
             .arg("lint")
             .arg(&fifo)
-            .assert()
-            .code(2)
-            .stdout(predicate::str::contains(
-                "not a regular file [unreadable-file]",
-            ));
+            .run()
+            .status(2)
+            .stdout_contains("not a regular file [unreadable-file]");
     }
 }
 
 #[test]
 fn shipped_scenarios_pass() {
-    bin()
+    Test::new()
         .current_dir(ROOT)
         .arg("test")
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::ends_with(" passed, 0 failed\n"));
+        .stdout_matches(" passed, 0 failed\n$");
 }
 
 #[test]
@@ -361,15 +340,13 @@ fn a_failing_scenario_shows_a_diff_and_exits_1() {
         "cases:\n  - name: loss means fire\n    answers: {case: {customer: X}, assess: {loss: \"yes\"}, grievance: {picked: [lost_face]}}\n    expect:\n      level: calm\n      exclude: {remedies: [refund]}\n",
     )
     .unwrap();
-    let out = bin()
+    let out = Test::new()
         .current_dir(dir.path())
         .args(["test", "."])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    insta::assert_snapshot!("scenario-failure", String::from_utf8(out).unwrap());
+        .run()
+        .status(1)
+        .stdout;
+    insta::assert_snapshot!("scenario-failure", out);
 }
 
 #[test]
@@ -377,9 +354,13 @@ fn a_scenario_naming_an_unknown_remedy_is_an_error_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mini.yaml"), base()).unwrap();
     std::fs::write(dir.path().join("mini.tests.yaml"), "cases:\n  - name: x\n    answers: {case: {customer: X}, assess: {loss: \"no\"}}\n    expect:\n      include: {remedies: [refnd]}\n").unwrap();
-    bin().current_dir(dir.path()).args(["test", "mini.tests.yaml"]).assert().code(1).stdout(
-        predicate::str::contains("mini.tests.yaml:5:28: error: playbook `mini` has no remedies entry `refnd` [unknown-reference]").and(predicate::str::contains("did you mean `refund`?")),
-    );
+    Test::new()
+        .current_dir(dir.path())
+        .args(["test", "mini.tests.yaml"])
+        .run()
+        .status(1)
+        .stdout_contains("mini.tests.yaml:5:28: error: playbook `mini` has no remedies entry `refnd` [unknown-reference]")
+        .stdout_contains("did you mean `refund`?");
 }
 
 /// Lint's fast path may only ever say "clean", and only when the full

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::common::{bin, replay};
+use crate::test::Test;
 
 fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
@@ -62,11 +63,11 @@ fn readme_commands_run() {
             let Some(command) = line.strip_prefix("$ defuse ") else {
                 continue;
             };
-            bin()
+            Test::new()
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .env("DEFUSE_DB", &db)
                 .args(command.split_whitespace())
-                .assert()
+                .run()
                 .success();
         }
     }
@@ -74,6 +75,7 @@ fn readme_commands_run() {
 
 #[test]
 fn readme_exit_codes_match_help() {
+    // Through the binary: `--help` exits 0 as the process reports it.
     let help = bin()
         .arg("--help")
         .assert()
@@ -121,7 +123,7 @@ fn readme_playbook_error_is_real_output() {
         std::fs::write(tmp.path().join("playbooks/general.yaml"), general).unwrap();
         let examples =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/general-fire.answers.yaml");
-        let out = bin()
+        let out = Test::new()
             .current_dir(tmp.path())
             .args([
                 "triage",
@@ -130,12 +132,9 @@ fn readme_playbook_error_is_real_output() {
                 "--answers",
             ])
             .arg(examples)
-            .assert()
-            .code(1)
-            .get_output()
-            .stderr
-            .clone();
-        let out = String::from_utf8(out).unwrap();
+            .run()
+            .status(1)
+            .stderr;
         assert!(
             out.contains(&shown),
             "README error sample is stale; real output:\n{out}"

@@ -20,6 +20,7 @@ mod schema;
 mod stats;
 mod store;
 
+use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -59,16 +60,16 @@ pub struct Archive {
 }
 
 /// The default archive path (see the module docs).
-pub fn default_path() -> Result<PathBuf, Error> {
-    crate::output::user_path("DEFUSE_DB", crate::output::BaseDir::Data, "cases.db")
+pub fn default_path(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, Error> {
+    crate::output::user_path(env, "DEFUSE_DB", crate::output::BaseDir::Data, "cases.db")
 }
 
 /// Whether `path` is the archive nobody named: no `--db`, no `$DEFUSE_DB`.
 /// A missing default archive only means nothing was stored yet; a missing
 /// named one is most likely a typo.
-pub fn is_default(path: &Path) -> bool {
-    std::env::var_os("DEFUSE_DB").is_none_or(|v| v.is_empty())
-        && default_path().is_ok_and(|default| default == path)
+pub fn is_default(path: &Path, env: impl Fn(&str) -> Option<OsString>) -> bool {
+    env("DEFUSE_DB").is_none_or(|v| v.is_empty())
+        && default_path(env).is_ok_and(|default| default == path)
 }
 
 /// The customer as a lookup key: case and spacing do not make a new customer.

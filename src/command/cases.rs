@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
-use super::{Io, json, table};
+use super::{Env, Io, json, table};
 use crate::archive::{self, Access, Archive, Filter};
 use crate::cli::{
     CasesCommand, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat, PlanFormat,
@@ -18,7 +18,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
     // the default location.
     let archive = match command {
         CasesCommand::Check => Archive::open(db, Access::Read)?,
-        _ => open_for_reading(db)?,
+        _ => open_for_reading(db, &io.env)?,
     };
     let l = lang.labels();
     let text = match command {
@@ -75,7 +75,8 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
             })?;
             match args.format {
                 PlanFormat::Md => found.markdown,
-                PlanFormat::Json => found.json,
+                // Stored by an older version, it may hold raw C1 or bidi controls.
+                PlanFormat::Json => crate::text::escape_json(&found.json),
             }
         }
         CasesCommand::Export(args) => {
@@ -141,7 +142,7 @@ pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Re
     } else {
         None
     };
-    let rows = open_for_reading(db)?.followups(before, false)?;
+    let rows = open_for_reading(db, &io.env)?.followups(before, false)?;
     let text = match args.format {
         ListFormat::Json => json(&rows),
         ListFormat::Table if rows.is_empty() => format!("{}\n", l.no_open_followups),
@@ -173,8 +174,8 @@ pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Re
 /// The archive opened read-only. The default archive before anything is
 /// stored in it reads as empty (nothing is created); a named one that is
 /// missing is an error (most likely a typo).
-fn open_for_reading(db: &Path) -> Result<Archive, Error> {
-    if archive::is_default(db) && !db.exists() {
+fn open_for_reading(db: &Path, env: &Env) -> Result<Archive, Error> {
+    if archive::is_default(db, |name| env.var_os(name)) && !db.exists() {
         return Archive::empty(db);
     }
     Archive::open(db, Access::Read)

@@ -9,34 +9,22 @@ pub mod schema;
 pub mod test;
 pub mod triage;
 
+mod io;
+
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
+
+use clap::Parser;
+
+pub use io::{Env, Gate, Io};
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
 use crate::i18n::Lang;
 
-pub struct Io<'a> {
-    pub out: &'a mut dyn Write,
-    pub err: &'a mut dyn Write,
-    /// Whether a live session may be started (stdin is a terminal).
-    pub interactive: bool,
-}
-
-impl Io<'_> {
-    /// Writes a command's output to stdout.
-    pub fn print(&mut self, text: &str) -> Result<(), Error> {
-        self.out
-            .write_all(text.as_bytes())
-            .and_then(|()| self.out.flush())
-            .map_err(|source| Error::Write {
-                path: "<stdout>".into(),
-                source,
-            })
-    }
-}
-
-/// A listing table with every cell made safe for the terminal, and a final newline.
+/// A listing table and a final newline. Cells are escaped before the layout
+/// (not only by the gate after it), so the columns are measured as shown.
 pub fn table<R: IntoIterator<Item = String>>(
     header: &[&str],
     rows: impl IntoIterator<Item = R>,
@@ -55,24 +43,64 @@ pub fn table<R: IntoIterator<Item = String>>(
     format!("{table}\n")
 }
 
-/// Pretty JSON with a final newline, for `--format json`.
+/// Pretty JSON with a final newline, for `--format json` (see `text::json`).
 pub fn json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+    crate::text::json(value).unwrap_or_else(|_| "\n".into())
+}
+
+/// The whole CLI: parses `args` (the program name first), runs the command
+/// and returns the exit code. Help, usage errors and the final `error: …`
+/// line are printed through `io` like everything else, so they pass the gate
+/// too (clap's colours are lost: its styling cannot be told from the text a
+/// user typed). The binary and the in-process tests both call this.
+pub fn main<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>, io: &mut Io) -> u8 {
+    let code = match Cli::try_parse_from(args) {
+        Ok(cli) => match run(&cli, io) {
+            Ok(()) => 0,
+            Err(e) => {
+                let _ = writeln!(io.err, "error: {e}");
+                u8::try_from(e.code()).unwrap_or(1)
+            }
+        },
+        Err(e) => {
+            let text = e.render().to_string();
+            let stream = if e.use_stderr() {
+                &mut io.err
+            } else {
+                &mut io.out
+            };
+            let _ = stream.write_all(text.as_bytes());
+            u8::try_from(e.exit_code()).unwrap_or(2)
+        }
+    };
+    let _ = io.out.flush();
+    let _ = io.err.flush();
+    code
 }
 
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
+    let var = |name: &str| io.env.var_os(name);
     // Resolved only by the commands that use them: with no home directory,
     // `lint` still works and `triage` says what to set.
     let drafts_dir = || {
         cli.drafts_dir
             .clone()
-            .map_or_else(crate::drafts::default_dir, Ok)
+            .map_or_else(|| crate::drafts::default_dir(var), Ok)
     };
-    let db = || cli.db.clone().map_or_else(crate::archive::default_path, Ok);
-    let lang = || {
-        Lang::resolve(cli.lang, |var| std::env::var(var).ok())
-            .map_err(|e| Error::Usage(format!("{e} (from $DEFUSE_LANG)")))
+    let db = || {
+        cli.db
+            .clone()
+            .map_or_else(|| crate::archive::default_path(var), Ok)
     };
+    // `--playbook-dir` replaces `$DEFUSE_PLAYBOOK_DIR` (a `:`-separated list).
+    let playbook_dirs: Vec<PathBuf> = match io.env.var_os("DEFUSE_PLAYBOOK_DIR") {
+        Some(list) if cli.playbook_dir.is_empty() => std::env::split_paths(&list)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+        _ => cli.playbook_dir.clone(),
+    };
+    let lang = Lang::resolve(cli.lang, |name| io.env.var(name))
+        .map_err(|e| Error::Usage(format!("{e} (from $DEFUSE_LANG)")));
     match &cli.command {
         Command::Triage(args) => {
             // A replay keeps no draft, so it needs no drafts directory.
@@ -80,14 +108,14 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
                 Some(_) => PathBuf::new(),
                 None => drafts_dir()?,
             };
-            triage::run(args, &cli.playbook_dir, &drafts_dir, &db()?, lang()?, io)
+            triage::run(args, &playbook_dirs, &drafts_dir, &db()?, lang?, io)
         }
-        Command::Playbooks(args) => playbooks::run(args, &cli.playbook_dir, lang()?, io),
-        Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang()?, io),
+        Command::Playbooks(args) => playbooks::run(args, &playbook_dirs, lang?, io),
+        Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang?, io),
         Command::Lint(args) => lint::run(args, io),
-        Command::Test(args) => test::run(args, &cli.playbook_dir, io),
+        Command::Test(args) => test::run(args, &playbook_dirs, io),
         Command::Schema(args) => schema::run(args, io),
-        Command::Cases(command) => cases::run(command, &db()?, lang()?, io),
-        Command::Followups(args) => cases::followups(args, &db()?, lang()?, io),
+        Command::Cases(command) => cases::run(command, &db()?, lang?, io),
+        Command::Followups(args) => cases::followups(args, &db()?, lang?, io),
     }
 }

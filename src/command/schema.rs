@@ -12,7 +12,7 @@ pub fn generate(kind: SchemaKind) -> String {
         SchemaKind::Answers => schemars::schema_for!(crate::triage::answers::AnswersFile),
         SchemaKind::Scenarios => schemars::schema_for!(crate::scenario::ScenarioFile),
     };
-    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+    crate::text::json(&schema).unwrap_or_else(|_| "\n".into())
 }
 
 pub fn run(args: &SchemaArgs, io: &mut Io) -> Result<(), Error> {

@@ -106,7 +106,7 @@ fn replay(
         source: from,
     } = catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
     refuse_inputs_as_out(args, &[Some(path), source_path(&from)])?;
-    note_untranslated(&playbook, lang, io.err);
+    note_untranslated(&playbook, lang, &mut io.err);
     let mut prompter =
         ScriptPrompter::from_file(&name, &source, file, &playbook).map_err(Error::Answers)?;
     if let Some(recorded) = prompter
@@ -144,7 +144,7 @@ fn replay(
     if let Some(path) = written {
         let _ = writeln!(io.err, "{}", (l.plan_written)(&path.display().to_string()));
     }
-    let number = archive_case(db, &outcome, &plan, &source, args.rehearse, "", io.err)?;
+    let number = archive_case(db, &outcome, &plan, &source, args.rehearse, "", &mut io.err)?;
     let _ = writeln!(
         io.err,
         "{}",
@@ -201,7 +201,7 @@ fn live(
     } = start;
     refuse_inputs_as_out(args, &[source_path(&loaded.source)])?;
     let playbook = &loaded.playbook;
-    note_untranslated(playbook, lang, io.err);
+    note_untranslated(playbook, lang, &mut io.err);
     let history = LazyHistory::new(db);
     let mut session = Session::restore(playbook, &snapshot)
         .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?
@@ -251,12 +251,12 @@ fn live(
             draft_saved = false;
         }
     };
-    let result = triage::drive(&mut session, &mut prompter, |s| save(s, &mut *io.err));
+    let result = triage::drive(&mut session, &mut prompter, |s| save(s, &mut io.err));
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
             terminal::exiting();
-            save(&session, &mut *io.err);
+            save(&session, &mut io.err);
             drop(prompter);
             if !draft_saved {
                 // Last resort: the answers go to the screen rather than nowhere.
@@ -265,7 +265,7 @@ fn live(
             return Err(prompt_error(e, draft_saved.then(|| id.clone())));
         }
     };
-    save(&session, &mut *io.err);
+    save(&session, &mut io.err);
     let answers_yaml = session.answers_out(&now_text).to_yaml();
     let plan = plan::compose(playbook, &outcome, now);
     let plan_path = write_plan(args, &plan, io).inspect_err(|_| {
@@ -291,7 +291,7 @@ fn live(
             write_new(dir, stem, "answers.yaml", answers_yaml.as_bytes())?
         }
         None => write_new(
-            &default_plan_dir(),
+            &default_plan_dir(|name| io.env.var_os(name)),
             &plan.case.id,
             "answers.yaml",
             answers_yaml.as_bytes(),
@@ -321,7 +321,7 @@ fn live(
         &answers_yaml,
         args.rehearse,
         &waiting_note,
-        io.err,
+        &mut io.err,
     )
     .inspect_err(|_| {
         let _ = writeln!(io.err, "The plan and its answers are written; {kept}");
@@ -524,6 +524,9 @@ fn write_plan(args: &TriageArgs, plan: &Plan, io: &mut Io) -> Result<Option<Path
             write_file(path, text.as_bytes(), args.force)?;
             Ok(Some(path.clone()))
         }
-        None => write_new(&default_plan_dir(), &plan.case.id, ext, text.as_bytes()).map(Some),
+        None => {
+            let dir = default_plan_dir(|name| io.env.var_os(name));
+            write_new(&dir, &plan.case.id, ext, text.as_bytes()).map(Some)
+        }
     }
 }

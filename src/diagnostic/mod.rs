@@ -276,7 +276,6 @@ pub fn snippet(source: &str, line: u64, column: u64) -> String {
     if end < chars.len() {
         shown.push('…');
     }
-    let shown = crate::text::for_terminal(&shown);
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
     format!("{pad} |\n{gutter} | {shown}\n{pad} | {caret_pad}^")

@@ -35,7 +35,7 @@ pub fn json(reports: &[FileReport]) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n"
+    crate::text::json(&findings).unwrap_or_else(|_| "\n".into())
 }
 
 /// GitHub Actions workflow commands: one annotation per finding.
@@ -114,7 +114,7 @@ pub fn sarif(reports: &[FileReport]) -> String {
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+    crate::text::json(&log).unwrap_or_else(|_| "\n".into())
 }
 
 fn level(severity: Severity) -> &'static str {

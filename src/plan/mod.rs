@@ -312,9 +312,6 @@ pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> 
 
 impl Plan {
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        json.push('\n');
-        json
+        crate::text::json(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
     }
 }

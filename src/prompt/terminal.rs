@@ -196,6 +196,24 @@ impl Drop for TerminalPrompter {
     }
 }
 
+/// Typed text as dialoguer holds it: the value stays as typed, but whatever
+/// dialoguer shows of it (the default offered when going back) is escaped.
+#[derive(Clone)]
+struct Typed(String);
+
+impl std::fmt::Display for Typed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&safe(&self.0))
+    }
+}
+
+impl std::str::FromStr for Typed {
+    type Err = std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Typed(text.to_owned()))
+    }
+}
+
 fn map_err(err: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(io) = err;
     // A closed terminal (SIGHUP) shows up as end-of-file; it is an interrupt too.
@@ -348,11 +366,11 @@ impl Prompter for TerminalPrompter {
                 let invalid_duration = self.lang.labels().invalid_duration;
                 // dialoguer echoes the final answer raw; we echo it ourselves,
                 // sanitized, so pasted bidi overrides or C1 controls stay inert.
-                let mut input = Input::<String>::with_theme(&self.theme)
+                let mut input = Input::<Typed>::with_theme(&self.theme)
                     .with_prompt(title.clone())
                     .report(false)
                     .allow_empty(!prompt.required)
-                    .validate_with(move |text: &String| -> Result<(), String> {
+                    .validate_with(move |Typed(text): &Typed| -> Result<(), String> {
                         if is_duration && text != BACK {
                             text.parse::<Due>()
                                 .map(|_| ())
@@ -362,9 +380,9 @@ impl Prompter for TerminalPrompter {
                         }
                     });
                 if let Some(default) = &prompt.default {
-                    input = input.default(default.as_text().to_owned());
+                    input = input.default(Typed(default.as_text().to_owned()));
                 }
-                let text = input.interact_text_on(&self.term).map_err(map_err)?;
+                let Typed(text) = input.interact_text_on(&self.term).map_err(map_err)?;
                 if text.trim() == BACK {
                     None
                 } else {
@@ -386,5 +404,17 @@ impl Prompter for TerminalPrompter {
     fn rejected(&mut self, _prompt: &Prompt, why: &InvalidAnswer) -> Result<(), PromptError> {
         let why = why.describe(self.lang);
         self.line(&format!("{} {}", style("✗").red().bold(), safe(&why)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Typed;
+
+    #[test]
+    fn a_typed_default_is_shown_escaped_but_kept_as_typed() {
+        let typed: Typed = "Acme\u{202E}gnp\x1b[2J".parse().unwrap();
+        assert_eq!(typed.to_string(), "Acme\\u{202e}gnp\\u{1b}[2J");
+        assert_eq!(typed.0, "Acme\u{202E}gnp\x1b[2J");
     }
 }

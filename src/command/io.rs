@@ -1,0 +1,216 @@
+//! What a command runs with: the output gate ([`Gate`]) that every byte for
+//! stdout and stderr passes, and the environment ([`Env`]) every variable is
+//! read from. The binary gives the real streams and the process environment;
+//! tests give buffers and a map, and run the whole CLI in-process.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::Error;
+
+pub struct Io<'a> {
+    /// stdout, through the gate.
+    pub out: Gate<'a>,
+    /// stderr, through the gate.
+    pub err: Gate<'a>,
+    /// Whether a live session may be started (stdin is a terminal).
+    pub interactive: bool,
+    pub env: Env,
+}
+
+impl<'a> Io<'a> {
+    pub fn new(
+        out: &'a mut dyn Write,
+        err: &'a mut dyn Write,
+        interactive: bool,
+        env: Env,
+    ) -> Self {
+        Io {
+            out: Gate::new(out),
+            err: Gate::new(err),
+            interactive,
+            env,
+        }
+    }
+
+    /// Writes a command's output to stdout.
+    pub fn print(&mut self, text: &str) -> Result<(), Error> {
+        self.out
+            .write_all(text.as_bytes())
+            .and_then(|()| self.out.flush())
+            .map_err(|source| Error::Write {
+                path: "<stdout>".into(),
+                source,
+            })
+    }
+}
+
+/// A writer that makes whatever passes it safe for a terminal: control and
+/// bidi characters become visible escapes (`text::for_terminal`), and bytes
+/// that are not UTF-8 become `\xNN` (a lone 0x9b is CSI to some terminals).
+/// A CR is kept only as part of a CRLF line end (CSV's): alone, it would
+/// let text overwrite the start of its line.
+/// It wraps the real stream and never hands it out, so a command cannot
+/// write around it. Machine output (JSON, Markdown, CSV) is escaped by its
+/// writer already and passes unchanged.
+pub struct Gate<'a> {
+    inner: &'a mut dyn Write,
+    /// The start of a UTF-8 character whose other bytes come in the next
+    /// write, or a CR that is kept only if an LF comes next.
+    partial: Vec<u8>,
+}
+
+impl<'a> Gate<'a> {
+    pub fn new(inner: &'a mut dyn Write) -> Self {
+        Gate {
+            inner,
+            partial: Vec::new(),
+        }
+    }
+
+    /// `writeln!(io.err, …)` without importing `Write`, as when the streams
+    /// were `&mut dyn Write`.
+    pub fn write_fmt(&mut self, args: std::fmt::Arguments) -> std::io::Result<()> {
+        Write::write_fmt(self, args)
+    }
+}
+
+/// The safe text for `bytes`, and the unfinished UTF-8 character at its end.
+fn sanitize(bytes: &[u8]) -> (String, &[u8]) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                out.push_str(&for_terminal_keeping_crlf(text));
+                return (out, &[]);
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                out.push_str(&for_terminal_keeping_crlf(
+                    std::str::from_utf8(valid).unwrap_or_default(),
+                ));
+                let Some(len) = e.error_len() else {
+                    return (out, after);
+                };
+                for byte in &after[..len] {
+                    out.push_str(&format!("\\x{byte:02x}"));
+                }
+                rest = &after[len..];
+            }
+        }
+    }
+}
+
+fn for_terminal_keeping_crlf(text: &str) -> String {
+    text.split("\r\n")
+        .map(crate::text::for_terminal)
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+impl Write for Gate<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut bytes = std::mem::take(&mut self.partial);
+        bytes.extend_from_slice(buf);
+        // A CR at the end waits for the next byte to tell a line end from a lone CR.
+        let held = usize::from(bytes.last() == Some(&b'\r'));
+        let (now, later) = bytes.split_at(bytes.len() - held);
+        let (text, unfinished) = sanitize(now);
+        self.partial = [unfinished, later].concat();
+        self.inner.write_all(text.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Drop for Gate<'_> {
+    /// A lone CR at the very end is escaped; a character cut short is shown as its bytes.
+    fn drop(&mut self) {
+        if !self.partial.is_empty() {
+            let (mut text, unfinished) = sanitize(&self.partial);
+            text.extend(unfinished.iter().map(|b| format!("\\x{b:02x}")));
+            let _ = self.inner.write_all(text.as_bytes());
+            let _ = self.inner.flush();
+        }
+    }
+}
+
+/// Where the CLI reads environment variables from: the process, or (in
+/// tests, which run in parallel in one process) a map. Nothing in the CLI
+/// reads `std::env` directly; clap's `env` feature is off for the same reason.
+#[derive(Debug, Clone, Default)]
+pub enum Env {
+    #[default]
+    Process,
+    Vars(BTreeMap<String, OsString>),
+}
+
+impl Env {
+    pub fn var_os(&self, name: &str) -> Option<OsString> {
+        match self {
+            Env::Process => std::env::var_os(name),
+            Env::Vars(vars) => vars.get(name).cloned(),
+        }
+    }
+
+    /// The variable as text; unset or not UTF-8 is `None`, as `std::env::var(..).ok()`.
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.var_os(name).and_then(|v| v.into_string().ok())
+    }
+
+    /// A path from a variable; set but empty counts as unset.
+    pub fn path(&self, name: &str) -> Option<PathBuf> {
+        self.var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn through_gate(writes: &[&[u8]]) -> String {
+        let mut sink = Vec::new();
+        {
+            let mut gate = Gate::new(&mut sink);
+            for w in writes {
+                gate.write_all(w).unwrap();
+            }
+        }
+        String::from_utf8(sink).unwrap()
+    }
+
+    #[test]
+    fn the_gate_escapes_controls_and_keeps_newlines_and_tabs() {
+        let shown = through_gate(&["a\x1b[2J\tb\n\u{9b}c\u{202E}".as_bytes()]);
+        assert_eq!(shown, "a\\u{1b}[2J\tb\n\\u{9b}c\\u{202e}");
+    }
+
+    #[test]
+    fn a_character_split_across_writes_is_joined_not_mangled() {
+        let rlo = "\u{202E}".as_bytes();
+        let cjk = "火".as_bytes();
+        let shown = through_gate(&[&rlo[..1], &rlo[1..], &cjk[..2], &cjk[2..]]);
+        assert_eq!(shown, "\\u{202e}火");
+    }
+
+    #[test]
+    fn crlf_line_ends_pass_but_a_lone_cr_is_escaped() {
+        assert_eq!(
+            through_gate(&[b"a,b\r\nc\rd\r", b"\ne\r"]),
+            "a,b\r\nc\\u{d}d\r\ne\\u{d}"
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_shown_as_bytes() {
+        assert_eq!(through_gate(&[b"a\x9bb", b"\xe7"]), "a\\x9bb\\xe7");
+    }
+}
