@@ -9,6 +9,7 @@ mod archive_faults;
 mod cli;
 mod common;
 mod engine;
+mod fuzz_replay;
 mod gate;
 mod languages;
 mod lint;
