@@ -1,6 +1,6 @@
 //! Writing results safely: atomic (a `tempfile` beside the target, fsync,
 //! then a no-clobber or replacing rename), never replacing an earlier plan
-//! unless asked to; and where user files live by default (XDG, `etcetera`).
+//! unless asked to; and where user files live by default (XDG; the passwd home when `HOME` is unset).
 
 use std::ffi::OsString;
 use std::fs::{OpenOptions, Permissions};
@@ -60,8 +60,8 @@ pub fn user_path(
     };
     let home = match var("HOME") {
         Some(home) => home,
-        // The passwd entry, as std and etcetera read it when HOME is unset.
-        None => etcetera::home_dir().map_err(|_| no_home())?,
+        // Only reached with HOME unset, where std reads the passwd entry.
+        None => std::env::home_dir().ok_or_else(no_home)?,
     };
     if !home.is_absolute() {
         return Err(no_home());

@@ -401,21 +401,3 @@ fn the_model_and_the_engine_never_read_the_clock_or_files() {
     }
     assert!(checked >= 15, "only {checked} files checked");
 }
-
-/// The engine owns the `Prompter` port; the front ends in `prompt` implement
-/// it. An import the other way would make the two a cycle again.
-#[test]
-fn the_engine_never_imports_a_front_end() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src.join("triage"), &mut files);
-    assert!(!files.is_empty());
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(
-            !text.contains("crate::prompt"),
-            "{} imports a front end",
-            file.display()
-        );
-    }
-}
