@@ -6,7 +6,6 @@
 //! `cargo test --locked module_graph -- --ignored --nocapture`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 /// The layers, bottom first. A module may import only from modules in a
 /// strictly lower layer, so the graph can have no cycle. A new module goes in
@@ -36,38 +35,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("commands", &["command"]),
     ("the binary", &["main"]),
 ];
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// Every source file of the crate with its path relative to `src/`
-/// (`playbook/model.rs`), sorted.
-fn crate_sources() -> Vec<(String, String)> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
-    let mut out: Vec<(String, String)> = files
-        .into_iter()
-        .map(|file| {
-            let relative = file
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (relative, std::fs::read_to_string(&file).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
-}
 
 /// The module path of a file: `playbook/validate/mod.rs` → `[playbook, validate]`.
 fn module_path(relative: &str) -> Vec<String> {
@@ -183,7 +150,7 @@ fn references(relative: &str, text: &str) -> BTreeSet<String> {
 /// The top-level module graph of the crate: `from → {to}`, self-edges left out.
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (relative, text) in crate_sources() {
+    for (relative, text) in crate::common::crate_sources() {
         if relative == "lib.rs" {
             continue; // only declares the modules
         }
@@ -351,7 +318,7 @@ fn module_graph_print() {
 
 #[test]
 fn only_the_terminal_front_end_touches_the_terminal() {
-    for (relative, text) in crate_sources() {
+    for (relative, text) in crate::common::crate_sources() {
         let allowed: &[&str] = match relative.as_str() {
             "prompt/terminal.rs" => &["dialoguer", "console", "comfy_table"],
             // The listings' `table` helper, which prints to the `Io` it is given.
@@ -375,7 +342,7 @@ fn only_the_terminal_front_end_touches_the_terminal() {
 fn the_model_and_the_engine_never_read_the_clock_or_files() {
     let pure = ["playbook/", "triage/", "plan/", "diagnostic/"];
     let mut checked = 0;
-    for (relative, text) in crate_sources() {
+    for (relative, text) in crate::common::crate_sources() {
         if !pure.iter().any(|dir| relative.starts_with(dir)) {
             continue;
         }

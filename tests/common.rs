@@ -142,3 +142,35 @@ pub fn assert_tables_line_up(markdown: &str) {
         );
     }
 }
+
+fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every source file of the crate with its path relative to `src/`
+/// (`playbook/model.rs`), sorted.
+pub fn crate_sources() -> Vec<(String, String)> {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut out: Vec<(String, String)> = files
+        .into_iter()
+        .map(|file| {
+            let relative = file
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (relative, std::fs::read_to_string(&file).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}

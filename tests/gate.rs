@@ -358,27 +358,9 @@ fn a_customer_name_stored_in_the_archive_and_shown_again() {
 /// nothing but `command::Env` reads the environment.
 #[test]
 fn nothing_writes_around_the_gate_or_reads_the_environment_around_env() {
-    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let src = Path::new(ROOT).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
+    let files = crate::common::crate_sources();
     assert!(files.len() > 20);
-    for file in files {
-        let relative = file
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let text = std::fs::read_to_string(&file).unwrap();
+    for (relative, text) in files {
         let streams = [
             "io::stdout()",
             "io::stderr()",
