@@ -659,3 +659,46 @@ fn a_case_that_waited_on_a_locked_archive_is_stored_when_the_lock_is_released() 
     assert!(rep.exit_status().ends_with(", 0)"));
     assert!(drafts_in(tmp.path()).is_empty());
 }
+
+#[test]
+fn a_draft_whose_playbook_file_moved_resumes_with_playbook_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (team, moved) = (tmp.path().join("team"), tmp.path().join("moved"));
+    std::fs::create_dir_all(&team).unwrap();
+    std::fs::create_dir_all(&moved).unwrap();
+    let general = Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks/general.yaml");
+    std::fs::copy(&general, team.join("general.yaml")).unwrap();
+    let mut rep = Rep::spawn(command(
+        tmp.path(),
+        &["triage", "--now", NOW, "--playbook", "team/general.yaml"],
+    ));
+    rep.see("Customer").type_line("Acme");
+    rep.see("name)");
+    rep.interrupt();
+    assert!(rep.exit_status().ends_with(", 130)"));
+    std::fs::rename(team.join("general.yaml"), moved.join("general.yaml")).unwrap();
+
+    let mut rep = Rep::resume(tmp.path());
+    let said = rep.rest();
+    assert!(
+        said.contains("team/general.yaml")
+            && said.contains("no longer there")
+            && said.contains("--playbook PATH"),
+        "{said}"
+    );
+    assert!(rep.exit_status().ends_with(", 2)"), "{said}");
+
+    let mut rep = Rep::spawn(command(
+        tmp.path(),
+        &["triage", "--resume", "--playbook", "moved/general.yaml"],
+    ));
+    rep.see("Resuming draft").see("name)");
+    rep.interrupt();
+    assert!(rep.exit_status().ends_with(", 130)"));
+    let drafts = drafts_in(tmp.path());
+    let text = std::fs::read_to_string(&drafts[0]).unwrap();
+    assert!(
+        text.contains("moved/general.yaml"),
+        "the draft follows the file: {text}"
+    );
+}
