@@ -702,3 +702,43 @@ fn a_draft_whose_playbook_file_moved_resumes_with_playbook_path() {
         "the draft follows the file: {text}"
     );
 }
+
+/// SIGKILL cannot be caught, so the README promises only this: the draft
+/// holds every confirmed answer (the terminal is the shell's to repair).
+#[test]
+fn after_kill_9_the_draft_holds_every_confirmed_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    rep.see("Customer").type_line("Acme");
+    rep.see("name)").type_line("Jane");
+    rep.see("Their role");
+    let pid = rep.session.get_process().pid().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    rep.rest();
+    let status = rep.exit_status();
+    assert!(status.contains("SIGKILL"), "{status}");
+    let drafts = drafts_in(tmp.path());
+    assert_eq!(drafts.len(), 1);
+    let text = std::fs::read_to_string(&drafts[0]).unwrap();
+    assert!(
+        text.contains("text: Acme") && text.contains("text: Jane"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_name_over_200_characters_is_refused_and_asked_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    rep.see("Customer").type_line(&"N".repeat(201));
+    rep.see("at most 200 characters; this one has 201");
+    rep.see("Customer").type_line("Acme");
+    rep.see("name)");
+    rep.interrupt();
+}
