@@ -91,8 +91,9 @@ pub struct TriageArgs {
     #[arg(long, short, value_name = "FILE", conflicts_with = "resume")]
     pub answers: Option<PathBuf>,
 
-    /// Continue an interrupted session from its draft (the latest if no ID).
-    #[arg(long, value_name = "ID", num_args = 0..=1, conflicts_with_all = ["playbook", "now"])]
+    /// Continue an interrupted session from its draft (the newest if no ID).
+    /// With --playbook, use that file for a draft whose playbook has moved.
+    #[arg(long, value_name = "ID", num_args = 0..=1, conflicts_with = "now")]
     pub resume: Option<Option<String>>,
 
     /// The call time, RFC 3339 (e.g. 2026-11-23T10:00:00+08:00). Defaults to

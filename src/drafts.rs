@@ -11,10 +11,11 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::LoadError;
 use crate::error::Error;
 use crate::output::{BaseDir, write_file};
 use crate::playbook::load::yaml_options;
-use crate::read::read_text;
+use crate::read::{ReadFailure, read_bounded};
 use crate::triage::session::Snapshot;
 
 const SUFFIX: &str = ".draft.yaml";
@@ -41,9 +42,6 @@ pub struct Draft {
 pub fn default_dir(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<PathBuf, Error> {
     crate::output::user_path(env, "DEFUSE_DRAFTS_DIR", BaseDir::State, "drafts")
 }
-
-/// A draft and when it was last saved.
-pub type Saved = (Draft, SystemTime);
 
 pub struct DraftStore {
     dir: PathBuf,
@@ -79,39 +77,75 @@ impl DraftStore {
         write_file(&self.path(&draft.id), text.as_bytes(), true)
     }
 
-    pub fn load(&self, id: &str) -> Result<Draft, Error> {
-        // Ids are file names we made; refuse anything that could leave the directory.
+    /// Refuses an id that is not a file name we made: anything that could
+    /// leave the directory.
+    fn check_id(id: &str) -> Result<(), Error> {
         if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
             return Err(Error::Usage(format!(
                 "`{id}` is not a draft id (see `defuse drafts`)"
             )));
         }
+        Ok(())
+    }
+
+    fn missing(&self, id: &str) -> Error {
+        Error::Usage(format!(
+            "no draft `{id}` in {} (see `defuse drafts`)",
+            self.dir.display()
+        ))
+    }
+
+    /// Reads a draft back. One that cannot be parsed, is not UTF-8, is
+    /// oversized, is not a regular file or names another id is
+    /// [`Error::CorruptDraft`], which says what to do about it.
+    pub fn load(&self, id: &str) -> Result<Draft, Error> {
+        Self::check_id(id)?;
         let path = self.path(id);
+        let corrupt = |why: &str| Error::CorruptDraft {
+            id: id.to_owned(),
+            detail: format!("{}: {why}", path.display()),
+        };
         // Only a regular file in the directory is a draft: a symlink here
         // could point anywhere, and its target would be read and quoted.
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_file() => {}
             Ok(_) => {
-                return Err(Error::Usage(format!(
-                    "{} is not a regular file, so not a draft defuse wrote; remove it",
-                    path.display()
-                )));
+                return Err(corrupt(
+                    "not a regular file (a link or a special file), so not a draft defuse wrote",
+                ));
             }
-            Err(_) => {
-                return Err(Error::Usage(format!(
-                    "no draft `{id}` in {} (see `defuse drafts`)",
-                    self.dir.display()
-                )));
-            }
+            Err(_) => return Err(self.missing(id)),
         }
-        let text = read_text(&path, MAX_DRAFT_BYTES)?;
-        serde_saphyr::from_str_with_options(&text, yaml_options()).map_err(|e| {
-            Error::Answers(crate::playbook::LoadError::from_yaml(
-                &path.display().to_string(),
-                &text,
-                &e,
+        let bytes = read_bounded(&path, MAX_DRAFT_BYTES).map_err(|failure| match failure {
+            ReadFailure::Io(source) => Error::Read {
+                path: path.clone(),
+                source,
+            },
+            ReadFailure::NotRegular => corrupt("not a regular file"),
+            ReadFailure::TooLarge(limit) => {
+                corrupt(&format!("over {limit} bytes, far more than any draft"))
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            corrupt(&format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
             ))
-        })
+        })?;
+        let draft: Draft =
+            serde_saphyr::from_str_with_options(&text, yaml_options()).map_err(|e| {
+                Error::CorruptDraft {
+                    id: id.to_owned(),
+                    detail: LoadError::from_yaml(&path.display().to_string(), &text, &e)
+                        .to_string(),
+                }
+            })?;
+        // Resuming saves under the draft's own id: one naming another file
+        // would fork the session into a second draft.
+        if draft.id != id {
+            return Err(corrupt(&format!("its `id:` says `{}`", draft.id)));
+        }
+        Ok(draft)
     }
 
     pub fn remove(&self, id: &str) -> Result<(), Error> {
@@ -119,9 +153,20 @@ impl DraftStore {
         std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })
     }
 
-    /// Every readable draft with its last-saved time, newest first. Drafts
-    /// that cannot be read are returned as errors, not skipped silently.
-    pub fn list(&self) -> Result<Vec<Result<Saved, Error>>, Error> {
+    /// `defuse drafts --discard ID`: removes the draft whether or not it can
+    /// be read, since a corrupt draft is exactly what one wants gone. A
+    /// symlink is removed, never its target.
+    pub fn discard(&self, id: &str) -> Result<(), Error> {
+        Self::check_id(id)?;
+        match std::fs::symlink_metadata(self.path(id)) {
+            Ok(meta) if !meta.is_dir() => self.remove(id),
+            _ => Err(self.missing(id)),
+        }
+    }
+
+    /// Every draft file with its last-saved time, newest first, each read
+    /// back or with the reason it cannot be: none is skipped silently.
+    pub fn list(&self) -> Result<Vec<Listed>, Error> {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -147,18 +192,51 @@ impl DraftStore {
         drafts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
         Ok(drafts
             .into_iter()
-            .map(|(id, saved)| self.load(&id).map(|d| (d, saved)))
+            .map(|(id, saved)| Listed {
+                draft: self.load(&id),
+                id,
+                saved,
+            })
             .collect())
     }
 
-    /// The most recently saved draft's id.
-    pub fn latest(&self) -> Result<Option<String>, Error> {
-        Ok(self
-            .list()?
-            .into_iter()
-            .find_map(|d| d.ok())
-            .map(|(draft, _)| draft.id))
+    /// The draft `triage --resume [ID]` continues. Without an id, the newest
+    /// one, never an older one in its place: when the newest cannot be read,
+    /// that is the error. `others` counts the drafts not picked, so the
+    /// caller can say that there were several.
+    pub fn pick(&self, which: Option<&str>) -> Result<Picked, Error> {
+        if let Some(id) = which {
+            return Ok(Picked {
+                draft: self.load(id)?,
+                others: 0,
+            });
+        }
+        let mut listed = self.list()?.into_iter();
+        let newest = listed.next().ok_or_else(|| {
+            Error::Usage(format!(
+                "no draft to resume in {} (see `defuse drafts`)",
+                self.dir.display()
+            ))
+        })?;
+        Ok(Picked {
+            draft: newest.draft?,
+            others: listed.count(),
+        })
     }
+}
+
+/// One file in the drafts directory.
+pub struct Listed {
+    pub id: String,
+    /// When it was last saved (its modification time).
+    pub saved: SystemTime,
+    pub draft: Result<Draft, Error>,
+}
+
+/// The draft to resume, and how many other drafts there are.
+pub struct Picked {
+    pub draft: Draft,
+    pub others: usize,
 }
 
 /// "3m", "2h", "5d": how long ago a draft was saved.
@@ -211,9 +289,8 @@ mod tests {
     fn drafts_round_trip_exactly_and_list_newest_first() {
         let tmp = tempfile::tempdir().unwrap();
         let store = DraftStore::new(tmp.path().join("drafts"));
-        assert_eq!(
-            store.latest().unwrap(),
-            None,
+        assert!(
+            store.list().unwrap().is_empty(),
             "a missing directory has no drafts"
         );
         store.save(&draft("a")).unwrap();
@@ -223,11 +300,11 @@ mod tests {
             .list()
             .unwrap()
             .into_iter()
-            .map(|d| d.unwrap().0.id)
+            .map(|d| d.draft.unwrap().id)
             .collect();
         assert_eq!(listed.len(), 2);
         store.remove("a").unwrap();
-        assert_eq!(store.latest().unwrap().as_deref(), Some("b"));
+        assert_eq!(store.pick(None).unwrap().draft.id, "b");
     }
 
     /// Prompt ids are typed in memory but stored as the text they always
@@ -307,11 +384,81 @@ mod tests {
         assert_eq!(listed.len(), 1, "reported, not skipped");
         assert!(
             !listed[0]
+                .draft
                 .as_ref()
                 .unwrap_err()
                 .to_string()
                 .contains("SECRET")
         );
+        store.discard("x").unwrap();
+        assert!(secret.exists(), "the link goes, never its target");
+    }
+
+    /// Saves `id` with its modification time `age_secs` in the past.
+    fn save_aged(store: &DraftStore, id: &str, age_secs: u64) {
+        store.save(&draft(id)).unwrap();
+        set_age(store, id, age_secs);
+    }
+
+    fn set_age(store: &DraftStore, id: &str, age_secs: u64) {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(store.path(id))
+            .unwrap();
+        let when = SystemTime::now() - std::time::Duration::from_secs(age_secs);
+        file.set_modified(when).unwrap();
+    }
+
+    #[test]
+    fn a_corrupt_draft_is_called_a_corrupt_draft_and_says_what_to_do() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(tmp.path().to_owned());
+        std::fs::write(store.path("x"), "garbage: [\n").unwrap();
+        std::fs::write(store.path("y"), b"id: \xff\xfe\n").unwrap();
+        save_aged(&store, "z", 0);
+        let mut text = std::fs::read_to_string(store.path("z")).unwrap();
+        text = text.replace("id: z", "id: someone-else");
+        std::fs::write(store.path("z"), text).unwrap();
+        for (id, why) in [
+            ("x", "x.draft.yaml:1:"),
+            ("y", "not UTF-8"),
+            ("z", "its `id:` says `someone-else`"),
+        ] {
+            let err = store.load(id).unwrap_err();
+            assert_eq!(err.code(), 1, "{err}");
+            let said = err.to_string();
+            for part in [
+                &format!("draft {id} is corrupt"),
+                why,
+                &format!("defuse drafts --discard {id}"),
+                "defuse triage --resume ID",
+            ] {
+                assert!(said.contains(part), "{part:?} missing from\n{said}");
+            }
+            assert!(!said.contains("answers file"), "{said}");
+            store.discard(id).unwrap();
+        }
+        assert!(
+            store.list().unwrap().is_empty(),
+            "corrupt drafts can be discarded"
+        );
+    }
+
+    #[test]
+    fn resume_without_an_id_never_falls_back_to_an_older_draft() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(tmp.path().to_owned());
+        save_aged(&store, "older", 3600);
+        std::fs::write(store.path("newer"), "garbage: [\n").unwrap();
+        set_age(&store, "newer", 60);
+        let err = store.pick(None).err().expect("the newest is unreadable");
+        assert!(err.to_string().contains("draft newer is corrupt"), "{err}");
+        assert_eq!(store.pick(Some("older")).unwrap().draft.id, "older");
+
+        store.discard("newer").unwrap();
+        save_aged(&store, "newest", 0);
+        let picked = store.pick(None).unwrap();
+        assert_eq!((picked.draft.id.as_str(), picked.others), ("newest", 1));
     }
 
     #[test]

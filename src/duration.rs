@@ -12,6 +12,12 @@ pub struct Due {
 }
 
 impl Due {
+    /// The longest delay: ten years, so arithmetic on timestamps can never
+    /// overflow (and a call time leaves room for it before the year 10000).
+    pub const MAX: Due = Due {
+        minutes: 60 * 24 * 3660,
+    };
+
     pub fn minutes(self) -> i64 {
         self.minutes
     }
@@ -42,10 +48,9 @@ impl FromStr for Due {
             "w" => 60 * 24 * 7,
             _ => return Err(bad()),
         };
-        // Capped at ten years so arithmetic on timestamps can never overflow.
         let minutes = number
             .checked_mul(per_unit)
-            .filter(|m| *m <= 60 * 24 * 3660);
+            .filter(|m| *m <= Due::MAX.minutes);
         minutes.map(|minutes| Due { minutes }).ok_or_else(bad)
     }
 }

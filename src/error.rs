@@ -35,6 +35,14 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A draft that cannot be read back: damaged, edited by hand, or not one
+    /// defuse wrote. `detail` names the file (and the line, for bad YAML).
+    #[error(
+        "draft {id} is corrupt: defuse cannot read it back\n{detail}\n  \
+         delete it with `defuse drafts --discard {id}` (or delete the file), \
+         or resume another draft with `defuse triage --resume ID` (`defuse drafts` lists them)"
+    )]
+    CorruptDraft { id: String, detail: String },
     #[error("case archive {}: {message}", path.display())]
     Archive { path: PathBuf, message: String },
     #[error("terminal error: {0}")]
@@ -49,7 +57,11 @@ pub enum Error {
 impl Error {
     pub fn code(&self) -> i32 {
         match self {
-            Error::Playbook(_) | Error::Answers(_) | Error::Scenario(_) | Error::Findings(_) => 1,
+            Error::Playbook(_)
+            | Error::Answers(_)
+            | Error::Scenario(_)
+            | Error::Findings(_)
+            | Error::CorruptDraft { .. } => 1,
             Error::Usage(_) | Error::Read { .. } => 2,
             Error::Write { .. } | Error::Archive { .. } | Error::Terminal(_) => 3,
             Error::Interrupted { .. } => 130,

@@ -53,13 +53,38 @@ pub fn escape_json(json: &str) -> String {
 }
 
 /// Escapes text typed by the rep for inline Markdown: no headings, links,
-/// HTML or emphasis can be injected, and line breaks stay inside the item.
+/// HTML, entities or emphasis can be injected, and line breaks stay inside
+/// the item. GitHub-flavoured renderers also link bare URLs (`https://…`,
+/// `www.…`) and e-mail addresses; the character that makes one is escaped
+/// (`https\://`, `www\.`, `a\@b`), as remark's Markdown writer does, so a
+/// pasted link shows as text, not as a live link.
 pub fn markdown_inline(text: &str) -> String {
     let text = for_terminal(text);
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        let before = |n: usize| i.checked_sub(n).map(|j| chars[j]);
+        let after = |n: usize| chars.get(i + n).copied();
+        let wordy = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || "-_.+".contains(c));
+        let autolink = match c {
+            // `scheme://`
+            ':' => before(1).is_some_and(|c| c.is_ascii_alphabetic()) && after(1) == Some('/'),
+            // `www.` starting a word
+            '.' => {
+                (1..=3).all(|n| before(n).is_some_and(|c| c.eq_ignore_ascii_case(&'w')))
+                    && !before(4).is_some_and(char::is_alphanumeric)
+                    && wordy(after(1))
+            }
+            // `name@host`
+            '@' => wordy(before(1)) && wordy(after(1)),
+            _ => false,
+        };
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ if autolink => {
                 out.push('\\');
                 out.push(c);
             }
@@ -127,9 +152,27 @@ mod tests {
     fn markdown_cannot_be_injected() {
         assert_eq!(
             markdown_inline("# [x](http://e) <b>"),
-            "\\# \\[x\\](http://e) \\<b\\>"
+            "\\# \\[x\\](http\\://e) \\<b\\>"
         );
         assert_eq!(markdown_inline("a\nb"), "a<br>b");
+    }
+
+    #[test]
+    fn markdown_shows_urls_entities_and_addresses_as_text() {
+        assert_eq!(
+            markdown_inline("see https://evil.example/x?a=1&b=2 or WWW.evil.example"),
+            "see https\\://evil.example/x?a=1\\&b=2 or WWW\\.evil.example"
+        );
+        assert_eq!(
+            markdown_inline("&lt;b&gt; &#x41;"),
+            "\\&lt;b\\&gt; \\&\\#x41;"
+        );
+        assert_eq!(markdown_inline("jane@acme.example"), "jane\\@acme.example");
+        // Ordinary words and sentences are left alone.
+        assert_eq!(
+            markdown_inline("Time: 10:30, a new.plan, the www site, me @ home"),
+            "Time: 10:30, a new.plan, the www site, me @ home"
+        );
     }
 
     #[test]

@@ -625,3 +625,105 @@ fn environment_variables_come_from_the_given_environment() {
         "the plan goes to $DEFUSE_PLAN_DIR"
     );
 }
+
+/// `examples/general-public.answers.yaml` with each `(from, to)` replaced.
+fn public_answers(dir: &Path, replace: &[(&str, &str)]) -> std::path::PathBuf {
+    let mut text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/general-public.answers.yaml"),
+    )
+    .unwrap();
+    for (from, to) in replace {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    let path = dir.join("a.answers.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const CUSTOMER: &str = "customer: Bright Retail";
+const OWNER: &str = "owner: Head of Communications";
+
+#[test]
+fn a_call_time_past_the_year_9999_is_a_usage_error() {
+    let example = &examples()[0];
+    for late in ["9999-12-31T23:00:00-05:00", "+10000-01-01T00:00:00Z"] {
+        Test::new()
+            .args(["triage", "--out", "-", "--now", late, "--answers"])
+            .arg(example)
+            .run()
+            .status(2)
+            .stdout("")
+            .stderr_contains("times past the year 9999 cannot be written");
+    }
+}
+
+#[test]
+fn names_over_200_characters_are_refused_at_their_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let long = "N".repeat(201);
+    let answers = public_answers(tmp.path(), &[(CUSTOMER, &format!("customer: {long}"))]);
+    Test::new()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&answers)
+        .run()
+        .status(1)
+        .stderr_contains("a.answers.yaml:7:13: error: invalid answer to `case.customer`")
+        .stderr_contains("at most 200 characters; this one has 201")
+        .stderr_contains("[invalid-answer]");
+
+    let answers = public_answers(tmp.path(), &[(OWNER, &format!("owner: {long}"))]);
+    Test::new()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&answers)
+        .run()
+        .status(1)
+        .stderr_contains("invalid answer to `remedies.adjust.pr_statement.owner`")
+        .stderr_contains("at most 200 characters");
+
+    let at_cap = format!("customer: {}", "N".repeat(200));
+    let answers = public_answers(tmp.path(), &[(CUSTOMER, &at_cap)]);
+    Test::new()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&answers)
+        .args(["--out", "-", "--rehearse"])
+        .run()
+        .success();
+}
+
+#[test]
+fn urls_and_entities_in_the_customers_words_stay_text_in_markdown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = public_answers(
+        tmp.path(),
+        &[
+            (CUSTOMER, "customer: 'https://evil.example/pay &lt;b&gt;'"),
+            ("contact: Sara Okafor", "contact: www.evil.example"),
+        ],
+    );
+    let out = Test::new()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&answers)
+        .args(["--out", "-", "--rehearse"])
+        .run()
+        .success()
+        .stdout_contains("https\\://evil.example/pay \\&lt;b\\&gt;")
+        .stdout_contains("www\\.evil.example");
+    // A fenced draft (the PR statement) shows its text verbatim: no link
+    // or entity is made there, so only the text outside fences is checked.
+    let mut fenced = false;
+    for line in out.stdout.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced {
+            assert!(
+                !line.contains("https://evil") && !line.contains(" &lt;"),
+                "{line}"
+            );
+        }
+    }
+}

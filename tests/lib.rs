@@ -8,6 +8,7 @@ mod archive;
 mod archive_faults;
 mod cli;
 mod common;
+mod drafts;
 mod engine;
 mod fuzz_replay;
 mod gate;

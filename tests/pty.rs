@@ -659,3 +659,86 @@ fn a_case_that_waited_on_a_locked_archive_is_stored_when_the_lock_is_released() 
     assert!(rep.exit_status().ends_with(", 0)"));
     assert!(drafts_in(tmp.path()).is_empty());
 }
+
+#[test]
+fn a_draft_whose_playbook_file_moved_resumes_with_playbook_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (team, moved) = (tmp.path().join("team"), tmp.path().join("moved"));
+    std::fs::create_dir_all(&team).unwrap();
+    std::fs::create_dir_all(&moved).unwrap();
+    let general = Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks/general.yaml");
+    std::fs::copy(&general, team.join("general.yaml")).unwrap();
+    let mut rep = Rep::spawn(command(
+        tmp.path(),
+        &["triage", "--now", NOW, "--playbook", "team/general.yaml"],
+    ));
+    rep.see("Customer").type_line("Acme");
+    rep.see("name)");
+    rep.interrupt();
+    assert!(rep.exit_status().ends_with(", 130)"));
+    std::fs::rename(team.join("general.yaml"), moved.join("general.yaml")).unwrap();
+
+    let mut rep = Rep::resume(tmp.path());
+    let said = rep.rest();
+    assert!(
+        said.contains("team/general.yaml")
+            && said.contains("no longer there")
+            && said.contains("--playbook PATH"),
+        "{said}"
+    );
+    assert!(rep.exit_status().ends_with(", 2)"), "{said}");
+
+    let mut rep = Rep::spawn(command(
+        tmp.path(),
+        &["triage", "--resume", "--playbook", "moved/general.yaml"],
+    ));
+    rep.see("Resuming draft").see("name)");
+    rep.interrupt();
+    assert!(rep.exit_status().ends_with(", 130)"));
+    let drafts = drafts_in(tmp.path());
+    let text = std::fs::read_to_string(&drafts[0]).unwrap();
+    assert!(
+        text.contains("moved/general.yaml"),
+        "the draft follows the file: {text}"
+    );
+}
+
+/// SIGKILL cannot be caught, so the README promises only this: the draft
+/// holds every confirmed answer (the terminal is the shell's to repair).
+#[test]
+fn after_kill_9_the_draft_holds_every_confirmed_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    rep.see("Customer").type_line("Acme");
+    rep.see("name)").type_line("Jane");
+    rep.see("Their role");
+    let pid = rep.session.get_process().pid().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    rep.rest();
+    let status = rep.exit_status();
+    assert!(status.contains("SIGKILL"), "{status}");
+    let drafts = drafts_in(tmp.path());
+    assert_eq!(drafts.len(), 1);
+    let text = std::fs::read_to_string(&drafts[0]).unwrap();
+    assert!(
+        text.contains("text: Acme") && text.contains("text: Jane"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_name_over_200_characters_is_refused_and_asked_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = Rep::start(tmp.path());
+    rep.see("Customer").type_line(&"N".repeat(201));
+    rep.see("at most 200 characters; this one has 201");
+    rep.see("Customer").type_line("Acme");
+    rep.see("name)");
+    rep.interrupt();
+}

@@ -25,8 +25,7 @@ pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(),
     let l = lang.labels();
     let store = DraftStore::new(dir.to_owned());
     if let Some(id) = &args.discard {
-        store.load(id)?;
-        store.remove(id)?;
+        store.discard(id)?;
         let _ = writeln!(io.err, "{}", (l.draft_discarded)(id));
         return Ok(());
     }
@@ -34,8 +33,9 @@ pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(),
     let mut rows = Vec::new();
     let mut unreadable = 0;
     for entry in store.list()? {
-        match entry {
-            Ok((draft, saved)) => rows.push(Row {
+        let saved = entry.saved;
+        match entry.draft {
+            Ok(draft) => rows.push(Row {
                 id: draft.id,
                 customer: draft.customer,
                 playbook: draft.playbook,
@@ -51,6 +51,9 @@ pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(),
     }
     let text = match args.format {
         ListFormat::Json => json(&rows),
+        // "No drafts" beside errors about unreadable ones would contradict
+        // them: the errors and their summary say it all.
+        ListFormat::Table if rows.is_empty() && unreadable > 0 => String::new(),
         ListFormat::Table if rows.is_empty() => (l.no_drafts)(&dir.display().to_string()) + "\n",
         ListFormat::Table => {
             let rows = rows.iter().map(|r| {

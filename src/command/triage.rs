@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
 use super::Io;
 use crate::archive::{self, Access, Archive, LazyHistory, NewCase};
@@ -12,6 +12,7 @@ use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::diagnostic::RuleId;
 use crate::drafts::{Draft, DraftStore};
+use crate::duration::Due;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::output::{default_plan_dir, is_stdout, refuse_input_as_output, write_file, write_new};
@@ -60,12 +61,35 @@ pub fn run(
     }
 }
 
+/// Reads a call time. Every time a plan holds (due times, follow-ups) must
+/// be writable in RFC 3339, which has four-digit years: so the call time
+/// must leave room for the longest due time before the end of the year 9999.
 fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(text.trim())
+    let trimmed = text.trim();
+    let year = trimmed.split('-').next().unwrap_or_default();
+    let too_late = || {
+        let last = (NaiveDate::from_ymd_opt(9999, 12, 30).unwrap_or(NaiveDate::MAX)
+            - Due::MAX.as_chrono())
+        .format("%Y-%m-%d");
+        format!(
+            "`{text}` is too late: a plan's due times reach up to ten years past the call, \
+             and times past the year 9999 cannot be written; give a time no later than {last}"
+        )
+    };
+    // chrono reads a fifth digit as "invalid characters", which says nothing useful.
+    if year.starts_with('+') || (year.len() > 4 && year.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(too_late());
+    }
+    let time = DateTime::parse_from_rfc3339(trimmed)
         .map(|t| t.with_nanosecond(0).unwrap_or(t))
         .map_err(|e| {
             format!("invalid time `{text}` ({e}); write RFC 3339, e.g. 2026-11-23T10:00:00+08:00")
-        })
+        })?;
+    let latest = time.checked_add_signed(Due::MAX.as_chrono());
+    match latest {
+        Some(t) if t.year() <= 9999 && t.naive_utc().year() <= 9999 => Ok(time),
+        _ => Err(too_late()),
+    }
 }
 
 fn clock() -> DateTime<FixedOffset> {
@@ -191,7 +215,13 @@ fn live(
                 snapshot: Snapshot::default(),
             }
         }
-        Some(which) => resume(which.as_deref(), drafts, io)?,
+        Some(which) => resume(
+            which.as_deref(),
+            args.playbook.as_deref(),
+            playbook_dirs,
+            drafts,
+            io,
+        )?,
     };
     let Start {
         loaded,
@@ -411,20 +441,47 @@ struct Start {
     snapshot: Snapshot,
 }
 
-fn resume(which: Option<&str>, drafts: &DraftStore, io: &mut Io) -> Result<Start, Error> {
-    let id = match which {
-        Some(id) => id.to_owned(),
-        None => drafts.latest()?.ok_or_else(|| {
-            Error::Usage(format!(
-                "no draft to resume in {} (see `defuse drafts`)",
-                drafts.dir().display()
-            ))
-        })?,
-    };
-    let draft = drafts.load(&id)?;
-    let loaded = match draft.playbook_source.strip_prefix("embedded:") {
-        Some(_) => catalog::embedded(&draft.playbook)?,
-        None => catalog::load_file(Path::new(&draft.playbook_source))?,
+/// The draft `--resume` continues, with its playbook: where the draft says it
+/// was, or `--playbook` for a playbook file that has moved since.
+fn resume(
+    which: Option<&str>,
+    playbook_arg: Option<&str>,
+    playbook_dirs: &[PathBuf],
+    drafts: &DraftStore,
+    io: &mut Io,
+) -> Result<Start, Error> {
+    let picked = drafts.pick(which)?;
+    let draft = picked.draft;
+    let id = draft.id.clone();
+    let loaded = match (
+        playbook_arg,
+        draft.playbook_source.strip_prefix("embedded:"),
+    ) {
+        (Some(name), _) => {
+            let loaded = catalog::resolve(name, playbook_dirs)?;
+            if loaded.playbook.id.value != draft.playbook {
+                return Err(Error::Usage(format!(
+                    "draft {id} was started with playbook `{}`; {name} is playbook `{}`",
+                    draft.playbook, loaded.playbook.id.value
+                )));
+            }
+            loaded
+        }
+        (None, Some(_)) => catalog::embedded(&draft.playbook)?,
+        (None, None) => {
+            let path = Path::new(&draft.playbook_source);
+            catalog::load_file(path).map_err(|e| match e {
+                Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    Error::Usage(format!(
+                        "draft {id} was started with the playbook file {}, which is no longer \
+                         there (moved or deleted)\n  resume it with the file where it is now: \
+                         `defuse triage --resume {id} --playbook PATH`",
+                        path.display()
+                    ))
+                }
+                other => other,
+            })?
+        }
     };
     if loaded.playbook.version != draft.playbook_version {
         let _ = writeln!(
@@ -433,13 +490,25 @@ fn resume(which: Option<&str>, drafts: &DraftStore, io: &mut Io) -> Result<Start
             draft.playbook, draft.playbook_version, loaded.playbook.version
         );
     }
-    let now = parse_now(&draft.now)
-        .map_err(|why| Error::Findings(format!("draft {id}: invalid `now`: {why}")))?;
+    let now = parse_now(&draft.now).map_err(|why| Error::CorruptDraft {
+        id: id.clone(),
+        detail: format!("invalid `now`: {why}"),
+    })?;
     let _ = writeln!(
         io.err,
         "Resuming draft {id} ({}) at: {}",
         draft.customer, draft.stage
     );
+    if picked.others > 0 {
+        // Without an id the newest is resumed; say so, so a rep who meant
+        // another call is not left finishing the wrong one.
+        let _ = writeln!(
+            io.err,
+            "  the newest of {} drafts; to resume another: `defuse triage --resume ID` \
+             (`defuse drafts` lists them)",
+            picked.others + 1
+        );
+    }
     Ok(Start {
         loaded,
         now,
@@ -528,5 +597,149 @@ fn write_plan(args: &TriageArgs, plan: &Plan, io: &mut Io) -> Result<Option<Path
             let dir = default_plan_dir(|name| io.env.var_os(name));
             write_new(&dir, &plan.case.id, ext, text.as_bytes()).map(Some)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::Env;
+
+    fn version_of(text: &str) -> String {
+        crate::playbook::load::load_str("general.yaml", text)
+            .unwrap()
+            .version
+    }
+
+    /// A draft of the `general` playbook loaded from `source`, saved in `store`.
+    fn save_draft(store: &DraftStore, id: &str, source: &Path) {
+        let text = catalog::EMBEDDED[0].1;
+        store
+            .save(&Draft {
+                id: id.into(),
+                playbook: "general".into(),
+                playbook_version: version_of(text),
+                playbook_source: source.display().to_string(),
+                now: "2026-11-23T10:00:00+08:00".into(),
+                customer: "Acme".into(),
+                stage: "The case".into(),
+                session: Snapshot::default(),
+            })
+            .unwrap();
+    }
+
+    /// `resume` with what it printed on stderr.
+    fn resume_with(
+        which: Option<&str>,
+        playbook: Option<&str>,
+        store: &DraftStore,
+    ) -> (Result<Start, Error>, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let result = {
+            let mut io = Io::new(&mut out, &mut err, false, Env::Vars(Default::default()));
+            resume(which, playbook, &[], store, &mut io)
+        };
+        (result, String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn a_draft_whose_playbook_file_moved_resumes_with_playbook_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(tmp.path().join("drafts"));
+        let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::create_dir_all(&new).unwrap();
+        let (old, new) = (old.join("general.yaml"), new.join("general.yaml"));
+        std::fs::write(&old, catalog::EMBEDDED[0].1).unwrap();
+        save_draft(&store, "d1", &old);
+        std::fs::rename(&old, &new).unwrap();
+
+        let (result, _) = resume_with(None, None, &store);
+        let err = result.err().expect("the recorded file is gone");
+        let said = err.to_string();
+        assert_eq!(err.code(), 2, "{said}");
+        for part in [
+            old.display().to_string().as_str(),
+            "no longer there",
+            "defuse triage --resume d1 --playbook PATH",
+        ] {
+            assert!(said.contains(part), "{part:?} missing from {said}");
+        }
+
+        let new_path = new.display().to_string();
+        let (result, err) = resume_with(None, Some(&new_path), &store);
+        let start = result.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(start.loaded.source, Source::File(new.clone()));
+        assert_eq!(start.id, "d1");
+        assert!(err.contains("Resuming draft d1"), "{err}");
+
+        // Another playbook is not the one the answers were given to.
+        let (result, _) = resume_with(None, Some("outage"), &store);
+        let said = result.err().expect("another playbook").to_string();
+        assert!(
+            said.contains("started with playbook `general`") && said.contains("`outage`"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn resuming_the_newest_of_several_drafts_says_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(tmp.path().join("drafts"));
+        let embedded = Path::new("embedded:general.yaml");
+        save_draft(&store, "only", embedded);
+        let (result, err) = resume_with(None, None, &store);
+        assert_eq!(result.unwrap().id, "only");
+        assert!(
+            !err.contains("newest"),
+            "one draft, nothing to choose: {err}"
+        );
+
+        let older = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(store.dir().join("only.draft.yaml"))
+            .unwrap()
+            .set_modified(older)
+            .unwrap();
+        save_draft(&store, "second", embedded);
+        let (result, err) = resume_with(None, None, &store);
+        assert_eq!(result.unwrap().id, "second");
+        assert!(
+            err.contains("the newest of 2 drafts") && err.contains("--resume ID"),
+            "{err}"
+        );
+        let (result, err) = resume_with(Some("only"), None, &store);
+        assert_eq!(result.unwrap().id, "only");
+        assert!(!err.contains("newest"), "{err}");
+    }
+
+    #[test]
+    fn call_times_past_the_year_9999_are_refused() {
+        for late in [
+            "9999-12-31T23:00:00-05:00",
+            "9999-06-01T00:00:00Z",
+            "9995-01-01T00:00:00+08:00",
+            "+10000-01-01T00:00:00Z",
+            "10000-01-01T00:00:00Z",
+        ] {
+            let why = parse_now(late).expect_err(late);
+            assert!(
+                why.contains("too late") && why.contains("year 9999"),
+                "{late}: {why}"
+            );
+        }
+        // The message's last date is itself accepted.
+        let why = parse_now("9999-12-31T23:00:00Z").unwrap_err();
+        let last = why.rsplit(' ').next().unwrap();
+        assert!(
+            parse_now(&format!("{last}T23:59:59+00:00")).is_ok(),
+            "{why}"
+        );
+        assert!(
+            parse_now(&format!("{last}T23:59:59-23:59")).is_ok(),
+            "{why}"
+        );
+        assert!(parse_now("2026-11-23T10:00:00+08:00").is_ok());
     }
 }

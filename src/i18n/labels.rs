@@ -54,6 +54,8 @@ pub struct Labels {
     pub record_help: &'static str,
     pub pick_at_least_one: &'static str,
     pub answer_required: &'static str,
+    /// A name longer than the cap (the cap, the length typed).
+    pub too_long: fn(usize, usize) -> String,
     pub invalid_duration: fn(&str) -> String,
 
     // Terminal chrome and table headers.
@@ -208,6 +210,9 @@ const EN: Labels = Labels {
     record_help: "Enter to leave empty.",
     pick_at_least_one: "pick at least one",
     answer_required: "this answer is required",
+    too_long: |max, got| {
+        format!("a name here is at most {max} characters; this one has {got}: shorten it")
+    },
     invalid_duration: |text| {
         format!("`{text}` is not a delay: write a number and a unit, e.g. 30m, 2h, 24h, 3d, 1w")
     },
@@ -353,6 +358,7 @@ const ZH_TW: Labels = Labels {
     record_help: "按 Enter 可留空。",
     pick_at_least_one: "請至少勾選一項",
     answer_required: "這一題必須回答",
+    too_long: |max, got| format!("這裡的名稱最多 {max} 個字元，這個有 {got} 個：請縮短"),
     invalid_duration: |text| {
         format!("`{text}` 不是有效的期限：請寫數字加單位，例如 30m、2h、24h、3d、1w")
     },
@@ -496,6 +502,7 @@ const ZH_CN: Labels = Labels {
     record_help: "按回车可留空。",
     pick_at_least_one: "请至少勾选一项",
     answer_required: "这一题必须回答",
+    too_long: |max, got| format!("这里的名称最多 {max} 个字符，这个有 {got} 个：请缩短"),
     invalid_duration: |text| {
         format!("`{text}` 不是有效的期限：请写数字加单位，例如 30m、2h、24h、3d、1w")
     },

@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use crate::playbook::Step;
 use crate::triage::PromptId;
 use crate::triage::answers::{AnswerValue, RawAnswer};
+use crate::triage::prompt_id::RecordField;
 
 /// The stages a rep walks through: the case, then the three SOP steps, then
 /// the complaint record.
@@ -85,6 +86,8 @@ pub struct Prompt {
 pub enum InvalidAnswer {
     NonePicked,
     Required,
+    /// A name over [`MAX_NAME_CHARS`]: how many characters it has.
+    TooLong(usize),
     /// What only an answers file can get wrong (unknown keys, wrong types).
     Other(String),
 }
@@ -94,12 +97,26 @@ impl InvalidAnswer {
         match self {
             InvalidAnswer::NonePicked => lang.labels().pick_at_least_one.into(),
             InvalidAnswer::Required => lang.labels().answer_required.into(),
+            InvalidAnswer::TooLong(got) => (lang.labels().too_long)(MAX_NAME_CHARS, *got),
             InvalidAnswer::Other(why) => why.clone(),
         }
     }
 }
 
+/// The longest name (customer, contact, role, owner) accepted. Names become
+/// case ids, file names, table cells and archive keys; a pasted page of text
+/// in one is a mistake, and would swamp every table it appears in.
+pub const MAX_NAME_CHARS: usize = 200;
+
 impl Prompt {
+    /// Whether this prompt asks for a name, which is capped.
+    fn is_name(&self) -> bool {
+        matches!(
+            self.id,
+            PromptId::Case(_) | PromptId::Owner(_) | PromptId::Record(RecordField::OurOwner)
+        )
+    }
+
     /// Reads an answer as written in an answers file.
     pub fn parse(&self, raw: &RawAnswer) -> Result<AnswerValue, InvalidAnswer> {
         let value = match (&self.kind, raw) {
@@ -172,8 +189,15 @@ impl Prompt {
                 }
             }
             (PromptKind::Text, AnswerValue::Text(t)) => {
+                let chars = t.chars().count();
                 if self.required && t.trim().is_empty() {
                     Err(InvalidAnswer::Required)
+                } else if chars > MAX_NAME_CHARS
+                    && self.is_name()
+                    // The pre-filled owner comes from the playbook, not the rep.
+                    && self.default.as_ref() != Some(value)
+                {
+                    Err(InvalidAnswer::TooLong(chars))
                 } else {
                     Ok(())
                 }
@@ -186,5 +210,49 @@ impl Prompt {
                 "this kind of answer does not fit the question".into(),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::prompt_id::CaseField;
+
+    fn text_prompt(id: PromptId, default: Option<&str>) -> Prompt {
+        Prompt {
+            id,
+            stage: Stage::Case,
+            title: "Name".into(),
+            help: String::new(),
+            kind: PromptKind::Text,
+            default: default.map(|d| AnswerValue::Text(d.into())),
+            required: true,
+        }
+    }
+
+    #[test]
+    fn names_are_capped_and_the_rep_is_told_in_their_language() {
+        let at_cap = AnswerValue::Text("名".repeat(MAX_NAME_CHARS));
+        let over = AnswerValue::Text("x".repeat(MAX_NAME_CHARS + 1));
+        for id in [
+            PromptId::Case(CaseField::Customer),
+            PromptId::Case(CaseField::Contact),
+            PromptId::Owner(0),
+            PromptId::Record(RecordField::OurOwner),
+        ] {
+            let prompt = text_prompt(id.clone(), None);
+            assert_eq!(prompt.validate(&at_cap), Ok(()), "{id}");
+            let why = prompt.validate(&over).unwrap_err();
+            assert_eq!(why, InvalidAnswer::TooLong(MAX_NAME_CHARS + 1), "{id}");
+            assert!(why.to_string().contains("at most 200 characters"), "{why}");
+            assert!(why.describe(Lang::ZhTw).contains("200"));
+        }
+        // Free text (what the customer said, the impact) is not a name.
+        let words = text_prompt(PromptId::Record(RecordField::Impact), None);
+        assert_eq!(words.validate(&over), Ok(()));
+        // The playbook's own pre-filled owner is not the rep's to shorten.
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        let owner = text_prompt(PromptId::Owner(0), Some(&long));
+        assert_eq!(owner.validate(&over), Ok(()));
     }
 }
