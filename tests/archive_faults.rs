@@ -1,15 +1,14 @@
 //! The case archive when something is wrong with it: locked by another
 //! program, damaged, read-only, missing or mistyped, or holding text a
-//! spreadsheet would run.
+//! spreadsheet would run. In-process (`Test`), except a store waiting on
+//! another process's lock.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use predicates::prelude::*;
-
-use crate::common::bin;
+use crate::test::{Output, Test};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -17,17 +16,15 @@ fn fire() -> PathBuf {
     Path::new(ROOT).join("examples/general-fire.answers.yaml")
 }
 
-fn defuse(db: &Path) -> assert_cmd::Command {
-    let mut cmd = bin();
-    cmd.env("DEFUSE_DB", db);
-    cmd
+fn defuse(db: &Path) -> Test {
+    Test::new().env("DEFUSE_DB", db)
 }
 
-fn store(db: &Path, answers: &Path) -> assert_cmd::assert::Assert {
+fn store(db: &Path, answers: &Path) -> Output {
     defuse(db)
         .args(["triage", "--out", "-", "--answers"])
         .arg(answers)
-        .assert()
+        .run()
 }
 
 /// A read-only bind mount of `dir` at `dir/../ro`, unmounted on drop; `None`
@@ -80,18 +77,15 @@ fn a_read_only_archive_can_be_read_but_not_written() {
         &["cases", "check"],
         &["followups"],
     ] {
-        defuse(&db)
-            .args(args)
-            .assert()
-            .success()
-            .stdout(predicate::str::is_empty().not());
+        let out = defuse(&db).args(args).run().success();
+        assert!(!out.stdout.is_empty(), "{out}");
     }
     defuse(&db)
         .args(["followups", "done", "1"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("writable"));
-    store(&db, &fire()).code(3);
+        .run()
+        .status(3)
+        .stderr_contains("writable");
+    store(&db, &fire()).status(3);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         1,
@@ -108,23 +102,17 @@ fn a_mistyped_archive_is_an_error_for_reads_and_created_once_by_a_store() {
         &["followups"],
         &["followups", "done", "1"],
     ] {
-        defuse(&db)
-            .args(args)
-            .assert()
-            .code(2)
-            .stderr(format!(
-                "error: no case archive at {}; check --db or $DEFUSE_DB (an archive is created when the first case is stored)\n",
-                db.display()
-            ));
+        defuse(&db).args(args).run().status(2).stderr(&format!(
+            "error: no case archive at {}; check --db or $DEFUSE_DB (an archive is created when the first case is stored)\n",
+            db.display()
+        ));
     }
     assert!(!tmp.path().join("typo").exists(), "a read created nothing");
     let created = format!("Created the case archive {}\n", db.display());
-    store(&db, &fire())
-        .success()
-        .stderr(predicate::str::starts_with(created.as_str()));
-    store(&db, &fire())
-        .success()
-        .stderr(predicate::str::contains("Created").not());
+    let first = store(&db, &fire()).success();
+    assert!(first.stderr.starts_with(&created), "{first}");
+    let second = store(&db, &fire()).success();
+    assert!(!second.stderr.contains("Created"), "{second}");
 }
 
 #[test]
@@ -140,11 +128,11 @@ fn an_archive_under_a_regular_file_is_refused_before_the_triage() {
     );
     defuse(&db)
         .args(["cases", "list"])
-        .assert()
-        .code(2)
-        .stderr(message.clone());
+        .run()
+        .status(2)
+        .stderr(&message);
     // Refused before the plan is written, not after the call.
-    store(&db, &fire()).code(2).stdout("").stderr(message);
+    store(&db, &fire()).status(2).stdout("").stderr(&message);
 }
 
 /// Overwrites 8 KiB a third of the way into `path` with fixed noise.
@@ -185,23 +173,23 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
         .unwrap();
     }
     damage(&db);
-    store(&db, &fire()).code(3).stderr(
-        predicate::str::contains("the archive is damaged")
-            .and(predicate::str::contains("nothing was written"))
-            .and(predicate::str::contains("cases check"))
-            .and(predicate::str::contains(".recover")),
-    );
+    store(&db, &fire())
+        .status(3)
+        .stderr_contains("the archive is damaged")
+        .stderr_contains("nothing was written")
+        .stderr_contains("cases check")
+        .stderr_contains(".recover");
     defuse(&db)
         .args(["followups", "done", "1"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("the archive is damaged"));
+        .run()
+        .status(3)
+        .stderr_contains("the archive is damaged");
     defuse(&db)
         .args(["cases", "list", "--limit", "100"])
-        .assert()
+        .run()
         .success()
-        .stdout(predicate::str::contains("│ 30 "));
-    defuse(&db).args(["cases", "check"]).assert().code(3);
+        .stdout_contains("│ 30 ");
+    defuse(&db).args(["cases", "check"]).run().status(3);
 }
 
 #[test]
@@ -255,14 +243,11 @@ fn an_exported_formula_is_neutralised() {
     );
     std::fs::write(&answers, text).unwrap();
     store(&db, &answers).success();
-    let out = defuse(&db)
+    let csv = defuse(&db)
         .args(["cases", "export", "--format", "csv"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(out).unwrap();
+        .stdout;
     assert!(
         csv.contains(r#","'=HYPERLINK(""http://evil"",""x"")","#),
         "{csv}"

@@ -1,12 +1,12 @@
 //! docs/lint-rules.md is true: it is what the binary generates from the rule
 //! table, every rule has a section, `--explain` prints it, and each example
-//! gives exactly the output shown by the real binary on a real file.
+//! gives exactly the output shown, on a real file (in-process: `Test`).
 
 use std::path::Path;
 
 use defuse::diagnostic::RuleId;
 
-use crate::common::bin;
+use crate::test::Test;
 
 fn docs() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lint-rules.md"))
@@ -24,15 +24,13 @@ fn block_after<'a>(section: &'a str, fence: &str) -> Option<&'a str> {
 
 #[test]
 fn the_committed_docs_are_the_generated_ones() {
-    let generated = bin()
+    let generated = Test::new()
         .args(["lint", "--rules-markdown"])
-        .assert()
+        .run()
         .success()
-        .get_output()
-        .stdout
-        .clone();
+        .stdout;
     assert!(
-        String::from_utf8(generated).unwrap() == docs(),
+        generated == docs(),
         "docs/lint-rules.md is stale: run \
          `cargo run --quiet -- lint --rules-markdown > docs/lint-rules.md`"
     );
@@ -49,11 +47,11 @@ fn every_rule_is_documented_and_explained() {
             + 1;
         let section = docs[start..].split("\n## ").next().unwrap();
         let section = section.split("\n# ").next().unwrap().trim_end();
-        bin()
+        Test::new()
             .args(["lint", "--explain", id])
-            .assert()
+            .run()
             .success()
-            .stdout(format!("{section}\n"));
+            .stdout(&format!("{section}\n"));
     }
 }
 
@@ -74,14 +72,12 @@ fn every_documented_example_gives_the_documented_output() {
             .expect("the documented command");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("playbook.yaml"), unescape(example)).unwrap();
-        let out = bin()
+        let out = Test::new()
             .current_dir(dir.path())
             .args(["lint", "playbook.yaml"])
-            .output()
-            .unwrap();
+            .run();
         assert_eq!(
-            String::from_utf8(out.stdout).unwrap(),
-            expected,
+            out.stdout, expected,
             "docs/lint-rules.md section {rule} is stale: regenerate it (see the_committed_docs_are_the_generated_ones)"
         );
         checked += 1;
