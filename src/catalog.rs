@@ -1,13 +1,22 @@
 //! Where playbooks come from: the ones embedded in the binary, `./playbooks`,
 //! and `--playbook-dir`. A later source shadows an earlier one with the same
 //! id, so a team's edited `general.yaml` wins over the embedded one.
+//!
+//! Finding one playbook by id parses only the files that may be it (named
+//! after the id, or declaring it in their `id:` line), so one bad file in a
+//! directory never delays a triage that does not use it; listing keeps a
+//! `Summary` per file, not the whole playbook, so it stays flat in memory.
 
+use std::collections::BTreeSet;
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::playbook::Playbook;
-use crate::playbook::load::{LoadError, Problem, RuleId, load_str};
+use crate::playbook::load::{LoadError, Problem, RuleId, load_bytes, load_str};
+use crate::playbook::localized::Localized;
 
 /// Shipped playbooks, compiled in so `defuse triage` works with no files.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -45,14 +54,36 @@ pub struct Loaded {
     pub source: Source,
 }
 
-/// A playbook found while listing: loaded, or the reason it could not be.
-pub struct Entry {
-    pub source: Source,
-    pub result: Result<Playbook, LoadError>,
+/// What a listing shows of a playbook: a few fields, not the whole model,
+/// so listing 10,000 files holds 10,000 small rows.
+pub struct Summary {
+    pub id: String,
+    pub title: Localized,
+    pub version: String,
+    pub languages: BTreeSet<Lang>,
 }
 
-use crate::read::read_text;
+impl Summary {
+    fn of(playbook: &Playbook) -> Summary {
+        Summary {
+            id: playbook.id.value.clone(),
+            title: playbook.title.clone(),
+            version: playbook.version.clone(),
+            languages: playbook.languages(),
+        }
+    }
+}
 
+/// A playbook found while listing: its summary, or why it could not be loaded.
+pub struct Entry {
+    pub source: Source,
+    pub result: Result<Summary, LoadError>,
+}
+
+use crate::read::read_bytes;
+
+/// Loads a playbook file through the same byte checks as `defuse lint`
+/// (`load_bytes`), so both report a bad file the same way.
 pub fn load_file(path: &Path) -> Result<Loaded, Error> {
     // Refused unread: an error about `/etc/shadow` must not quote its first line.
     let name = path
@@ -65,9 +96,9 @@ pub fn load_file(path: &Path) -> Result<Loaded, Error> {
             path.display()
         )));
     }
-    let text = read_text(path, MAX_PLAYBOOK_BYTES)?;
+    let bytes = read_bytes(path, MAX_PLAYBOOK_BYTES)?;
     let name = path.display().to_string();
-    let playbook = load_str(&name, &text).map_err(Error::Playbook)?;
+    let playbook = load_bytes(&name, &bytes).map_err(Error::Playbook)?;
     Ok(Loaded {
         playbook,
         source: Source::File(path.to_owned()),
@@ -77,7 +108,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, Error> {
 fn embedded_entry(name: &'static str, text: &'static str) -> Entry {
     Entry {
         source: Source::Embedded(name),
-        result: load_str(&format!("embedded:{name}.yaml"), text),
+        result: load_str(&format!("embedded:{name}.yaml"), text).map(|pb| Summary::of(&pb)),
     }
 }
 
@@ -141,8 +172,11 @@ pub fn list(extra_dirs: &[PathBuf]) -> Result<Vec<Entry>, Error> {
     let mut entries: Vec<Entry> = EMBEDDED.iter().map(|(n, t)| embedded_entry(n, t)).collect();
     for dir in search_dirs(extra_dirs) {
         for path in yaml_files(&dir)? {
-            let result = match read_text(&path, MAX_PLAYBOOK_BYTES) {
-                Ok(text) => load_str(&path.display().to_string(), &text),
+            // One file at a time, dropped once summarised.
+            let result = match read_bytes(&path, MAX_PLAYBOOK_BYTES) {
+                Ok(bytes) => {
+                    load_bytes(&path.display().to_string(), &bytes).map(|pb| Summary::of(&pb))
+                }
                 Err(e) => Err(LoadError {
                     source_name: path.display().to_string(),
                     problems: vec![Problem::new(
@@ -178,6 +212,11 @@ pub fn embedded(id: &str) -> Result<Loaded, Error> {
 }
 
 /// Finds a playbook by path (anything with a `/` or a `.yaml` ending) or by id.
+///
+/// By id, each directory (highest precedence first) is searched without
+/// parsing files that cannot be the one: first the file named after the
+/// id, then the files whose `id:` line (`header_id`) names it, and only
+/// files whose id cannot be read that cheaply are parsed to learn it.
 pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
     let looks_like_path = name.contains(std::path::MAIN_SEPARATOR)
         || name.ends_with(".yaml")
@@ -187,17 +226,37 @@ pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
     }
     // Highest precedence first: the last directory, then ./playbooks, then embedded.
     for dir in search_dirs(extra_dirs).iter().rev() {
-        for path in yaml_files(dir)? {
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default();
-            match load_file(&path) {
+        let files = yaml_files(dir)?;
+        let stem_is_name = |path: &PathBuf| path.file_stem().and_then(|s| s.to_str()) == Some(name);
+        let (named, others): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            files.iter().partition(|p| stem_is_name(p));
+        for path in named {
+            match load_file(path) {
                 Ok(loaded) if loaded.playbook.id.value == name => return Ok(loaded),
                 // A broken file named after the id is surely the one meant:
                 // report it rather than silently falling back.
-                Err(e) if stem == name => return Err(e),
-                _ => {}
+                Err(e) => return Err(e),
+                Ok(_) => {}
+            }
+        }
+        for path in others {
+            match header_id(path) {
+                // Declares another id: not parsed at all.
+                Some(id) if id != name => {}
+                // Declares this id: it is the one meant, broken or not.
+                Some(_) => match load_file(path) {
+                    Ok(loaded) if loaded.playbook.id.value != name => {}
+                    result => return result,
+                },
+                // No plain `id:` line near the top: parse it to know (the
+                // parser's node limit caps what that costs).
+                None => {
+                    if let Ok(loaded) = load_file(path)
+                        && loaded.playbook.id.value == name
+                    {
+                        return Ok(loaded);
+                    }
+                }
             }
         }
     }
@@ -206,7 +265,7 @@ pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
     }
     let known: Vec<String> = list(extra_dirs)?
         .into_iter()
-        .filter_map(|e| e.result.ok().map(|p| p.id.value))
+        .filter_map(|e| e.result.ok().map(|p| p.id))
         .collect();
     let hint = crate::diagnostic::did_you_mean(name, known.iter().map(String::as_str))
         .map(|h| format!(" {h}"))
@@ -215,4 +274,78 @@ pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
         "no playbook `{name}`.{hint} Known: {} (see `defuse playbooks`)",
         known.join(", ")
     )))
+}
+
+/// How much of a file `header_id` reads: playbooks start with their id.
+const HEADER_BYTES: u64 = 16 * 1024;
+
+/// The id a playbook file declares in a top-level `id: value` line within
+/// its first `HEADER_BYTES`, read without parsing the file. `None` when
+/// there is no such line or its value is anything but a plain word or a
+/// simply quoted one (anchors, tags, flow, escapes): then only the parser
+/// can say.
+fn header_id(path: &Path) -> Option<String> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEADER_BYTES)
+        .read_to_end(&mut head)
+        .ok()?;
+    id_line(&String::from_utf8_lossy(&head))
+}
+
+/// The value of the first top-level `id:` line of `text`; see `header_id`.
+fn id_line(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The last line may be cut short by the read limit.
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    let line = complete.lines().find_map(|l| l.strip_prefix("id:"))?;
+    // A value, then only an optional comment.
+    let value = match line.find(" #") {
+        Some(at) => &line[..at],
+        None => line,
+    }
+    .trim_matches([' ', '\r']);
+    let unquoted = match value.as_bytes().first()? {
+        b'"' | b'\'' => {
+            let quote = &value[..1];
+            let inner = value.strip_prefix(quote)?.strip_suffix(quote)?;
+            // Escapes and doubled quotes: the parser's business.
+            if inner.contains(['\\', '"', '\'']) {
+                return None;
+            }
+            inner
+        }
+        _ => value,
+    };
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    (!unquoted.is_empty() && unquoted.chars().all(plain)).then(|| unquoted.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_line;
+
+    #[test]
+    fn the_id_line_is_read_only_when_plain() {
+        let id = |text: &str| id_line(text);
+        assert_eq!(
+            id("# c\nid: general\ntitle: x\n").as_deref(),
+            Some("general")
+        );
+        assert_eq!(id("\u{feff}id: \"a-b\" # c\n").as_deref(), Some("a-b"));
+        assert_eq!(id("id: 'x_1'\r\n").as_deref(), Some("x_1"));
+        for unsure in [
+            "id: &a x\n",         // an anchor
+            "id: !t x\n",         // a tag
+            "id: \"a\\u0041\"\n", // an escape
+            "id:\n  x\n",         // the value on the next line
+            "  id: x\n",          // not top level
+            "title: x\n",         // no id at all
+            "id: general",        // cut short by the read limit
+            "id: [x]\n",          // flow
+        ] {
+            assert_eq!(id(unsure), None, "{unsure:?}");
+        }
+    }
 }

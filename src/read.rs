@@ -37,9 +37,10 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
     Ok(bytes)
 }
 
-/// Reads a file as UTF-8 text, refusing huge files and non-regular ones up front.
-pub fn read_text(path: &Path, limit: u64) -> Result<String, Error> {
-    let bytes = read_bounded(path, limit).map_err(|failure| match failure {
+/// Reads a regular file of at most `limit` bytes; a failure is an `Error`
+/// that names the file.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+    read_bounded(path, limit).map_err(|failure| match failure {
         ReadFailure::Io(source) => Error::Read {
             path: path.to_owned(),
             source,
@@ -51,7 +52,12 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, Error> {
             "{} is over {limit} bytes; such files are refused",
             path.display()
         )),
-    })?;
+    })
+}
+
+/// Reads a file as UTF-8 text, refusing huge files and non-regular ones up front.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, Error> {
+    let bytes = read_bytes(path, limit)?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Error::Usage(format!(

@@ -587,3 +587,63 @@ fn lint_goes_on_with_fewer_workers_when_threads_are_refused() {
         "{stderr}"
     );
 }
+
+/// #12 item 17: `triage`, `test` and `playbooks` report each hostile file
+/// with exactly the diagnostics `lint` gives it (`file:line:col: error: …
+/// [rule]`, snippet and help), not a byte offset or other wording.
+#[test]
+fn every_command_reports_a_hostile_playbook_as_lint_does() {
+    let dir = Path::new(ROOT).join("tests/hostile");
+    let answers = Path::new(ROOT).join("examples/general-fire.answers.yaml");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().path();
+        let golden = std::fs::read_to_string(file.with_extension("out")).unwrap_or_default();
+        if file.extension().is_none_or(|e| e != "yaml") || !golden.contains(": error: ") {
+            continue;
+        }
+        // Under a name of its own, in a directory of its own, so every
+        // command names the file the same way.
+        let tmp = tempfile::tempdir().unwrap();
+        let pb = tmp.path().join("pb");
+        std::fs::create_dir(&pb).unwrap();
+        std::fs::copy(&file, pb.join("bad.yaml")).unwrap();
+        std::fs::write(
+            pb.join("bad.tests.yaml"),
+            "playbook: bad.yaml\ncases:\n  - name: any\n    answers: {case: {customer: A}}\n    expect: {level: calm}\n",
+        )
+        .unwrap();
+        let run = |args: &[&str]| {
+            Test::new()
+                .current_dir(tmp.path())
+                .args(args.iter().copied())
+                .run()
+        };
+        let lint = run(&["lint", "pb/bad.yaml"]).status(1).stdout;
+        let name = file.file_name().unwrap().to_string_lossy();
+        let expected = format!("error: invalid playbook\n{lint}");
+        let triage = run(&[
+            "triage",
+            "--playbook",
+            "pb/bad.yaml",
+            "--answers",
+            answers.to_str().unwrap(),
+        ]);
+        assert_eq!(triage.stderr, expected, "triage, {name}");
+        assert_eq!(triage.status, 1, "triage, {name}");
+        let test = run(&["test", "pb/bad.tests.yaml"]);
+        assert!(
+            test.stdout.contains(&expected),
+            "test, {name}: {}",
+            test.stdout
+        );
+        let playbooks = run(&["playbooks", "--playbook-dir", "pb"]);
+        assert!(
+            playbooks.stderr.contains(&expected),
+            "playbooks, {name}: {}",
+            playbooks.stderr
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} hostile files checked");
+}

@@ -31,8 +31,8 @@ pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], lang: Lang, io: &mut Io) -> R
         match entry.result {
             Ok(pb) => rows.push(Row {
                 title: pb.title.text(lang),
-                languages: pb.languages().iter().map(|l| l.code()).collect(),
-                id: pb.id.value,
+                languages: pb.languages.iter().map(|l| l.code()).collect(),
+                id: pb.id,
                 version: pb.version,
                 source: entry.source.to_string(),
                 active: true,

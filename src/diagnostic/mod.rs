@@ -127,7 +127,7 @@ impl LoadError {
             .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
         let message = humane_limit(message);
         let rule = yaml_rule(&message);
-        let mut help = near_miss(&message);
+        let mut help = near_miss(&message).or_else(|| limit_help(&message));
         let (mut line, mut column) = (line, column);
         // The parser reports a missing field where the mapping ends; for a
         // top-level field that is some unrelated last key, so point at the top.
@@ -178,22 +178,72 @@ pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -
         .map(|(_, k)| format!("did you mean `{k}`?"))
 }
 
-/// The parser reports a breached budget in its own debug notation; say it
-/// in words.
+/// The parser's safety limits, set from what real playbooks need (see
+/// `playbook::load::yaml_options`, which applies them to every YAML file
+/// defuse reads). Here so that findings can name them.
+pub mod limits {
+    /// YAML nodes (scalars, lists and maps) in one file. The largest
+    /// shipped playbook (`general.yaml`, 51 KB) has 2,658: ~40× room.
+    pub const NODES: usize = 100_000;
+    /// Aliases (`*name`); shipped playbooks use none.
+    pub const ALIASES: usize = 10_000;
+    /// Nesting of lists and maps; shipped playbooks go 11 deep.
+    pub const DEPTH: usize = 64;
+}
+
+/// The parser reports a breached budget in its own debug notation; say in
+/// words which limit it was. The help (`limit_help`) says what to do.
 fn humane_limit(message: String) -> String {
     let Some(detail) = message.strip_prefix("budget breached: ") else {
         return message;
     };
     let what = match detail.split([' ', '{']).next().unwrap_or_default() {
-        "Aliases" => "more than 10,000 aliases (refused as a possible alias bomb)",
-        "Anchors" => "too many anchors",
-        "Depth" => "nesting too deep",
-        "Nodes" | "Events" => "too many YAML nodes",
-        "ScalarBytes" | "TotalScalarBytes" => "too much text in values",
-        "Documents" => "too many documents",
-        _ => detail,
+        "Aliases" => format!(
+            "more than {} aliases (refused as a possible alias bomb)",
+            thousands(limits::ALIASES)
+        ),
+        "Anchors" => "too many anchors".into(),
+        "Depth" => format!("lists and maps nested more than {} deep", limits::DEPTH),
+        "Nodes" | "Events" => format!(
+            "more than {} YAML nodes (values, lists and maps)",
+            thousands(limits::NODES)
+        ),
+        "ScalarBytes" | "TotalScalarBytes" => "too much text in values".into(),
+        "Documents" => "too many documents".into(),
+        _ => detail.to_owned(),
     };
     format!("budget breached: {what}")
+}
+
+/// What to do about a breached limit. The limits are fixed (no flag raises
+/// them): each is far beyond what a playbook written by hand reaches.
+fn limit_help(message: &str) -> Option<String> {
+    if message.contains("YAML nodes") {
+        Some(format!(
+            "a playbook may have at most {} nodes (the largest shipped one has under 3,000); \
+             split it into several playbooks, or move long lists out of it",
+            thousands(limits::NODES)
+        ))
+    } else if message.contains("aliases") || message.contains("anchors") {
+        Some("write the values out instead of building them from aliases".into())
+    } else if message.contains("nested more than") || message.contains("recursion limit") {
+        Some("flatten the nesting; the shipped playbooks go 11 levels deep".into())
+    } else {
+        None
+    }
+}
+
+/// `100000` → `100,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The rule id of a parser or deserializer error, from its message.
@@ -249,19 +299,23 @@ pub fn snippet(source: &str, line: u64, column: u64) -> String {
     let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
         return String::new();
     };
-    let chars: Vec<char> = text.trim_end_matches('\r').chars().collect();
-    let at = (column.saturating_sub(1) as usize).min(chars.len());
+    let text = text.trim_end_matches('\r');
+    // Counted, not collected: a 6 MB one-line file must not become 24 MB
+    // of `char`s to show 120 of them.
+    let len = text.chars().count();
+    let at = (column.saturating_sub(1) as usize).min(len);
     // A long line (a minified file, an alias bomb) is shown as a window around the column.
     let start = at.saturating_sub(CONTEXT);
-    let end = (at + CONTEXT).min(chars.len());
-    let (start, end) = if chars.len() <= 2 * CONTEXT {
-        (0, chars.len())
+    let end = (at + CONTEXT).min(len);
+    let (start, end) = if len <= 2 * CONTEXT {
+        (0, len)
     } else {
         (start, end)
     };
-    let mut shown: String = chars[start..end].iter().collect();
+    let chars: Vec<char> = text.chars().skip(start).take(end - start).collect();
+    let mut shown: String = chars.iter().collect();
     // The caret lines up by display width: a CJK character takes two columns.
-    let mut caret_pad: String = chars[start..at]
+    let mut caret_pad: String = chars[..at - start]
         .iter()
         .map(|c| match c {
             '\t' => "\t",
@@ -273,7 +327,7 @@ pub fn snippet(source: &str, line: u64, column: u64) -> String {
         shown.insert(0, '…');
         caret_pad.insert(0, ' ');
     }
-    if end < chars.len() {
+    if end < len {
         shown.push('…');
     }
     let gutter = line.to_string();

@@ -74,9 +74,9 @@ rules! {
         why: "The file must be YAML before anything else can be checked; tabs for indentation are the usual cause."
         fix: "Indent with spaces; check quotes and colons.";
     YamlLimit "yaml-limit" Lint Error
-        summary: "The file exceeds the parser's safety limits (alias bombs, deep nesting)."
-        why: "The parser refuses pathological nesting (here 260 levels deep) and alias bombs (over 10,000 aliases) before they cost memory or time."
-        fix: "Don't build playbooks from aliases of aliases; write the values out.";
+        summary: "The file exceeds the parser's safety limits (too many nodes, alias bombs, deep nesting)."
+        why: "The parser refuses a file with more than 100,000 YAML nodes (values, lists and maps; the largest shipped playbook has under 3,000), more than 10,000 aliases or more than 64 levels of nesting (here 260) as soon as it passes the limit, before it costs memory or time. The message names the limit that was hit. The limits are fixed: no option raises them."
+        fix: "Split a playbook that big into several playbooks (one per kind of complaint); write values out instead of building them from aliases; flatten the nesting.";
     DuplicateKey "duplicate-key" Lint Error
         summary: "A mapping has the same key twice."
         why: "YAML would silently keep one of the two values; defuse refuses to guess."

@@ -13,8 +13,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::catalog::MAX_PLAYBOOK_BYTES;
-use crate::diagnostic::{Problem, RuleId, Severity, position};
-use crate::playbook::load::check_str;
+use crate::diagnostic::{Problem, RuleId, Severity};
+use crate::playbook::load::{check_str, decode, shape_problem};
 use crate::playbook::validate::{lint_checks, yaml_boolean_words};
 use crate::read::{self, ReadFailure};
 use crate::walk::Found;
@@ -127,63 +127,21 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
 }
 
 /// All problems in a playbook given as raw bytes: encoding and shape first,
-/// then YAML, types and semantics.
+/// then YAML, types and semantics. The encoding and shape checks are
+/// `playbook::load`'s, which every command loads files through.
 pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
-    if let Some(nul) = memchr::memchr(0, bytes) {
-        let (line, column) = position(bytes, nul);
-        return vec![Problem::new(
-            "",
-            line,
-            column,
-            RuleId::BinaryFile,
-            "NUL byte: this is not a text file".into(),
-            None,
-        )];
-    }
-    let text = match std::str::from_utf8(bytes) {
+    let text = match decode(bytes) {
         Ok(text) => text,
-        Err(e) => {
-            let (line, column) = position(bytes, e.valid_up_to());
-            return vec![Problem::new(
-                "",
-                line,
-                column,
-                RuleId::InvalidUtf8,
-                "invalid UTF-8: playbooks must be UTF-8 text".into(),
-                Some("re-save the file as UTF-8".into()),
-            )];
-        }
+        Err(problem) => return vec![problem],
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Most files are clean; those need no positions (see `fast`). The fast
     // path refuses empty files and document markers, so a clean file needs
-    // none of the checks below either.
+    // no shape check either.
     if fast::is_clean(text) {
         return Vec::new();
     }
-    let has_content = text.lines().any(|l| {
-        let l = l.trim();
-        !l.is_empty() && !l.starts_with('#') && l != "---"
-    });
-    if !has_content {
-        return vec![Problem::new(
-            text,
-            1,
-            1,
-            RuleId::EmptyFile,
-            "the file has no playbook in it".into(),
-            None,
-        )];
-    }
-    if let Some(line) = second_document(text) {
-        return vec![Problem::new(
-            text,
-            line,
-            1,
-            RuleId::MultipleDocuments,
-            "a second YAML document starts here; a playbook file holds one".into(),
-            Some("put each playbook in its own file".into()),
-        )];
+    if let Some(problem) = shape_problem(text) {
+        return vec![problem];
     }
     full_check(text)
 }
@@ -199,22 +157,6 @@ pub fn full_check(text: &str) -> Vec<Problem> {
     }
     report.problems.sort_by_key(|p| (p.line, p.column));
     report.problems
-}
-
-/// The line of a second `---` document marker, if any.
-fn second_document(text: &str) -> Option<u64> {
-    let mut seen_content = false;
-    for (i, line) in text.lines().enumerate() {
-        let is_marker = line == "---" || line.starts_with("--- ");
-        if is_marker && seen_content {
-            return Some(i as u64 + 1);
-        }
-        let trimmed = line.trim();
-        if !is_marker && !trimmed.is_empty() && !trimmed.starts_with('#') {
-            seen_content = true;
-        }
-    }
-    None
 }
 
 #[cfg(test)]

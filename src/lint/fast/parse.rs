@@ -7,11 +7,22 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::diagnostic::limits;
 use crate::playbook::validate::YAML11_BOOLEANS;
 
 /// How deep nesting may go before the fast path gives up (the full parser's
 /// budget says 64).
 const MAX_DEPTH: usize = 48;
+
+/// Lines the fast path will index. Every line costs a `Line` before any
+/// node is read, so a file of millions of short lines is left to the full
+/// parser, which streams it (and refuses it at its node limit).
+const MAX_LINES: usize = 4 * limits::NODES;
+
+/// Entries in one map. Duplicate keys are found by scanning the map's
+/// entries, so a map of 100,000 keys would cost 5·10⁹ comparisons; real
+/// playbook maps have a few dozen keys.
+const MAX_MAP_ENTRIES: usize = 1_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node<'a> {
@@ -40,6 +51,10 @@ pub struct Tree<'a> {
     /// one's children end up contiguous.
     open_items: Vec<Node<'a>>,
     open_entries: Vec<Entry<'a>>,
+    /// Nodes read so far; past `limits::NODES` the fast path gives up, as
+    /// the full parser would (#12 item 5: a 3-million-item list must not
+    /// become a 3-million-node tree first).
+    nodes: usize,
 }
 
 impl<'a> Tree<'a> {
@@ -66,13 +81,28 @@ impl<'a> Tree<'a> {
     }
 
     /// Adds an entry to the map opened at `mark`; `None` if its key is
-    /// already there.
+    /// already there, or the map or the tree is over its limit.
     fn push_entry(&mut self, mark: usize, key: Cow<'a, str>, value: Node<'a>) -> Option<()> {
-        if self.open_entries[mark..].iter().any(|(k, _)| *k == key) {
+        let open = &self.open_entries[mark..];
+        if open.len() >= MAX_MAP_ENTRIES || open.iter().any(|(k, _)| *k == key) {
             return None;
         }
+        // The key and the value.
+        self.count(2)?;
         self.open_entries.push((key, value));
         Some(())
+    }
+
+    /// Adds an item to the sequence being read; `None` past the node limit.
+    fn push_item(&mut self, item: Node<'a>) -> Option<()> {
+        self.count(1)?;
+        self.open_items.push(item);
+        Some(())
+    }
+
+    fn count(&mut self, nodes: usize) -> Option<()> {
+        self.nodes += nodes;
+        (self.nodes <= limits::NODES).then_some(())
     }
 }
 
@@ -97,7 +127,11 @@ pub fn parse(source: &str) -> Option<Tree<'_>> {
     // Lines are short, and `str::split` pays a setup per line that a SIMD
     // memchr over the whole file does not.
     let newlines = memchr::memchr_iter(b'\n', source.as_bytes());
-    let mut lines = Vec::with_capacity(newlines.clone().count() + 1);
+    let line_count = newlines.clone().count() + 1;
+    if line_count > MAX_LINES {
+        return None;
+    }
+    let mut lines = Vec::with_capacity(line_count);
     let mut start = 0;
     let ends = newlines.chain(std::iter::once(source.len()));
     for end in ends {
@@ -121,12 +155,13 @@ pub fn parse(source: &str) -> Option<Tree<'_>> {
         return None;
     }
     // Sized from the line count (playbooks run under two entries and one
-    // item per line), so the vectors rarely grow.
+    // item per line), so the vectors rarely grow; never past the node limit.
     let tree = Tree {
-        items: Vec::with_capacity(lines.len()),
-        entries: Vec::with_capacity(lines.len() * 2),
+        items: Vec::with_capacity(lines.len().min(limits::NODES)),
+        entries: Vec::with_capacity((lines.len() * 2).min(limits::NODES)),
         open_items: Vec::with_capacity(64),
         open_entries: Vec::with_capacity(64),
+        nodes: 0,
         root: None,
     };
     let mut p = Parser { lines, at: 0, tree };
@@ -208,7 +243,7 @@ impl<'a> Parser<'a> {
             if inner.is_empty() || inner.starts_with('#') {
                 self.at += 1;
                 let item = self.block(indent + 1, depth + 1)?;
-                self.tree.open_items.push(item);
+                self.tree.push_item(item)?;
                 continue;
             }
             // `- key: value` or `- - x`: the rest of the line is a nested
@@ -220,12 +255,12 @@ impl<'a> Parser<'a> {
                     text: inner,
                 };
                 let item = self.block(column, depth + 1)?;
-                self.tree.open_items.push(item);
+                self.tree.push_item(item)?;
                 continue;
             }
             self.at += 1;
             let item = self.inline_or_block_scalar(inner, indent, depth)?;
-            self.tree.open_items.push(item);
+            self.tree.push_item(item)?;
         }
         Some(self.tree.close_seq(mark))
     }
@@ -494,7 +529,7 @@ fn flow_seq<'a>(text: &'a str, depth: usize, tree: &mut Tree<'a>) -> Option<(Nod
         if text[at + used..].starts_with(':') {
             return None;
         }
-        tree.open_items.push(item);
+        tree.push_item(item)?;
         match after_item(text, at + used, ']')? {
             AfterItem::Next(next) => at = next,
             AfterItem::Closed(end) => return Some((tree.close_seq(mark), end)),
@@ -669,6 +704,24 @@ mod tests {
         let text = "火警：客戶很急，先聽完。\n".repeat(20);
         assert!(!has_control(text.as_bytes()));
         assert!(!has_control(b""));
+    }
+
+    /// #12 item 5: a node flood under the size limit is left to the full
+    /// parser (which refuses it at the same count) before it becomes a tree.
+    #[test]
+    fn steps_aside_past_the_node_and_map_limits() {
+        let flow = |n: usize| format!("tags: [{}]\n", vec!["a"; n].join(","));
+        assert!(parse(&flow(limits::NODES - 10)).is_some());
+        assert!(parse(&flow(limits::NODES + 1)).is_none());
+        let block = |n: usize| format!("tags:\n{}", "- a\n".repeat(n));
+        assert!(parse(&block(limits::NODES - 10)).is_some());
+        assert!(parse(&block(limits::NODES + 1)).is_none());
+        let map = |n: usize| (0..n).map(|i| format!("k{i}: v\n")).collect::<String>();
+        assert!(parse(&map(MAX_MAP_ENTRIES)).is_some());
+        assert!(parse(&map(MAX_MAP_ENTRIES + 1)).is_none());
+        let commented = |n: usize| format!("a: b\n{}", "#\n".repeat(n));
+        assert!(parse(&commented(1000)).is_some());
+        assert!(parse(&commented(MAX_LINES)).is_none());
     }
 
     #[test]
