@@ -75,8 +75,22 @@ fn every_triage_is_stored_and_read_back() {
         .success()
         .stdout_contains("No cases");
 
+    let listed = defuse(&db)
+        .args([
+            "cases",
+            "list",
+            "--customer",
+            "acme trading",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success()
+        .stdout;
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let case_id = listed[0]["case_id"].as_str().unwrap().to_owned();
     let shown = defuse(&db)
-        .args(["cases", "show", "20261123-1000-acme-trading"])
+        .args(["cases", "show", &case_id])
         .run()
         .success()
         .stdout;
@@ -146,13 +160,20 @@ fn eight_processes_storing_two_hundred_cases_each_lose_none() {
     let db = dir.path().join("cases.db");
     let fire = example("general-fire");
     std::thread::scope(|scope| {
-        for _ in 0..8 {
-            scope.spawn(|| {
-                for _ in 0..200 {
+        for process in 0..8 {
+            let (db, fire) = (&db, &fire);
+            scope.spawn(move || {
+                for i in 0..200 {
+                    // A call time of its own for each, so each is a new call.
+                    let now = format!(
+                        "2026-11-{:02}T10:{process:02}:{:02}+08:00",
+                        10 + i / 60,
+                        i % 60
+                    );
                     let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-                        .env("DEFUSE_DB", &db)
-                        .args(["triage", "--out", "-", "--answers"])
-                        .arg(&fire)
+                        .env("DEFUSE_DB", db)
+                        .args(["triage", "--now", &now, "--out", "-", "--answers"])
+                        .arg(fire)
                         .output()
                         .unwrap();
                     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -168,7 +189,7 @@ fn eight_processes_storing_two_hundred_cases_each_lose_none() {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout("ok: 1600 cases, schema version 1\n");
+        .stdout("ok: 1600 cases, schema version 2\n");
 }
 
 #[test]
@@ -222,9 +243,24 @@ fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones() {
         third.contains("**Level: Serious**"),
         "raised one level:\n{third}"
     );
-    assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
-    // Replaying the same answers again gives the same plan: only earlier cases count.
-    assert_eq!(replay("2026-11-24T09:15:00+01:00", false), third);
+    assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+    // Replaying the same answers again gives the same plan (only earlier
+    // cases count), and stores no second case.
+    let again = defuse(&db)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2026-11-24T09:15:00+01:00",
+            "--answers",
+        ])
+        .arg(example("general-venting"))
+        .run()
+        .success()
+        .stderr_contains("Already stored as case #4 in ")
+        .stdout;
+    assert_eq!(again, third);
 }
 
 #[test]

@@ -184,6 +184,72 @@ mod tests {
         }
     }
 
+    /// Every earlier version, built by its own migrations, opens as the
+    /// current one for every kind of access.
+    #[test]
+    fn every_earlier_version_is_brought_to_the_current_one() {
+        for version in 0..CURRENT {
+            for access in [Access::Read, Access::Update, Access::Store] {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join(format!("v{version}.db"));
+                {
+                    let conn = Connection::open(&path).unwrap();
+                    for migration in &MIGRATIONS[..version] {
+                        conn.execute_batch(migration.sql).unwrap();
+                        if let Some(fill) = migration.fill {
+                            fill(&conn).unwrap();
+                        }
+                    }
+                    conn.pragma_update(None, "user_version", version as i64)
+                        .unwrap();
+                }
+                let archive = Archive::open(&path, access).unwrap();
+                assert_eq!(archive.version().unwrap(), CURRENT, "from v{version}");
+                assert_eq!(archive.duplicates().unwrap(), vec![]);
+            }
+        }
+    }
+
+    /// Version 1 stored a replay twice; version 2 fingerprints both from
+    /// what they stored, so the duplicate is found (and the other call not).
+    #[test]
+    fn duplicates_stored_by_version_1_are_found_after_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let answers = "now: 2026-11-23T10:00:00+08:00\ncase: {customer: Acme}\n";
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            let mut insert = conn.prepare("INSERT INTO cases VALUES (?1, 'c1', '2026-11-23T10:00:00+08:00', 1795399200, 'Acme', 'acme', '', '', 'general', '1.0.0', 'fire', 3, 'decision_maker', '[]', '[]', 'old_bug', 'boss', 'trust', '', '', '', '', 0, '# plan', '{}', ?2)").unwrap();
+            insert.execute(rusqlite::params![1, answers]).unwrap();
+            // The same call, replayed from a file with a comment.
+            insert
+                .execute(rusqlite::params![2, format!("# again\n{answers}")])
+                .unwrap();
+            // Another call with the same (old-style) case id.
+            insert
+                .execute(rusqlite::params![3, answers.replace("Acme", "ACME Ltd")])
+                .unwrap();
+        }
+        let archive = Archive::open(&path, Access::Store).unwrap();
+        assert_eq!(archive.duplicates().unwrap(), vec![(2, 1)]);
+        let stored: String = archive
+            .conn
+            .query_row("SELECT fingerprint FROM cases WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let expected = Fingerprint::of(answers, "general", "1.0.0", 1_795_399_200);
+        assert_eq!(
+            stored,
+            expected.as_str(),
+            "the same fingerprint a new store gives"
+        );
+        let call = archive.find_call(&expected).unwrap();
+        assert_eq!(call, Some(1), "a replay of it finds the first case");
+    }
+
     #[test]
     fn an_unversioned_database_is_upgraded_even_by_a_read() {
         let dir = tempfile::tempdir().unwrap();

@@ -52,7 +52,10 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
                     ],
                     rows.iter().map(|r| {
                         let mut customer = r.customer.clone();
-                        for (is, mark) in [(r.rehearsal, l.rehearsal), (r.void_at.is_some(), l.void_mark)] {
+                        for (is, mark) in [
+                            (r.rehearsal, l.rehearsal),
+                            (r.void_at.is_some(), l.void_mark),
+                        ] {
                             if is {
                                 customer = format!("{customer} {mark}");
                             }

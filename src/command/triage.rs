@@ -141,7 +141,12 @@ fn replay(
     }
     let outcome =
         triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| prompt_error(e, None))?;
-    let call = Fingerprint::of(&source, &playbook.id.value, &playbook.version, now.timestamp());
+    let call = Fingerprint::of(
+        &source,
+        &playbook.id.value,
+        &playbook.version,
+        now.timestamp(),
+    );
     let plan = plan::compose(&playbook, &outcome, now, &call);
     let written = write_plan(args, &plan, io)?;
     let l = lang.labels();
@@ -317,7 +322,13 @@ fn live(
     if args.no_store {
         // Nothing is left to do with the answers: they are written.
         let _ = drafts.remove(&id);
-        return finished(prompter, &plan, plan_path.as_ref(), &answers_path, l.not_stored);
+        return finished(
+            prompter,
+            &plan,
+            plan_path.as_ref(),
+            &answers_path,
+            l.not_stored,
+        );
     }
     // The draft is removed only once the case is stored: until then it is
     // what `--resume` stores the case from, whatever stops this process.

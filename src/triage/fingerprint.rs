@@ -24,7 +24,12 @@ impl Fingerprint {
     /// The fingerprint of a call whose answers file is `answers_yaml`. An
     /// answers text that does not parse (only an old archive can hold one)
     /// is fingerprinted as it is, byte for byte.
-    pub fn of(answers_yaml: &str, playbook_id: &str, playbook_version: &str, call_epoch: i64) -> Self {
+    pub fn of(
+        answers_yaml: &str,
+        playbook_id: &str,
+        playbook_version: &str,
+        call_epoch: i64,
+    ) -> Self {
         let answers = match AnswersFile::parse("answers", answers_yaml) {
             Ok(file) => canonical(&file),
             Err(_) => format!("raw:{answers_yaml}"),
@@ -137,10 +142,22 @@ mod tests {
     fn another_answer_playbook_version_or_time_is_another_call() {
         let base = of(ANSWERS);
         assert_ne!(base, of(&ANSWERS.replace("Jane Li", "Jane Lee")));
-        assert_ne!(base, of(&ANSWERS.replace("lost_face, not_valued", "not_valued, lost_face")));
-        assert_ne!(base, Fingerprint::of(ANSWERS, "general", "1.0.1", 1_795_399_200));
-        assert_ne!(base, Fingerprint::of(ANSWERS, "outage", "1.0.0", 1_795_399_200));
-        assert_ne!(base, Fingerprint::of(ANSWERS, "general", "1.0.0", 1_795_399_201));
+        assert_ne!(
+            base,
+            of(&ANSWERS.replace("lost_face, not_valued", "not_valued, lost_face"))
+        );
+        assert_ne!(
+            base,
+            Fingerprint::of(ANSWERS, "general", "1.0.1", 1_795_399_200)
+        );
+        assert_ne!(
+            base,
+            Fingerprint::of(ANSWERS, "outage", "1.0.0", 1_795_399_200)
+        );
+        assert_ne!(
+            base,
+            Fingerprint::of(ANSWERS, "general", "1.0.0", 1_795_399_201)
+        );
     }
 
     #[test]
