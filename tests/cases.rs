@@ -508,3 +508,24 @@ fn a_read_only_archive_refuses_void() {
         .stdout_contains("Acme Trading")
         .stdout_lacks("(void)");
 }
+
+/// A live session with `--no-store`: the plan and its answers are written,
+/// the draft is removed, and the archive is never created.
+#[test]
+fn a_live_session_with_no_store_writes_the_plan_and_keeps_no_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rep = crate::pty::Rep::spawn(crate::pty::command(
+        tmp.path(),
+        &["triage", "--now", crate::pty::NOW, "--no-store"],
+    ));
+    crate::pty::full_triage(&mut rep);
+    rep.see("Not stored (--no-store)");
+    rep.rest();
+    assert!(!tmp.path().join("cases.db").exists(), "no archive created");
+    let plans: Vec<_> = std::fs::read_dir(tmp.path().join("plans"))
+        .unwrap()
+        .collect();
+    assert_eq!(plans.len(), 2, "the plan and its answers");
+    let drafts = std::fs::read_dir(tmp.path().join("drafts")).map_or(0, |d| d.count());
+    assert_eq!(drafts, 0, "no draft left behind");
+}

@@ -15,14 +15,14 @@ const ESC: &str = "\x1b";
 const ENTER: &str = "\r";
 const SHOW_CURSOR: &str = "\x1b[?25h";
 
-struct Rep {
+pub(crate) struct Rep {
     session: expectrl::session::OsSession,
     /// Keys pressed, not counting the characters of typed text.
     keys: usize,
 }
 
 /// `defuse ARGS` in the environment every session runs in.
-fn command(dir: &Path, args: &[&str]) -> Command {
+pub(crate) fn command(dir: &Path, args: &[&str]) -> Command {
     in_test_env(Command::new(env!("CARGO_BIN_EXE_defuse")), dir, args)
 }
 
@@ -41,7 +41,7 @@ fn in_test_env(mut cmd: Command, dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
-const NOW: &str = "2026-11-23T10:00:00+08:00";
+pub(crate) const NOW: &str = "2026-11-23T10:00:00+08:00";
 
 impl Rep {
     fn start(dir: &Path) -> Rep {
@@ -52,14 +52,14 @@ impl Rep {
         Rep::spawn(command(dir, &["triage", "--resume"]))
     }
 
-    fn spawn(cmd: Command) -> Rep {
+    pub(crate) fn spawn(cmd: Command) -> Rep {
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
         session.set_expect_timeout(Some(Duration::from_secs(20)));
         Rep { session, keys: 0 }
     }
 
     /// Waits until `text` is on screen.
-    fn see(&mut self, text: &str) -> &mut Self {
+    pub(crate) fn see(&mut self, text: &str) -> &mut Self {
         if let Err(e) = self.session.expect(text) {
             panic!("waiting for {text:?}: {e}");
         }
@@ -83,7 +83,7 @@ impl Rep {
     }
 
     /// Everything printed until the process ends.
-    fn rest(&mut self) -> String {
+    pub(crate) fn rest(&mut self) -> String {
         let mut rest = String::new();
         let _ = std::io::Read::read_to_string(&mut self.session, &mut rest);
         rest
@@ -237,7 +237,7 @@ fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str, slip: bool) {
 
 /// The keystrokes of a complete triage of the embedded default playbook,
 /// documented in the README ("A session").
-fn full_triage(rep: &mut Rep) {
+pub(crate) fn full_triage(rep: &mut Rep) {
     the_case(rep, &EN);
     step_1(rep, &EN);
     steps_2_and_3(rep, &EN, WORDS, false);
