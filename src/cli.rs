@@ -118,6 +118,11 @@ pub struct TriageArgs {
     /// A training run: stored, but left out of history, follow-ups and stats.
     #[arg(long)]
     pub rehearse: bool,
+
+    /// Write the plan only: the case archive is not opened (no history is
+    /// consulted, nothing is stored).
+    #[arg(long, conflicts_with = "rehearse")]
+    pub no_store: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -214,8 +219,26 @@ pub enum CasesCommand {
     Export(CasesExportArgs),
     /// Grievance mix, levels by month, remedies used, repeat customers.
     Stats(CasesStatsArgs),
-    /// Check the database's integrity (PRAGMA integrity_check).
+    /// Check the database's integrity (PRAGMA integrity_check) and list
+    /// duplicate cases (the same call stored twice).
     Check,
+    /// Mark a case void: kept, but left out of history, follow-ups, stats
+    /// and exports (who, when and why are recorded).
+    Void(CasesVoidArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CasesVoidArgs {
+    /// The case number (`12`) or case id.
+    #[arg(required_unless_present = "duplicates", conflicts_with = "duplicates")]
+    pub id: Option<String>,
+    /// Why the case is void (kept with it).
+    #[arg(long, value_name = "TEXT", required_unless_present = "duplicates")]
+    pub reason: Option<String>,
+    /// Void every duplicate `cases check` lists, keeping the earliest case of
+    /// each call ("duplicate of #N", then --reason if given).
+    #[arg(long)]
+    pub duplicates: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -230,6 +253,9 @@ pub struct CasesListArgs {
     /// Include rehearsals (`triage --rehearse`).
     #[arg(long)]
     pub rehearsals: bool,
+    /// Include void cases (`cases void`).
+    #[arg(long)]
+    pub include_void: bool,
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
@@ -260,6 +286,9 @@ pub struct CasesExportArgs {
     /// Include rehearsals.
     #[arg(long)]
     pub rehearsals: bool,
+    /// Include void cases (with who voided them, when and why).
+    #[arg(long)]
+    pub include_void: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -289,4 +318,7 @@ pub enum FollowupsAction {
 pub struct CasesStatsArgs {
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// Count void cases too.
+    #[arg(long)]
+    pub include_void: bool,
 }

@@ -75,8 +75,22 @@ fn every_triage_is_stored_and_read_back() {
         .success()
         .stdout_contains("No cases");
 
+    let listed = defuse(&db)
+        .args([
+            "cases",
+            "list",
+            "--customer",
+            "acme trading",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success()
+        .stdout;
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let case_id = listed[0]["case_id"].as_str().unwrap().to_owned();
     let shown = defuse(&db)
-        .args(["cases", "show", "20261123-1000-acme-trading"])
+        .args(["cases", "show", &case_id])
         .run()
         .success()
         .stdout;
@@ -161,14 +175,17 @@ fn eight_processes_storing_at_once_lose_no_case_and_number_each_once() {
     let fire = example("general-fire");
     let mut numbers: Vec<i64> = std::thread::scope(|scope| {
         let writers: Vec<_> = (0..8)
-            .map(|_| {
-                scope.spawn(|| {
+            .map(|process| {
+                let (db, fire) = (&db, &fire);
+                scope.spawn(move || {
                     let mut numbers = Vec::new();
-                    for _ in 0..25 {
+                    for i in 0..25 {
+                        // A call time of its own for each, so each is a new call.
+                        let now = format!("2026-11-10T10:{process:02}:{i:02}+08:00");
                         let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-                            .env("DEFUSE_DB", &db)
-                            .args(["triage", "--out", "-", "--answers"])
-                            .arg(&fire)
+                            .env("DEFUSE_DB", db)
+                            .args(["triage", "--now", &now, "--out", "-", "--answers"])
+                            .arg(fire)
                             .output()
                             .unwrap();
                         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -195,7 +212,7 @@ fn eight_processes_storing_at_once_lose_no_case_and_number_each_once() {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout("ok: 200 cases, schema version 1\n");
+        .stdout("ok: 200 cases, schema version 2\n");
 }
 
 /// The volume: eight writers, each with a connection of its own, store two
@@ -206,37 +223,48 @@ fn eight_processes_storing_at_once_lose_no_case_and_number_each_once() {
 /// are unique and the archive checks clean.
 #[test]
 fn eight_writers_storing_two_hundred_cases_each_lose_none() {
-    use defuse::archive::{Access, Archive, NewCase};
+    use defuse::archive::{Access, Archive, NewCase, Stored};
+    use defuse::triage::fingerprint::Fingerprint;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
     let text = std::fs::read_to_string(example("general-fire")).unwrap();
     let pb = crate::common::playbook("general");
     let outcome = crate::common::triage(&pb, &text);
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
-    let plan = defuse::plan::compose(&pb, &outcome, now);
-    let plan_markdown = defuse::plan::markdown::render(&plan);
-    let case = NewCase {
-        plan: &plan,
-        level_rank: outcome.assessment.level,
-        plan_markdown: &plan_markdown,
-        answers_yaml: &text,
-        rehearsal: false,
+    // One call per store: each its own call time, plan and fingerprint.
+    let call = |n: i64| {
+        let now = now + chrono::Duration::minutes(n);
+        let fingerprint = Fingerprint::of(&text, &pb.id.value, &pb.version, now.timestamp());
+        let plan = defuse::plan::compose(&pb, &outcome, now, &fingerprint);
+        let plan_markdown = defuse::plan::markdown::render(&plan);
+        (plan, plan_markdown, fingerprint)
     };
     // Created first, so the writers race on the lock, not on creation (the
     // processes above race on both).
     drop(Archive::open(&db, Access::Store).unwrap());
     let mut numbers: Vec<i64> = std::thread::scope(|scope| {
         let writers: Vec<_> = (0..8)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut archive = Archive::open(&db, Access::Store).unwrap();
+            .map(|writer| {
+                let (db, call, text, outcome) = (&db, &call, &text, &outcome);
+                scope.spawn(move || {
+                    let mut archive = Archive::open(db, Access::Store).unwrap();
                     (0..200)
-                        .map(|_| {
+                        .map(|i| {
+                            let (plan, plan_markdown, fingerprint) = call(writer * 200 + i);
+                            let case = NewCase {
+                                plan: &plan,
+                                level_rank: outcome.assessment.level,
+                                plan_markdown: &plan_markdown,
+                                answers_yaml: text,
+                                call: &fingerprint,
+                                rehearsal: false,
+                            };
                             // A wait over a second is allowed (2 busy cores);
                             // a failure is not.
-                            archive
-                                .store(&case, &mut || {})
-                                .unwrap_or_else(|e| panic!("{e}"))
+                            match archive.store(&case, &mut || {}) {
+                                Ok(Stored::New(number)) => number,
+                                other => panic!("{other:?}"),
+                            }
                         })
                         .collect::<Vec<i64>>()
                 })
@@ -253,7 +281,7 @@ fn eight_writers_storing_two_hundred_cases_each_lose_none() {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout("ok: 1600 cases, schema version 1\n");
+        .stdout("ok: 1600 cases, schema version 2\n");
 }
 
 #[test]
@@ -307,9 +335,24 @@ fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones() {
         third.contains("**Level: Serious**"),
         "raised one level:\n{third}"
     );
-    assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
-    // Replaying the same answers again gives the same plan: only earlier cases count.
-    assert_eq!(replay("2026-11-24T09:15:00+01:00", false), third);
+    assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+    // Replaying the same answers again gives the same plan (only earlier
+    // cases count), and stores no second case.
+    let again = defuse(&db)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2026-11-24T09:15:00+01:00",
+            "--answers",
+        ])
+        .arg(example("general-venting"))
+        .run()
+        .success()
+        .stderr_contains("Already stored as case #4 in ")
+        .stdout;
+    assert_eq!(again, third);
 }
 
 #[test]

@@ -29,10 +29,10 @@ fn store(db: &Path, answers: &Path) -> Output {
 
 /// A read-only bind mount of `dir` at `dir/../ro`, unmounted on drop; `None`
 /// where mounting is not allowed (then the test says it is skipped).
-struct ReadOnlyMount(PathBuf);
+pub(crate) struct ReadOnlyMount(pub(crate) PathBuf);
 
 impl ReadOnlyMount {
-    fn of(dir: &Path) -> Option<ReadOnlyMount> {
+    pub(crate) fn of(dir: &Path) -> Option<ReadOnlyMount> {
         let at = dir.parent()?.join("ro");
         std::fs::create_dir(&at).ok()?;
         let run = |args: &[&str]| {
@@ -163,7 +163,11 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
-             INSERT INTO cases SELECT i, case_id, created_at, created_epoch, customer, customer_key,
+             INSERT INTO cases (id, case_id, created_at, created_epoch, customer, customer_key,
+                 contact, role, playbook_id, playbook_version, level, level_rank, authority, grievances,
+                 remedies, complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner,
+                 customer_loss, rehearsal, plan_markdown, plan_json, answers_yaml)
+             SELECT i, case_id, created_at, created_epoch, customer, customer_key,
                  contact, role, playbook_id, playbook_version, level, level_rank, authority, grievances,
                  remedies, complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner,
                  customer_loss, rehearsal, plan_markdown, plan_json, answers_yaml
@@ -202,7 +206,15 @@ fn a_store_that_waits_on_a_locked_archive_says_so_and_stores_when_it_is_free() {
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_defuse"))
         .env("DEFUSE_DB", &db)
-        .args(["triage", "--out", "-", "--answers"])
+        // Another call (a later time), so it is stored, not found stored.
+        .args([
+            "triage",
+            "--now",
+            "2026-11-23T11:00:00+08:00",
+            "--out",
+            "-",
+            "--answers",
+        ])
         .arg(fire())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -55,8 +55,13 @@ fn plans_go_to_a_default_directory_and_never_replace_an_earlier_one() {
             .stderr_contains("Plan written to defuse-plans/");
     }
     let dir = tmp.path().join("defuse-plans");
-    assert!(dir.join("20261123-1000-acme-trading.md").is_file());
-    assert!(dir.join("20261123-1000-acme-trading-2.md").is_file());
+    let first = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|name| name.starts_with("20261123-1000-acme-trading-") && !name.ends_with("-2.md"))
+        .expect("the first plan, named after its case id");
+    let second = first.replace(".md", "-2.md");
+    assert!(dir.join(&second).is_file(), "{second}");
     let plans = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(plans, 2, "no temporary files are left behind");
 }

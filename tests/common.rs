@@ -102,7 +102,8 @@ pub fn replay_with(
         .arg("--answers")
         .arg(answers)
         .args(options)
-        .args(["--out", "-"])
+        // The plan only: replays compare plans, they do not keep cases.
+        .args(["--out", "-", "--no-store"])
         .run()
         .success()
         .stdout

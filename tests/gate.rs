@@ -306,9 +306,11 @@ fn a_customer_name_stored_in_the_archive_and_shown_again() {
     );
     let triage = || defuse().args(["triage", "--answers"]).arg(&answers);
     escaped(triage().args(["--out", "-"]).run().success());
+    // A second call (an hour later), so the customer is a repeat one in stats.
     json_keeps(&escaped(
         triage()
             .args(["--format", "json", "--out", "-"])
+            .args(["--now", "2026-11-23T11:00:00+08:00"])
             .run()
             .success(),
     ));

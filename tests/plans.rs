@@ -4,7 +4,7 @@
 use defuse::i18n::Lang;
 use defuse::plan::{self, markdown};
 use defuse::prompt::script::ScriptPrompter;
-use defuse::triage::{drive, session::Session};
+use defuse::triage::{Fingerprint, drive, session::Session};
 
 use crate::common::{assert_tables_line_up, decisions, playbook, triage};
 
@@ -27,7 +27,8 @@ fn plan_in(example: &str, lang: Lang) -> plan::Plan {
     let now = chrono::DateTime::parse_from_rfc3339(&prompter.now().unwrap().value).unwrap();
     let mut session = Session::new(&pb).in_lang(lang);
     let outcome = drive(&mut session, &mut prompter, |_| {}).unwrap();
-    plan::compose(&pb, &outcome, now)
+    let call = Fingerprint::of(&text, &pb.id.value, &pb.version, now.timestamp());
+    plan::compose(&pb, &outcome, now, &call)
 }
 
 #[test]
@@ -129,7 +130,8 @@ fn json_contract() {
 /// The Markdown plan for `answers`, composed at a fixed time.
 fn markdown_for(pb: &defuse::playbook::Playbook, answers: &str) -> String {
     let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
-    markdown::render(&plan::compose(pb, &triage(pb, answers), now))
+    let call = Fingerprint::of(answers, &pb.id.value, &pb.version, now.timestamp());
+    markdown::render(&plan::compose(pb, &triage(pb, answers), now, &call))
 }
 
 #[test]

@@ -15,14 +15,14 @@ const ESC: &str = "\x1b";
 const ENTER: &str = "\r";
 const SHOW_CURSOR: &str = "\x1b[?25h";
 
-struct Rep {
+pub(crate) struct Rep {
     session: expectrl::session::OsSession,
     /// Keys pressed, not counting the characters of typed text.
     keys: usize,
 }
 
 /// `defuse ARGS` in the environment every session runs in.
-fn command(dir: &Path, args: &[&str]) -> Command {
+pub(crate) fn command(dir: &Path, args: &[&str]) -> Command {
     in_test_env(Command::new(env!("CARGO_BIN_EXE_defuse")), dir, args)
 }
 
@@ -41,7 +41,7 @@ fn in_test_env(mut cmd: Command, dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
-const NOW: &str = "2026-11-23T10:00:00+08:00";
+pub(crate) const NOW: &str = "2026-11-23T10:00:00+08:00";
 
 impl Rep {
     fn start(dir: &Path) -> Rep {
@@ -52,14 +52,14 @@ impl Rep {
         Rep::spawn(command(dir, &["triage", "--resume"]))
     }
 
-    fn spawn(cmd: Command) -> Rep {
+    pub(crate) fn spawn(cmd: Command) -> Rep {
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
         session.set_expect_timeout(Some(Duration::from_secs(20)));
         Rep { session, keys: 0 }
     }
 
     /// Waits until `text` is on screen.
-    fn see(&mut self, text: &str) -> &mut Self {
+    pub(crate) fn see(&mut self, text: &str) -> &mut Self {
         if let Err(e) = self.session.expect(text) {
             panic!("waiting for {text:?}: {e}");
         }
@@ -83,7 +83,7 @@ impl Rep {
     }
 
     /// Everything printed until the process ends.
-    fn rest(&mut self) -> String {
+    pub(crate) fn rest(&mut self) -> String {
         let mut rest = String::new();
         let _ = std::io::Read::read_to_string(&mut self.session, &mut rest);
         rest
@@ -237,7 +237,7 @@ fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str, slip: bool) {
 
 /// The keystrokes of a complete triage of the embedded default playbook,
 /// documented in the README ("A session").
-fn full_triage(rep: &mut Rep) {
+pub(crate) fn full_triage(rep: &mut Rep) {
     the_case(rep, &EN);
     step_1(rep, &EN);
     steps_2_and_3(rep, &EN, WORDS, false);
@@ -247,7 +247,26 @@ fn full_triage(rep: &mut Rep) {
 const WORDS: &str = "We lost a day of trading and nobody called.";
 
 fn plan_in(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("plans/20261123-1000-acme-trading.md")).expect("plan written")
+    std::fs::read_to_string(written_in(dir, ".md")).expect("plan written")
+}
+
+/// The one file in `plans/` the session wrote with this extension. Its name
+/// is the case id: call time, customer, then the call's fingerprint.
+fn written_in(dir: &Path, ext: &str) -> std::path::PathBuf {
+    let found: Vec<_> = std::fs::read_dir(dir.join("plans"))
+        .expect("plans written")
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            let rest = name
+                .strip_prefix("20261123-1000-acme-trading-")
+                .unwrap_or_default();
+            rest.strip_suffix(ext)
+                .is_some_and(|id| id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "one {ext} file: {found:?}");
+    found[0].clone()
 }
 
 fn drafts_in(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -287,9 +306,7 @@ fn a_full_interactive_triage_writes_a_plan_that_its_answers_replay_byte_for_byte
         "a finished session leaves no draft"
     );
 
-    let answers = tmp
-        .path()
-        .join("plans/20261123-1000-acme-trading.answers.yaml");
+    let answers = written_in(tmp.path(), ".answers.yaml");
     let replayed = crate::common::replay(&answers, tmp.path());
     assert_eq!(replayed, written, "replay differs from the live plan");
 }
@@ -317,9 +334,7 @@ fn a_zh_tw_session_is_worded_in_traditional_chinese_and_its_answers_replay_in_en
     assert!(written.contains("| 客訴類型 "), "{written}");
     crate::common::assert_tables_line_up(&written);
 
-    let answers = tmp
-        .path()
-        .join("plans/20261123-1000-acme-trading.answers.yaml");
+    let answers = written_in(tmp.path(), ".answers.yaml");
     let replay = |lang: &str, format: &str| {
         let (global, options) = (["--lang", lang], ["--format", format]);
         crate::common::replay_with(&answers, tmp.path(), &global, &options)

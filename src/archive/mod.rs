@@ -33,7 +33,7 @@ pub use export::csv;
 pub use query::{CasePlan, Filter, LazyHistory};
 pub use rows::{CaseRow, FollowupRow};
 pub use stats::Stats;
-pub use store::NewCase;
+pub use store::{NewCase, Stored, VoidRefused, Voiding};
 
 /// How long any statement waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -44,7 +44,7 @@ pub enum Access {
     /// Reading only: opened read-only, never created, never switched to WAL
     /// or migrated, so a read-only file, folder or mount can be read.
     Read,
-    /// Changing an existing archive (marking a follow-up done): refused when
+    /// Changing an existing archive (a follow-up done, a case voided): refused when
     /// missing or damaged.
     Update,
     /// Storing cases: created when missing (see [`Archive::created`]),

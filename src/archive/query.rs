@@ -17,6 +17,8 @@ pub struct Filter {
     pub since_epoch: Option<i64>,
     pub level: Option<String>,
     pub include_rehearsals: bool,
+    /// Void cases too (`--include-void`).
+    pub include_void: bool,
     pub limit: Option<usize>,
 }
 
@@ -46,6 +48,9 @@ impl Archive {
         }
         if !filter.include_rehearsals {
             sql.push_str(" AND rehearsal = 0");
+        }
+        if !filter.include_void {
+            sql.push_str(" AND void_at IS NULL");
         }
         sql.push_str(" ORDER BY created_epoch DESC, id DESC");
         if let Some(limit) = filter.limit {
@@ -87,7 +92,8 @@ impl Archive {
         include_done: bool,
     ) -> Result<Vec<FollowupRow>, Error> {
         let mut sql = format!(
-            "SELECT {} FROM followups f JOIN cases c ON c.id = f.case_row WHERE c.rehearsal = 0",
+            "SELECT {} FROM followups f JOIN cases c ON c.id = f.case_row
+             WHERE c.rehearsal = 0 AND c.void_at IS NULL",
             FollowupRow::select_list()
         );
         if !include_done {
@@ -108,6 +114,12 @@ impl Archive {
         Ok(rows)
     }
 
+    /// Counting cases that repeat an earlier counting case's call:
+    /// (duplicate, original) by number, oldest duplicate first.
+    pub fn duplicates(&self) -> Result<Vec<(i64, i64)>, Error> {
+        super::store::duplicates_in(&self.conn).map_err(|e| self.fail(e))
+    }
+
     pub fn count(&self) -> Result<i64, Error> {
         self.conn
             .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
@@ -122,6 +134,7 @@ impl History for Archive {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
                  WHERE customer_key = ?1 AND created_epoch < ?2 AND rehearsal = 0
+                   AND void_at IS NULL
                  ORDER BY created_epoch DESC LIMIT 500",
             )?;
             let rows = stmt.query_map(params![customer_key(customer), before_epoch], |row| {

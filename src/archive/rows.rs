@@ -64,6 +64,11 @@ row! {
         our_owner: String = "our_owner",
         customer_loss: String = "customer_loss",
         rehearsal: bool = "rehearsal",
+        /// When the case was voided (RFC 3339); none while it counts.
+        void_at: Option<String> = "void_at",
+        /// Who voided it (the OS user).
+        void_by: Option<String> = "void_by",
+        void_reason: Option<String> = "void_reason",
     }
 }
 

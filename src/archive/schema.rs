@@ -7,12 +7,20 @@ use rusqlite::Connection;
 
 use super::{Archive, archive_error, store::write_transaction};
 use crate::error::Error;
+use crate::triage::Fingerprint;
+
+/// One step: SQL, then (if any) Rust that fills what SQL cannot compute.
+pub(super) struct Migration {
+    pub sql: &'static str,
+    pub fill: Option<fn(&Connection) -> rusqlite::Result<()>>,
+}
 
 /// The schema each migration brings the database to, in order. Never edit a
 /// released step; add a new one (and a test that opens the previous version).
-pub(super) const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[Migration] = &[
     // 1: cases and their follow-ups.
-    "CREATE TABLE cases (
+    Migration {
+        sql: "CREATE TABLE cases (
         id INTEGER PRIMARY KEY,
         case_id TEXT NOT NULL,
         created_at TEXT NOT NULL,
@@ -53,7 +61,43 @@ pub(super) const MIGRATIONS: &[&str] = &[
         done_at TEXT
     );
     CREATE INDEX followups_open_by_due ON followups(due_epoch) WHERE done_at IS NULL;",
+        fill: None,
+    },
+    // 2: one case per call, and void instead of delete. `fingerprint` names
+    // the call (see `Fingerprint`); earlier cases get theirs from what they
+    // stored, so duplicates stored before are found. A void case keeps its
+    // row: `void_at` (RFC 3339), `void_by` (the OS user) and `void_reason`.
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN fingerprint TEXT;
+    ALTER TABLE cases ADD COLUMN void_at TEXT;
+    ALTER TABLE cases ADD COLUMN void_by TEXT;
+    ALTER TABLE cases ADD COLUMN void_reason TEXT;
+    CREATE INDEX cases_by_fingerprint ON cases(fingerprint);
+    CREATE INDEX cases_by_case_id ON cases(case_id);",
+        fill: Some(fill_fingerprints),
+    },
 ];
+
+/// Fingerprints every case stored before version 2, from its own answers,
+/// playbook and call time: the same function a new case gets its from.
+fn fill_fingerprints(conn: &Connection) -> rusqlite::Result<()> {
+    let mut read = conn.prepare(
+        "SELECT id, answers_yaml, playbook_id, playbook_version, created_epoch FROM cases
+         WHERE fingerprint IS NULL",
+    )?;
+    let mut write = conn.prepare("UPDATE cases SET fingerprint = ?2 WHERE id = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let call = Fingerprint::of(
+            &row.get::<_, String>("answers_yaml")?,
+            &row.get::<_, String>("playbook_id")?,
+            &row.get::<_, String>("playbook_version")?,
+            row.get("created_epoch")?,
+        );
+        write.execute(rusqlite::params![row.get::<_, i64>("id")?, call.as_str()])?;
+    }
+    Ok(())
+}
 
 /// The schema version this defuse writes and reads.
 pub(super) const CURRENT: usize = MIGRATIONS.len();
@@ -98,9 +142,12 @@ impl Archive {
         let outcome = write_transaction(&self.conn, &mut || {}, |tx| {
             let current = user_version(tx).map_err(|e| e.to_string())?;
             refuse_newer(&path, current).map_err(|e| e.to_string())?;
-            for (step, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-                tx.execute_batch(sql)
-                    .map_err(|e| format!("migration {}: {e}", step + 1))?;
+            for (step, migration) in MIGRATIONS.iter().enumerate().skip(current) {
+                let failed = |e: rusqlite::Error| format!("migration {}: {e}", step + 1);
+                tx.execute_batch(migration.sql).map_err(failed)?;
+                if let Some(fill) = migration.fill {
+                    fill(tx).map_err(failed)?;
+                }
                 tx.pragma_update(None, "user_version", (step + 1) as i64)
                     .map_err(|e| e.to_string())?;
             }
@@ -125,7 +172,7 @@ mod tests {
         {
             // A database exactly as the first version left it.
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
             conn.pragma_update(None, "user_version", 1).unwrap();
             conn.execute_batch("INSERT INTO cases VALUES (1, 'c1', '2026-01-01T00:00:00Z', 1767225600, 'Acme', 'acme', '', '', 'general', '1', 'fire', 3, 'decision_maker', '[]', '[]', 'old_bug', 'boss', 'trust', '', '', '', '', 0, '# plan', '{}', '');").unwrap();
         }
@@ -135,6 +182,72 @@ mod tests {
             assert_eq!(archive.count().unwrap(), 1);
             assert_eq!(archive.find("1").unwrap().unwrap().case.customer, "Acme");
         }
+    }
+
+    /// Every earlier version, built by its own migrations, opens as the
+    /// current one for every kind of access.
+    #[test]
+    fn every_earlier_version_is_brought_to_the_current_one() {
+        for version in 0..CURRENT {
+            for access in [Access::Read, Access::Update, Access::Store] {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join(format!("v{version}.db"));
+                {
+                    let conn = Connection::open(&path).unwrap();
+                    for migration in &MIGRATIONS[..version] {
+                        conn.execute_batch(migration.sql).unwrap();
+                        if let Some(fill) = migration.fill {
+                            fill(&conn).unwrap();
+                        }
+                    }
+                    conn.pragma_update(None, "user_version", version as i64)
+                        .unwrap();
+                }
+                let archive = Archive::open(&path, access).unwrap();
+                assert_eq!(archive.version().unwrap(), CURRENT, "from v{version}");
+                assert_eq!(archive.duplicates().unwrap(), vec![]);
+            }
+        }
+    }
+
+    /// Version 1 stored a replay twice; version 2 fingerprints both from
+    /// what they stored, so the duplicate is found (and the other call not).
+    #[test]
+    fn duplicates_stored_by_version_1_are_found_after_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let answers = "now: 2026-11-23T10:00:00+08:00\ncase: {customer: Acme}\n";
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            let mut insert = conn.prepare("INSERT INTO cases VALUES (?1, 'c1', '2026-11-23T10:00:00+08:00', 1795399200, 'Acme', 'acme', '', '', 'general', '1.0.0', 'fire', 3, 'decision_maker', '[]', '[]', 'old_bug', 'boss', 'trust', '', '', '', '', 0, '# plan', '{}', ?2)").unwrap();
+            insert.execute(rusqlite::params![1, answers]).unwrap();
+            // The same call, replayed from a file with a comment.
+            insert
+                .execute(rusqlite::params![2, format!("# again\n{answers}")])
+                .unwrap();
+            // Another call with the same (old-style) case id.
+            insert
+                .execute(rusqlite::params![3, answers.replace("Acme", "ACME Ltd")])
+                .unwrap();
+        }
+        let archive = Archive::open(&path, Access::Store).unwrap();
+        assert_eq!(archive.duplicates().unwrap(), vec![(2, 1)]);
+        let stored: String = archive
+            .conn
+            .query_row("SELECT fingerprint FROM cases WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let expected = Fingerprint::of(answers, "general", "1.0.0", 1_795_399_200);
+        assert_eq!(
+            stored,
+            expected.as_str(),
+            "the same fingerprint a new store gives"
+        );
+        let call = archive.find_call(&expected).unwrap();
+        assert_eq!(call, Some(1), "a replay of it finds the first case");
     }
 
     #[test]

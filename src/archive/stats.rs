@@ -1,4 +1,5 @@
-//! `cases stats`: the archive in aggregate, rehearsals left out.
+//! `cases stats`: the archive in aggregate, rehearsals and (unless asked)
+//! void cases left out.
 
 use serde::Serialize;
 
@@ -20,8 +21,14 @@ pub struct Stats {
 }
 
 impl Archive {
-    pub fn stats(&self) -> Result<Stats, Error> {
+    pub fn stats(&self, include_void: bool) -> Result<Stats, Error> {
         let conn = &self.conn;
+        // Which cases count, in every query below.
+        let counted = if include_void {
+            "rehearsal = 0"
+        } else {
+            "rehearsal = 0 AND void_at IS NULL"
+        };
         // Every query names its columns `id` and `n` (and `month`, `latest`).
         let counts = |sql: &str| -> rusqlite::Result<Vec<(String, i64)>> {
             let mut stmt = conn.prepare(sql)?;
@@ -30,29 +37,29 @@ impl Archive {
         };
         let run = || -> rusqlite::Result<Stats> {
             let cases = conn.query_row(
-                "SELECT count(*) AS n FROM cases WHERE rehearsal = 0",
+                &format!("SELECT count(*) AS n FROM cases WHERE {counted}"),
                 [],
                 |r| r.get("n"),
             )?;
-            let grievances = counts(
+            let grievances = counts(&format!(
                 "SELECT j.value AS id, count(*) AS n FROM cases, json_each(cases.grievances) j
-                 WHERE rehearsal = 0 GROUP BY j.value ORDER BY 2 DESC, 1",
-            )?;
-            let remedies = counts(
+                 WHERE {counted} GROUP BY j.value ORDER BY 2 DESC, 1"
+            ))?;
+            let remedies = counts(&format!(
                 "SELECT j.value AS id, count(*) AS n FROM cases, json_each(cases.remedies) j
-                 WHERE rehearsal = 0 GROUP BY j.value ORDER BY 2 DESC, 1",
-            )?;
-            let mut stmt = conn.prepare(
+                 WHERE {counted} GROUP BY j.value ORDER BY 2 DESC, 1"
+            ))?;
+            let mut stmt = conn.prepare(&format!(
                 "SELECT substr(created_at, 1, 7) AS month, level AS id, count(*) AS n FROM cases
-                 WHERE rehearsal = 0 GROUP BY month, level ORDER BY month, max(level_rank), level",
-            )?;
+                 WHERE {counted} GROUP BY month, level ORDER BY month, max(level_rank), level"
+            ))?;
             let levels_by_month = stmt
                 .query_map([], |r| Ok((r.get("month")?, r.get("id")?, r.get("n")?)))?
                 .collect::<Result<_, _>>()?;
-            let mut stmt = conn.prepare(
+            let mut stmt = conn.prepare(&format!(
                 "SELECT max(customer) AS id, count(*) AS n, max(created_at) AS latest FROM cases
-                 WHERE rehearsal = 0 GROUP BY customer_key HAVING count(*) >= 2 ORDER BY 2 DESC, 1 LIMIT 20",
-            )?;
+                 WHERE {counted} GROUP BY customer_key HAVING count(*) >= 2 ORDER BY 2 DESC, 1 LIMIT 20"
+            ))?;
             let repeat_customers = stmt
                 .query_map([], |r| Ok((r.get("id")?, r.get("n")?, r.get("latest")?)))?
                 .collect::<Result<_, _>>()?;

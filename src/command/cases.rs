@@ -1,13 +1,15 @@
-//! `defuse cases` and `defuse followups`: the archive, read back.
+//! `defuse cases` and `defuse followups`: the archive, read back, and
+//! the two changes a rep makes to it (a follow-up done, a case voided).
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::{Env, Io, json, table};
-use crate::archive::{self, Access, Archive, Filter};
+use crate::archive::{self, Access, Archive, Filter, VoidRefused, Voiding};
 use crate::cli::{
-    CasesCommand, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat, PlanFormat,
+    CasesCommand, CasesVoidArgs, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat,
+    PlanFormat,
 };
 use crate::error::Error;
 use crate::i18n::{Labels, Lang};
@@ -17,6 +19,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
     // `check` is about the file itself: a missing one is an error even at
     // the default location.
     let archive = match command {
+        CasesCommand::Void(args) => return void(args, db, lang, io),
         CasesCommand::Check => Archive::open(db, Access::Read)?,
         _ => open_for_reading(db, &io.env)?,
     };
@@ -28,6 +31,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
                 since_epoch: args.since.as_deref().map(parse_since).transpose()?,
                 level: args.level.clone(),
                 include_rehearsals: args.rehearsals,
+                include_void: args.include_void,
                 limit: Some(args.limit),
             };
             let rows = archive.list(&filter)?;
@@ -47,11 +51,15 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
                         l.playbook,
                     ],
                     rows.iter().map(|r| {
-                        let customer = if r.rehearsal {
-                            format!("{} {}", r.customer, l.rehearsal)
-                        } else {
-                            r.customer.clone()
-                        };
+                        let mut customer = r.customer.clone();
+                        for (is, mark) in [
+                            (r.rehearsal, l.rehearsal),
+                            (r.void_at.is_some(), l.void_mark),
+                        ] {
+                            if is {
+                                customer = format!("{customer} {mark}");
+                            }
+                        }
                         vec![
                             r.number.to_string(),
                             r.case_id.clone(),
@@ -73,15 +81,36 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
                     db.display()
                 ))
             })?;
+            let c = &found.case;
+            let banner = c.void_at.as_ref().map(|at| {
+                let by = c.void_by.as_deref().unwrap_or_default();
+                let why = c.void_reason.as_deref().unwrap_or_default();
+                (l.void_banner)(c.number, by, &human_time(at), why)
+            });
             match args.format {
-                PlanFormat::Md => found.markdown,
-                // Stored by an older version, it may hold raw C1 or bidi controls.
-                PlanFormat::Json => crate::text::escape_json(&found.json),
+                // A void case says so above its plan, where a reader starts.
+                PlanFormat::Md => match banner {
+                    Some(banner) => format!(
+                        "> **{}**\n\n{}",
+                        crate::text::markdown_inline(&banner),
+                        found.markdown
+                    ),
+                    None => found.markdown,
+                },
+                // The JSON is the stored plan, unchanged: the note goes to stderr.
+                PlanFormat::Json => {
+                    if let Some(banner) = banner {
+                        let _ = writeln!(io.err, "note: {banner}");
+                    }
+                    // Stored by an older version, it may hold raw C1 or bidi controls.
+                    crate::text::escape_json(&found.json)
+                }
             }
         }
         CasesCommand::Export(args) => {
             let filter = Filter {
                 include_rehearsals: args.rehearsals,
+                include_void: args.include_void,
                 ..Filter::default()
             };
             let mut rows = archive.list(&filter)?;
@@ -97,7 +126,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
             }
         }
         CasesCommand::Stats(args) => {
-            let stats = archive.stats()?;
+            let stats = archive.stats(args.include_void)?;
             match args.format {
                 ListFormat::Json => json(&stats),
                 ListFormat::Table => stats_tables(&stats, l),
@@ -111,14 +140,106 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
                     message: format!("integrity check failed: {verdict}"),
                 });
             }
-            format!(
+            let ok = format!(
                 "ok: {} cases, schema version {}\n",
                 archive.count()?,
                 archive.version()?
-            )
+            );
+            let duplicates = archive.duplicates()?;
+            if duplicates.is_empty() {
+                ok
+            } else {
+                io.print(&ok)?;
+                io.print(&duplicates_report(&duplicates, db))?;
+                return Err(Error::Findings(format!(
+                    "{} duplicate case(s) in {}",
+                    duplicates.len(),
+                    db.display()
+                )));
+            }
         }
+        // Done above, before the archive was opened for reading.
+        CasesCommand::Void(_) => String::new(),
     };
     io.print(&text)
+}
+
+/// Each duplicate with the case it repeats, and the commands that void them.
+fn duplicates_report(duplicates: &[(i64, i64)], db: &Path) -> String {
+    let mut out = format!(
+        "{} duplicate case(s): the same answers, playbook and call time as an earlier case\n",
+        duplicates.len()
+    );
+    for (duplicate, original) in duplicates {
+        out += &format!(
+            "  #{duplicate} repeats #{original}: defuse --db {} cases void {duplicate} --reason \"duplicate of #{original}\"\n",
+            db.display()
+        );
+    }
+    out + &format!(
+        "Void them all (the earliest case of each call is kept): defuse --db {} cases void --duplicates\n",
+        db.display()
+    )
+}
+
+/// `cases void`: one case, or every duplicate. Needs write access.
+fn void(args: &CasesVoidArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+    let l = lang.labels();
+    let mut archive = Archive::open(db, Access::Update)?;
+    let at = crate::plan::rfc3339(chrono::Local::now().fixed_offset());
+    // Who: the OS user, as the shell knows it.
+    let by = ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|name| io.env.var(name).filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".into());
+    let reason = args.reason.as_deref().unwrap_or_default().trim();
+    let voiding = Voiding {
+        at: &at,
+        by: &by,
+        reason,
+    };
+    if args.duplicates {
+        let voided = archive.void_duplicates(&voiding)?;
+        if voided.is_empty() {
+            let _ = writeln!(io.err, "No duplicate cases in {}", db.display());
+        }
+        for (duplicate, original) in voided {
+            let _ = writeln!(
+                io.err,
+                "{} (duplicate of #{original})",
+                (l.case_voided)(duplicate)
+            );
+        }
+        return Ok(());
+    }
+    let id = args.id.as_deref().unwrap_or_default();
+    if reason.is_empty() {
+        return Err(Error::Usage(
+            "say why the case is void: --reason TEXT (it is kept with the case)".into(),
+        ));
+    }
+    match archive.void(id, &voiding)? {
+        Ok(number) => {
+            let _ = writeln!(io.err, "{}", (l.case_voided)(number));
+            Ok(())
+        }
+        Err(VoidRefused::Unknown) => Err(Error::Usage(format!(
+            "no case `{id}` in {} (see `defuse cases list`)",
+            db.display()
+        ))),
+        Err(VoidRefused::Ambiguous(numbers)) => {
+            let numbers: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
+            Err(Error::Usage(format!(
+                "case id `{id}` names {} cases ({}); void one by its number",
+                numbers.len(),
+                numbers.join(", ")
+            )))
+        }
+        Err(VoidRefused::AlreadyVoid(number, at, by, why)) => Err(Error::Usage(format!(
+            "case #{number} is already void (voided by {by} at {}: {why})",
+            human_time(&at)
+        ))),
+    }
 }
 
 pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {

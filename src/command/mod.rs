@@ -108,7 +108,12 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
                 Some(_) => PathBuf::new(),
                 None => drafts_dir()?,
             };
-            triage::run(args, &playbook_dirs, &drafts_dir, &db()?, lang?, io)
+            // --no-store never looks at the archive, so needs no path for it.
+            let db = match args.no_store {
+                true => PathBuf::new(),
+                false => db()?,
+            };
+            triage::run(args, &playbook_dirs, &drafts_dir, &db, lang?, io)
         }
         Command::Playbooks(args) => playbooks::run(args, &playbook_dirs, lang?, io),
         Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang?, io),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
 use super::Io;
-use crate::archive::{self, Access, Archive, LazyHistory, NewCase};
+use crate::archive::{self, Access, Archive, LazyHistory, NewCase, Stored};
 use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::diagnostic::RuleId;
@@ -22,7 +22,7 @@ use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
 use crate::triage::answers::AnswersFile;
 use crate::triage::session::{Outcome, Session, Snapshot};
-use crate::triage::{self, PromptId};
+use crate::triage::{self, Fingerprint, PromptId};
 
 /// Answers files larger than this are refused before parsing.
 const MAX_ANSWERS_BYTES: u64 = 1024 * 1024;
@@ -45,8 +45,10 @@ pub fn run(
         return Err(Error::Usage("--force only applies with --out PATH".into()));
     }
     // A case is stored at the end: refuse an impossible archive path now,
-    // not after the call.
-    archive::check_location(db)?;
+    // not after the call. With --no-store the archive is never looked at.
+    if !args.no_store {
+        archive::check_location(db)?;
+    }
     match &args.answers {
         Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, io),
         None => live(
@@ -157,23 +159,36 @@ fn replay(
         (None, None) => clock(),
     };
     let history = LazyHistory::new(db);
-    let mut session = Session::new(&playbook)
-        .in_lang(lang)
-        .with_history(&history, now.timestamp());
+    let mut session = Session::new(&playbook).in_lang(lang);
+    if !args.no_store {
+        session = session.with_history(&history, now.timestamp());
+    }
     let outcome =
         triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| prompt_error(e, None))?;
-    let plan = plan::compose(&playbook, &outcome, now);
+    let call = Fingerprint::of(
+        &source,
+        &playbook.id.value,
+        &playbook.version,
+        now.timestamp(),
+    );
+    let plan = plan::compose(&playbook, &outcome, now, &call);
     let written = write_plan(args, &plan, io)?;
     let l = lang.labels();
     if let Some(path) = written {
         let _ = writeln!(io.err, "{}", (l.plan_written)(&path.display().to_string()));
     }
-    let number = archive_case(db, &outcome, &plan, &source, args.rehearse, "", &mut io.err)?;
-    let _ = writeln!(
-        io.err,
-        "{}",
-        (l.stored_as_case)(number, &db.display().to_string())
-    );
+    if args.no_store {
+        return Ok(());
+    }
+    let case = Case {
+        outcome: &outcome,
+        plan: &plan,
+        answers_yaml: &source,
+        call: &call,
+        rehearsal: args.rehearse,
+    };
+    let stored = archive_case(db, &case, "", &mut io.err)?;
+    let _ = writeln!(io.err, "{}", stored_line(stored, db, lang));
     Ok(())
 }
 
@@ -297,7 +312,13 @@ fn live(
     };
     save(&session, &mut io.err);
     let answers_yaml = session.answers_out(&now_text).to_yaml();
-    let plan = plan::compose(playbook, &outcome, now);
+    let call = Fingerprint::of(
+        &answers_yaml,
+        &playbook.id.value,
+        &playbook.version,
+        now.timestamp(),
+    );
+    let plan = plan::compose(playbook, &outcome, now, &call);
     let plan_path = write_plan(args, &plan, io).inspect_err(|_| {
         if draft_saved {
             let _ = writeln!(
@@ -327,6 +348,18 @@ fn live(
             answers_yaml.as_bytes(),
         )?,
     };
+    let l = lang.labels();
+    if args.no_store {
+        // Nothing is left to do with the answers: they are written.
+        let _ = drafts.remove(&id);
+        return finished(
+            prompter,
+            &plan,
+            plan_path.as_ref(),
+            &answers_path,
+            l.not_stored,
+        );
+    }
     // The draft is removed only once the case is stored: until then it is
     // what `--resume` stores the case from, whatever stops this process.
     let (kept, waiting_note) = if draft_saved {
@@ -344,29 +377,56 @@ fn live(
     terminal::set_exit_message(format!(
         "interrupted before the case was stored; the plan is written and {kept}"
     ));
-    let number = archive_case(
-        db,
-        &outcome,
-        &plan,
-        &answers_yaml,
-        args.rehearse,
-        &waiting_note,
-        &mut io.err,
-    )
-    .inspect_err(|_| {
+    let case = Case {
+        outcome: &outcome,
+        plan: &plan,
+        answers_yaml: &answers_yaml,
+        call: &call,
+        rehearsal: args.rehearse,
+    };
+    let stored = archive_case(db, &case, &waiting_note, &mut io.err).inspect_err(|_| {
         let _ = writeln!(io.err, "The plan and its answers are written; {kept}");
     })?;
+    let (Stored::New(number) | Stored::Already(number)) = stored;
     terminal::set_exit_message(format!("interrupted; the case is stored as #{number}"));
     let _ = drafts.remove(&id);
+    finished(
+        prompter,
+        &plan,
+        plan_path.as_ref(),
+        &answers_path,
+        &stored_line(stored, db, lang),
+    )
+}
+
+/// The live session's last screen: the plan, the files written, and what
+/// became of the case.
+fn finished(
+    mut prompter: TerminalPrompter,
+    plan: &Plan,
+    plan_path: Option<&PathBuf>,
+    answers_path: &Path,
+    stored: &str,
+) -> Result<(), Error> {
     let written: Vec<String> = plan_path
-        .iter()
-        .chain([&answers_path])
+        .into_iter()
+        .map(|p| p.as_path())
+        .chain([answers_path])
         .map(|p| p.display().to_string())
         .collect();
-    let stored = (lang.labels().stored_as_case)(number, &db.display().to_string());
     prompter
-        .finished(&plan, &written, &stored)
+        .finished(plan, &written, stored)
         .map_err(|e| prompt_error(e, None))
+}
+
+/// "Stored as case #N in DB", or "Already stored as case #N in DB; …".
+fn stored_line(stored: Stored, db: &Path, lang: Lang) -> String {
+    let l = lang.labels();
+    let db = db.display().to_string();
+    match stored {
+        Stored::New(number) => (l.stored_as_case)(number, &db),
+        Stored::Already(number) => (l.already_stored)(number, &db),
+    }
 }
 
 /// A playbook not written in the rep's language still works; say which
@@ -390,31 +450,39 @@ fn note_untranslated(playbook: &crate::playbook::Playbook, lang: Lang, err: &mut
     );
 }
 
-/// Stores a finished case in the archive; returns its number. Says on `err`,
-/// in one line each, when it creates the archive and when it has to wait for
-/// another writer (adding `waiting_note`), so the rep is never left guessing.
+/// A finished call, ready to be stored.
+struct Case<'a> {
+    outcome: &'a Outcome,
+    plan: &'a Plan,
+    answers_yaml: &'a str,
+    call: &'a Fingerprint,
+    rehearsal: bool,
+}
+
+/// Stores a finished case in the archive (unless that call is stored
+/// already). Says on `err`, in one line each, when it creates the archive
+/// and when it has to wait for another writer (adding `waiting_note`), so
+/// the rep is never left guessing.
 fn archive_case(
     db: &Path,
-    outcome: &Outcome,
-    plan: &Plan,
-    answers_yaml: &str,
-    rehearsal: bool,
+    case: &Case,
     waiting_note: &str,
     err: &mut dyn Write,
-) -> Result<i64, Error> {
-    let plan_markdown = markdown::render(plan);
+) -> Result<Stored, Error> {
+    let plan_markdown = markdown::render(case.plan);
     let mut archive = Archive::open(db, Access::Store)?;
     if archive.created() {
         let _ = writeln!(err, "Created the case archive {}", db.display());
     }
-    let case = NewCase {
-        plan,
-        level_rank: outcome.assessment.level,
+    let new = NewCase {
+        plan: case.plan,
+        level_rank: case.outcome.assessment.level,
         plan_markdown: &plan_markdown,
-        answers_yaml,
-        rehearsal,
+        answers_yaml: case.answers_yaml,
+        call: case.call,
+        rehearsal: case.rehearsal,
     };
-    archive.store(&case, &mut || {
+    archive.store(&new, &mut || {
         let _ = writeln!(
             err,
             "Waiting for the case archive {}: another program is writing to it.{waiting_note}",

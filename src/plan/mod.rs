@@ -14,6 +14,7 @@ use crate::playbook::template;
 use crate::playbook::vocab::Vocabulary;
 use crate::playbook::{Playbook, Step};
 use crate::text::slug;
+use crate::triage::Fingerprint;
 use crate::triage::assess::Reason;
 use crate::triage::session::Outcome;
 
@@ -138,9 +139,16 @@ pub struct DontOut {
     pub text: String,
 }
 
-/// The case id: call time and customer, stable across replays.
-pub fn case_id(now: &DateTime<FixedOffset>, customer: &str) -> String {
-    format!("{}-{}", now.format("%Y%m%d-%H%M"), slug(customer))
+/// The case id: call time and customer, readable, then the start of the
+/// call's fingerprint, so two calls almost never share an id (the archive
+/// refuses the rare clash) while a replay of the same call keeps it.
+pub fn case_id(now: &DateTime<FixedOffset>, customer: &str, call: &Fingerprint) -> String {
+    format!(
+        "{}-{}-{}",
+        now.format("%Y%m%d-%H%M"),
+        slug(customer),
+        call.short()
+    )
 }
 
 /// A time as the plan and the answers files write it: RFC 3339, whole seconds.
@@ -148,13 +156,19 @@ pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// Turns a finished session into a plan.
-pub fn compose(pb: &Playbook, outcome: &Outcome, now: DateTime<FixedOffset>) -> Plan {
+/// Turns a finished session into a plan; `call` names the call (see
+/// [`Fingerprint`]) and ends the case id.
+pub fn compose(
+    pb: &Playbook,
+    outcome: &Outcome,
+    now: DateTime<FixedOffset>,
+    call: &Fingerprint,
+) -> Plan {
     let a = &outcome.assessment;
     let g = &outcome.grievances;
     let lang = outcome.lang;
     let l = lang.labels();
-    let id = case_id(&now, &outcome.customer);
+    let id = case_id(&now, &outcome.customer, call);
     let level = &pb.levels[a.level];
     let authority = &pb.authority[a.authority];
     let grievances: Vec<GrievanceOut> = g

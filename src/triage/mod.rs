@@ -5,10 +5,12 @@
 pub mod answers;
 pub mod assess;
 pub mod briefing;
+pub mod fingerprint;
 pub mod history;
 pub mod port;
 pub mod prompt_id;
 pub mod session;
 
+pub use fingerprint::Fingerprint;
 pub use port::{PromptError, Prompter, Reply, drive};
 pub use prompt_id::PromptId;
