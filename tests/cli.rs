@@ -625,3 +625,50 @@ fn environment_variables_come_from_the_given_environment() {
         "the plan goes to $DEFUSE_PLAN_DIR"
     );
 }
+
+/// #12 item 6: triage never parses playbooks it will not use. Eight big
+/// files in `--playbook-dir` (within every limit, so each costs a full
+/// parse) declare other ids in their `id:` line: triage reads only that
+/// line, so it takes a fraction of the time `playbooks`, which parses them
+/// all, takes. Before, both parsed all eight.
+#[test]
+fn triage_does_not_parse_playbooks_it_does_not_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = |i: usize| {
+        format!(
+            "id: unrelated-{i}\ntitle: Big\nversion: \"1\"\ntags: [{}a]\n",
+            "a,".repeat(99_000)
+        )
+    };
+    for i in 0..8 {
+        std::fs::write(tmp.path().join(format!("big-{i}.yaml")), big(i)).unwrap();
+    }
+    let example = examples()
+        .into_iter()
+        .find(|p| p.ends_with("general-fire.answers.yaml"))
+        .unwrap();
+    let timed = |args: &[&std::ffi::OsStr]| {
+        let start = std::time::Instant::now();
+        let out = Test::new()
+            .args(args.iter().copied())
+            .arg("--playbook-dir")
+            .arg(tmp.path())
+            .run();
+        (start.elapsed(), out)
+    };
+    let (listing, out) = timed(&["playbooks".as_ref()]);
+    out.status(1)
+        .stderr_contains("big-7.yaml:1:1: error: missing field `scores`");
+    let (triage, out) = timed(&[
+        "triage".as_ref(),
+        "--out".as_ref(),
+        "-".as_ref(),
+        "--answers".as_ref(),
+        example.as_os_str(),
+    ]);
+    out.success();
+    assert!(
+        triage * 4 < listing,
+        "triage took {triage:?}; parsing the eight files takes {listing:?}"
+    );
+}
