@@ -182,7 +182,7 @@ pub struct LintArgs {
     #[arg(long, hide = true, conflicts_with_all = ["paths", "allow", "explain"])]
     pub rules_markdown: bool,
 
-    /// Worker threads [default: the number of CPUs].
+    /// Worker threads, at most 16 [default: the number of CPUs].
     #[arg(long, short)]
     pub jobs: Option<usize>,
 }

@@ -736,3 +736,48 @@ fn urls_and_entities_in_the_customers_words_stay_text_in_markdown() {
         }
     }
 }
+
+/// #12 item 6: triage never parses playbooks it will not use. Eight big
+/// files in `--playbook-dir` (within every limit, so each costs a full
+/// parse) declare other ids in their `id:` line: triage reads only that
+/// line, so nothing about them reaches the rep. Before, it parsed all eight.
+#[test]
+fn triage_does_not_parse_playbooks_it_does_not_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = |i: usize| {
+        format!(
+            "id: unrelated-{i}\ntitle: Big\nversion: \"1\"\ntags: [{}a]\n",
+            "a,".repeat(99_000)
+        )
+    };
+    for i in 0..8 {
+        std::fs::write(tmp.path().join(format!("big-{i}.yaml")), big(i)).unwrap();
+    }
+    let example = examples()
+        .into_iter()
+        .find(|p| p.ends_with("general-fire.answers.yaml"))
+        .unwrap();
+    let run = |args: &[&std::ffi::OsStr]| {
+        Test::new()
+            .args(args.iter().copied())
+            .arg("--playbook-dir")
+            .arg(tmp.path())
+            .run()
+    };
+    // `playbooks` parses them all (and says what is wrong with them) ...
+    run(&["playbooks".as_ref()])
+        .status(1)
+        .stderr_contains("big-7.yaml:1:1: error: missing field `scores`");
+    // ... triage, reading only their `id:` lines, neither parses nor
+    // mentions them. (The time this saves is measured by
+    // bench/first-prompt.py, not asserted here.)
+    run(&[
+        "triage".as_ref(),
+        "--out".as_ref(),
+        "-".as_ref(),
+        "--answers".as_ref(),
+        example.as_os_str(),
+    ])
+    .success()
+    .stderr_lacks("big-");
+}

@@ -647,3 +647,44 @@ fn every_command_reports_a_hostile_playbook_as_lint_does() {
     }
     assert!(checked >= 10, "{checked} hostile files checked");
 }
+
+/// #12 item 5: eight 6 MB node floods (`tags: [a,a,…]`, 3 million items,
+/// under the size limit) are refused at the node limit, in bounded memory
+/// whatever `--jobs` says. Before: 2.5 GB and 25 s.
+#[test]
+fn node_floods_are_refused_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let flood = format!(
+        "id: flood\ntitle: Flood\nversion: \"1\"\ntags: [{}a]\n",
+        "a,".repeat(3_000_000)
+    );
+    let first = tmp.path().join("flood-0.yaml");
+    std::fs::write(&first, flood).unwrap();
+    for i in 1..8 {
+        std::fs::hard_link(&first, tmp.path().join(format!("flood-{i}.yaml"))).unwrap();
+    }
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("defuse"))
+        .args(["lint", "--jobs", "8"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout
+            .matches("more than 100,000 YAML nodes (values, lists and maps) [yaml-limit]")
+            .count(),
+        8,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("split it into several playbooks"),
+        "{stdout}"
+    );
+    // The largest of all the children this test binary has waited for: any
+    // other test's child is far smaller than the limit.
+    let max_rss_kb = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .unwrap()
+        .max_rss();
+    assert!(max_rss_kb < 150_000, "lint used {max_rss_kb} KB");
+}

@@ -174,6 +174,12 @@ impl Output {
         assert!(!self.stdout.contains(part), "stdout has {part:?}\n{self}");
         self
     }
+
+    #[track_caller]
+    pub fn stderr_lacks(self, part: &str) -> Self {
+        assert!(!self.stderr.contains(part), "stderr has {part:?}\n{self}");
+        self
+    }
 }
 
 impl std::fmt::Display for Output {

@@ -1,16 +1,18 @@
 //! `defuse lint`: every problem in every playbook file, fast.
 //!
 //! Files are checked in parallel by a fixed number of workers that each hold
-//! one file at a time, so memory does not grow with the number of files;
-//! reports come out in path order, so output is deterministic.
+//! one playbook-sized file at a time; files over `LIGHT_BYTES` are checked
+//! afterwards, one at a time on the calling thread. So memory grows neither
+//! with the number of files nor, for big files, with `--jobs`; reports come
+//! out in path order, so output is deterministic.
 
 pub mod fast;
 pub mod format;
 pub mod rules;
 
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use crate::catalog::MAX_PLAYBOOK_BYTES;
 use crate::diagnostic::{Problem, RuleId, Severity};
@@ -41,19 +43,25 @@ impl FileReport<'_> {
     }
 }
 
-/// Checks every file with up to `jobs` workers; reports in the order given.
+/// Checks every file with up to `jobs` workers (at most `MAX_WORKERS`), then
+/// the files over `LIGHT_BYTES` one at a time; reports in the order given.
 /// A path the walk could not read gets its `unreadable-file` finding here,
 /// in its place in the order. If the system refuses a worker thread (a
 /// process limit), the workers already running share the files; with none,
 /// the files are checked on this thread.
 pub fn lint_files(files: &[Found], jobs: usize) -> Vec<FileReport<'_>> {
     let next = AtomicUsize::new(0);
+    let heavy = Mutex::new(Vec::new());
     let slots: Vec<Mutex<Option<FileReport>>> = files.iter().map(|_| Mutex::new(None)).collect();
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(found) = files.get(i) else { break };
             let report = match &found.error {
+                None if is_heavy(&found.path) => {
+                    heavy.lock().unwrap_or_else(PoisonError::into_inner).push(i);
+                    continue;
+                }
                 None => lint_file(&found.path),
                 Some(e) => FileReport {
                     path: &found.path,
@@ -67,7 +75,7 @@ pub fn lint_files(files: &[Found], jobs: usize) -> Vec<FileReport<'_>> {
     };
     std::thread::scope(|scope| {
         let mut started = 0;
-        for _ in 0..jobs.clamp(1, files.len().max(1)) {
+        for _ in 0..jobs.clamp(1, files.len().clamp(1, MAX_WORKERS)) {
             match std::thread::Builder::new().spawn_scoped(scope, work) {
                 Ok(_) => started += 1,
                 Err(_) => break,
@@ -77,10 +85,35 @@ pub fn lint_files(files: &[Found], jobs: usize) -> Vec<FileReport<'_>> {
             work();
         }
     });
+    for i in heavy.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        if let Ok(mut slot) = slots[i].lock() {
+            *slot = Some(lint_file(&files[i].path));
+        }
+    }
     slots
         .into_iter()
         .filter_map(|slot| slot.into_inner().ok().flatten())
         .collect()
+}
+
+/// The most worker threads, whatever `--jobs` says. Each thread keeps what
+/// it freed (see `LIGHT_BYTES`), ~2 MB for a worst-case playbook-sized
+/// file, so this bounds memory too; playbooks are small and 16 workers
+/// already outrun the disk.
+const MAX_WORKERS: usize = 16;
+
+/// Files bigger than this (the largest shipped playbook is 51 KB) are
+/// checked one at a time on one thread. A file costs up to the parser's node
+/// limit in memory (~20 MB for a 6 MB node flood), and glibc keeps what each
+/// thread freed in that thread's arena: eight floods under `--jobs 8` cost
+/// 2.5 GB before the node limit and ~90 MB after it, with this 19 MB
+/// (#12 item 5).
+const LIGHT_BYTES: u64 = 64 * 1024;
+
+/// Whether `path` is over `LIGHT_BYTES` (a path that cannot be read is not:
+/// its check fails at once).
+fn is_heavy(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() > LIGHT_BYTES)
 }
 
 pub fn lint_file(path: &Path) -> FileReport<'_> {
