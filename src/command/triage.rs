@@ -21,6 +21,7 @@ use crate::prompt::PromptError;
 use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
 use crate::triage::answers::AnswersFile;
+use crate::triage::fingerprint::CanonicalAnswers;
 use crate::triage::session::{Outcome, Session, Snapshot};
 use crate::triage::{self, Fingerprint, PromptId};
 
@@ -133,6 +134,8 @@ fn replay(
     } = catalog::resolve(named.as_deref().unwrap_or(DEFAULT_ID), playbook_dirs)?;
     refuse_inputs_as_out(args, &[Some(path), source_path(&from)])?;
     note_untranslated(&playbook, lang, &mut io.err);
+    // What names the call, taken before the prompter consumes the file.
+    let answers = CanonicalAnswers::of_file(&file);
     let mut prompter =
         ScriptPrompter::from_file(&name, &source, file, &playbook).map_err(Error::Answers)?;
     if let Some(recorded) = prompter
@@ -165,8 +168,8 @@ fn replay(
     }
     let outcome =
         triage::drive(&mut session, &mut prompter, |_| {}).map_err(|e| prompt_error(e, None))?;
-    let call = Fingerprint::of(
-        &source,
+    let call = Fingerprint::new(
+        &answers,
         &playbook.id.value,
         &playbook.version,
         now.timestamp(),

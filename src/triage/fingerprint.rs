@@ -20,20 +20,48 @@ pub struct Fingerprint(String);
 /// different calls for one customer in one minute clash once in ~4 billion.
 const ID_DIGITS: usize = 8;
 
+/// A call's answers in canonical form (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalAnswers(String);
+
+impl CanonicalAnswers {
+    /// From an answers file already read (a replay has one: no second parse).
+    pub fn of_file(file: &AnswersFile) -> Self {
+        CanonicalAnswers(canonical(file))
+    }
+
+    /// From an answers file's text. Text that does not parse (only an old
+    /// archive can hold one) stands for itself, byte for byte.
+    pub fn of_text(answers_yaml: &str) -> Self {
+        match AnswersFile::parse("answers", answers_yaml) {
+            Ok(file) => Self::of_file(&file),
+            Err(_) => CanonicalAnswers(format!("raw:{answers_yaml}")),
+        }
+    }
+}
+
 impl Fingerprint {
-    /// The fingerprint of a call whose answers file is `answers_yaml`. An
-    /// answers text that does not parse (only an old archive can hold one)
-    /// is fingerprinted as it is, byte for byte.
+    /// The fingerprint of a call whose answers file is `answers_yaml`.
     pub fn of(
         answers_yaml: &str,
         playbook_id: &str,
         playbook_version: &str,
         call_epoch: i64,
     ) -> Self {
-        let answers = match AnswersFile::parse("answers", answers_yaml) {
-            Ok(file) => canonical(&file),
-            Err(_) => format!("raw:{answers_yaml}"),
-        };
+        Self::new(
+            &CanonicalAnswers::of_text(answers_yaml),
+            playbook_id,
+            playbook_version,
+            call_epoch,
+        )
+    }
+
+    pub fn new(
+        answers: &CanonicalAnswers,
+        playbook_id: &str,
+        playbook_version: &str,
+        call_epoch: i64,
+    ) -> Self {
         let mut hash = Sha256::new();
         // Each part ends with a NUL, which none of them can contain
         // unescaped (the answers are JSON), so parts cannot run together.
@@ -42,7 +70,7 @@ impl Fingerprint {
             playbook_id,
             playbook_version,
             &call_epoch.to_string(),
-            &answers,
+            &answers.0,
         ] {
             hash.update(part.as_bytes());
             hash.update([0]);
@@ -158,6 +186,18 @@ mod tests {
             base,
             Fingerprint::of(ANSWERS, "general", "1.0.0", 1_795_399_201)
         );
+    }
+
+    #[test]
+    fn a_file_already_read_gives_what_its_text_gives() {
+        let file = AnswersFile::parse("a.yaml", ANSWERS).unwrap();
+        let call = Fingerprint::new(
+            &CanonicalAnswers::of_file(&file),
+            "general",
+            "1.0.0",
+            1_795_399_200,
+        );
+        assert_eq!(call, of(ANSWERS));
     }
 
     #[test]

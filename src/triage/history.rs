@@ -32,7 +32,8 @@ impl PastCase {
 
 /// Where earlier cases come from: the archive in the CLI, a list in tests.
 pub trait History {
-    /// This customer's cases before `before_epoch`, newest first, without rehearsals.
+    /// This customer's cases before `before_epoch`, newest first, without
+    /// rehearsals or void cases.
     fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase>;
 }
 
