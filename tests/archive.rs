@@ -1,17 +1,10 @@
 //! The case archive through the CLI: every triage stored, read back, safe
 //! under concurrent writers and kills.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::common::example;
 use crate::test::Test;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn example(name: &str) -> PathBuf {
-    Path::new(ROOT)
-        .join("examples")
-        .join(format!("{name}.answers.yaml"))
-}
 
 fn defuse(db: &Path) -> Test {
     Test::new().env("DEFUSE_DB", db)

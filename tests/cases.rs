@@ -8,15 +8,8 @@ use defuse::archive::{Access, Archive, NewCase, Stored};
 use defuse::plan;
 use defuse::triage::Fingerprint;
 
+use crate::common::example;
 use crate::test::{Output, Test};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn example(name: &str) -> PathBuf {
-    Path::new(ROOT)
-        .join("examples")
-        .join(format!("{name}.answers.yaml"))
-}
 
 fn defuse(db: &Path) -> Test {
     Test::new().env("DEFUSE_DB", db).env("USER", "alice")

@@ -175,3 +175,10 @@ pub fn crate_sources() -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+/// `examples/NAME.answers.yaml`.
+pub fn example(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(format!("{name}.answers.yaml"))
+}
