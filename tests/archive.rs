@@ -166,7 +166,7 @@ fn eight_processes_storing_at_once_lose_no_case_and_number_each_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
     let fire = example("general-fire");
-    let mut numbers: Vec<i64> = std::thread::scope(|scope| {
+    let numbers: Vec<i64> = std::thread::scope(|scope| {
         let writers: Vec<_> = (0..8)
             .map(|process| {
                 let (db, fire) = (&db, &fire);
@@ -199,13 +199,22 @@ fn eight_processes_storing_at_once_lose_no_case_and_number_each_once() {
             .flat_map(|w| w.join().unwrap())
             .collect()
     });
+    assert_each_numbered_once(&db, numbers, 200);
+}
+
+/// Every case got one number, 1 to `count`, and the archive checks clean.
+fn assert_each_numbered_once(db: &Path, mut numbers: Vec<i64>, count: i64) {
     numbers.sort_unstable();
-    assert_eq!(numbers, (1..=200).collect::<Vec<i64>>(), "one number each");
-    defuse(&db)
+    assert_eq!(
+        numbers,
+        (1..=count).collect::<Vec<i64>>(),
+        "one number each"
+    );
+    defuse(db)
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout("ok: 200 cases, schema version 2\n");
+        .stdout(&format!("ok: {count} cases, schema version 2\n"));
 }
 
 /// The volume: eight writers, each with a connection of its own, store two
@@ -235,7 +244,7 @@ fn eight_writers_storing_two_hundred_cases_each_lose_none() {
     // Created first, so the writers race on the lock, not on creation (the
     // processes above race on both).
     drop(Archive::open(&db, Access::Store).unwrap());
-    let mut numbers: Vec<i64> = std::thread::scope(|scope| {
+    let numbers: Vec<i64> = std::thread::scope(|scope| {
         let writers: Vec<_> = (0..8)
             .map(|writer| {
                 let (db, call, text, outcome) = (&db, &call, &text, &outcome);
@@ -268,13 +277,7 @@ fn eight_writers_storing_two_hundred_cases_each_lose_none() {
             .flat_map(|w| w.join().unwrap())
             .collect()
     });
-    numbers.sort_unstable();
-    assert_eq!(numbers, (1..=1600).collect::<Vec<i64>>(), "one number each");
-    defuse(&db)
-        .args(["cases", "check"])
-        .run()
-        .success()
-        .stdout("ok: 1600 cases, schema version 2\n");
+    assert_each_numbered_once(&db, numbers, 1600);
 }
 
 #[test]

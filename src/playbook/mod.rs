@@ -1,6 +1,6 @@
 //! Playbooks: the YAML model, its condition and template languages, answer
 //! values, loading with positioned errors and validation. Pure: no files,
-//! no clock (where playbooks come from is `crate::catalog`).
+//! no clock (where playbooks come from is the catalog, a layer above).
 
 pub mod answer;
 pub mod condition;
