@@ -1,7 +1,7 @@
 //! The SOP behaviours the shipped playbooks must encode, checked on the
 //! engine with no terminal; plus the state machine's own rules.
 
-use defuse::playbook::vocab::Vocabulary;
+use defuse::playbook::vocab::{ComplaintKind, Vocabulary};
 use defuse::triage::answers::AnswerValue;
 use defuse::triage::assess::Reason;
 use defuse::triage::session::Session;
@@ -215,7 +215,7 @@ fn an_unsure_answer_takes_the_higher_level_and_says_why() {
     assert_eq!(level(&pb, &unsure), "fire");
     assert!(unsure.assessment.reasons.iter().any(|r| matches!(
         r,
-        Reason::Unsure { question, assumed, level } if question == "our_failure" && assumed == "yes" && level == "fire"
+        Reason::Unsure { question, assumed, level: Some(level), .. } if question == "our_failure" && assumed == "yes" && level == "fire"
     )), "{:?}", unsure.assessment.reasons);
 }
 
@@ -292,6 +292,7 @@ fn conditional_questions_follow_earlier_answers_and_back_recomputes_them() {
     answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
     answer(&mut s, key("no")); // pressure: so `negotiation` is skipped
     assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.public");
+    // public, audience (a decision-maker on the line: `top_watching` is skipped)
     for _ in 0..2 {
         answer(&mut s, key("no"));
     }
@@ -403,18 +404,29 @@ fn the_playbook_suggests_the_complaint_classification() {
     );
     let g = &fire.grievances;
     assert_eq!(
-        (g.complaint_kind.key(), g.crisis.key(), g.at_stake.key()),
-        ("old_bug", "boss", "trust")
+        (
+            g.complaint_kinds.as_slice(),
+            g.crisis.key(),
+            g.at_stake.key()
+        ),
+        (&[ComplaintKind::OldBug][..], "boss", "trust")
     );
 
     let scope = triage(
         &pb,
         &general(
-            r#"our_failure: "no", role: influencer, stakes: [nothing]"#,
+            r#"our_failure: "no", role: influencer, stakes: [renewal]"#,
             "picked: [scope_misunderstanding]",
         ),
     );
-    assert_eq!(scope.grievances.complaint_kind.key(), "new_requirement");
+    // Every kind rule that holds is pre-selected.
+    assert_eq!(
+        scope.grievances.complaint_kinds,
+        [
+            ComplaintKind::NewRequirement,
+            ComplaintKind::Misunderstanding
+        ]
+    );
     assert!(remedies(&scope).contains(&"scope_negotiation"));
 }
 

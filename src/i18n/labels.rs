@@ -163,6 +163,23 @@ pub struct Labels {
     pub level_raised: fn(usize) -> String,
     /// question, level, assumed answer
     pub unsure: fn(&str, &str, &str) -> String,
+    /// question, authority, assumed answer
+    pub unsure_authority: fn(&str, &str, &str) -> String,
+
+    // Not knowing (issue #15): what the plan says about unsure answers and
+    // grievances not yet clear.
+    /// The question, then what was assumed (`assumed_as_if` or `assumed_nothing`).
+    pub unsure_line: fn(&str, &str) -> String,
+    /// The assumed answer's label, then what it decided ("authority: Decision-maker").
+    pub assumed_as_if: fn(&str, &str) -> String,
+    pub assumed_nothing: &'static str,
+    /// The step-2 option "no grievance is clear yet".
+    pub none_clear: &'static str,
+    /// What the plan says (and proposes) when no grievance is clear yet.
+    pub none_clear_plan: &'static str,
+    pub none_clear_alone: &'static str,
+    /// Under a step-2 classification: why it was pre-selected.
+    pub suggested_because: fn(&str) -> String,
 }
 
 pub fn of(lang: Lang) -> &'static Labels {
@@ -324,6 +341,20 @@ const EN: Labels = Labels {
             "unsure about `{question}` — if unsure, take the higher level: `{level}` (as if `{assumed}`)"
         )
     },
+    unsure_authority: |question, authority, assumed| {
+        format!(
+            "unsure about `{question}` — if unsure, take the higher authority: `{authority}` (as if `{assumed}`)"
+        )
+    },
+    unsure_line: |question, assumed| format!("Not sure: {question} — {assumed}"),
+    assumed_as_if: |answer, decided| format!("planned as if “{answer}” ({decided})"),
+    assumed_nothing: "no answer would change the judgement; confirm it when you can",
+    none_clear: "None clear yet — listen more",
+    none_clear_plan: "**No grievance is clear yet.** Before promising anything, listen again: call back within a day, let them finish, and ask what matters most to them.",
+    none_clear_alone: "“None clear yet” cannot be picked together with a grievance",
+    suggested_because: |rule| {
+        format!("Suggested because {rule}; change it if the call says otherwise.")
+    },
 };
 
 const ZH_TW: Labels = Labels {
@@ -473,6 +504,16 @@ const ZH_TW: Labels = Labels {
     unsure: |question, level, assumed| {
         format!("`{question}` 不確定 — 不確定就取較高等級：`{level}`（視同 `{assumed}`）")
     },
+    unsure_authority: |question, authority, assumed| {
+        format!("`{question}` 不確定 — 不確定就取較高實權：`{authority}`（視同 `{assumed}`）")
+    },
+    unsure_line: |question, assumed| format!("不確定：{question} — {assumed}"),
+    assumed_as_if: |answer, decided| format!("計畫視同「{answer}」（{decided}）"),
+    assumed_nothing: "任何答案都不會改變判斷；有機會再確認",
+    none_clear: "還看不出來 — 再多聽聽",
+    none_clear_plan: "**還看不出真正在氣什麼。** 先不要承諾任何事，再聽一次：一天內回電，讓他把話說完，問他最在意的是什麼。",
+    none_clear_alone: "「還看不出來」不能和其他不爽的點一起勾選",
+    suggested_because: |rule| format!("建議原因：{rule}；如果通話內容不是這樣，請改掉。"),
 };
 
 const ZH_CN: Labels = Labels {
@@ -622,4 +663,14 @@ const ZH_CN: Labels = Labels {
     unsure: |question, level, assumed| {
         format!("`{question}` 不确定 — 不确定就取较高等级：`{level}`（按 `{assumed}` 处理）")
     },
+    unsure_authority: |question, authority, assumed| {
+        format!("`{question}` 不确定 — 不确定就取较高实权：`{authority}`（按 `{assumed}` 处理）")
+    },
+    unsure_line: |question, assumed| format!("不确定：{question} — {assumed}"),
+    assumed_as_if: |answer, decided| format!("方案按“{answer}”处理（{decided}）"),
+    assumed_nothing: "任何答案都不会改变判断；有机会再确认",
+    none_clear: "还看不出来 — 再多听听",
+    none_clear_plan: "**还看不出真正在气什么。** 先别承诺任何事，再听一次：一天内回电话，让他把话说完，问他最在意的是什么。",
+    none_clear_alone: "“还看不出来”不能和其他不满点一起勾选",
+    suggested_because: |rule| format!("建议原因：{rule}；如果通话内容不是这样，请改掉。"),
 };

@@ -131,6 +131,9 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
     )?;
     let scores: Vec<String> = a.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
     writeln!(md, "- {}{}{}", l.scores, l.colon, scores.join(", "))?;
+    for unsure in &a.unsure {
+        writeln!(md, "- {}", pb(&unsure.text))?;
+    }
     writeln!(md)?;
     writeln!(md, "{}{}", l.why, l.colon.trim_end())?;
     writeln!(md)?;
@@ -141,6 +144,9 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
 
     writeln!(md, "## {}", l.section_grievance)?;
     writeln!(md)?;
+    if plan.none_clear {
+        writeln!(md, "{}", l.none_clear_plan)?;
+    }
     for g in &plan.grievances {
         write!(md, "- **{}**", pb(&g.label))?;
         if !g.guidance.is_empty() {

@@ -15,7 +15,7 @@ use crate::playbook::vocab::Vocabulary;
 use crate::playbook::{Playbook, Step};
 use crate::text::slug;
 use crate::triage::Fingerprint;
-use crate::triage::assess::Reason;
+use crate::triage::assess::{Reason, Unsure};
 use crate::triage::session::Outcome;
 
 /// Bumped when the JSON shape changes incompatibly.
@@ -29,6 +29,10 @@ pub struct Plan {
     pub case: Case,
     pub assessment: AssessmentOut,
     pub grievances: Vec<GrievanceOut>,
+    /// No grievance is clear yet (step 2's "none clear yet"): the plan
+    /// proposes listening again (absent when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub none_clear: bool,
     pub customer_words: String,
     pub remedies: Vec<RemedyOut>,
     pub followups: Vec<FollowupOut>,
@@ -83,6 +87,24 @@ pub struct AssessmentOut {
     pub scores: BTreeMap<String, i64>,
     pub flags: Vec<Labeled>,
     pub reasons: Vec<ReasonOut>,
+    /// The answers given as "not sure" and what was assumed (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsure: Vec<UnsureOut>,
+}
+
+/// A step-1 answer the rep was not sure of.
+#[derive(Debug, Serialize)]
+pub struct UnsureOut {
+    pub question: String,
+    /// The unsure key given.
+    pub answer: String,
+    /// The concrete answer whose level the plan took, if higher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_as_if: Option<String>,
+    /// The concrete answer whose authority the plan took, if higher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority_as_if: Option<String>,
+    pub text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -128,9 +150,17 @@ pub struct Record {
     pub impact: String,
     pub our_owner: String,
     pub customer_loss: String,
+    /// One kind, or several joined (`old_bug,broken_promise`; labels by the list separator).
     pub complaint_kind: Labeled,
+    /// Each kind, when there are several (absent for one).
+    #[serde(skip_serializing_if = "complaint_kinds_single")]
+    pub complaint_kinds: Vec<Labeled>,
     pub crisis: Labeled,
     pub at_stake: Labeled,
+}
+
+fn complaint_kinds_single(kinds: &[Labeled]) -> bool {
+    kinds.len() < 2
 }
 
 #[derive(Debug, Serialize)]
@@ -299,7 +329,9 @@ pub fn compose(
                     reason: r.clone(),
                 })
                 .collect(),
+            unsure: a.unsure.iter().map(|u| unsure_out(pb, lang, u)).collect(),
         },
+        none_clear: g.picked.is_empty(),
         grievances,
         customer_words: g.words.clone(),
         remedies,
@@ -309,7 +341,23 @@ pub fn compose(
             impact: record_field("impact"),
             our_owner: record_field("our_owner"),
             customer_loss: record_field("customer_loss"),
-            complaint_kind: labeled(g.complaint_kind.key(), g.complaint_kind.label(lang)),
+            complaint_kind: labeled(
+                &g.complaint_kinds
+                    .iter()
+                    .map(|k| k.key())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                &g.complaint_kinds
+                    .iter()
+                    .map(|k| k.label(lang))
+                    .collect::<Vec<_>>()
+                    .join(l.list_sep),
+            ),
+            complaint_kinds: g
+                .complaint_kinds
+                .iter()
+                .map(|k| labeled(k.key(), k.label(lang)))
+                .collect(),
             crisis: labeled(g.crisis.key(), g.crisis.label(lang)),
             at_stake: labeled(g.at_stake.key(), g.at_stake.label(lang)),
         },
@@ -321,6 +369,56 @@ pub fn compose(
                 text: text.clone(),
             })
             .collect(),
+    }
+}
+
+/// An unsure answer in words: the question as the rep saw it, and the
+/// answer the plan acted on for the level and the authority.
+fn unsure_out(pb: &Playbook, lang: Lang, u: &Unsure) -> UnsureOut {
+    let l = lang.labels();
+    let question = pb.question(&u.question);
+    let prompt = question.map_or_else(|| u.question.clone(), |q| q.prompt.text(lang));
+    let answer_label = |key: &str| {
+        question
+            .and_then(|q| q.option(key))
+            .map_or_else(|| key.to_owned(), |o| o.label.text(lang))
+    };
+    let level = |id: &str| {
+        let label = pb.level_index(id).map(|i| pb.levels[i].label.text(lang));
+        format!("{}{}{}", l.level, l.colon, label.unwrap_or_default())
+    };
+    let authority = |id: &str| {
+        let label = pb
+            .authority_index(id)
+            .map(|i| pb.authority[i].label.text(lang));
+        format!("{}{}{}", l.authority, l.colon, label.unwrap_or_default())
+    };
+    let mut parts: Vec<String> = Vec::new();
+    match (&u.level_as_if, &u.authority_as_if) {
+        (Some((lk, lid)), Some((ak, aid))) if lk == ak => parts.push((l.assumed_as_if)(
+            &answer_label(lk),
+            &format!("{}{}{}", level(lid), l.list_sep, authority(aid)),
+        )),
+        (level_as_if, authority_as_if) => {
+            if let Some((key, id)) = level_as_if {
+                parts.push((l.assumed_as_if)(&answer_label(key), &level(id)));
+            }
+            if let Some((key, id)) = authority_as_if {
+                parts.push((l.assumed_as_if)(&answer_label(key), &authority(id)));
+            }
+        }
+    }
+    let assumed = if parts.is_empty() {
+        l.assumed_nothing.to_owned()
+    } else {
+        parts.join(l.list_sep)
+    };
+    UnsureOut {
+        question: u.question.clone(),
+        answer: u.answer.clone(),
+        level_as_if: u.level_as_if.as_ref().map(|(key, _)| key.clone()),
+        authority_as_if: u.authority_as_if.as_ref().map(|(key, _)| key.clone()),
+        text: (l.unsure_line)(&prompt, &assumed),
     }
 }
 

@@ -116,7 +116,8 @@ pub struct Facts<'a> {
     pub level: Option<usize>,
     pub authority: Option<usize>,
     pub grievances: &'a [String],
-    pub complaint_kind: Option<ComplaintKind>,
+    /// The complaint kinds picked (several may hold: an old bug that is also a broken promise).
+    pub complaint_kinds: &'a [ComplaintKind],
     pub crisis: Option<CrisisType>,
     pub at_stake: Option<AtStake>,
 }
@@ -170,7 +171,7 @@ impl Condition {
                     && test.at_most.is_none_or(|max| value <= max)
             }
             Condition::Answer(test) => test.eval(facts.answers.get(&test.question.value)),
-            Condition::ComplaintKind(kind) => facts.complaint_kind == Some(kind.value),
+            Condition::ComplaintKind(kind) => facts.complaint_kinds.contains(&kind.value),
             Condition::Crisis(crisis) => facts.crisis == Some(crisis.value),
             Condition::AtStake(stake) => facts.at_stake == Some(stake.value),
         }

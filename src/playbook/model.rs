@@ -131,10 +131,18 @@ pub struct Choice {
     #[schemars(with = "String")]
     pub key: Spanned<String>,
     pub label: Localized,
-    /// "Not sure": the level is then judged as if the worst concrete option
-    /// had been picked ("if unsure, take the higher level").
+    /// "Not sure": the level and the authority are then each judged as if
+    /// the worst concrete option had been picked ("if unsure, take the
+    /// higher"). On a multi question, the concrete options are each tried
+    /// beside the other picks.
     #[serde(default)]
     pub unsure: bool,
+    /// For an `unsure` option: the concrete answers the guard may assume
+    /// (all of them when empty), e.g. "not sure it is public" assumes
+    /// "public", not "it reached their customers".
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub assume: Vec<Spanned<String>>,
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, i64>")]
     pub scores: BTreeMap<String, Spanned<i64>>,
@@ -190,6 +198,13 @@ pub struct Level {
     pub definition: Localized,
     pub response_force: Localized,
     pub when: Option<Condition>,
+    /// Remedies this level's response force rules out, by remedy id or kind
+    /// (`[compensation, escalation]` for "no concessions, no escalation"):
+    /// never proposed at this level, whatever their `when` says; the rep may
+    /// still add one by hand.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub forbids: Vec<Spanned<String>>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -413,6 +428,14 @@ impl Playbook {
     }
     pub fn remedy(&self, id: &str) -> Option<&Remedy> {
         self.remedies.catalogue.iter().find(|r| r.id.value == id)
+    }
+    /// Whether the level at `level` rules out this remedy (by id or kind).
+    pub fn level_forbids(&self, level: usize, remedy: &Remedy) -> bool {
+        self.levels.get(level).is_some_and(|l| {
+            l.forbids
+                .iter()
+                .any(|f| f.value == remedy.id.value || f.value == remedy.kind.value)
+        })
     }
 }
 

@@ -17,6 +17,17 @@ const EVERYTHING: &[RefKind] = &[Flag, Score, Question, Authority, Level, Grieva
 pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
     for g in &pb.grievance.catalogue {
         c.node(&g.allow);
+        if g.id.value == crate::playbook::vocab::NONE_CLEAR {
+            c.at(
+                RuleId::DuplicateId,
+                &g.id,
+                format!(
+                    "grievance id `{}` is step 2's own \"none clear yet\" answer",
+                    g.id.value
+                ),
+                Some("rename the grievance".into()),
+            );
+        }
         if let Some(when) = &g.suggest_when {
             let scope = Scope::anywhere(
                 "a grievance suggestion",

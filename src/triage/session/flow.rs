@@ -4,7 +4,7 @@
 
 use super::{Opt, Prompt, PromptKind, Session, Stage};
 use crate::i18n::Lang;
-use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, NONE_CLEAR, Vocabulary};
 use crate::playbook::{QuestionKind, Suggest};
 use crate::triage::answers::AnswerValue;
 use crate::triage::assess::{Assessment, Walk};
@@ -55,7 +55,7 @@ impl<'p> Session<'p> {
             }
         }
 
-        let options = pb
+        let mut options: Vec<Opt> = pb
             .grievance
             .catalogue
             .iter()
@@ -64,6 +64,12 @@ impl<'p> Session<'p> {
                 label: g.label.text(lang),
             })
             .collect();
+        // Not forcing a pick: "none clear yet" is an answer, and the plan then
+        // proposes listening again.
+        options.push(Opt {
+            key: NONE_CLEAR.into(),
+            label: l.none_clear.into(),
+        });
         // Step 1 is complete here (an open question returned above): judge it once
         // for every suggestion and proposal below.
         let Some(assessment) = self.assessment() else {
@@ -89,23 +95,29 @@ impl<'p> Session<'p> {
             None,
             false,
         ));
+        // The classifications are suggested from the answers, with the rule
+        // that suggested them, and the rep confirms or changes them: only
+        // what is confirmed here decides remedies.
         let classify = &pb.grievance.classify;
-        offer!(
-            self.vocab_prompt(
-                GrievanceField::Kind,
-                l.grievance_kind,
-                l.grievance_kind_help,
-                self.suggested(&assessment, &classify.kind)
-                    .unwrap_or(ComplaintKind::Unclear),
-            )
-        );
+        offer!(self.vocab_prompt(
+            GrievanceField::Kind,
+            l.grievance_kind,
+            l.grievance_kind_help,
+            self.suggested(&assessment, &classify.kind),
+            ComplaintKind::Unclear,
+            true,
+        ));
         offer!(
             self.vocab_prompt(
                 GrievanceField::Crisis,
                 l.grievance_crisis,
                 l.grievance_crisis_help,
                 self.suggested(&assessment, &classify.crisis)
-                    .unwrap_or(CrisisType::None),
+                    .into_iter()
+                    .take(1)
+                    .collect(),
+                CrisisType::None,
+                false,
             )
         );
         offer!(
@@ -114,7 +126,11 @@ impl<'p> Session<'p> {
                 l.grievance_at_stake,
                 l.grievance_at_stake_help,
                 self.suggested(&assessment, &classify.at_stake)
-                    .unwrap_or(AtStake::Neither),
+                    .into_iter()
+                    .take(1)
+                    .collect(),
+                AtStake::Neither,
+                false,
             )
         );
 
@@ -218,30 +234,41 @@ impl<'p> Session<'p> {
         (done, None)
     }
 
-    /// The playbook's suggestion for a classification, from step 1 and the
-    /// grievances picked.
-    fn suggested<V: Vocabulary>(&self, assessment: &Assessment, rules: &[Suggest<V>]) -> Option<V> {
+    /// The playbook's suggestions for a classification, from step 1 and the
+    /// grievances picked: every rule that holds, in order, each with the
+    /// rule in words. A single-answer classification takes the first.
+    fn suggested<V: Vocabulary + PartialEq>(
+        &self,
+        assessment: &Assessment,
+        rules: &[Suggest<V>],
+    ) -> Vec<(V, String)> {
         let picked = self.picked_grievances().unwrap_or_default();
         let mut facts = self.facts(assessment, None);
         facts.grievances = &picked;
         // Classifications answered just before count (crisis informs what is at stake).
-        facts.complaint_kind =
-            ComplaintKind::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Kind)));
+        let kinds = self.complaint_kinds().unwrap_or_default();
+        facts.complaint_kinds = &kinds;
         facts.crisis =
             CrisisType::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Crisis)));
-        rules
-            .iter()
-            .find(|r| r.when.eval(&facts))
-            .map(|r| r.suggest)
+        let mut out: Vec<(V, String)> = Vec::new();
+        for rule in rules.iter().filter(|r| r.when.eval(&facts)) {
+            if !out.iter().any(|(v, _)| *v == rule.suggest) {
+                out.push((rule.suggest, rule.when.explain(&facts)));
+            }
+        }
+        out
     }
 
-    /// A step-2 classification from the shared vocabulary, `default` pre-selected.
+    /// A step-2 classification from the shared vocabulary: the suggestions
+    /// pre-selected (else `fallback`), and the help says why.
     fn vocab_prompt<V: Vocabulary>(
         &self,
         field: GrievanceField,
         title: &str,
         help: &str,
-        default: V,
+        suggested: Vec<(V, String)>,
+        fallback: V,
+        multi: bool,
     ) -> Prompt {
         let options = V::ALL
             .iter()
@@ -250,15 +277,37 @@ impl<'p> Session<'p> {
                 label: v.label(self.lang).into(),
             })
             .collect();
-        let default = Some(AnswerValue::Key(default.key().into()));
+        let mut keys: Vec<String> = suggested.iter().map(|(v, _)| v.key().into()).collect();
+        if keys.is_empty() {
+            keys.push(fallback.key().into());
+        }
+        let (kind, default) = if multi {
+            (PromptKind::Multi(options), AnswerValue::Keys(keys))
+        } else {
+            (
+                PromptKind::Choice(options),
+                AnswerValue::Key(keys.remove(0)),
+            )
+        };
+        let l = self.lang.labels();
+        let reasons: Vec<String> = suggested.into_iter().map(|(_, why)| why).collect();
+        let help = if reasons.is_empty() {
+            help.to_owned()
+        } else {
+            format!(
+                "{help}{}{}",
+                l.sentence_gap,
+                (l.suggested_because)(&reasons.join(l.list_sep))
+            )
+        };
         self.prompt(
             PromptId::Grievance(field),
             Stage::Grievance,
             title,
-            help,
-            PromptKind::Choice(options),
-            default,
-            false,
+            &help,
+            kind,
+            Some(default),
+            multi,
         )
     }
 

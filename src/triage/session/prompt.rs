@@ -5,9 +5,10 @@
 use crate::duration::Due;
 use crate::i18n::Lang;
 use crate::playbook::Step;
+use crate::playbook::vocab::NONE_CLEAR;
 use crate::triage::PromptId;
 use crate::triage::answers::{AnswerValue, RawAnswer};
-use crate::triage::prompt_id::RecordField;
+use crate::triage::prompt_id::{GrievanceField, RecordField};
 
 /// The stages a rep walks through: the case, then the three SOP steps, then
 /// the complaint record.
@@ -85,6 +86,8 @@ pub struct Prompt {
 #[error("{}", self.describe(Lang::En))]
 pub enum InvalidAnswer {
     NonePicked,
+    /// "None clear yet" picked together with a grievance.
+    NoneClearAlone,
     Required,
     /// A name over [`MAX_NAME_CHARS`]: how many characters it has.
     TooLong(usize),
@@ -96,6 +99,7 @@ impl InvalidAnswer {
     pub fn describe(&self, lang: Lang) -> String {
         match self {
             InvalidAnswer::NonePicked => lang.labels().pick_at_least_one.into(),
+            InvalidAnswer::NoneClearAlone => lang.labels().none_clear_alone.into(),
             InvalidAnswer::Required => lang.labels().answer_required.into(),
             InvalidAnswer::TooLong(got) => (lang.labels().too_long)(MAX_NAME_CHARS, *got),
             InvalidAnswer::Other(why) => why.clone(),
@@ -178,6 +182,12 @@ impl Prompt {
                 }
                 if self.required && keys.is_empty() {
                     return Err(InvalidAnswer::NonePicked);
+                }
+                if self.id == PromptId::Grievance(GrievanceField::Picked)
+                    && keys.len() > 1
+                    && keys.iter().any(|k| k == NONE_CLEAR)
+                {
+                    return Err(InvalidAnswer::NoneClearAlone);
                 }
                 Ok(())
             }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::Session;
 use super::flow::{ADJUST_DONE, MAX_ADJUST_ROUNDS};
 use crate::duration::Due;
-use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType};
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, NONE_CLEAR};
 use crate::playbook::{Facts, Step};
 use crate::triage::answers::AnswerValue;
 use crate::triage::assess::{Assessment, Walk, assess};
@@ -26,7 +26,8 @@ pub struct Proposal {
 pub struct Grievances {
     pub picked: Vec<String>,
     pub words: String,
-    pub complaint_kind: ComplaintKind,
+    /// At least one; `unclear` only alone.
+    pub complaint_kinds: Vec<ComplaintKind>,
     pub crisis: CrisisType,
     pub at_stake: AtStake,
 }
@@ -74,18 +75,49 @@ impl<'p> Session<'p> {
         Some(Grievances {
             picked,
             words: self.text(&PromptId::Grievance(GrievanceField::Words)),
-            complaint_kind: ComplaintKind::from_key(&key(GrievanceField::Kind))?,
+            complaint_kinds: self.complaint_kinds()?,
             crisis: CrisisType::from_key(&key(GrievanceField::Crisis))?,
             at_stake: AtStake::from_key(&key(GrievanceField::AtStake))?,
         })
     }
 
-    /// The grievances picked in step 2, once answered.
+    /// The grievances picked in step 2, once answered ("none clear yet"
+    /// is none).
     pub(super) fn picked_grievances(&self) -> Option<Vec<String>> {
         match self.answered(&PromptId::Grievance(GrievanceField::Picked))? {
-            AnswerValue::Keys(keys) => Some(keys.clone()),
+            AnswerValue::Keys(keys) => Some(
+                keys.iter()
+                    .filter(|k| k.as_str() != NONE_CLEAR)
+                    .cloned()
+                    .collect(),
+            ),
             _ => None,
         }
+    }
+
+    /// The complaint kinds picked in step 2, once answered: an answers file
+    /// from before kinds were multi-select holds one key, read the same;
+    /// "not clear yet" beside a real kind gives way to it.
+    pub(super) fn complaint_kinds(&self) -> Option<Vec<ComplaintKind>> {
+        let keys = match self.answered(&PromptId::Grievance(GrievanceField::Kind))? {
+            AnswerValue::Keys(keys) => keys.clone(),
+            AnswerValue::Key(key) => vec![key.clone()],
+            _ => return None,
+        };
+        let mut kinds: Vec<ComplaintKind> = Vec::new();
+        for key in keys {
+            let kind = ComplaintKind::from_key(&key)?;
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if kinds.len() > 1 {
+            kinds.retain(|k| *k != ComplaintKind::Unclear);
+        }
+        if kinds.is_empty() {
+            kinds.push(ComplaintKind::Unclear);
+        }
+        Some(kinds)
     }
 
     pub(super) fn facts<'a>(&'a self, a: &'a Assessment, g: Option<&'a Grievances>) -> Facts<'a> {
@@ -97,7 +129,7 @@ impl<'p> Session<'p> {
             level: Some(a.level),
             authority: Some(a.authority),
             grievances: g.map_or(&[], |g| g.picked.as_slice()),
-            complaint_kind: g.map(|g| g.complaint_kind),
+            complaint_kinds: g.map_or(&[], |g| g.complaint_kinds.as_slice()),
             crisis: g.map(|g| g.crisis),
             at_stake: g.map(|g| g.at_stake),
         }
@@ -114,6 +146,9 @@ impl<'p> Session<'p> {
             .remedies
             .catalogue
             .iter()
+            // The level's response force wins over a remedy's own rule
+            // ("no concessions" at a smoke alarm).
+            .filter(|r| !self.playbook.level_forbids(a.level, r))
             .filter_map(|r| {
                 let when = r.when.as_ref().filter(|w| w.eval(&facts))?;
                 Some(Proposal {
