@@ -121,7 +121,8 @@ impl<'p> Session<'p> {
                 id: id.clone(),
                 why,
             };
-            let expected = session.next_prompt().map(|p| p.id);
+            let prompt = session.next_prompt();
+            let expected = prompt.as_ref().map(|p| p.id.clone());
             if expected.as_ref() != Some(id) {
                 let why = match expected {
                     Some(e) => format!("the playbook now asks `{e}` here"),
@@ -129,9 +130,15 @@ impl<'p> Session<'p> {
                 };
                 return Err(stale(why));
             }
-            session
-                .answer(value.clone())
-                .map_err(|e| stale(e.to_string()))?;
+            // A draft saved when this prompt took one answer (the complaint
+            // kind before it became multi-select) reads as a list of one.
+            let value = match (prompt.map(|p| p.kind), value) {
+                (Some(PromptKind::Multi(_)), AnswerValue::Key(key)) => {
+                    AnswerValue::Keys(vec![key.clone()])
+                }
+                _ => value.clone(),
+            };
+            session.answer(value).map_err(|e| stale(e.to_string()))?;
         }
         for (id, value) in &snapshot.undone {
             session
