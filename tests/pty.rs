@@ -363,7 +363,7 @@ fn escape_goes_back_and_a_changed_answer_reshapes_the_questions() {
     rep.see("Did something actually fail").keys(&[ENTER]); // yes …
     rep.see("real loss").keys(&[ESC]); // … no, go back
     rep.see("Did something actually fail")
-        .keys(&[DOWN, DOWN, ENTER]); // "no"
+        .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, ENTER]); // "no", after the kinds of failure
     // With no failure there is no real-loss question: straight to the role.
     rep.see("Who is on the line?");
     let tail = rep.interrupt();
