@@ -308,8 +308,18 @@ impl TerminalPrompter {
         Ok(())
     }
 
-    /// Draws one prompt with dialoguer; `None` when the rep goes back.
-    fn draw(&self, prompt: &Prompt, max: usize) -> Result<Option<AnswerValue>, PromptError> {
+    /// Draws one prompt with dialoguer below `notes` rows; `None` when the
+    /// rep goes back.
+    fn draw(
+        &self,
+        prompt: &Prompt,
+        max: usize,
+        notes: usize,
+    ) -> Result<Option<AnswerValue>, PromptError> {
+        // A list taller than the screen pages instead of scrolling the notes
+        // above it out of reach of the clearing.
+        let (rows, _) = self.term.size();
+        let page = usize::from(rows).saturating_sub(notes + 1).max(3);
         let title = safe(&prompt.title);
         let l = self.lang.labels();
         // "❯ " before a list item, "❯ ✔ " before a multi-select item.
@@ -325,6 +335,7 @@ impl TerminalPrompter {
                 .with_prompt(title.clone())
                 .items(labels)
                 .default(default)
+                .max_length(page)
                 .report(false)
                 .interact_on_opt(&self.term)
                 .map_err(map_err)
@@ -374,6 +385,7 @@ impl TerminalPrompter {
                     .with_prompt(title)
                     .items(opts.iter().map(|o| item(o, 4)))
                     .defaults(&checked)
+                    .max_length(page)
                     .report(false)
                     .interact_on_opt(&self.term)
                     .map_err(map_err)?
@@ -694,7 +706,7 @@ impl Prompter for TerminalPrompter {
             for note in &notes {
                 self.line(note)?;
             }
-            let value = self.draw(prompt, max)?;
+            let value = self.draw(prompt, max, notes.len())?;
             // Every note goes with its prompt; nothing below them is left.
             self.term
                 .clear_last_lines(notes.len())
