@@ -150,6 +150,7 @@ struct Screen {
     step_3: &'static str,
     proposed_remedy: &'static str,
     which_remedies: &'static str,
+    our_owner: &'static str,
     change_owner: &'static str,
     leave_empty: &'static str,
     written: &'static str,
@@ -195,6 +196,7 @@ const EN: Screen = Screen {
     step_3: "Step 3",
     proposed_remedy: "Proposed remedy",
     which_remedies: "Which remedies",
+    our_owner: "Our responsible person",
     change_owner: "Change an owner",
     leave_empty: "Enter to leave empty",
     written: "Written:",
@@ -234,6 +236,7 @@ const ZH_TW: Screen = Screen {
     step_3: "步驟 3",
     proposed_remedy: "建議的補救措施",
     which_remedies: "哪些補救措施要放進計畫",
+    our_owner: "我方這個案件的負責人",
     change_owner: "要調整負責人或期限嗎",
     leave_empty: "按 Enter 可留空",
     written: "已寫入：",
@@ -286,8 +289,9 @@ fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str, slip: bool) {
         .see(on.proposed_remedy)
         .see(on.which_remedies)
         .keys(&[ENTER]);
+    rep.see(on.our_owner).type_line("");
     rep.see(on.change_owner).keys(&[ENTER]); // done
-    for _ in 0..4 {
+    for _ in 0..3 {
         rep.see(on.leave_empty).type_line("");
     }
 }
@@ -975,6 +979,8 @@ fn a_session_that_reads_cleanly(cols: u16, rows: u16, on: &Screen, env: &[(&str,
         "{items:#?}"
     );
     rep.keys(&[ENTER]);
+    // Who answers for the case is named before the owners are changed.
+    rep.step(on.our_owner, on, true).type_line("Jane Li");
     // The change-owner menu names remedies by label, never by id.
     rep.step(on.change_owner, on, true)
         .step(on.change, on, true);
@@ -990,7 +996,7 @@ fn a_session_that_reads_cleanly(cols: u16, rows: u16, on: &Screen, env: &[(&str,
     rep.step(on.owner_of, on, true).type_line("");
     rep.step(on.due_for, on, true).type_line("");
     rep.step(on.change_owner, on, true).keys(&[ENTER]); // done
-    for _ in 0..4 {
+    for _ in 0..3 {
         rep.step(on.leave_empty, on, true).type_line("");
     }
     rep.see(on.written);

@@ -152,6 +152,10 @@ impl<'p> Session<'p> {
             false,
         ));
 
+        // Our responsible person is asked before the owners are changed, so
+        // the rep names who answers for the case before handing out its items.
+        offer!(self.record_prompt(RecordField::OurOwner, Stage::Remedies));
+
         let selected = self.selected_remedies().unwrap_or_default();
         for round in 0..MAX_ADJUST_ROUNDS {
             let adjusted = self.adjusted(round);
@@ -200,17 +204,25 @@ impl<'p> Session<'p> {
         }
 
         for &field in RecordField::ALL {
-            offer!(self.prompt(
-                PromptId::Record(field),
-                Stage::Record,
-                field.title(l),
-                l.record_help,
-                PromptKind::Text,
-                None,
-                false
-            ));
+            if field != RecordField::OurOwner {
+                offer!(self.record_prompt(field, Stage::Record));
+            }
         }
         (done, None)
+    }
+
+    /// A complaint-record field: free text, may be left empty.
+    fn record_prompt(&self, field: RecordField, stage: Stage) -> Prompt {
+        let l = self.lang.labels();
+        self.prompt(
+            PromptId::Record(field),
+            stage,
+            field.title(l),
+            l.record_help,
+            PromptKind::Text,
+            None,
+            false,
+        )
     }
 
     /// The playbook's suggestion for a classification, from step 1 and the
