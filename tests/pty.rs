@@ -994,7 +994,11 @@ fn a_session_that_reads_cleanly(cols: u16, rows: u16, on: &Screen, env: &[(&str,
     );
     rep.keys(&[DOWN, ENTER]);
     rep.step(on.owner_of, on, true).type_line("");
-    rep.step(on.due_for, on, true).type_line("");
+    // Not a delay: refused with a note, asked again, and the note goes with it.
+    rep.step(on.due_for, on, true).type_line("soon");
+    rep.step("`soon`", on, true)
+        .step(on.due_for, on, true)
+        .type_line("");
     rep.step(on.change_owner, on, true).keys(&[ENTER]); // done
     for _ in 0..3 {
         rep.step(on.leave_empty, on, true).type_line("");

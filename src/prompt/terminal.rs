@@ -293,18 +293,16 @@ impl TerminalPrompter {
         );
         self.line(&style(fit::fit(&verdict, self.max())).bold().to_string())?;
         self.line(&table.to_string())?;
+        // Paths stay whole, however long: a terminal's own wrap keeps them
+        // one line to copy, and nothing here is cleared afterwards.
         for path in written {
-            for line in self.wrapped(&format!("{} ", l.written), &safe(path)) {
-                self.line(&line.replacen(
-                    l.written,
-                    &style(l.written).green().bold().to_string(),
-                    1,
-                ))?;
-            }
+            self.line(&format!(
+                "{} {}",
+                style(l.written).green().bold(),
+                safe(path)
+            ))?;
         }
-        for line in fit::wrap(&safe(stored), self.max()) {
-            self.line(&line)?;
-        }
+        self.line(&safe(stored))?;
         Ok(())
     }
 
