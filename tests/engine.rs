@@ -324,6 +324,88 @@ fn invalid_answers_are_refused_with_a_hint() {
 }
 
 #[test]
+fn a_list_that_moves_the_assessment_needs_a_pick_and_nothing_counts() {
+    let pb = playbook("general");
+    let mut s = Session::new(&pb);
+    for text in ["Acme", "", ""] {
+        answer(&mut s, AnswerValue::Text(text.into()));
+    }
+    answer(&mut s, key("no")); // our_failure
+    answer(&mut s, key("staff"));
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.stakes");
+    let none = s.answer(AnswerValue::Keys(Vec::new())).unwrap_err();
+    assert_eq!(none.to_string(), "pick at least one");
+    answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.pressure");
+}
+
+#[test]
+fn step_3_asks_who_answers_for_the_case_then_offers_changes_by_label() {
+    let pb = playbook("general");
+    let mut s = Session::new(&pb);
+    for text in ["Acme", "", ""] {
+        answer(&mut s, AnswerValue::Text(text.into()));
+    }
+    answer(&mut s, key("no"));
+    answer(&mut s, key("staff"));
+    answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
+    // Every remaining step-1 question ("no" where offered) up to the history.
+    while s.next_prompt().unwrap().id.to_string() != "assess.history" {
+        answer(&mut s, key("no"));
+    }
+    answer(&mut s, key("first"));
+    answer(&mut s, AnswerValue::Keys(vec!["venting".into()]));
+    answer(&mut s, AnswerValue::Text(String::new()));
+    for _ in 0..3 {
+        let default = s.next_prompt().unwrap().default.unwrap();
+        answer(&mut s, default);
+    }
+    answer(&mut s, AnswerValue::Keys(vec!["reference_visit".into()]));
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "record.our_owner");
+    answer(&mut s, AnswerValue::Text("Jane Li".into()));
+    let menu = s.next_prompt().unwrap();
+    assert_eq!(menu.id.to_string(), "remedies.adjust.0");
+    let defuse::triage::session::PromptKind::Choice(options) = &menu.kind else {
+        panic!("{menu:?}");
+    };
+    assert_eq!(
+        (options[1].label.as_str(), options[1].detail.as_str()),
+        (
+            "Change Share other customers' setups; arrange a reference visit",
+            "(owner: Account rep, due in 1w)"
+        )
+    );
+    answer(&mut s, key("reference_visit"));
+    let owner = s.next_prompt().unwrap();
+    assert!(
+        owner.title.starts_with("Owner of Share other customers"),
+        "{}",
+        owner.title
+    );
+    answer(&mut s, AnswerValue::Text("Jane Li".into()));
+    answer(&mut s, AnswerValue::Text("2d".into()));
+    answer(&mut s, key("done"));
+    for _ in 0..3 {
+        answer(&mut s, AnswerValue::Text(String::new()));
+    }
+    let outcome = s.finish().expect("finished");
+
+    // A draft saved when our responsible person was asked after the owner
+    // changes still resumes, to the same outcome.
+    let mut old_order = s.snapshot();
+    let at = |h: &[(defuse::triage::PromptId, AnswerValue)], id: &str| {
+        h.iter().position(|(p, _)| p.to_string() == id).unwrap()
+    };
+    let our_owner = old_order
+        .history
+        .remove(at(&old_order.history, "record.our_owner"));
+    let after = at(&old_order.history, "remedies.adjust.1") + 1;
+    old_order.history.insert(after, our_owner);
+    let resumed = Session::restore(&pb, &old_order).expect("the old order resumes");
+    assert_eq!(resumed.finish().expect("finished"), outcome);
+}
+
+#[test]
 fn the_rep_can_add_and_drop_remedies_and_change_owner_and_due() {
     let pb = playbook("general");
     let outcome = triage(

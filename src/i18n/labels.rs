@@ -37,12 +37,15 @@ pub struct Labels {
     pub remedies_selected: &'static str,
     pub proposed: &'static str,
     pub optional: &'static str,
-    /// label, kind, proposed/optional, owner, due
-    pub remedy_option: fn(&str, &str, &str, &str, &str) -> String,
+    /// What a remedy option keeps when its label is cut: kind,
+    /// proposed/optional, owner, due.
+    pub remedy_facts: fn(&str, &str, &str, &str) -> String,
     pub adjust: &'static str,
     pub adjust_done: &'static str,
-    /// remedy id, owner, due
-    pub adjust_change: fn(&str, &str, &str) -> String,
+    /// remedy label
+    pub adjust_change: fn(&str) -> String,
+    /// What a change-owner option keeps when cut: owner, due.
+    pub adjust_facts: fn(&str, &str) -> String,
     pub owner_of: fn(&str) -> String,
     pub owner_help: &'static str,
     pub due_for: fn(&str) -> String,
@@ -53,6 +56,10 @@ pub struct Labels {
     pub record_our_owner: &'static str,
     pub record_help: &'static str,
     pub pick_at_least_one: &'static str,
+    /// How to work a multi-select, shown above it.
+    pub multi_keys: &'static str,
+    /// Above the answers a resumed draft already holds.
+    pub answers_so_far: &'static str,
     pub answer_required: &'static str,
     /// A name longer than the cap (the cap, the length typed).
     pub too_long: fn(usize, usize) -> String,
@@ -204,7 +211,7 @@ const EN: Labels = Labels {
     case_customer: "Customer (company or person)",
     case_contact: "Who is on the line? (name)",
     case_role: "Their role (e.g. Head of Ops, PM, assistant)",
-    grievance_picked: "What are they really angry about? (space to pick, enter to confirm)",
+    grievance_picked: "What are they really angry about?",
     grievance_words: "Their own words (optional)",
     grievance_words_help: "Quote the sentence that gave the grievance away.",
     grievance_kind: "What kind of complaint is it?",
@@ -216,12 +223,11 @@ const EN: Labels = Labels {
     remedies_selected: "Which remedies go into the plan? (proposed ones are pre-selected)",
     proposed: "proposed",
     optional: "optional",
-    remedy_option: |label, kind, mark, owner, due| {
-        format!("{label} [{kind}, {mark}] — {owner}, due {due}")
-    },
+    remedy_facts: |kind, mark, owner, due| format!("[{kind}, {mark}] — {owner}, due {due}"),
     adjust: "Change an owner or due time?",
     adjust_done: "Done — keep owners and due times",
-    adjust_change: |id, owner, due| format!("Change {id} (owner: {owner}, due in {due})"),
+    adjust_change: |label| format!("Change {label}"),
+    adjust_facts: |owner, due| format!("(owner: {owner}, due in {due})"),
     owner_of: |id| format!("Owner of {id}"),
     owner_help: "A role or a name.",
     due_for: |id| format!("Due after the call for {id}"),
@@ -232,6 +238,8 @@ const EN: Labels = Labels {
     record_our_owner: "Our responsible person for this case",
     record_help: "Enter to leave empty.",
     pick_at_least_one: "pick at least one",
+    multi_keys: "Space ticks · Enter confirms · Esc goes back",
+    answers_so_far: "Your answers so far:",
     answer_required: "this answer is required",
     too_long: |max, got| {
         format!("a name here is at most {max} characters; this one has {got}: shorten it")
@@ -371,7 +379,7 @@ const ZH_TW: Labels = Labels {
     case_customer: "客戶（公司或個人）",
     case_contact: "電話另一頭是誰？（姓名）",
     case_role: "對方職位（例如營運主管、PM、助理）",
-    grievance_picked: "對方真正在氣什麼？（空白鍵勾選，Enter 確認）",
+    grievance_picked: "對方真正在氣什麼？",
     grievance_words: "對方的原話（選填）",
     grievance_words_help: "記下透露出真正不滿的那句話。",
     grievance_kind: "這是哪一類客訴？",
@@ -383,12 +391,11 @@ const ZH_TW: Labels = Labels {
     remedies_selected: "哪些補救措施要放進計畫？（建議項目已預先勾選）",
     proposed: "建議",
     optional: "可選",
-    remedy_option: |label, kind, mark, owner, due| {
-        format!("{label} [{kind}，{mark}] — {owner}，{due} 內")
-    },
+    remedy_facts: |kind, mark, owner, due| format!("[{kind}，{mark}] — {owner}，{due} 內"),
     adjust: "要調整負責人或期限嗎？",
     adjust_done: "不用 — 維持目前的負責人與期限",
-    adjust_change: |id, owner, due| format!("調整 {id}（負責人：{owner}，期限：{due} 內）"),
+    adjust_change: |label| format!("調整 {label}"),
+    adjust_facts: |owner, due| format!("（負責人：{owner}，期限：{due} 內）"),
     owner_of: |id| format!("{id} 的負責人"),
     owner_help: "填職稱或姓名。",
     due_for: |id| format!("{id} 要在通話後多久內完成"),
@@ -399,6 +406,8 @@ const ZH_TW: Labels = Labels {
     record_our_owner: "我方這個案件的負責人",
     record_help: "按 Enter 可留空。",
     pick_at_least_one: "請至少勾選一項",
+    multi_keys: "空白鍵勾選 · Enter 確認 · Esc 回上一題",
+    answers_so_far: "目前已回答：",
     answer_required: "這一題必須回答",
     too_long: |max, got| format!("這裡的名稱最多 {max} 個字元，這個有 {got} 個：請縮短"),
     invalid_duration: |text| {
@@ -530,7 +539,7 @@ const ZH_CN: Labels = Labels {
     case_customer: "客户（公司或个人）",
     case_contact: "电话那头是谁？（姓名）",
     case_role: "对方职位（例如运营负责人、项目经理、助理）",
-    grievance_picked: "对方真正在气什么？（空格勾选，回车确认）",
+    grievance_picked: "对方真正在气什么？",
     grievance_words: "对方的原话（选填）",
     grievance_words_help: "记下暴露出真正不满的那句话。",
     grievance_kind: "这是哪一类投诉？",
@@ -542,12 +551,11 @@ const ZH_CN: Labels = Labels {
     remedies_selected: "哪些补救措施放进方案？（建议项已预先勾选）",
     proposed: "建议",
     optional: "可选",
-    remedy_option: |label, kind, mark, owner, due| {
-        format!("{label} [{kind}，{mark}] — {owner}，{due} 内")
-    },
+    remedy_facts: |kind, mark, owner, due| format!("[{kind}，{mark}] — {owner}，{due} 内"),
     adjust: "要调整负责人或期限吗？",
     adjust_done: "不用 — 保持现在的负责人和期限",
-    adjust_change: |id, owner, due| format!("调整 {id}（负责人：{owner}，期限：{due} 内）"),
+    adjust_change: |label| format!("调整 {label}"),
+    adjust_facts: |owner, due| format!("（负责人：{owner}，期限：{due} 内）"),
     owner_of: |id| format!("{id} 的负责人"),
     owner_help: "填职位或姓名。",
     due_for: |id| format!("{id} 要在通话后多久内完成"),
@@ -558,6 +566,8 @@ const ZH_CN: Labels = Labels {
     record_our_owner: "我方这个案件的负责人",
     record_help: "按回车可留空。",
     pick_at_least_one: "请至少勾选一项",
+    multi_keys: "空格勾选 · 回车确认 · Esc 返回上一题",
+    answers_so_far: "目前已回答：",
     answer_required: "这一题必须回答",
     too_long: |max, got| format!("这里的名称最多 {max} 个字符，这个有 {got} 个：请缩短"),
     invalid_duration: |text| {

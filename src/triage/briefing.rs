@@ -15,6 +15,17 @@ pub struct AssessmentView {
     pub reasons: Vec<String>,
 }
 
+/// Step 1's verdict in a few words, for every stage after it: the rep must
+/// see the level, the authority and what to do first however far the
+/// assessment table has scrolled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub level: String,
+    pub authority: String,
+    /// The level's response force, which starts with what to do first.
+    pub instruction: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrievanceView {
     pub label: String,
@@ -37,6 +48,8 @@ pub struct Briefing {
     pub guidance: String,
     pub donts: Vec<String>,
     pub assessment: Option<AssessmentView>,
+    /// After step 1: its verdict.
+    pub verdict: Option<Verdict>,
     pub grievances: Vec<GrievanceView>,
     pub proposals: Vec<ProposalView>,
 }
@@ -70,6 +83,14 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
                 .collect(),
             scores: a.scores.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             reasons: a.reasons.iter().map(|r| r.describe(lang)).collect(),
+        });
+    let verdict = (stage > Stage::Assess)
+        .then(|| session.assessment())
+        .flatten()
+        .map(|a| Verdict {
+            level: pb.levels[a.level].label.text(lang),
+            authority: pb.authority[a.authority].label.text(lang),
+            instruction: pb.levels[a.level].response_force.text(lang),
         });
     let grievances = if stage == Stage::Grievance {
         pb.grievance
@@ -114,6 +135,7 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
         guidance,
         donts,
         assessment,
+        verdict,
         grievances,
         proposals,
     }

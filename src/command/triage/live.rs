@@ -93,6 +93,9 @@ pub(super) fn live(
     ));
 
     let mut prompter = TerminalPrompter::new(lang);
+    // A resumed rep sees what the draft already holds before the next question.
+    // Only the screen is at stake: a failing terminal fails the first prompt too.
+    let _ = prompter.recap(&session.answered_prompts());
     // Saved after every answer, so nothing typed is lost whatever happens next.
     let mut draft_saved = true;
     let mut save = |session: &Session, err: &mut dyn Write| match drafts.save(&draft_of(session)) {

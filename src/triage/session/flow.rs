@@ -59,17 +59,11 @@ impl<'p> Session<'p> {
             .grievance
             .catalogue
             .iter()
-            .map(|g| Opt {
-                key: g.id.value.clone(),
-                label: g.label.text(lang),
-            })
+            .map(|g| Opt::new(g.id.value.clone(), g.label.text(lang)))
             .collect();
         // Not forcing a pick: "none clear yet" is an answer, and the plan then
         // proposes listening again.
-        options.push(Opt {
-            key: NONE_CLEAR.into(),
-            label: l.none_clear.into(),
-        });
+        options.push(Opt::new(NONE_CLEAR.into(), l.none_clear.into()));
         // Step 1 is complete here (an open question returned above): judge it once
         // for every suggestion and proposal below.
         let Some(assessment) = self.assessment() else {
@@ -150,8 +144,8 @@ impl<'p> Session<'p> {
                 };
                 Opt {
                     key: r.id.value.clone(),
-                    label: (l.remedy_option)(
-                        r.label.get(lang),
+                    label: r.label.text(lang),
+                    detail: (l.remedy_facts)(
                         &r.kind.value,
                         mark,
                         r.owner.get(lang),
@@ -171,18 +165,20 @@ impl<'p> Session<'p> {
             false,
         ));
 
+        // Our responsible person is asked before the owners are changed, so
+        // the rep names who answers for the case before handing out its items.
+        offer!(self.record_prompt(RecordField::OurOwner, Stage::Remedies));
+
         let selected = self.selected_remedies().unwrap_or_default();
         for round in 0..MAX_ADJUST_ROUNDS {
             let adjusted = self.adjusted(round);
-            let mut options = vec![Opt {
-                key: ADJUST_DONE.into(),
-                label: l.adjust_done.into(),
-            }];
+            let mut options = vec![Opt::new(ADJUST_DONE.into(), l.adjust_done.into())];
             options.extend(selected.iter().filter_map(|id| {
                 let (owner, due) = adjusted.get(id)?;
                 Some(Opt {
                     key: id.clone(),
-                    label: (l.adjust_change)(id, owner, &due.to_string()),
+                    label: (l.adjust_change)(&self.remedy_label(id)),
+                    detail: (l.adjust_facts)(owner, &due.to_string()),
                 })
             }));
             let id = PromptId::Adjust(round);
@@ -203,7 +199,7 @@ impl<'p> Session<'p> {
             offer!(self.prompt(
                 PromptId::Owner(round),
                 Stage::Remedies,
-                &(l.owner_of)(&target),
+                &(l.owner_of)(&self.remedy_label(&target)),
                 l.owner_help,
                 PromptKind::Text,
                 Some(AnswerValue::Text(owner)),
@@ -212,7 +208,7 @@ impl<'p> Session<'p> {
             offer!(self.prompt(
                 PromptId::Due(round),
                 Stage::Remedies,
-                &(l.due_for)(&target),
+                &(l.due_for)(&self.remedy_label(&target)),
                 l.due_help,
                 PromptKind::Duration,
                 Some(AnswerValue::Text(due.to_string())),
@@ -221,17 +217,25 @@ impl<'p> Session<'p> {
         }
 
         for &field in RecordField::ALL {
-            offer!(self.prompt(
-                PromptId::Record(field),
-                Stage::Record,
-                field.title(l),
-                l.record_help,
-                PromptKind::Text,
-                None,
-                false
-            ));
+            if field != RecordField::OurOwner {
+                offer!(self.record_prompt(field, Stage::Record));
+            }
         }
         (done, None)
+    }
+
+    /// A complaint-record field: free text, may be left empty.
+    fn record_prompt(&self, field: RecordField, stage: Stage) -> Prompt {
+        let l = self.lang.labels();
+        self.prompt(
+            PromptId::Record(field),
+            stage,
+            field.title(l),
+            l.record_help,
+            PromptKind::Text,
+            None,
+            false,
+        )
     }
 
     /// The playbook's suggestions for a classification, from step 1 and the
@@ -272,10 +276,7 @@ impl<'p> Session<'p> {
     ) -> Prompt {
         let options = V::ALL
             .iter()
-            .map(|v| Opt {
-                key: v.key().into(),
-                label: v.label(self.lang).into(),
-            })
+            .map(|v| Opt::new(v.key().into(), v.label(self.lang).into()))
             .collect();
         let mut keys: Vec<String> = suggested.iter().map(|(v, _)| v.key().into()).collect();
         if keys.is_empty() {
@@ -340,6 +341,14 @@ impl<'p> Session<'p> {
                 QuestionKind::YesNo | QuestionKind::Choice => AnswerValue::Key(key),
             }
         });
+        // An empty pick on a multi-select that moves the assessment would
+        // judge the call as if nothing were at stake: the rep must say so
+        // (playbooks offer an explicit "nothing" option for that).
+        let required = question.kind.value == QuestionKind::Multi
+            && question
+                .options
+                .iter()
+                .any(|o| !o.scores.is_empty() || !o.flags.is_empty());
         self.prompt(
             id,
             Stage::Assess,
@@ -347,8 +356,16 @@ impl<'p> Session<'p> {
             question.help.get(self.lang),
             kind,
             default,
-            false,
+            required,
         )
+    }
+
+    /// A remedy's label in the session's language (its id if the playbook
+    /// has no such remedy): the rep never sees internal ids.
+    fn remedy_label(&self, id: &str) -> String {
+        self.playbook
+            .remedy(id)
+            .map_or_else(|| id.to_owned(), |r| r.label.text(self.lang))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -381,9 +398,6 @@ fn question_options(question: &crate::playbook::Question, lang: Lang) -> Vec<Opt
     question
         .options
         .iter()
-        .map(|o| Opt {
-            key: o.key.value.clone(),
-            label: o.label.text(lang),
-        })
+        .map(|o| Opt::new(o.key.value.clone(), o.label.text(lang)))
         .collect()
 }

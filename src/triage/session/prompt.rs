@@ -42,10 +42,23 @@ impl Stage {
     }
 }
 
+/// One option of a list: its key (what answers hold), its label, and the
+/// facts a front end must keep if it has to cut the label (owner, due).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opt {
     pub key: String,
     pub label: String,
+    pub detail: String,
+}
+
+impl Opt {
+    pub fn new(key: String, label: String) -> Self {
+        Opt {
+            key,
+            label,
+            detail: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

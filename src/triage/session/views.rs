@@ -1,11 +1,12 @@
 //! What the answers so far imply, derived afresh on every call: step 1's
 //! assessment, step 2's grievances, the proposed remedies, the don'ts that
-//! apply, and each remedy's owner and due time after the rep's edits.
+//! apply, each remedy's owner and due time after the rep's edits, and the
+//! prompts answered so far.
 
 use std::collections::BTreeMap;
 
-use super::Session;
 use super::flow::{ADJUST_DONE, MAX_ADJUST_ROUNDS};
+use super::{Prompt, Session};
 use crate::duration::Due;
 use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, NONE_CLEAR};
 use crate::playbook::{Facts, Step};
@@ -33,6 +34,19 @@ pub struct Grievances {
 }
 
 impl<'p> Session<'p> {
+    /// The prompts answered so far, in the order asked, with their answers:
+    /// what a resumed session shows before its next question.
+    pub fn answered_prompts(&self) -> Vec<(Prompt, AnswerValue)> {
+        self.prompts_until_open()
+            .0
+            .into_iter()
+            .map(|p| {
+                let value = self.values[&p.id].clone();
+                (p, value)
+            })
+            .collect()
+    }
+
     /// The customer's earlier cases (empty without a history source).
     fn earlier_cases(&self) -> Vec<PastCase> {
         let Some((source, now)) = self.earlier else {
