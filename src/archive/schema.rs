@@ -5,6 +5,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+use super::commitments::{Commitment, Kind};
 use super::{Archive, archive_error, store::write_transaction};
 use crate::error::Error;
 use crate::triage::Fingerprint;
@@ -76,7 +77,67 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     CREATE INDEX cases_by_case_id ON cases(case_id);",
         fill: Some(fill_fingerprints),
     },
+    // 3: every commitment tracked. The remedies a call chose and its
+    // follow-ups are both commitments (`kind`), with a role (`owner`, as the
+    // plan shows it), a person when the plan names one (`owner_name`), a
+    // due time, and who marked it done when. Follow-ups move over keeping
+    // their numbers (`followups done N` stays valid); remedies of earlier
+    // cases are read from their stored plans. The partial indexes make open
+    // commitments by due time, by person and by role index lookups.
+    Migration {
+        sql: "CREATE TABLE commitments (
+        id INTEGER PRIMARY KEY,
+        case_row INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('remedy', 'followup')),
+        item_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        owner_name TEXT,
+        due TEXT NOT NULL,
+        due_epoch INTEGER NOT NULL,
+        done_at TEXT,
+        done_by TEXT
+    );
+    INSERT INTO commitments (id, case_row, kind, item_id, action, owner, due, due_epoch, done_at)
+        SELECT id, case_row, 'followup', followup_id, action, owner, due, due_epoch, done_at
+        FROM followups;
+    DROP TABLE followups;
+    CREATE INDEX commitments_by_case ON commitments(case_row);
+    CREATE INDEX commitments_open_by_due ON commitments(due_epoch) WHERE done_at IS NULL;
+    CREATE INDEX commitments_open_by_name
+        ON commitments(owner_name COLLATE NOCASE, due_epoch) WHERE done_at IS NULL;
+    CREATE INDEX commitments_open_by_role
+        ON commitments(owner COLLATE NOCASE, due_epoch) WHERE done_at IS NULL;",
+        fill: Some(fill_commitments),
+    },
 ];
+
+/// Adds the remedies of every case stored before version 3, read from its
+/// stored plan, and the people behind the follow-ups the plan names. A plan
+/// that cannot be read adds nothing: its follow-ups are already there.
+fn fill_commitments(conn: &Connection) -> rusqlite::Result<()> {
+    let mut read = conn.prepare("SELECT id, plan_json FROM cases ORDER BY id")?;
+    let mut name = conn.prepare(
+        "UPDATE commitments SET owner_name = ?3
+         WHERE case_row = ?1 AND kind = 'followup' AND item_id = ?2",
+    )?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let case_row: i64 = row.get("id")?;
+        let plan: String = row.get("plan_json")?;
+        for c in Commitment::of_plan(&plan) {
+            match c.kind {
+                Kind::Remedy => c.insert(conn, case_row)?,
+                Kind::Followup => {
+                    if let Some(person) = &c.owner_name {
+                        name.execute(rusqlite::params![case_row, c.item_id, person])?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Fingerprints every case stored before version 2, from its own answers,
 /// playbook and call time: the same function a new case gets its from.
