@@ -313,6 +313,10 @@ pub struct CommitmentsArgs {
     /// so a calendar marks them completed).
     #[arg(long)]
     pub all: bool,
+    /// List as of this time, RFC 3339, instead of now: what is overdue or
+    /// due by the end of that day (e.g. tomorrow evening's list).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
     #[arg(long, short, value_enum, default_value_t = CommitmentFormat::Table)]
     pub format: CommitmentFormat,
     #[command(subcommand)]

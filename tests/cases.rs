@@ -94,11 +94,16 @@ fn a_replay_of_a_stored_call_stores_no_second_case() {
             .run()
             .success(),
     );
-    assert_eq!(
-        followups.as_array().unwrap().len(),
-        6,
-        "one case's follow-ups, once"
-    );
+    let kinds = |kind: &str| {
+        followups
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == kind)
+            .count()
+    };
+    assert_eq!(kinds("remedy"), 6, "one case's remedies, once: {followups}");
+    assert_eq!(kinds("followup"), 6, "one case's follow-ups, once");
     defuse(&db)
         .args(["cases", "check"])
         .run()
@@ -371,9 +376,9 @@ fn store_old_duplicate(db: &Path, case_number: i64) {
              complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner, customer_loss,
              rehearsal, plan_markdown, plan_json, answers_yaml, fingerprint
          FROM cases WHERE id = {case_number};
-         INSERT INTO followups (case_row, followup_id, due, due_epoch, action, owner)
-         SELECT last_insert_rowid(), followup_id, due, due_epoch, action, owner
-         FROM followups WHERE case_row = {case_number};"
+         INSERT INTO commitments (case_row, kind, item_id, action, owner, owner_name, due, due_epoch)
+         SELECT last_insert_rowid(), kind, item_id, action, owner, owner_name, due, due_epoch
+         FROM commitments WHERE case_row = {case_number};"
     ))
     .unwrap();
 }

@@ -117,6 +117,47 @@ impl CommitmentRow {
     }
 }
 
+impl Commitments {
+    /// The SELECT for this filter and its arguments.
+    pub(super) fn query(&self) -> (String, Vec<&dyn ToSql>) {
+        let mut sql = format!(
+            "SELECT {} FROM commitments m JOIN cases c ON c.id = m.case_row
+             WHERE c.rehearsal = 0 AND c.void_at IS NULL",
+            CommitmentRow::select_list()
+        );
+        let mut args: Vec<&dyn ToSql> = Vec::new();
+        if !self.include_done {
+            // Spelt as in the partial indexes' WHERE, so they apply.
+            sql.push_str(" AND m.done_at IS NULL");
+        }
+        if let Some(before) = &self.due_before {
+            sql.push_str(" AND m.due_epoch < ?");
+            args.push(before);
+        }
+        if let Some(owner) = &self.owner {
+            // Role or person. Written as two lookups, not `OR`: SQLite
+            // does not use partial indexes for the two sides of an OR.
+            let open = if self.include_done {
+                ""
+            } else {
+                " AND done_at IS NULL"
+            };
+            sql.push_str(&format!(
+                " AND m.id IN (SELECT id FROM commitments WHERE owner = ? COLLATE NOCASE{open}
+                    UNION ALL SELECT id FROM commitments WHERE owner_name = ? COLLATE NOCASE{open})"
+            ));
+            args.push(owner);
+            args.push(owner);
+        }
+        if let Some(name) = &self.owner_name {
+            sql.push_str(" AND m.owner_name = ? COLLATE NOCASE");
+            args.push(name);
+        }
+        sql.push_str(" ORDER BY m.due_epoch, m.id");
+        (sql, args)
+    }
+}
+
 /// Why `done N` changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DoneRefused {
@@ -128,30 +169,7 @@ pub enum DoneRefused {
 impl Archive {
     /// Commitments across all counting cases, by due time.
     pub fn commitments(&self, filter: &Commitments) -> Result<Vec<CommitmentRow>, Error> {
-        let mut sql = format!(
-            "SELECT {} FROM commitments m JOIN cases c ON c.id = m.case_row
-             WHERE c.rehearsal = 0 AND c.void_at IS NULL",
-            CommitmentRow::select_list()
-        );
-        let mut args: Vec<&dyn ToSql> = Vec::new();
-        if !filter.include_done {
-            // Spelt as in the partial indexes' WHERE, so they apply.
-            sql.push_str(" AND m.done_at IS NULL");
-        }
-        if let Some(before) = &filter.due_before {
-            sql.push_str(" AND m.due_epoch < ?");
-            args.push(before);
-        }
-        if let Some(owner) = &filter.owner {
-            sql.push_str(" AND (m.owner = ? COLLATE NOCASE OR m.owner_name = ? COLLATE NOCASE)");
-            args.push(owner);
-            args.push(owner);
-        }
-        if let Some(name) = &filter.owner_name {
-            sql.push_str(" AND m.owner_name = ? COLLATE NOCASE");
-            args.push(name);
-        }
-        sql.push_str(" ORDER BY m.due_epoch, m.id");
+        let (sql, args) = filter.query();
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
         let rows = stmt
             .query_map(params_from_iter(args), CommitmentRow::read)

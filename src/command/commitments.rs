@@ -34,6 +34,15 @@ pub fn run(args: &CommitmentsArgs, db: &Path, lang: Lang, io: &mut Io) -> Result
             ))),
         };
     }
+    // As of another time: its own offset says where its day ends.
+    let now = match &args.now {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+            Error::Usage(format!(
+                "invalid time `{text}` ({e}); write RFC 3339, e.g. 2026-11-24T18:00:00+08:00"
+            ))
+        })?,
+        None => now,
+    };
     let mine = args.mine.then(|| rep_name(&io.env));
     let filter = Commitments {
         due_before: if args.overdue {
