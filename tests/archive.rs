@@ -219,7 +219,7 @@ fn assert_each_numbered_once(db: &Path, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 2\n"));
+        .stdout(&format!("ok: {count} cases, schema version 3\n"));
 }
 
 /// The volume: eight writers, each with a connection of its own, store two

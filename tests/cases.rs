@@ -107,7 +107,7 @@ fn a_replay_of_a_stored_call_stores_no_second_case() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 1 cases, schema version 2\n");
+        .stdout("ok: 1 cases, schema version 3\n");
 
     // Another call time is another call.
     replay(
@@ -186,7 +186,7 @@ fn concurrent_replays_of_one_call_store_one_case() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 1 cases, schema version 2\n");
+        .stdout("ok: 1 cases, schema version 3\n");
 }
 
 #[test]
@@ -402,7 +402,7 @@ fn a_voided_duplicate_no_longer_raises_a_later_calls_level() {
     assert!(
         check
             .stdout
-            .starts_with("ok: 3 cases, schema version 2\n1 duplicate case(s)"),
+            .starts_with("ok: 3 cases, schema version 3\n1 duplicate case(s)"),
         "{check}"
     );
     let check = check
