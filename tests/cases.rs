@@ -527,3 +527,21 @@ fn a_live_session_with_no_store_writes_the_plan_and_keeps_no_case() {
     let drafts = std::fs::read_dir(tmp.path().join("drafts")).map_or(0, |d| d.count());
     assert_eq!(drafts, 0, "no draft left behind");
 }
+
+/// A replay of a stored call is found read-only: it neither takes the
+/// write lock nor waits for one (before, it queued behind any writer and
+/// checked the whole file for damage first, seconds on a big archive).
+#[test]
+fn a_replay_of_a_stored_call_does_not_wait_for_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let fire = example("general-fire");
+    replay(&db, &fire, None);
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE; UPDATE cases SET contact = contact;")
+        .unwrap();
+    replay(&db, &fire, None)
+        .stderr_contains("Already stored as case #1")
+        .stderr_lacks("Waiting for the case archive");
+    lock.execute_batch("COMMIT").unwrap();
+}
