@@ -68,9 +68,10 @@ pub enum Command {
     /// The case archive: every completed triage.
     #[command(subcommand, after_help = EXIT_CODES)]
     Cases(CasesCommand),
-    /// Follow-ups across all cases, by due date.
-    #[command(after_help = EXIT_CODES)]
-    Followups(FollowupsArgs),
+    /// Commitments across all cases, by due time: the remedies chosen in
+    /// each call and its follow-ups (also named `followups`).
+    #[command(visible_alias = "followups", after_help = EXIT_CODES)]
+    Commitments(CommitmentsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -292,24 +293,50 @@ pub struct CasesExportArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct FollowupsArgs {
-    /// Only those due by the end of today.
-    #[arg(long, conflicts_with = "overdue")]
+pub struct CommitmentsArgs {
+    /// Only those due by the end of today (the released meaning; same as --today).
+    #[arg(long, conflicts_with_all = ["overdue", "today"])]
     pub due: bool,
+    /// Only those due by the end of today, in the local time zone.
+    #[arg(long, conflicts_with = "overdue")]
+    pub today: bool,
     /// Only those already past due.
     #[arg(long)]
     pub overdue: bool,
-    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Only those owned by this role or person (case-insensitive), e.g. "Team lead".
+    #[arg(long, value_name = "NAME", conflicts_with = "mine")]
+    pub owner: Option<String>,
+    /// Only those owned by you, by name (the OS user, $USER or $LOGNAME).
+    #[arg(long)]
+    pub mine: bool,
+    /// Done ones too, with when and by whom (an ics export always has them,
+    /// so a calendar marks them completed).
+    #[arg(long)]
+    pub all: bool,
+    /// List as of this time, RFC 3339, instead of now: what is overdue or
+    /// due by the end of that day (e.g. tomorrow evening's list).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    #[arg(long, short, value_enum, default_value_t = CommitmentFormat::Table)]
+    pub format: CommitmentFormat,
     #[command(subcommand)]
-    pub action: Option<FollowupsAction>,
+    pub action: Option<CommitmentsAction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommitmentFormat {
+    Table,
+    Json,
+    Csv,
+    /// iCalendar (RFC 5545): one VTODO per commitment, stable UIDs.
+    Ics,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum FollowupsAction {
-    /// Mark a follow-up done.
+pub enum CommitmentsAction {
+    /// Mark a commitment (a remedy or a follow-up) done.
     Done {
-        /// The follow-up number from `defuse followups`.
+        /// The commitment number from `defuse commitments`.
         number: i64,
     },
 }

@@ -85,7 +85,22 @@ fn a_read_only_archive_can_be_read_but_not_written() {
         .run()
         .status(3)
         .stderr_contains("writable");
-    store(&db, &fire()).status(3);
+    // The call already stored is found without writing; a new call cannot be stored.
+    store(&db, &fire())
+        .success()
+        .stderr_contains("Already stored as case #1");
+    defuse(&db)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2026-11-24T10:00:00+08:00",
+            "--answers",
+        ])
+        .arg(fire())
+        .run()
+        .status(3);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         1,
@@ -177,7 +192,18 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
         .unwrap();
     }
     damage(&db);
-    store(&db, &fire())
+    // A new call (a replay of the stored one writes nothing, see tests/cases.rs).
+    defuse(&db)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2026-11-24T10:00:00+08:00",
+            "--answers",
+        ])
+        .arg(fire())
+        .run()
         .status(3)
         .stderr_contains("the archive is damaged")
         .stderr_contains("nothing was written")

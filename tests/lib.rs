@@ -8,6 +8,7 @@ mod archive;
 mod archive_faults;
 mod cases;
 mod cli;
+mod commitments;
 mod common;
 mod compat;
 mod drafts;

@@ -9,11 +9,14 @@
 //! This file owns opening: where the archive is, and how it is opened for
 //! each [`Access`]. The rest, one concern per file: `schema` (migrations),
 //! `rows` (row types and their column lists, defined once), `store` (writes),
-//! `query` (lists, a case, follow-ups, history), `stats`, `check` (damage),
-//! `export` (CSV). Only this folder speaks SQL; commands see the types below.
+//! `query` (lists, a case, history), `commitments` (remedies and follow-ups
+//! owed, listed and done), `stats`, `check` (damage), `export` (CSV), `ics`
+//! (commitments as an iCalendar). Only this folder speaks SQL; commands see the types below.
 
 mod check;
+mod commitments;
 mod export;
+mod ics;
 mod query;
 mod rows;
 mod schema;
@@ -29,9 +32,11 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::Error;
 
-pub use export::csv;
+pub use commitments::{Commitments, DoneRefused};
+pub use export::{commitments_csv, csv};
+pub use ics::{ics, kind_label};
 pub use query::{CasePlan, Filter, LazyHistory};
-pub use rows::{CaseRow, FollowupRow};
+pub use rows::{CaseRow, CommitmentRow};
 pub use stats::Stats;
 pub use store::{NewCase, Stored, VoidRefused, Voiding};
 
@@ -44,7 +49,7 @@ pub enum Access {
     /// Reading only: opened read-only, never created, never switched to WAL
     /// or migrated, so a read-only file, folder or mount can be read.
     Read,
-    /// Changing an existing archive (a follow-up done, a case voided): refused when
+    /// Changing an existing archive (a commitment done, a case voided): refused when
     /// missing or damaged.
     Update,
     /// Storing cases: created when missing (see [`Archive::created`]),

@@ -2,6 +2,7 @@
 //! can run in-process with captured output.
 
 pub mod cases;
+pub mod commitments;
 pub mod drafts;
 pub mod lint;
 pub mod playbooks;
@@ -41,6 +42,21 @@ pub fn table<R: IntoIterator<Item = String>>(
         );
     }
     format!("{table}\n")
+}
+
+/// Who is at the keyboard, as the shell knows it: `$USER`, else
+/// `$LOGNAME`, else `unknown`. Recorded as who voided a case.
+pub fn os_user(env: &Env) -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|name| env.var(name).filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The rep's own name: what `commitments --mine` matches owners' names
+/// against and what `done` records. For now the OS user ([`os_user`]).
+pub fn rep_name(env: &Env) -> String {
+    os_user(env)
 }
 
 /// Pretty JSON with a final newline, for `--format json` (see `text::json`).
@@ -121,6 +137,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::Test(args) => test::run(args, &playbook_dirs, io),
         Command::Schema(args) => schema::run(args, io),
         Command::Cases(command) => cases::run(command, &db()?, lang?, io),
-        Command::Followups(args) => cases::followups(args, &db()?, lang?, io),
+        Command::Commitments(args) => commitments::run(args, &db()?, lang?, io),
     }
 }
