@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod drafts;
 pub mod duration;
 pub mod error;
+pub mod hours;
 pub mod i18n;
 pub mod lint;
 pub mod output;
