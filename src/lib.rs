@@ -11,6 +11,7 @@ pub mod archive;
 pub mod catalog;
 pub mod cli;
 pub mod command;
+pub mod config;
 pub mod diagnostic;
 pub mod drafts;
 pub mod duration;

@@ -30,7 +30,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         "front ends and the I/O edge",
         &["prompt", "catalog", "archive"],
     ),
-    ("users of the edge", &["scenario", "lint", "drafts"]),
+    (
+        "users of the edge",
+        &["scenario", "lint", "drafts", "config"],
+    ),
     ("command line", &["cli"]),
     ("commands", &["command"]),
     ("the binary", &["main"]),

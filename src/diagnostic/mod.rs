@@ -156,7 +156,7 @@ impl LoadError {
 
 /// "did you mean `owner`?" for `unknown field `ownr`, expected one of …`
 /// (and for unknown variants, the same way).
-fn near_miss(message: &str) -> Option<String> {
+pub fn near_miss(message: &str) -> Option<String> {
     let rest = message
         .strip_prefix("unknown field `")
         .or_else(|| message.strip_prefix("unknown variant `"))?;
