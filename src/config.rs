@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::diagnostic::{near_miss, position, snippet};
+use crate::diagnostic::{did_you_mean, near_miss, position, snippet};
 use crate::error::Error;
-use crate::hours::WorkingHours;
+use crate::hours::{WorkingHours, Zone};
 use crate::i18n::{Lang, LangFrom, UnknownLang};
 use crate::plan::Team;
 use crate::plan::team::DEFAULT_REP_ROLE;
@@ -293,11 +293,16 @@ fn read(path: &Path) -> Result<(File, String), Error> {
         Ok(file) => Ok((file, text)),
         Err(e) => {
             let message = e.message().trim().to_owned();
-            let help = near_miss(&message).or_else(|| {
-                message
-                    .starts_with("unknown field")
-                    .then(|| format!("a config file has these keys: {KEYS}"))
-            });
+            let zone = message
+                .strip_prefix("unknown time zone `")
+                .and_then(|rest| rest.split('`').next());
+            let help = near_miss(&message)
+                .or_else(|| zone.and_then(|wrong| did_you_mean(wrong, Zone::names())))
+                .or_else(|| {
+                    message
+                        .starts_with("unknown field")
+                        .then(|| format!("a config file has these keys: {KEYS}"))
+                });
             let at = e.span().map_or(0, |s| s.start);
             Err(located(path, &text, at, &message, help.as_deref()))
         }

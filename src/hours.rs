@@ -10,11 +10,13 @@
 //!   09:00–18:00 Mon–Fri is due Monday 13:00. Working time is time that
 //!   really passes, so a window on a day the clocks change is an hour longer
 //!   or shorter on the wall clock's face than it is long.
-//! - days and weeks count working days: the first working instant at or
-//!   after the call, then the same local time `n` working days later (a week
-//!   is as many working days as the schedule has in a week). A call on
-//!   Friday at 21:48 starts counting on Monday at 09:00, so `1d` is Tuesday
-//!   09:00, and a call on Tuesday at 10:00 is due `1d` on Wednesday at 10:00.
+//! - days and weeks count calendar days and land on a working day: from the
+//!   first working instant at or after the call, the same local time `n`
+//!   days later, moved on to the next working day if that is not one. So
+//!   `1d` on a Tuesday at 10:00 is Wednesday 10:00, on a Friday at 10:00 is
+//!   Monday 10:00 (the next working day), and on a Friday at 21:48 counts
+//!   from Monday 09:00: Tuesday 09:00. Counting working days instead would
+//!   stretch a playbook's "30-day review" to six weeks; a week is a week.
 //! - a due that lands exactly at closing time stays that day (18:00, not the
 //!   next morning); a call inside working hours plus nothing is itself.
 //! - a local time the clocks skip (a spring-forward gap) is read with the
@@ -44,8 +46,8 @@ impl Days {
         self.on[day.num_days_from_monday() as usize]
     }
 
-    fn count(self) -> i64 {
-        self.on.iter().filter(|d| **d).count() as i64
+    fn is_empty(self) -> bool {
+        !self.on.contains(&true)
     }
 }
 
@@ -172,6 +174,13 @@ impl FromStr for Zone {
     }
 }
 
+impl Zone {
+    /// Every IANA name, for "did you mean".
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
+}
+
 impl fmt::Display for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.name())
@@ -239,7 +248,7 @@ pub fn due(
     hours: &WorkingHours,
 ) -> Option<DateTime<FixedOffset>> {
     // A working week with no working day would never end.
-    if hours.days.count() == 0 {
+    if hours.days.is_empty() {
         return None;
     }
     let at = match hours.time_zone {
@@ -258,12 +267,7 @@ fn due_in<Z: TimeZone>(
     zone: &Z,
 ) -> Option<DateTime<FixedOffset>> {
     if minutes > 0 && minutes % DAY == 0 {
-        let days = if minutes % (7 * DAY) == 0 {
-            minutes / (7 * DAY) * hours.days.count()
-        } else {
-            minutes / DAY
-        };
-        add_days(call, days, hours, zone)
+        add_days(call, minutes / DAY, hours, zone)
     } else {
         add_working(call, Duration::minutes(minutes), hours, zone)
     }
@@ -321,7 +325,7 @@ fn add_working<Z: TimeZone>(
 }
 
 /// The first working instant at or after `call`, then the same local time
-/// `days` working days later.
+/// `days` calendar days later, on the next working day if that is not one.
 fn add_days<Z: TimeZone>(
     call: DateTime<FixedOffset>,
     days: i64,
@@ -331,18 +335,12 @@ fn add_days<Z: TimeZone>(
     let start = add_working(call, Duration::zero(), hours, zone)?
         .with_timezone(zone)
         .naive_local();
-    let mut date: NaiveDate = start.date();
-    let mut left = days;
-    let mut walked = 0;
-    while left > 0 {
+    let mut date: NaiveDate = start
+        .date()
+        .checked_add_days(chrono::Days::new(u64::try_from(days).ok()?))?;
+    // At most six days on: the week has a working day.
+    while !hours.days.contains(date.weekday()) {
         date = date.succ_opt()?;
-        walked += 1;
-        if walked > MAX_DAYS {
-            return None;
-        }
-        if hours.days.contains(date.weekday()) {
-            left -= 1;
-        }
     }
     Some(at_local(zone, date.and_time(start.time()))?.fixed_offset())
 }
@@ -430,7 +428,7 @@ mod tests {
     }
 
     #[test]
-    fn days_count_working_days_from_the_first_working_instant() {
+    fn days_land_on_a_working_day_counted_from_the_first_working_instant() {
         // Tuesday 10:00 + 1d: Wednesday 10:00; Friday 10:00 + 1d: Monday 10:00.
         assert_eq!(
             due_at("2026-11-24T10:00:00+08:00", "1d", &office()),
@@ -445,10 +443,19 @@ mod tests {
             due_at("2026-11-27T21:48:00+08:00", "1d", &office()),
             "2026-12-01T09:00:00+08:00"
         );
-        // A week is a working week: five working days on Mon-Fri.
+        // Thursday + 3d is Sunday: the next working day, Monday.
+        assert_eq!(
+            due_at("2026-11-26T10:00:00+08:00", "3d", &office()),
+            "2026-11-30T10:00:00+08:00"
+        );
+        // A week is a week, and a 30-day review a month, not six weeks.
         assert_eq!(
             due_at("2026-11-24T10:00:00+08:00", "1w", &office()),
             "2026-12-01T10:00:00+08:00"
+        );
+        assert_eq!(
+            due_at("2026-11-23T10:00:00+08:00", "30d", &office()),
+            "2026-12-23T10:00:00+08:00"
         );
     }
 

@@ -9,6 +9,7 @@ mod archive_faults;
 mod cases;
 mod cli;
 mod common;
+mod config;
 mod drafts;
 mod engine;
 mod fuzz_replay;

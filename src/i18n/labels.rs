@@ -102,7 +102,8 @@ pub struct Labels {
     pub due_within: fn(&str, &str) -> String,
     /// A due time the playbook counts in clock time although working hours apply.
     pub due_within_clock: fn(&str, &str) -> String,
-    /// A delay in working time: the number and the unit (`m`, `h`, `d`, `w`).
+    /// A delay in working time: the number and the unit (`m`, `h`, `d`, `w`;
+    /// days and weeks are calendar days that land on a working day).
     pub working_delay: fn(i64, char) -> String,
     /// A follow-up's delay counted in clock time although working hours apply.
     pub clock_delay: fn(&str) -> String,
@@ -273,14 +274,13 @@ const EN: Labels = Labels {
     due_within: |time, delay| format!("{time} (within {delay})"),
     due_within_clock: |time, delay| format!("{time} (within {delay}, clock time)"),
     working_delay: |n, unit| {
-        let unit = match unit {
-            'm' => "minute",
-            'h' => "hour",
-            'd' => "day",
-            _ => "week",
-        };
         let s = if n == 1 { "" } else { "s" };
-        format!("{n} working {unit}{s}")
+        match unit {
+            'm' => format!("{n} working minute{s}"),
+            'h' => format!("{n} working hour{s}"),
+            'd' => format!("{n} day{s}, on a working day"),
+            _ => format!("{n} week{s}, on a working day"),
+        }
     },
     clock_delay: |delay| format!("{delay} (clock time)"),
     owner_named: |role, name| format!("{role} ({name})"),
@@ -440,8 +440,8 @@ const ZH_TW: Labels = Labels {
     working_delay: |n, unit| match unit {
         'm' => format!("工作時間 {n} 分鐘"),
         'h' => format!("{n} 個工作小時"),
-        'd' => format!("{n} 個工作天"),
-        _ => format!("{n} 個工作週"),
+        'd' => format!("{n} 天，落在工作日"),
+        _ => format!("{n} 週，落在工作日"),
     },
     clock_delay: |delay| format!("{delay}（不分上下班時間）"),
     owner_named: |role, name| format!("{role}（{name}）"),
@@ -599,8 +599,8 @@ const ZH_CN: Labels = Labels {
     working_delay: |n, unit| match unit {
         'm' => format!("工作时间 {n} 分钟"),
         'h' => format!("{n} 个工作小时"),
-        'd' => format!("{n} 个工作日"),
-        _ => format!("{n} 个工作周"),
+        'd' => format!("{n} 天，落在工作日"),
+        _ => format!("{n} 周，落在工作日"),
     },
     clock_delay: |delay| format!("{delay}（不分上下班时间）"),
     owner_named: |role, name| format!("{role}（{name}）"),
