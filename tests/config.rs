@@ -525,3 +525,41 @@ fn a_playbooks_working_hours_apply_unless_the_config_sets_its_own() {
         "2026-11-30T13:00:00+08:00"
     );
 }
+
+/// What reading the config costs every command (the first prompt of a live
+/// triage waits for it): `Settings::resolve` with the README's file and with
+/// none, in-process. Prints figures; no timed assertion (shared machines).
+/// `cargo test --locked --release config_resolution_cost -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn config_resolution_cost() {
+    use defuse::config::{Flags, Settings};
+    let home = config_home(TEAM);
+    let none = scratch();
+    for (what, dir) in [("no file", &none), ("the README's file", &home)] {
+        let var = |name: &str| match name {
+            "XDG_CONFIG_HOME" => Some(dir.clone().into_os_string()),
+            _ => None,
+        };
+        let flags = Flags {
+            config: None,
+            lang: None,
+            playbook_dirs: &[],
+            db: None,
+        };
+        let mut times: Vec<f64> = (0..2000)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let settings = Settings::resolve(&flags, var).unwrap();
+                std::hint::black_box(settings.team());
+                start.elapsed().as_secs_f64() * 1e6
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "config resolution, {what}: median {:.1} µs, p90 {:.1} µs",
+            times[times.len() / 2],
+            times[times.len() * 9 / 10]
+        );
+    }
+}

@@ -259,6 +259,8 @@ fn yaml_rule(message: &str) -> RuleId {
         RuleId::BadEnumValue
     } else if m.contains("invalid duration") {
         RuleId::InvalidDuration
+    } else if m.contains("invalid working") || m.contains("unknown time zone") {
+        RuleId::InvalidWorkingHours
     } else if m.contains("budget")
         || m.contains("limit")
         || m.contains("too deep")
