@@ -531,7 +531,7 @@ fn a_playbooks_working_hours_apply_unless_the_config_sets_its_own() {
 /// none, in-process. Prints figures; no timed assertion (shared machines).
 /// `cargo test --locked --release config_resolution_cost -- --ignored --nocapture`
 #[test]
-#[ignore]
+#[ignore = "prints figures; run with --ignored --nocapture"]
 fn config_resolution_cost() {
     use defuse::config::{Flags, Settings};
     let home = config_home(TEAM);
@@ -556,10 +556,11 @@ fn config_resolution_cost() {
             })
             .collect();
         times.sort_by(f64::total_cmp);
-        println!(
-            "config resolution, {what}: median {:.1} µs, p90 {:.1} µs",
+        let line = format!(
+            "config resolution, {what}: median {:.1} µs, p90 {:.1} µs\n",
             times[times.len() / 2],
             times[times.len() * 9 / 10]
         );
+        std::io::Write::write_all(&mut std::io::stdout().lock(), line.as_bytes()).unwrap();
     }
 }
