@@ -23,6 +23,11 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "defuse", version, about = "Defuse an angry customer: a three-step triage from YAML playbooks, ending in an action plan.", after_help = EXIT_CODES)]
 pub struct Cli {
+    /// The config file [default: $XDG_CONFIG_HOME/defuse/config.toml, else
+    /// ~/.config/defuse/config.toml, if it exists]. See `defuse config`.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
     /// Extra directories searched for playbooks (after ./playbooks). Repeatable.
     /// [env: DEFUSE_PLAYBOOK_DIR, `:`-separated]
     #[arg(long, global = true, value_delimiter = ':')]
@@ -72,6 +77,17 @@ pub enum Command {
     /// each call and its follow-ups (also named `followups`).
     #[command(visible_alias = "followups", after_help = EXIT_CODES)]
     Commitments(CommitmentsArgs),
+    /// The settings in effect (name, roster, working hours, language,
+    /// playbook dirs, archive) and where each came from: a flag, an
+    /// environment variable, the config file, or the default.
+    #[command(after_help = EXIT_CODES)]
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -397,3 +397,50 @@ fn hostile_text_survives_the_calendar() {
         "{todo:?}"
     );
 }
+
+/// The configured name is "me": the plan names the rep's own items after it
+/// when the call is stored, `--mine` finds them, and `done` records it.
+#[test]
+fn the_configured_name_is_mine_and_signs_what_is_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let home = dir.path().join("config");
+    std::fs::create_dir_all(home.join("defuse")).unwrap();
+    std::fs::write(
+        home.join("defuse/config.toml"),
+        "name = \"Li Wei\"\n[roster]\n\"Team lead\" = \"Chen Mei\"\n",
+    )
+    .unwrap();
+    let with_config = || defuse(&db).env("XDG_CONFIG_HOME", &home);
+    with_config()
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(example("general-fire"))
+        .args(["--now", CALL])
+        .run()
+        .success();
+    let mine = json(
+        &with_config()
+            .args(["commitments", "--mine", "--all", "--format", "json"])
+            .run()
+            .success(),
+    );
+    assert!(!mine.is_empty(), "the rep's own items are named Li Wei");
+    assert!(mine.iter().all(|r| r["owner_name"] == "Li Wei"), "{mine:?}");
+    // The OS user ("alice") is not the configured name.
+    defuse(&db)
+        .args(["commitments", "--mine"])
+        .run()
+        .success()
+        .stdout("No open commitments owned by alice.\n");
+    let number = mine[0]["number"].as_i64().expect("a number").to_string();
+    with_config()
+        .args(["commitments", "done", &number])
+        .run()
+        .success();
+    let done = listed(&db, &["--all"]);
+    let row = done
+        .iter()
+        .find(|r| r["number"].as_i64().map(|n| n.to_string()) == Some(number.clone()))
+        .expect("still listed with --all");
+    assert_eq!(row["done_by"], "Li Wei");
+}

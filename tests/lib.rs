@@ -11,6 +11,7 @@ mod cli;
 mod commitments;
 mod common;
 mod compat;
+mod config;
 mod drafts;
 mod engine;
 mod fuzz_replay;

@@ -1,5 +1,6 @@
 //! `defuse cases`: the archive, read back, and a case voided.
 
+use crate::config::Settings;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
@@ -11,11 +12,17 @@ use crate::error::Error;
 use crate::i18n::{Labels, Lang};
 use crate::plan::markdown::human_time;
 
-pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+pub fn run(
+    command: &CasesCommand,
+    db: &Path,
+    lang: Lang,
+    settings: &Settings,
+    io: &mut Io,
+) -> Result<(), Error> {
     // `check` is about the file itself: a missing one is an error even at
     // the default location.
     let archive = match command {
-        CasesCommand::Void(args) => return void(args, db, lang, io),
+        CasesCommand::Void(args) => return void(args, db, lang, settings, io),
         CasesCommand::Check => Archive::open(db, Access::Read)?,
         _ => open_for_reading(db, &io.env)?,
     };
@@ -179,11 +186,17 @@ fn duplicates_report(duplicates: &[(i64, i64)], db: &Path) -> String {
 }
 
 /// `cases void`: one case, or every duplicate. Needs write access.
-fn void(args: &CasesVoidArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+fn void(
+    args: &CasesVoidArgs,
+    db: &Path,
+    lang: Lang,
+    settings: &Settings,
+    io: &mut Io,
+) -> Result<(), Error> {
     let l = lang.labels();
     let mut archive = Archive::open(db, Access::Update)?;
     let at = crate::plan::rfc3339(chrono::Local::now().fixed_offset());
-    let by = super::os_user(&io.env);
+    let by = super::rep_name(settings, &io.env);
     let reason = args.reason.as_deref().unwrap_or_default().trim();
     let voiding = Voiding {
         at: &at,

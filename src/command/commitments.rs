@@ -9,16 +9,23 @@ use super::cases::{open_for_reading, start_of};
 use super::{Io, json, rep_name, table};
 use crate::archive::{self, Access, Archive, CommitmentRow, Commitments, DoneRefused};
 use crate::cli::{CommitmentFormat, CommitmentsAction, CommitmentsArgs};
+use crate::config::Settings;
 use crate::error::Error;
 use crate::i18n::{Labels, Lang};
 use crate::plan::markdown::human_time;
 
-pub fn run(args: &CommitmentsArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+pub fn run(
+    args: &CommitmentsArgs,
+    db: &Path,
+    lang: Lang,
+    settings: &Settings,
+    io: &mut Io,
+) -> Result<(), Error> {
     let l = lang.labels();
     let now = chrono::Local::now().fixed_offset();
     if let Some(CommitmentsAction::Done { number }) = &args.action {
         let mut archive = Archive::open(db, Access::Update)?;
-        let by = rep_name(&io.env);
+        let by = rep_name(settings, &io.env);
         return match archive.commitment_done(*number, &crate::plan::rfc3339(now), &by)? {
             Ok(()) => {
                 let _ = writeln!(io.err, "{}", (l.commitment_done)(*number));
@@ -43,7 +50,7 @@ pub fn run(args: &CommitmentsArgs, db: &Path, lang: Lang, io: &mut Io) -> Result
         })?,
         None => now,
     };
-    let mine = args.mine.then(|| rep_name(&io.env));
+    let mine = args.mine.then(|| rep_name(settings, &io.env));
     let filter = Commitments {
         due_before: if args.overdue {
             Some(now.timestamp())

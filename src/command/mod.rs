@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod commitments;
+pub mod config;
 pub mod drafts;
 pub mod lint;
 pub mod playbooks;
@@ -21,8 +22,8 @@ use clap::Parser;
 pub use io::{Env, Gate, Io};
 
 use crate::cli::{Cli, Command};
+use crate::config::{Flags, Settings};
 use crate::error::Error;
-use crate::i18n::Lang;
 
 /// A listing table and a final newline. Cells are escaped before the layout
 /// (not only by the gate after it), so the columns are measured as shown.
@@ -54,9 +55,13 @@ pub fn os_user(env: &Env) -> String {
 }
 
 /// The rep's own name: what `commitments --mine` matches owners' names
-/// against and what `done` records. For now the OS user ([`os_user`]).
-pub fn rep_name(env: &Env) -> String {
-    os_user(env)
+/// against and what `done` and `void` record. The configured name, else the
+/// OS user ([`os_user`]).
+pub fn rep_name(settings: &Settings, env: &Env) -> String {
+    match settings.rep_name() {
+        Some(name) => name.to_owned(),
+        None => os_user(env),
+    }
 }
 
 /// Pretty JSON with a final newline, for `--format json` (see `text::json`).
@@ -96,6 +101,17 @@ pub fn main<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>, io: &m
 
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
     let var = |name: &str| io.env.var_os(name);
+    // The config file is read first, whatever the command: a broken one is
+    // reported before anything else happens (exit 2).
+    let settings = Settings::resolve(
+        &Flags {
+            config: cli.config.as_deref(),
+            lang: cli.lang,
+            playbook_dirs: &cli.playbook_dir,
+            db: cli.db.as_deref(),
+        },
+        var,
+    )?;
     // Resolved only by the commands that use them: with no home directory,
     // `lint` still works and `triage` says what to set.
     let drafts_dir = || {
@@ -103,20 +119,15 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             .clone()
             .map_or_else(|| crate::drafts::default_dir(var), Ok)
     };
-    let db = || {
-        cli.db
-            .clone()
-            .map_or_else(|| crate::archive::default_path(var), Ok)
+    let db = || match &settings.archive {
+        Some(archive) => Ok(archive.value.clone()),
+        None => crate::archive::default_path(var),
     };
-    // `--playbook-dir` replaces `$DEFUSE_PLAYBOOK_DIR` (a `:`-separated list).
-    let playbook_dirs: Vec<PathBuf> = match io.env.var_os("DEFUSE_PLAYBOOK_DIR") {
-        Some(list) if cli.playbook_dir.is_empty() => std::env::split_paths(&list)
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect(),
-        _ => cli.playbook_dir.clone(),
+    let playbook_dirs = &settings.playbook_dirs.value;
+    let lang = || match &settings.lang {
+        Ok(lang) => Ok(lang.value),
+        Err(e) => Err(Error::Usage(format!("{e} (from $DEFUSE_LANG)"))),
     };
-    let lang = Lang::resolve(cli.lang, |name| io.env.var(name))
-        .map_err(|e| Error::Usage(format!("{e} (from $DEFUSE_LANG)")));
     match &cli.command {
         Command::Triage(args) => {
             // A replay keeps no draft, so it needs no drafts directory.
@@ -129,14 +140,19 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
                 true => PathBuf::new(),
                 false => db()?,
             };
-            triage::run(args, &playbook_dirs, &drafts_dir, &db, lang?, io)
+            let team = settings.team();
+            triage::run(args, playbook_dirs, &drafts_dir, &db, lang()?, &team, io)
         }
-        Command::Playbooks(args) => playbooks::run(args, &playbook_dirs, lang?, io),
-        Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang?, io),
+        Command::Playbooks(args) => playbooks::run(args, playbook_dirs, lang()?, io),
+        Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang()?, io),
         Command::Lint(args) => lint::run(args, io),
-        Command::Test(args) => test::run(args, &playbook_dirs, io),
+        Command::Test(args) => test::run(args, playbook_dirs, io),
         Command::Schema(args) => schema::run(args, io),
-        Command::Cases(command) => cases::run(command, &db()?, lang?, io),
-        Command::Commitments(args) => commitments::run(args, &db()?, lang?, io),
+        Command::Cases(command) => cases::run(command, &db()?, lang()?, &settings, io),
+        Command::Commitments(args) => commitments::run(args, &db()?, lang()?, &settings, io),
+        Command::Config(args) => {
+            let archive = db().map_err(|e| e.to_string());
+            config::run(args, &settings, archive, io)
+        }
     }
 }

@@ -101,6 +101,10 @@ rules! {
         summary: "A due time or delay that is not like `30m`, `2h`, `3d`, `1w`."
         why: "Due times become absolute times in the plan; they must be exact."
         fix: "Write a number and a unit: `30m`, `2h`, `24h`, `3d`, `1w`.";
+    InvalidWorkingHours "invalid-working-hours" Lint Error
+        summary: "A `working_hours:` block with days, hours or a time zone that cannot be read."
+        why: "Due times count working time in these hours; a wrong day, hour or zone would move every due time."
+        fix: "Write days like `Mon-Fri`, hours like `09:00-18:00` (opening before closing) and an IANA zone like `Asia/Taipei`.";
     EmptyFile "empty-file" Lint Error
         summary: "The file has no playbook in it."
         why: "An empty file in `playbooks/` is almost always a mistake."

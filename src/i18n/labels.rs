@@ -107,6 +107,16 @@ pub struct Labels {
     pub action: &'static str,
     /// due time, delay after the call
     pub due_within: fn(&str, &str) -> String,
+    /// A due time the playbook counts in clock time although working hours apply.
+    pub due_within_clock: fn(&str, &str) -> String,
+    /// A delay in working time: the number and the unit (`m`, `h`, `d`, `w`;
+    /// days and weeks are calendar days that land on a working day).
+    pub working_delay: fn(i64, char) -> String,
+    /// A follow-up's delay counted in clock time although working hours apply.
+    pub clock_delay: fn(&str) -> String,
+    /// An owner role and the person the rep's config names for it.
+    pub owner_named: fn(&str, &str) -> String,
+    pub working_hours: &'static str,
     pub talking_points: &'static str,
     pub draft: &'static str,
     pub section_followups: &'static str,
@@ -295,6 +305,19 @@ const EN: Labels = Labels {
     no_remedy: "No remedy chosen: listen, acknowledge, and follow up.",
     action: "Action",
     due_within: |time, delay| format!("{time} (within {delay})"),
+    due_within_clock: |time, delay| format!("{time} (within {delay}, clock time)"),
+    working_delay: |n, unit| {
+        let s = if n == 1 { "" } else { "s" };
+        match unit {
+            'm' => format!("{n} working minute{s}"),
+            'h' => format!("{n} working hour{s}"),
+            'd' => format!("{n} day{s}, on a working day"),
+            _ => format!("{n} week{s}, on a working day"),
+        }
+    },
+    clock_delay: |delay| format!("{delay} (clock time)"),
+    owner_named: |role, name| format!("{role} ({name})"),
+    working_hours: "Working hours",
     talking_points: "Talking points",
     draft: "Draft:",
     section_followups: "Follow-ups",
@@ -466,6 +489,16 @@ const ZH_TW: Labels = Labels {
     no_remedy: "沒有選擇補救措施：好好聽完、認同對方的感受，並持續追蹤。",
     action: "行動",
     due_within: |time, delay| format!("{time}（{delay} 內）"),
+    due_within_clock: |time, delay| format!("{time}（{delay} 內，不分上下班時間）"),
+    working_delay: |n, unit| match unit {
+        'm' => format!("工作時間 {n} 分鐘"),
+        'h' => format!("{n} 個工作小時"),
+        'd' => format!("{n} 天，落在工作日"),
+        _ => format!("{n} 週，落在工作日"),
+    },
+    clock_delay: |delay| format!("{delay}（不分上下班時間）"),
+    owner_named: |role, name| format!("{role}（{name}）"),
+    working_hours: "上班時間",
     talking_points: "說法重點",
     draft: "草稿：",
     section_followups: "後續追蹤",
@@ -631,6 +664,16 @@ const ZH_CN: Labels = Labels {
     no_remedy: "没有选择补救措施：认真听完、认可对方的感受，并持续跟进。",
     action: "行动",
     due_within: |time, delay| format!("{time}（{delay} 内）"),
+    due_within_clock: |time, delay| format!("{time}（{delay} 内，不分上下班时间）"),
+    working_delay: |n, unit| match unit {
+        'm' => format!("工作时间 {n} 分钟"),
+        'h' => format!("{n} 个工作小时"),
+        'd' => format!("{n} 天，落在工作日"),
+        _ => format!("{n} 周，落在工作日"),
+    },
+    clock_delay: |delay| format!("{delay}（不分上下班时间）"),
+    owner_named: |role, name| format!("{role}（{name}）"),
+    working_hours: "上班时间",
     talking_points: "话术要点",
     draft: "草稿：",
     section_followups: "后续跟进",

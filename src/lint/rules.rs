@@ -45,6 +45,11 @@ pub fn example(rule: RuleId) -> Option<String> {
         WrongType => sub(base, "title: Minimal\n", "title: [Minimal]\n"),
         BadEnumValue => sub(base, "      kind: yes_no\n", "      kind: yesno\n"),
         InvalidDuration => sub(base, "      due: 24h\n", "      due: tomorrow\n"),
+        InvalidWorkingHours => sub(
+            base,
+            "version: \"1\"\n",
+            "version: \"1\"\nworking_hours: {days: Mon-Fri, hours: \"18:00-09:00\"}\n",
+        ),
         EmptyFile => String::new(),
         BinaryFile => "id: mini\\x00\n".into(),
         InvalidUtf8 => "id: mini\ntitle: \\xc1\\xfa\n".into(),

@@ -3,12 +3,14 @@
 //! `serde_json` for machines. The JSON shape is pinned by `tests/`.
 
 pub mod markdown;
+pub mod team;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::hours::{self, WorkingHours};
 use crate::i18n::Lang;
 use crate::playbook::template;
 use crate::playbook::vocab::Vocabulary;
@@ -17,6 +19,8 @@ use crate::text::slug;
 use crate::triage::Fingerprint;
 use crate::triage::assess::{Reason, Unsure};
 use crate::triage::session::Outcome;
+
+pub use team::Team;
 
 /// Bumped when the JSON shape changes incompatibly.
 pub const PLAN_SCHEMA: &str = "defuse.plan/v1";
@@ -38,6 +42,21 @@ pub struct Plan {
     pub followups: Vec<FollowupOut>,
     pub record: Record,
     pub donts: Vec<DontOut>,
+    /// The working hours due times were counted in (from the rep's config
+    /// or the playbook); absent when dues are wall-clock time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_hours: Option<WorkingHours>,
+}
+
+/// How a due time was counted from its delay, when working hours apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
+    /// Working time: minutes and hours within working hours, days and weeks
+    /// as working days (see `hours`).
+    WorkingTime,
+    /// Wall-clock time: the playbook marks it `clock: true`.
+    Clock,
 }
 
 #[derive(Debug, Serialize)]
@@ -121,10 +140,17 @@ pub struct RemedyOut {
     pub label: String,
     pub action: String,
     pub owner: String,
+    /// The person behind `owner`, from the rep's config (the roster, or the
+    /// rep's own name for the rep's role); absent when nobody is named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     /// Absolute due time, RFC 3339.
     pub due: String,
     /// The delay after the call it was computed from, e.g. `4h`.
     pub due_in: String,
+    /// How `due` counts `due_in` when working hours apply; absent: wall-clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_counted: Option<Counted>,
     pub talking_points: Vec<String>,
     /// Why this remedy is in the plan: the playbook's rationale and the rule
     /// that proposed it, or that the rep added it.
@@ -138,8 +164,14 @@ pub struct FollowupOut {
     pub id: String,
     pub due: String,
     pub after: String,
+    /// How `due` counts `after` when working hours apply; absent: wall-clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_counted: Option<Counted>,
     pub action: String,
     pub owner: String,
+    /// The person behind `owner` (see [`RemedyOut::owner_name`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     pub why: String,
 }
 
@@ -187,13 +219,46 @@ pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
 }
 
 /// Turns a finished session into a plan; `call` names the call (see
-/// [`Fingerprint`]) and ends the case id.
+/// [`Fingerprint`]) and ends the case id. Owners are roles only and due
+/// times wall-clock, unless the playbook has working hours: see
+/// [`compose_for`] for a rep's team and schedule.
 pub fn compose(
     pb: &Playbook,
     outcome: &Outcome,
     now: DateTime<FixedOffset>,
     call: &Fingerprint,
 ) -> Plan {
+    compose_for(pb, outcome, now, call, &Team::default())
+}
+
+/// The due time of `delay` after `now`: in working time when `hours` are
+/// set and the playbook does not mark it clock-time.
+fn due_time(
+    now: DateTime<FixedOffset>,
+    delay: crate::duration::Due,
+    clock: bool,
+    hours: Option<&WorkingHours>,
+) -> (DateTime<FixedOffset>, Option<Counted>) {
+    let wall = now + delay.as_chrono();
+    match hours {
+        None => (wall, None),
+        Some(_) if clock => (wall, Some(Counted::Clock)),
+        // Past the year 9999 (a ten-year due in working time): wall-clock.
+        Some(h) => hours::due(now, delay.minutes(), h)
+            .map_or((wall, None), |t| (t, Some(Counted::WorkingTime))),
+    }
+}
+
+/// [`compose`] for a rep's `team`: owners named from its roster, due times
+/// counted in its working hours (or else the playbook's).
+pub fn compose_for(
+    pb: &Playbook,
+    outcome: &Outcome,
+    now: DateTime<FixedOffset>,
+    call: &Fingerprint,
+    team: &Team,
+) -> Plan {
+    let working_hours = team.working_hours.as_ref().or(pb.working_hours.as_ref());
     let a = &outcome.assessment;
     let g = &outcome.grievances;
     let lang = outcome.lang;
@@ -236,7 +301,8 @@ pub fn compose(
         .iter()
         .filter_map(|chosen| {
             let r = pb.remedy(&chosen.remedy)?;
-            let due = rfc3339(now + chosen.due.as_chrono());
+            let (due, due_counted) = due_time(now, chosen.due, r.clock, working_hours);
+            let due = rfc3339(due);
             let mut why = Vec::new();
             if !r.why.is_empty() {
                 why.push(r.why.text(lang));
@@ -256,9 +322,11 @@ pub fn compose(
                 kind: r.kind.value.clone(),
                 label: r.label.text(lang),
                 action: r.action.text(lang),
+                owner_name: team.name_of(&chosen.owner, &r.owner, lang, outcome),
                 owner: chosen.owner.clone(),
                 due,
                 due_in: chosen.due.to_string(),
+                due_counted,
                 talking_points: r.talking_points.iter().map(|t| t.text(lang)).collect(),
                 why,
                 proposed: chosen.proposed_by.is_some(),
@@ -271,13 +339,19 @@ pub fn compose(
         .followups
         .iter()
         .filter(|f| outcome.followups.contains(&f.id.value))
-        .map(|f| FollowupOut {
-            id: f.id.value.clone(),
-            due: rfc3339(now + f.after.value.as_chrono()),
-            after: f.after.value.to_string(),
-            action: f.action.text(lang),
-            owner: f.owner.text(lang),
-            why: f.why.text(lang),
+        .map(|f| {
+            let (due, due_counted) = due_time(now, f.after.value, f.clock, working_hours);
+            let owner = f.owner.text(lang);
+            FollowupOut {
+                id: f.id.value.clone(),
+                due: rfc3339(due),
+                after: f.after.value.to_string(),
+                due_counted,
+                action: f.action.text(lang),
+                owner_name: team.name_of(&owner, &f.owner, lang, outcome),
+                owner,
+                why: f.why.text(lang),
+            }
         })
         .collect();
 
@@ -369,6 +443,7 @@ pub fn compose(
                 text: text.clone(),
             })
             .collect(),
+        working_hours: working_hours.cloned(),
     }
 }
 

@@ -14,6 +14,7 @@ use super::condition::{Condition, Key};
 use super::localized::Localized;
 use super::vocab::{AtStake, ComplaintKind, CrisisType};
 use crate::duration::Due;
+use crate::hours::WorkingHours;
 use crate::i18n::Lang;
 
 /// A complete playbook: metadata and the three steps of the SOP.
@@ -46,6 +47,9 @@ pub struct Playbook {
     /// Accumulated risk: rules over this customer's earlier cases.
     #[serde(default)]
     pub history: Vec<HistoryRule>,
+    /// The team's working hours: due times then count working time (a rep's
+    /// config file may set its own). Without them, due times are wall-clock.
+    pub working_hours: Option<WorkingHours>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -330,6 +334,10 @@ pub struct Remedy {
     /// Due after the call, e.g. `2h`, `24h`, `3d`.
     #[schemars(with = "Due")]
     pub due: Spanned<Due>,
+    /// Count `due` in clock time even when working hours apply (e.g. a
+    /// public statement within 4 hours, whatever the hour).
+    #[serde(default)]
+    pub clock: bool,
     /// Why the playbook proposes it; printed in the plan next to the rule.
     #[serde(default)]
     pub why: Localized,
@@ -352,6 +360,9 @@ pub struct Followup {
     pub id: Spanned<String>,
     #[schemars(with = "Due")]
     pub after: Spanned<Due>,
+    /// Count `after` in clock time even when working hours apply.
+    #[serde(default)]
+    pub clock: bool,
     pub action: Localized,
     pub owner: Localized,
     #[serde(default)]
