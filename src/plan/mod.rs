@@ -156,6 +156,50 @@ pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// A time inside a text for people (a template's `{{due}}`): weekday, day,
+/// month and clock time with the offset, in the plan's language, never raw
+/// RFC 3339. The year is written only when it is not the call's.
+pub fn for_people(t: DateTime<FixedOffset>, call: DateTime<FixedOffset>, lang: Lang) -> String {
+    use chrono::Datelike;
+    let weekday = t.weekday().num_days_from_monday() as usize;
+    let clock = t.format("%H:%M");
+    let offset = t.format("%:z");
+    let other_year = t.year() != call.year();
+    match lang {
+        Lang::En => {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            let year = if other_year {
+                t.format(" %Y").to_string()
+            } else {
+                String::new()
+            };
+            format!(
+                "{} {}{year}, {clock} ({offset})",
+                DAYS[weekday],
+                t.format("%-d %b")
+            )
+        }
+        Lang::ZhTw | Lang::ZhCn => {
+            let days: [&str; 7] = if lang == Lang::ZhTw {
+                ["週一", "週二", "週三", "週四", "週五", "週六", "週日"]
+            } else {
+                ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+            };
+            let year = if other_year {
+                format!("{}年", t.year())
+            } else {
+                String::new()
+            };
+            format!(
+                "{year}{}月{}日（{}）{clock}（{offset}）",
+                t.month(),
+                t.day(),
+                days[weekday]
+            )
+        }
+    }
+}
+
 /// Turns a finished session into a plan; `call` names the call (see
 /// [`Fingerprint`]) and ends the case id.
 pub fn compose(
@@ -171,6 +215,8 @@ pub fn compose(
     let id = case_id(&now, &outcome.customer, call);
     let level = &pb.levels[a.level];
     let authority = &pb.authority[a.authority];
+    // Every wording is chosen by the whole case, so no sentence contradicts it.
+    let facts = outcome.facts(pb);
     let grievances: Vec<GrievanceOut> = g
         .picked
         .iter()
@@ -206,30 +252,37 @@ pub fn compose(
         .iter()
         .filter_map(|chosen| {
             let r = pb.remedy(&chosen.remedy)?;
-            let due = rfc3339(now + chosen.due.as_chrono());
+            let due_at = now + chosen.due.as_chrono();
+            let due = rfc3339(due_at);
             let mut why = Vec::new();
-            if !r.why.is_empty() {
-                why.push(r.why.text(lang));
+            let rationale = r.why.text(lang, &facts);
+            if !rationale.is_empty() {
+                why.push(rationale);
             }
             why.push(match &chosen.proposed_by {
                 Some(rule) => (l.proposed_because)(rule),
                 None => l.added_by_rep.to_owned(),
             });
-            let template = r.template.as_ref().map(|t| {
+            let template = r.template.as_ref().and_then(|t| {
                 let mut values = values.clone();
                 values.insert("owner", chosen.owner.clone());
-                values.insert("due", due.clone());
-                template::fill(t.get(lang), &values)
+                values.insert("due", for_people(due_at, now, lang));
+                Some(template::fill(t.pick(&facts)?.get(lang), &values))
             });
             Some(RemedyOut {
                 id: r.id.value.clone(),
                 kind: r.kind.value.clone(),
                 label: r.label.text(lang),
-                action: r.action.text(lang),
+                action: r.action.text(lang, &facts),
                 owner: chosen.owner.clone(),
                 due,
                 due_in: chosen.due.to_string(),
-                talking_points: r.talking_points.iter().map(|t| t.text(lang)).collect(),
+                talking_points: r
+                    .talking_points
+                    .iter()
+                    .map(|t| t.text(lang, &facts))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
                 why,
                 proposed: chosen.proposed_by.is_some(),
                 template,
@@ -245,9 +298,9 @@ pub fn compose(
             id: f.id.value.clone(),
             due: rfc3339(now + f.after.value.as_chrono()),
             after: f.after.value.to_string(),
-            action: f.action.text(lang),
+            action: f.action.text(lang, &facts),
             owner: f.owner.text(lang),
-            why: f.why.text(lang),
+            why: f.why.text(lang, &facts),
         })
         .collect();
 
@@ -275,14 +328,14 @@ pub fn compose(
             level: RungOut {
                 id: level.id.value.clone(),
                 label: level.label.text(lang),
-                definition: level.definition.text(lang),
-                advice: level.response_force.text(lang),
+                definition: level.definition.text(lang, &facts),
+                advice: level.response_force.text(lang, &facts),
             },
             authority: RungOut {
                 id: authority.id.value.clone(),
                 label: authority.label.text(lang),
-                definition: authority.definition.text(lang),
-                advice: authority.stance.text(lang),
+                definition: authority.definition.text(lang, &facts),
+                advice: authority.stance.text(lang, &facts),
             },
             scores: a.scores.clone(),
             flags: pb

@@ -13,6 +13,7 @@ use serde_saphyr::Spanned;
 use super::condition::{Condition, Key};
 use super::localized::Localized;
 use super::vocab::{AtStake, ComplaintKind, CrisisType};
+use super::wording::Wording;
 use crate::duration::Due;
 use crate::i18n::Lang;
 
@@ -187,8 +188,10 @@ pub struct Level {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: Localized,
-    pub definition: Localized,
-    pub response_force: Localized,
+    /// What this level means; variants with `when:` so it holds for every
+    /// path that reaches the level.
+    pub definition: Wording,
+    pub response_force: Wording,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -203,9 +206,9 @@ pub struct Rung {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: Localized,
-    pub definition: Localized,
+    pub definition: Wording,
     /// What this judgement means for how the rep responds.
-    pub stance: Localized,
+    pub stance: Wording,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -309,7 +312,7 @@ pub struct Remedy {
     #[schemars(with = "String")]
     pub kind: Spanned<String>,
     pub label: Localized,
-    pub action: Localized,
+    pub action: Wording,
     /// The role that owns the action, e.g. "Account director".
     pub owner: Localized,
     /// Due after the call, e.g. `2h`, `24h`, `3d`.
@@ -317,11 +320,12 @@ pub struct Remedy {
     pub due: Spanned<Due>,
     /// Why the playbook proposes it; printed in the plan next to the rule.
     #[serde(default)]
-    pub why: Localized,
+    pub why: Wording,
+    /// Each point is shown when its `when:` (if any) holds.
     #[serde(default)]
-    pub talking_points: Vec<Localized>,
+    pub talking_points: Vec<Wording>,
     /// A draft with `{{placeholder}}`s filled from the case (see `playbook::template`).
-    pub template: Option<Localized>,
+    pub template: Option<Wording>,
     /// Propose this remedy when the condition holds; never proposed without one.
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
@@ -337,10 +341,10 @@ pub struct Followup {
     pub id: Spanned<String>,
     #[schemars(with = "Due")]
     pub after: Spanned<Due>,
-    pub action: Localized,
+    pub action: Wording,
     pub owner: Localized,
     #[serde(default)]
-    pub why: Localized,
+    pub why: Wording,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -375,6 +379,11 @@ pub struct Dont {
     pub step: Step,
     pub text: Localized,
     pub when: Option<Condition>,
+    /// Remedies this don't rules out: while it is shown, they are never
+    /// proposed, pre-ticked or put in the plan (`forbids: [manager_call]`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub forbids: Vec<Spanned<String>>,
 }
 
 impl Question {
@@ -472,6 +481,8 @@ pub struct TextPath<'a> {
     pub field: &'static str,
     /// For list fields (`cues`): the item.
     pub item: Option<usize>,
+    /// For texts written as variants (`definition: [{text, when}, …]`): which.
+    pub variant: Option<usize>,
 }
 
 impl std::fmt::Display for TextPath<'_> {
@@ -494,6 +505,9 @@ impl std::fmt::Display for TextPath<'_> {
         if let Some(i) = self.item {
             write!(f, "[{i}]")?;
         }
+        if let Some(i) = self.variant {
+            write!(f, "[{i}]")?;
+        }
         Ok(())
     }
 }
@@ -506,6 +520,7 @@ impl<'a> TextPath<'a> {
             option: None,
             field,
             item: None,
+            variant: None,
         }
     }
 
@@ -519,7 +534,7 @@ impl<'a> TextPath<'a> {
 
 impl Playbook {
     /// Every text field that is present, in file order.
-    pub fn texts(&self) -> Vec<TextField<'_>> {
+    pub fn texts<'a>(&'a self) -> Vec<TextField<'a>> {
         // A playbook has dozens to hundreds of texts: start past the small sizes.
         let mut out: Vec<TextField<'_>> = Vec::with_capacity(64);
         let mut add = |path, text, allow| {
@@ -527,6 +542,17 @@ impl Playbook {
             if Localized::spanned(text).is_some() {
                 out.push(TextField { path, text, allow });
             }
+        };
+        // Each variant of a wording is a text; a single one keeps the plain path.
+        let variants = |path: TextPath<'a>, wording: &'a Wording| {
+            let several = wording.variants().len() > 1;
+            wording.variants().iter().enumerate().map(move |(i, v)| {
+                let path = TextPath {
+                    variant: several.then_some(i),
+                    ..path
+                };
+                (path, &v.text)
+            })
         };
         let top = self.allow.as_slice();
         let at = TextPath::of;
@@ -567,14 +593,20 @@ impl Playbook {
         for l in &self.levels {
             let (id, allow) = (Some(l.id.value.as_str()), l.allow.as_slice());
             add(at("levels", id, "label"), &l.label, allow);
-            add(at("levels", id, "definition"), &l.definition, allow);
-            add(at("levels", id, "response_force"), &l.response_force, allow);
+            for (path, text) in variants(at("levels", id, "definition"), &l.definition).chain(
+                variants(at("levels", id, "response_force"), &l.response_force),
+            ) {
+                add(path, text, allow);
+            }
         }
         for r in &self.authority {
             let (id, allow) = (Some(r.id.value.as_str()), r.allow.as_slice());
             add(at("authority", id, "label"), &r.label, allow);
-            add(at("authority", id, "definition"), &r.definition, allow);
-            add(at("authority", id, "stance"), &r.stance, allow);
+            for (path, text) in variants(at("authority", id, "definition"), &r.definition)
+                .chain(variants(at("authority", id, "stance"), &r.stance))
+            {
+                add(path, text, allow);
+            }
         }
         add(
             at("grievance", None, "guidance"),
@@ -603,21 +635,33 @@ impl Playbook {
             let (id, allow) = (Some(r.id.value.as_str()), r.allow.as_slice());
             let node = "remedies.catalogue";
             add(at(node, id, "label"), &r.label, allow);
-            add(at(node, id, "action"), &r.action, allow);
+            for (path, text) in variants(at(node, id, "action"), &r.action) {
+                add(path, text, allow);
+            }
             add(at(node, id, "owner"), &r.owner, allow);
-            add(at(node, id, "why"), &r.why, allow);
+            for (path, text) in variants(at(node, id, "why"), &r.why) {
+                add(path, text, allow);
+            }
             for (i, point) in r.talking_points.iter().enumerate() {
-                add(at(node, id, "talking_points").item(i), point, allow);
+                for (path, text) in variants(at(node, id, "talking_points").item(i), point) {
+                    add(path, text, allow);
+                }
             }
             if let Some(template) = &r.template {
-                add(at(node, id, "template"), template, allow);
+                for (path, text) in variants(at(node, id, "template"), template) {
+                    add(path, text, allow);
+                }
             }
         }
         for f in &self.followups {
             let (id, allow) = (Some(f.id.value.as_str()), f.allow.as_slice());
-            add(at("followups", id, "action"), &f.action, allow);
+            for (path, text) in variants(at("followups", id, "action"), &f.action) {
+                add(path, text, allow);
+            }
             add(at("followups", id, "owner"), &f.owner, allow);
-            add(at("followups", id, "why"), &f.why, allow);
+            for (path, text) in variants(at("followups", id, "why"), &f.why) {
+                add(path, text, allow);
+            }
         }
         for (i, d) in self.donts.iter().enumerate() {
             let path = TextPath {

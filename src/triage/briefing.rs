@@ -59,9 +59,13 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
         .flatten()
         .map(|a| AssessmentView {
             level: pb.levels[a.level].label.text(lang),
-            response_force: pb.levels[a.level].response_force.text(lang),
+            response_force: pb.levels[a.level]
+                .response_force
+                .text(lang, &session.facts(&a, None)),
             authority: pb.authority[a.authority].label.text(lang),
-            stance: pb.authority[a.authority].stance.text(lang),
+            stance: pb.authority[a.authority]
+                .stance
+                .text(lang, &session.facts(&a, None)),
             flags: pb
                 .flags
                 .iter()
@@ -84,7 +88,11 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
     } else {
         Vec::new()
     };
-    let proposals = if stage == Stage::Remedies {
+    let known = (stage == Stage::Remedies)
+        .then(|| session.assessment().zip(session.grievances()))
+        .flatten();
+    let proposals = if let Some((a, g)) = &known {
+        let facts = session.facts(a, Some(g));
         session
             .proposals()
             .unwrap_or_default()
@@ -92,10 +100,9 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
             .filter_map(|p| {
                 let r = pb.remedy(&p.remedy)?;
                 // The full rule is in the plan; on a live call the short reason reads faster.
-                let why = if r.why.is_empty() {
-                    p.rule
-                } else {
-                    r.why.text(lang)
+                let why = match r.why.text(lang, &facts) {
+                    why if why.is_empty() => p.rule,
+                    why => why,
                 };
                 Some(ProposalView {
                     label: r.label.text(lang),

@@ -43,6 +43,26 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
                 &Scope::anywhere("a follow-up condition", EVERYTHING),
             );
         }
+        for when in f.action.conditions().chain(f.why.conditions()) {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
+        }
+    }
+    // Level and authority descriptions are shown in the plan, when all is known.
+    for level in &pb.levels {
+        c.node(&level.allow);
+        for when in level
+            .definition
+            .conditions()
+            .chain(level.response_force.conditions())
+        {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
+        }
+    }
+    for rung in &pb.authority {
+        c.node(&rung.allow);
+        for when in rung.definition.conditions().chain(rung.stance.conditions()) {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
+        }
     }
     c.node(&[]);
     for rule in &pb.history {
@@ -64,9 +84,25 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
             );
         }
     }
+    let remedies: BTreeSet<&str> = pb
+        .remedies
+        .catalogue
+        .iter()
+        .map(|r| r.id.value.as_str())
+        .collect();
     for d in &pb.donts {
         if let Some(when) = &d.when {
             refs.condition(c, when, &Scope::anywhere("a don't condition", EVERYTHING));
+        }
+        for remedy in &d.forbids {
+            if !remedies.contains(remedy.value.as_str()) {
+                c.at(
+                    RuleId::UnknownReference,
+                    remedy,
+                    format!("a don't forbids unknown remedy `{}`", remedy.value),
+                    did_you_mean(&remedy.value, remedies.iter().copied()),
+                );
+            }
         }
     }
 }
@@ -92,9 +128,16 @@ fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
         if let Some(when) = &r.when {
             refs.condition(c, when, &Scope::anywhere("a remedy condition", EVERYTHING));
         }
-        if let Some(t) = &r.template
-            && let Some(at) = t.spanned()
-        {
+        let wordings = std::iter::once(&r.action)
+            .chain(std::iter::once(&r.why))
+            .chain(&r.talking_points)
+            .chain(&r.template);
+        for when in wordings.flat_map(|w| w.conditions()) {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
+        }
+        let templates = r.template.iter().flat_map(|t| t.variants());
+        for t in templates.map(|v| &v.text) {
+            let Some(at) = t.spanned() else { continue };
             for (locale, text) in t.versions() {
                 if let Err(e) = template::check(text) {
                     let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();

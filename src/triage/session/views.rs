@@ -2,7 +2,7 @@
 //! assessment, step 2's grievances, the proposed remedies, the don'ts that
 //! apply, and each remedy's owner and due time after the rep's edits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Session;
 use super::flow::{ADJUST_DONE, MAX_ADJUST_ROUNDS};
@@ -68,7 +68,8 @@ impl<'p> Session<'p> {
             .unwrap_or_default()
     }
 
-    pub(super) fn grievances(&self) -> Option<Grievances> {
+    /// What step 2 established, once it is complete.
+    pub fn grievances(&self) -> Option<Grievances> {
         let picked = self.picked_grievances()?;
         let key = |field| self.answered_key(&PromptId::Grievance(field));
         Some(Grievances {
@@ -88,7 +89,8 @@ impl<'p> Session<'p> {
         }
     }
 
-    pub(super) fn facts<'a>(&'a self, a: &'a Assessment, g: Option<&'a Grievances>) -> Facts<'a> {
+    /// What conditions see: step 1's assessment and, once known, step 2's grievances.
+    pub fn facts<'a>(&'a self, a: &'a Assessment, g: Option<&'a Grievances>) -> Facts<'a> {
         Facts {
             playbook: self.playbook,
             answers: &a.answers,
@@ -110,10 +112,12 @@ impl<'p> Session<'p> {
 
     pub(super) fn proposals_for(&self, a: &Assessment, g: &Grievances) -> Vec<Proposal> {
         let facts = self.facts(a, Some(g));
+        let forbidden = forbidden(&facts);
         self.playbook
             .remedies
             .catalogue
             .iter()
+            .filter(|r| !forbidden.contains(r.id.value.as_str()))
             .filter_map(|r| {
                 let when = r.when.as_ref().filter(|w| w.eval(&facts))?;
                 Some(Proposal {
@@ -196,4 +200,16 @@ impl<'p> Session<'p> {
         }
         current
     }
+}
+
+/// The remedies that a don't shown for these facts forbids: never proposed,
+/// never pre-ticked, never in the plan beside the don't.
+pub(super) fn forbidden<'p>(facts: &Facts<'p>) -> BTreeSet<&'p str> {
+    facts
+        .playbook
+        .donts
+        .iter()
+        .filter(|d| d.when.as_ref().is_none_or(|w| w.eval(facts)))
+        .flat_map(|d| d.forbids.iter().map(|r| r.value.as_str()))
+        .collect()
 }
