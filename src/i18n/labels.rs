@@ -163,6 +163,20 @@ pub struct Labels {
     pub level_raised: fn(usize) -> String,
     /// question, level, assumed answer
     pub unsure: fn(&str, &str, &str) -> String,
+
+    // The why, in words: one plain sentence per judgement.
+    /// judgement label, its causes
+    pub judged: fn(&str, &str) -> String,
+    pub judged_baseline: fn(&str) -> String,
+    /// Between the causes in a plain sentence.
+    pub clause_sep: &'static str,
+    /// The authority judged for the person on the line.
+    pub plain_on_line: fn(&str) -> String,
+    /// question prompt, assumed option
+    pub plain_unsure: fn(&str, &str) -> String,
+    pub plain_history: fn(usize) -> String,
+    /// question prompt, the answer
+    pub plain_answer: fn(&str, &str) -> String,
 }
 
 pub fn of(lang: Lang) -> &'static Labels {
@@ -324,6 +338,16 @@ const EN: Labels = Labels {
             "unsure about `{question}` — if unsure, take the higher level: `{level}` (as if `{assumed}`)"
         )
     },
+
+    judged: |label, why| format!("{label}: {why}."),
+    judged_baseline: |label| format!("{label}: nothing in the answers raised it higher."),
+    clause_sep: "; ",
+    plain_on_line: |label| format!("the person on the line: {label}"),
+    plain_unsure: |question, assumed| {
+        format!("not sure about “{question}”, so judged as if “{assumed}”")
+    },
+    plain_history: |n| format!("{n} earlier case(s) from this customer"),
+    plain_answer: |question, answer| format!("“{question}” {answer}"),
 };
 
 const ZH_TW: Labels = Labels {
@@ -473,6 +497,16 @@ const ZH_TW: Labels = Labels {
     unsure: |question, level, assumed| {
         format!("`{question}` 不確定 — 不確定就取較高等級：`{level}`（視同 `{assumed}`）")
     },
+
+    judged: |label, why| format!("{label}：{why}。"),
+    judged_baseline: |label| format!("{label}：回答裡沒有任何一項讓它更高。"),
+    clause_sep: "；",
+    plain_on_line: |label| format!("電話另一頭是{label}"),
+    plain_unsure: |question, assumed| {
+        format!("「{question}」還不確定，所以當作「{assumed}」來判斷")
+    },
+    plain_history: |n| format!("這位客戶之前已有 {n} 件案件"),
+    plain_answer: |question, answer| format!("「{question}」{answer}"),
 };
 
 const ZH_CN: Labels = Labels {
@@ -622,4 +656,12 @@ const ZH_CN: Labels = Labels {
     unsure: |question, level, assumed| {
         format!("`{question}` 不确定 — 不确定就取较高等级：`{level}`（按 `{assumed}` 处理）")
     },
+
+    judged: |label, why| format!("{label}：{why}。"),
+    judged_baseline: |label| format!("{label}：回答里没有任何一项让它更高。"),
+    clause_sep: "；",
+    plain_on_line: |label| format!("电话那头是{label}"),
+    plain_unsure: |question, assumed| format!("“{question}”还不确定，所以按“{assumed}”来判断"),
+    plain_history: |n| format!("这位客户之前已有 {n} 个案件"),
+    plain_answer: |question, answer| format!("“{question}”{answer}"),
 };

@@ -2,6 +2,7 @@
 //! (the call time is passed in); `markdown` renders it for people and
 //! `serde_json` for machines. The JSON shape is pinned by `tests/`.
 
+mod in_words;
 pub mod markdown;
 
 use std::collections::BTreeMap;
@@ -78,6 +79,9 @@ pub struct ReasonOut {
 
 #[derive(Debug, Serialize)]
 pub struct AssessmentOut {
+    /// One plain sentence per judgement (level, then authority), built from
+    /// the reasons and the playbook's labels.
+    pub in_words: Vec<String>,
     pub level: RungOut,
     pub authority: RungOut,
     pub scores: BTreeMap<String, i64>,
@@ -325,6 +329,7 @@ pub fn compose(
             },
         },
         assessment: AssessmentOut {
+            in_words: in_words::sentences(pb, outcome, lang),
             level: RungOut {
                 id: level.id.value.clone(),
                 label: level.label.text(lang),
