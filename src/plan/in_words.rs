@@ -133,7 +133,17 @@ impl Words<'_> {
             }
             Condition::Score(test) => self.score(&test.id.value),
             Condition::Answer(test) => self.answer(&test.question.value, Pick::All),
-            Condition::ComplaintKind(_) => vec![g.complaint_kind.label(lang).to_owned()],
+            Condition::ComplaintKind(_) => {
+                let own = pb
+                    .grievance
+                    .kinds
+                    .iter()
+                    .find(|k| k.key.value == g.kind_key);
+                vec![own.map_or_else(
+                    || g.complaint_kind.label(lang).to_owned(),
+                    |k| k.label.text(lang),
+                )]
+            }
             Condition::Crisis(_) => vec![g.crisis.label(lang).to_owned()],
             Condition::AtStake(_) => vec![g.at_stake.label(lang).to_owned()],
         }

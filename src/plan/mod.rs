@@ -367,7 +367,18 @@ pub fn compose(
             impact: record_field("impact"),
             our_owner: record_field("our_owner"),
             customer_loss: record_field("customer_loss"),
-            complaint_kind: labeled(g.complaint_kind.key(), g.complaint_kind.label(lang)),
+            // The shared kind (comparable across playbooks), in the playbook's words.
+            complaint_kind: labeled(
+                g.complaint_kind.key(),
+                &pb.grievance
+                    .kinds
+                    .iter()
+                    .find(|k| k.key.value == g.kind_key)
+                    .map_or_else(
+                        || g.complaint_kind.label(lang).to_owned(),
+                        |k| k.label.text(lang),
+                    ),
+            ),
             crisis: labeled(g.crisis.key(), g.crisis.label(lang)),
             at_stake: labeled(g.at_stake.key(), g.at_stake.label(lang)),
         },

@@ -12,7 +12,7 @@ use serde_saphyr::Spanned;
 
 use super::condition::{Condition, Key};
 use super::localized::Localized;
-use super::vocab::{AtStake, ComplaintKind, CrisisType};
+use super::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
 use super::wording::Wording;
 use crate::duration::Due;
 use crate::i18n::Lang;
@@ -223,9 +223,48 @@ pub struct GrievanceStep {
     /// Shown first at step 2, e.g. "let them finish — don't explain yet".
     pub guidance: Localized,
     pub catalogue: Vec<Grievance>,
+    /// The complaint kinds offered at step 2, in this playbook's words
+    /// (an invoice dispute has no "old bug"). Each `means` one of the shared
+    /// kinds, which conditions, suggestions and the archive use, so cases stay
+    /// comparable across playbooks. Empty: the shared list.
+    #[serde(default)]
+    pub kinds: Vec<KindOption>,
     /// Suggested answers for the complaint-record classification.
     #[serde(default)]
     pub classify: Classify,
+}
+
+/// One complaint kind of a playbook's own vocabulary.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindOption {
+    #[schemars(with = "String")]
+    pub key: Spanned<String>,
+    pub label: Localized,
+    /// The shared kind it stands for.
+    #[schemars(with = "ComplaintKind")]
+    pub means: Spanned<ComplaintKind>,
+}
+
+impl GrievanceStep {
+    /// The complaint kind an answer key stands for: the playbook's own
+    /// option's meaning, else the shared kind of that key.
+    pub fn kind_of(&self, key: &str) -> Option<ComplaintKind> {
+        match self.kinds.iter().find(|k| k.key.value == key) {
+            Some(option) => Some(option.means.value),
+            None if self.kinds.is_empty() => ComplaintKind::from_key(key),
+            None => None,
+        }
+    }
+
+    /// The key offered for a shared kind: the first own option meaning it.
+    pub fn kind_key(&self, kind: ComplaintKind) -> Option<&str> {
+        if self.kinds.is_empty() {
+            return Some(kind.key());
+        }
+        let option = self.kinds.iter().find(|k| k.means.value == kind)?;
+        Some(&option.key.value)
+    }
 }
 
 /// Rules that pre-select the step-2 classification; the first rule whose
@@ -254,7 +293,8 @@ impl Classify {
 #[serde(deny_unknown_fields)]
 pub struct Suggest<T> {
     pub when: Condition,
-    pub suggest: T,
+    #[schemars(with = "T")]
+    pub suggest: Spanned<T>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -625,6 +665,13 @@ impl Playbook {
                 add(at(node, id, "probes").item(i), probe, allow);
             }
             add(at(node, id, "guidance"), &g.guidance, allow);
+        }
+        for k in &self.grievance.kinds {
+            add(
+                at("grievance.kinds", Some(&k.key.value), "label"),
+                &k.label,
+                top,
+            );
         }
         add(
             at("remedies", None, "guidance"),

@@ -10,6 +10,7 @@ use crate::diagnostic::{RuleId, did_you_mean};
 use crate::playbook::condition::RefKind::{self, *};
 use crate::playbook::model::{BUILTIN_REMEDY_KINDS, Playbook};
 use crate::playbook::template;
+use crate::playbook::vocab::Vocabulary;
 
 /// Conditions late in the triage may refer to everything.
 const EVERYTHING: &[RefKind] = &[Flag, Score, Question, Authority, Level, Grievance];
@@ -32,6 +33,24 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
             when,
             &Scope::anywhere("a classification rule", EVERYTHING),
         );
+    }
+    // A suggested kind must be one the playbook's own kinds can offer.
+    for rule in &pb.grievance.classify.kind {
+        let own = &pb.grievance.kinds;
+        if !own.is_empty() && !own.iter().any(|k| k.means.value == rule.suggest.value) {
+            c.at(
+                RuleId::UnknownReference,
+                &rule.suggest,
+                format!(
+                    "this rule suggests `{}`, but no complaint kind of this playbook means it",
+                    rule.suggest.value.key()
+                ),
+                Some(format!(
+                    "add one under `grievance.kinds` with `means: {}`",
+                    rule.suggest.value.key()
+                )),
+            );
+        }
     }
     check_remedies(c, pb, refs);
     for f in &pb.followups {

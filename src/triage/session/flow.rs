@@ -90,15 +90,42 @@ impl<'p> Session<'p> {
             false,
         ));
         let classify = &pb.grievance.classify;
-        offer!(
+        let kind = self
+            .suggested(&assessment, &classify.kind)
+            .unwrap_or(ComplaintKind::Unclear);
+        offer!(if pb.grievance.kinds.is_empty() {
             self.vocab_prompt(
                 GrievanceField::Kind,
                 l.grievance_kind,
                 l.grievance_kind_help,
-                self.suggested(&assessment, &classify.kind)
-                    .unwrap_or(ComplaintKind::Unclear),
+                kind,
             )
-        );
+        } else {
+            // The playbook's own words; the suggestion is its first option
+            // meaning the suggested kind.
+            let options = pb
+                .grievance
+                .kinds
+                .iter()
+                .map(|k| Opt {
+                    key: k.key.value.clone(),
+                    label: k.label.text(lang),
+                })
+                .collect();
+            let default = pb
+                .grievance
+                .kind_key(kind)
+                .map(|key| AnswerValue::Key(key.to_owned()));
+            self.prompt(
+                PromptId::Grievance(GrievanceField::Kind),
+                Stage::Grievance,
+                l.grievance_kind,
+                l.grievance_kind_help,
+                PromptKind::Choice(options),
+                default,
+                false,
+            )
+        });
         offer!(
             self.vocab_prompt(
                 GrievanceField::Crisis,
@@ -225,14 +252,16 @@ impl<'p> Session<'p> {
         let mut facts = self.facts(assessment, None);
         facts.grievances = &picked;
         // Classifications answered just before count (crisis informs what is at stake).
-        facts.complaint_kind =
-            ComplaintKind::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Kind)));
+        facts.complaint_kind = self
+            .playbook
+            .grievance
+            .kind_of(&self.answered_key(&PromptId::Grievance(GrievanceField::Kind)));
         facts.crisis =
             CrisisType::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Crisis)));
         rules
             .iter()
             .find(|r| r.when.eval(&facts))
-            .map(|r| r.suggest)
+            .map(|r| r.suggest.value)
     }
 
     /// A step-2 classification from the shared vocabulary, `default` pre-selected.

@@ -26,7 +26,10 @@ pub struct Proposal {
 pub struct Grievances {
     pub picked: Vec<String>,
     pub words: String,
+    /// The complaint kind's meaning in the shared vocabulary.
     pub complaint_kind: ComplaintKind,
+    /// The key the rep picked (the playbook's own, when it has its own kinds).
+    pub kind_key: String,
     pub crisis: CrisisType,
     pub at_stake: AtStake,
 }
@@ -75,7 +78,11 @@ impl<'p> Session<'p> {
         Some(Grievances {
             picked,
             words: self.text(&PromptId::Grievance(GrievanceField::Words)),
-            complaint_kind: ComplaintKind::from_key(&key(GrievanceField::Kind))?,
+            complaint_kind: self
+                .playbook
+                .grievance
+                .kind_of(&key(GrievanceField::Kind))?,
+            kind_key: key(GrievanceField::Kind),
             crisis: CrisisType::from_key(&key(GrievanceField::Crisis))?,
             at_stake: AtStake::from_key(&key(GrievanceField::AtStake))?,
         })
