@@ -340,3 +340,30 @@ pub fn run(
     }
     Ok(results)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(yaml: &str) -> Vec<Spanned<String>> {
+        serde_saphyr::from_str(yaml).expect("parses")
+    }
+
+    #[test]
+    fn plan_text_expectations_name_the_text_and_where_it_was_found() {
+        let plan = "# Plan\n\n- **Level: Serious** — A real failure with consequences.\n";
+        let diff = text_diff(
+            plan,
+            &texts("[The contract is at risk]"),
+            &texts("[A real failure, Fire]"),
+        );
+        assert_eq!(
+            diff,
+            [
+                "the plan must contain \"The contract is at risk\" (line 1)\n    + it does not",
+                "the plan must not contain \"A real failure\" (line 1)\n    + found in: - **Level: Serious** — A real failure with consequences.",
+            ]
+        );
+        assert!(text_diff(plan, &texts("[Serious]"), &texts("[Fire]")).is_empty());
+    }
+}

@@ -398,3 +398,40 @@ impl Plan {
         crate::text::json(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).expect("valid time")
+    }
+
+    #[test]
+    fn times_in_texts_are_for_people_in_every_language() {
+        let call = at("2026-11-23T10:00:00+08:00");
+        let due = at("2026-11-24T15:05:00+08:00");
+        assert_eq!(
+            for_people(due, call, Lang::En),
+            "Tue 24 Nov, 15:05 (+08:00)"
+        );
+        assert_eq!(
+            for_people(due, call, Lang::ZhTw),
+            "11月24日（週二）15:05（+08:00）"
+        );
+        assert_eq!(
+            for_people(due, call, Lang::ZhCn),
+            "11月24日（周二）15:05（+08:00）"
+        );
+        // Another year is said; the call's own year is not.
+        let next_year = at("2027-01-02T09:00:00+08:00");
+        assert_eq!(
+            for_people(next_year, call, Lang::En),
+            "Sat 2 Jan 2027, 09:00 (+08:00)"
+        );
+        assert_eq!(
+            for_people(next_year, call, Lang::ZhTw),
+            "2027年1月2日（週六）09:00（+08:00）"
+        );
+    }
+}

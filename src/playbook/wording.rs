@@ -232,3 +232,39 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod validation {
+    use crate::diagnostic::RuleId;
+    use crate::playbook::load::check_str;
+
+    const BASE: &str = include_str!("../lint/examples/base.yaml");
+
+    #[test]
+    fn a_variants_condition_and_a_talking_points_are_checked_with_positions() {
+        let source = BASE
+            .replace(
+                "    definition: Money lost.\n",
+                "    definition:\n      - {text: Money lost., when: {flag: real_los}}\n      - text: Something is at stake.\n",
+            )
+            .replace(
+                "      action: Refund the loss.\n",
+                "      action: Refund the loss.\n      talking_points:\n        - {text: We owe you this., when: {grievance: lost_fac}}\n",
+            );
+        let (pb, report) = check_str("p.yaml", &source);
+        assert!(pb.is_some());
+        let found: Vec<(RuleId, u64, u64)> = report
+            .problems
+            .iter()
+            .map(|p| (p.rule, p.line, p.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (RuleId::UnknownReference, 20, 42),
+                (RuleId::UnknownReference, 44, 54),
+            ],
+            "{report:?}"
+        );
+    }
+}
