@@ -752,7 +752,10 @@ mod tests {
             "flags.real_loss.label",
             "assess.questions.our_failure.options.partly.label",
             "grievance.catalogue.not_valued.cues[1]",
-            "remedies.catalogue.fact_explanation.template",
+            // Variants are named by position: the second letter, the third Fire text.
+            "remedies.catalogue.fact_explanation.template[1]",
+            "levels.fire.definition[2]",
+            "remedies.catalogue.private_talk.talking_points[0][1]",
             "donts[0].text",
             "history.repeat_customer.why",
         ] {
