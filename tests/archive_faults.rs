@@ -150,12 +150,14 @@ fn an_archive_under_a_regular_file_is_refused_before_the_triage() {
     store(&db, &fire()).status(2).stdout("").stderr(&message);
 }
 
-/// Overwrites 8 KiB a third of the way into `path` with fixed noise.
+/// Overwrites 8 KiB halfway into `path` with fixed noise: there, in a file of
+/// thirty cases, lie the cases' own pages, not the tree's inner pages a listing
+/// needs (a third of the way in hit one once plans grew by a few lines).
 fn damage(path: &Path) {
     use std::io::{Seek, SeekFrom, Write};
     let len = std::fs::metadata(path).unwrap().len();
     let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-    file.seek(SeekFrom::Start(len / 3 / 4096 * 4096)).unwrap();
+    file.seek(SeekFrom::Start(len / 2 / 4096 * 4096)).unwrap();
     let mut x: u32 = 0x2545_f491;
     let noise: Vec<u8> = (0..8192)
         .map(|_| {
@@ -174,7 +176,10 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
     let db = tmp.path().join("cases.db");
     store(&db, &fire()).success();
     {
-        // Thirty copies of the case make a file of many pages, in one write.
+        // Thirty copies of the case, each plan padded to 64 KiB, make a file
+        // that is mostly the plans' overflow pages, in one write: the damage
+        // lands in a plan, which the listing does not read, whatever the
+        // schema's other tables and indexes grow to.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
@@ -185,7 +190,8 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
              SELECT i, case_id, created_at, created_epoch, customer, customer_key,
                  contact, role, playbook_id, playbook_version, level, level_rank, authority, grievances,
                  remedies, complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner,
-                 customer_loss, rehearsal, plan_markdown, plan_json, answers_yaml
+                 customer_loss, rehearsal, plan_markdown || printf('%.*c', 65536, ' '),
+                 plan_json, answers_yaml
              FROM cases, n WHERE cases.id = 1;
              PRAGMA wal_checkpoint(TRUNCATE);",
         )

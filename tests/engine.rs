@@ -564,3 +564,40 @@ fn earlier_cases_raise_the_level_and_are_cited() {
         "the 200-day-old case is outside 90 days: {text}"
     );
 }
+
+// --- Issue #15: no sentence the answers contradict -------------------------
+
+#[test]
+fn a_remedy_a_shown_dont_forbids_is_never_proposed_nor_planned_even_when_ticked() {
+    let pb = playbook("general");
+    let assess = r#"our_failure: "yes", real_loss: "yes", role: staff, stakes: [breach], pressure: "no", public: "no", audience: "no", history: first"#;
+    let grievance = format!("picked: [real_loss]\n  {GRIEVANCE_DEFAULTS}");
+    let outcome = triage(&pb, &general(assess, &grievance));
+    assert_eq!(authority(&pb, &outcome), "venting");
+    assert!(
+        outcome
+            .donts
+            .iter()
+            .any(|(_, d)| d.contains("venting call"))
+    );
+    assert!(!outcome.proposals.iter().any(|p| p.remedy == "manager_call"));
+    // Ticked by hand (or by an answers file recorded before the don't named
+    // it): the don't still wins, so the plan never shows both.
+    let ticked = format!(
+        "{}remedies:\n  selected: [listen_first, manager_call]\n",
+        general(assess, &grievance)
+    );
+    let outcome = triage(&pb, &ticked);
+    assert_eq!(remedies(&outcome), ["listen_first"]);
+}
+
+#[test]
+fn a_playbooks_own_complaint_kinds_are_offered_and_mean_a_shared_kind() {
+    let pb = playbook("scope-dispute");
+    let outcome = triage(
+        &pb,
+        "case: {customer: X}\nassess: {in_contract: \"yes\", phase: live, pressure: \"no\", role: decision_maker, audience: \"no\", deadline: \"no\", walkout: \"no\"}\ngrievance: {picked: [broken_promise], kind: defect}\n",
+    );
+    assert_eq!(outcome.grievances.kind_keys, ["defect"]);
+    assert_eq!(outcome.grievances.complaint_kinds, [ComplaintKind::OldBug]);
+}

@@ -205,6 +205,10 @@ rules! {
         summary: "A level at which no remedy is ever proposed."
         why: "A level at which nothing is ever proposed leaves the rep without a plan."
         fix: "Give some remedy a `when` that holds at that level, or `allow:` it on the level.";
+    ForbiddenRemedy "forbidden-remedy" Lint Warning
+        summary: "A remedy can be proposed in a case where a don't that forbids it is shown."
+        why: "The plan must never advise a remedy and a don't against it; the engine leaves the remedy out there, so its own `when` says something the playbook does not do."
+        fix: "Narrow the remedy's `when` (add a `not:` of the don't's condition), or narrow the don't.";
     MissingTranslation "missing-translation" Lint Warning
         summary: "A text lacks a language the rest of the playbook is written in."
         why: "Once a playbook is written in several languages, a text in fewer of them shows a rep working in another language the wrong one mid-call (the fallback order is zh-TW ↔ zh-CN, then en)."

@@ -205,6 +205,20 @@ pub struct Labels {
     pub none_clear_alone: &'static str,
     /// Under a step-2 classification: why it was pre-selected.
     pub suggested_because: fn(&str) -> String,
+
+    // The why, in words: one plain sentence per judgement.
+    /// judgement label, its causes
+    pub judged: fn(&str, &str) -> String,
+    pub judged_baseline: fn(&str) -> String,
+    /// Between the causes in a plain sentence.
+    pub clause_sep: &'static str,
+    /// The authority judged for the person on the line.
+    pub plain_on_line: fn(&str) -> String,
+    /// question prompt, assumed option
+    pub plain_unsure: fn(&str, &str) -> String,
+    pub plain_history: fn(usize) -> String,
+    /// question prompt, the answer
+    pub plain_answer: fn(&str, &str) -> String,
 }
 
 pub fn of(lang: Lang) -> &'static Labels {
@@ -399,6 +413,16 @@ const EN: Labels = Labels {
     suggested_because: |rule| {
         format!("Suggested because {rule}; change it if the call says otherwise.")
     },
+
+    judged: |label, why| format!("{label}: {why}."),
+    judged_baseline: |label| format!("{label}: nothing in the answers raised it higher."),
+    clause_sep: "; ",
+    plain_on_line: |label| format!("the person on the line: {label}"),
+    plain_unsure: |question, assumed| {
+        format!("not sure about “{question}”, so judged as if “{assumed}”")
+    },
+    plain_history: |n| format!("{n} earlier case(s) from this customer"),
+    plain_answer: |question, answer| format!("“{question}” {answer}"),
 };
 
 const ZH_TW: Labels = Labels {
@@ -574,6 +598,16 @@ const ZH_TW: Labels = Labels {
     none_clear_plan: "**還看不出真正在氣什麼。** 先不要承諾任何事，再聽一次：一天內回電，讓他把話說完，問他最在意的是什麼。",
     none_clear_alone: "「還看不出來」不能和其他不爽的點一起勾選",
     suggested_because: |rule| format!("建議原因：{rule}；如果通話內容不是這樣，請改掉。"),
+
+    judged: |label, why| format!("{label}：{why}。"),
+    judged_baseline: |label| format!("{label}：回答裡沒有任何一項讓它更高。"),
+    clause_sep: "；",
+    plain_on_line: |label| format!("電話另一頭是{label}"),
+    plain_unsure: |question, assumed| {
+        format!("「{question}」還不確定，所以當作「{assumed}」來判斷")
+    },
+    plain_history: |n| format!("這位客戶之前已有 {n} 件案件"),
+    plain_answer: |question, answer| format!("「{question}」{answer}"),
 };
 
 const ZH_CN: Labels = Labels {
@@ -749,4 +783,12 @@ const ZH_CN: Labels = Labels {
     none_clear_plan: "**还看不出真正在气什么。** 先别承诺任何事，再听一次：一天内回电话，让他把话说完，问他最在意的是什么。",
     none_clear_alone: "“还看不出来”不能和其他不满点一起勾选",
     suggested_because: |rule| format!("建议原因：{rule}；如果通话内容不是这样，请改掉。"),
+
+    judged: |label, why| format!("{label}：{why}。"),
+    judged_baseline: |label| format!("{label}：回答里没有任何一项让它更高。"),
+    clause_sep: "；",
+    plain_on_line: |label| format!("电话那头是{label}"),
+    plain_unsure: |question, assumed| format!("“{question}”还不确定，所以按“{assumed}”来判断"),
+    plain_history: |n| format!("这位客户之前已有 {n} 个案件"),
+    plain_answer: |question, answer| format!("“{question}”{answer}"),
 };

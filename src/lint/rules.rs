@@ -150,6 +150,9 @@ pub fn example(rule: RuleId) -> Option<String> {
             "      when: {flag: real_loss}\n",
             "      when: {all: [{flag: real_loss}, {level: fire}]}\n",
         ),
+        ForbiddenRemedy => format!(
+            "{base}donts:\n  - step: remedies\n    text: Don't refund a loss before the facts are known.\n    forbids: [refund]\n"
+        ),
         MissingTranslation => sub(
             BILINGUAL,
             "action: {en: Refund the loss., zh-TW: 退還損失。}",

@@ -125,6 +125,11 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
 
     writeln!(md, "## {}", l.section_assessment)?;
     writeln!(md)?;
+    // The why, in words, before the details.
+    for sentence in &a.in_words {
+        writeln!(md, "{}", pb(sentence))?;
+        writeln!(md)?;
+    }
     writeln!(
         md,
         "- **{}{}{}** — {}",

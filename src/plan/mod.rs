@@ -2,6 +2,7 @@
 //! (the call time is passed in); `markdown` renders it for people and
 //! `serde_json` for machines. The JSON shape is pinned by `tests/`.
 
+mod in_words;
 pub mod markdown;
 pub mod team;
 
@@ -101,6 +102,9 @@ pub struct ReasonOut {
 
 #[derive(Debug, Serialize)]
 pub struct AssessmentOut {
+    /// One plain sentence per judgement (level, then authority), built from
+    /// the reasons and the playbook's labels.
+    pub in_words: Vec<String>,
     pub level: RungOut,
     pub authority: RungOut,
     pub scores: BTreeMap<String, i64>,
@@ -218,6 +222,50 @@ pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// A time inside a text for people (a template's `{{due}}`): weekday, day,
+/// month and clock time with the offset, in the plan's language, never raw
+/// RFC 3339. The year is written only when it is not the call's.
+pub fn for_people(t: DateTime<FixedOffset>, call: DateTime<FixedOffset>, lang: Lang) -> String {
+    use chrono::Datelike;
+    let weekday = t.weekday().num_days_from_monday() as usize;
+    let clock = t.format("%H:%M");
+    let offset = t.format("%:z");
+    let other_year = t.year() != call.year();
+    match lang {
+        Lang::En => {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            let year = if other_year {
+                t.format(" %Y").to_string()
+            } else {
+                String::new()
+            };
+            format!(
+                "{} {}{year}, {clock} ({offset})",
+                DAYS[weekday],
+                t.format("%-d %b")
+            )
+        }
+        Lang::ZhTw | Lang::ZhCn => {
+            let days: [&str; 7] = if lang == Lang::ZhTw {
+                ["週一", "週二", "週三", "週四", "週五", "週六", "週日"]
+            } else {
+                ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+            };
+            let year = if other_year {
+                format!("{}年", t.year())
+            } else {
+                String::new()
+            };
+            format!(
+                "{year}{}月{}日（{}）{clock}（{offset}）",
+                t.month(),
+                t.day(),
+                days[weekday]
+            )
+        }
+    }
+}
+
 /// Turns a finished session into a plan; `call` names the call (see
 /// [`Fingerprint`]) and ends the case id. Owners are roles only and due
 /// times wall-clock, unless the playbook has working hours: see
@@ -266,6 +314,8 @@ pub fn compose_for(
     let id = case_id(&now, &outcome.customer, call);
     let level = &pb.levels[a.level];
     let authority = &pb.authority[a.authority];
+    // Every wording is chosen by the whole case, so no sentence contradicts it.
+    let facts = outcome.facts(pb);
     let grievances: Vec<GrievanceOut> = g
         .picked
         .iter()
@@ -301,33 +351,39 @@ pub fn compose_for(
         .iter()
         .filter_map(|chosen| {
             let r = pb.remedy(&chosen.remedy)?;
-            let (due, due_counted) = due_time(now, chosen.due, r.clock, working_hours);
-            let due = rfc3339(due);
+            let (due_at, due_counted) = due_time(now, chosen.due, r.clock, working_hours);
+            let due = rfc3339(due_at);
             let mut why = Vec::new();
-            if !r.why.is_empty() {
-                why.push(r.why.text(lang));
+            let rationale = r.why.text(lang, &facts);
+            if !rationale.is_empty() {
+                why.push(rationale);
             }
             why.push(match &chosen.proposed_by {
                 Some(rule) => (l.proposed_because)(rule),
                 None => l.added_by_rep.to_owned(),
             });
-            let template = r.template.as_ref().map(|t| {
+            let template = r.template.as_ref().and_then(|t| {
                 let mut values = values.clone();
                 values.insert("owner", chosen.owner.clone());
-                values.insert("due", due.clone());
-                template::fill(t.get(lang), &values)
+                values.insert("due", for_people(due_at, now, lang));
+                Some(template::fill(t.pick(&facts)?.get(lang), &values))
             });
             Some(RemedyOut {
                 id: r.id.value.clone(),
                 kind: r.kind.value.clone(),
                 label: r.label.text(lang),
-                action: r.action.text(lang),
+                action: r.action.text(lang, &facts),
                 owner_name: team.name_of(&chosen.owner, &r.owner, lang, outcome),
                 owner: chosen.owner.clone(),
                 due,
                 due_in: chosen.due.to_string(),
                 due_counted,
-                talking_points: r.talking_points.iter().map(|t| t.text(lang)).collect(),
+                talking_points: r
+                    .talking_points
+                    .iter()
+                    .map(|t| t.text(lang, &facts))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
                 why,
                 proposed: chosen.proposed_by.is_some(),
                 template,
@@ -347,10 +403,10 @@ pub fn compose_for(
                 due: rfc3339(due),
                 after: f.after.value.to_string(),
                 due_counted,
-                action: f.action.text(lang),
+                action: f.action.text(lang, &facts),
                 owner_name: team.name_of(&owner, &f.owner, lang, outcome),
                 owner,
-                why: f.why.text(lang),
+                why: f.why.text(lang, &facts),
             }
         })
         .collect();
@@ -376,17 +432,18 @@ pub fn compose_for(
             },
         },
         assessment: AssessmentOut {
+            in_words: in_words::sentences(pb, outcome, lang),
             level: RungOut {
                 id: level.id.value.clone(),
                 label: level.label.text(lang),
-                definition: level.definition.text(lang),
-                advice: level.response_force.text(lang),
+                definition: level.definition.text(lang, &facts),
+                advice: level.response_force.text(lang, &facts),
             },
             authority: RungOut {
                 id: authority.id.value.clone(),
                 label: authority.label.text(lang),
-                definition: authority.definition.text(lang),
-                advice: authority.stance.text(lang),
+                definition: authority.definition.text(lang, &facts),
+                advice: authority.stance.text(lang, &facts),
             },
             scores: a.scores.clone(),
             flags: pb
@@ -415,22 +472,26 @@ pub fn compose_for(
             impact: record_field("impact"),
             our_owner: record_field("our_owner"),
             customer_loss: record_field("customer_loss"),
+            // The shared kinds (comparable across playbooks), in the playbook's words.
             complaint_kind: labeled(
                 &g.complaint_kinds
                     .iter()
                     .map(|k| k.key())
                     .collect::<Vec<_>>()
                     .join(","),
-                &g.complaint_kinds
+                &g.kind_keys
                     .iter()
-                    .map(|k| k.label(lang))
+                    .map(|key| pb.grievance.kind_label(key, lang))
                     .collect::<Vec<_>>()
                     .join(l.list_sep),
             ),
             complaint_kinds: g
-                .complaint_kinds
+                .kind_keys
                 .iter()
-                .map(|k| labeled(k.key(), k.label(lang)))
+                .filter_map(|key| {
+                    let kind = pb.grievance.kind_of(key)?;
+                    Some(labeled(kind.key(), &pb.grievance.kind_label(key, lang)))
+                })
                 .collect(),
             crisis: labeled(g.crisis.key(), g.crisis.label(lang)),
             at_stake: labeled(g.at_stake.key(), g.at_stake.label(lang)),
@@ -500,5 +561,42 @@ fn unsure_out(pb: &Playbook, lang: Lang, u: &Unsure) -> UnsureOut {
 impl Plan {
     pub fn to_json(&self) -> String {
         crate::text::json(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).expect("valid time")
+    }
+
+    #[test]
+    fn times_in_texts_are_for_people_in_every_language() {
+        let call = at("2026-11-23T10:00:00+08:00");
+        let due = at("2026-11-24T15:05:00+08:00");
+        assert_eq!(
+            for_people(due, call, Lang::En),
+            "Tue 24 Nov, 15:05 (+08:00)"
+        );
+        assert_eq!(
+            for_people(due, call, Lang::ZhTw),
+            "11月24日（週二）15:05（+08:00）"
+        );
+        assert_eq!(
+            for_people(due, call, Lang::ZhCn),
+            "11月24日（周二）15:05（+08:00）"
+        );
+        // Another year is said; the call's own year is not.
+        let next_year = at("2027-01-02T09:00:00+08:00");
+        assert_eq!(
+            for_people(next_year, call, Lang::En),
+            "Sat 2 Jan 2027, 09:00 (+08:00)"
+        );
+        assert_eq!(
+            for_people(next_year, call, Lang::ZhTw),
+            "2027年1月2日（週六）09:00（+08:00）"
+        );
     }
 }

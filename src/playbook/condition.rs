@@ -219,6 +219,19 @@ impl Condition {
         }
     }
 
+    /// Calls `visit` for every complaint kind tested, so validation can check
+    /// that the playbook's own kinds offer it.
+    pub fn visit_complaint_kinds<'a>(&'a self, visit: &mut impl FnMut(&'a Spanned<ComplaintKind>)) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.visit_complaint_kinds(visit))
+            }
+            Condition::Not(inner) => inner.visit_complaint_kinds(visit),
+            Condition::ComplaintKind(kind) => visit(kind),
+            _ => {}
+        }
+    }
+
     /// Calls `visit` for every answer test, so validation can check its keys.
     pub fn visit_answer_tests<'a>(&'a self, visit: &mut impl FnMut(&'a AnswerTest)) {
         match self {

@@ -11,8 +11,10 @@ pub mod satisfy;
 pub mod template;
 pub mod validate;
 pub mod vocab;
+pub mod wording;
 
 pub use condition::{Condition, Facts};
 pub use load::{LoadError, load_str};
 pub use localized::Localized;
 pub use model::*;
+pub use wording::Wording;

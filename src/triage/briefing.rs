@@ -72,9 +72,13 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
         .flatten()
         .map(|a| AssessmentView {
             level: pb.levels[a.level].label.text(lang),
-            response_force: pb.levels[a.level].response_force.text(lang),
+            response_force: pb.levels[a.level]
+                .response_force
+                .text(lang, &session.facts(&a, None)),
             authority: pb.authority[a.authority].label.text(lang),
-            stance: pb.authority[a.authority].stance.text(lang),
+            stance: pb.authority[a.authority]
+                .stance
+                .text(lang, &session.facts(&a, None)),
             flags: pb
                 .flags
                 .iter()
@@ -90,7 +94,9 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
         .map(|a| Verdict {
             level: pb.levels[a.level].label.text(lang),
             authority: pb.authority[a.authority].label.text(lang),
-            instruction: pb.levels[a.level].response_force.text(lang),
+            instruction: pb.levels[a.level]
+                .response_force
+                .text(lang, &session.facts(&a, None)),
         });
     let grievances = if stage == Stage::Grievance {
         pb.grievance
@@ -105,7 +111,11 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
     } else {
         Vec::new()
     };
-    let proposals = if stage == Stage::Remedies {
+    let known = (stage == Stage::Remedies)
+        .then(|| session.assessment().zip(session.grievances()))
+        .flatten();
+    let proposals = if let Some((a, g)) = &known {
+        let facts = session.facts(a, Some(g));
         session
             .proposals()
             .unwrap_or_default()
@@ -113,10 +123,9 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
             .filter_map(|p| {
                 let r = pb.remedy(&p.remedy)?;
                 // The full rule is in the plan; on a live call the short reason reads faster.
-                let why = if r.why.is_empty() {
-                    p.rule
-                } else {
-                    r.why.text(lang)
+                let why = match r.why.text(lang, &facts) {
+                    why if why.is_empty() => p.rule,
+                    why => why,
                 };
                 Some(ProposalView {
                     label: r.label.text(lang),

@@ -93,14 +93,47 @@ impl<'p> Session<'p> {
         // that suggested them, and the rep confirms or changes them: only
         // what is confirmed here decides remedies.
         let classify = &pb.grievance.classify;
-        offer!(self.vocab_prompt(
-            GrievanceField::Kind,
-            l.grievance_kind,
-            l.grievance_kind_help,
-            self.suggested(&assessment, &classify.kind),
-            ComplaintKind::Unclear,
-            true,
-        ));
+        let kinds = self.suggested(&assessment, &classify.kind);
+        offer!(if pb.grievance.kinds.is_empty() {
+            self.vocab_prompt(
+                GrievanceField::Kind,
+                l.grievance_kind,
+                l.grievance_kind_help,
+                kinds,
+                ComplaintKind::Unclear,
+                true,
+            )
+        } else {
+            // The playbook's own words; each suggestion pre-selects the
+            // first option meaning it.
+            let options = pb
+                .grievance
+                .kinds
+                .iter()
+                .map(|k| Opt::new(k.key.value.clone(), k.label.text(lang)))
+                .collect();
+            let mut keys: Vec<String> = kinds
+                .iter()
+                .filter_map(|(kind, _)| pb.grievance.kind_key(*kind))
+                .map(str::to_owned)
+                .collect();
+            if keys.is_empty() {
+                keys.extend(
+                    pb.grievance
+                        .kind_key(ComplaintKind::Unclear)
+                        .map(str::to_owned),
+                );
+            }
+            self.prompt(
+                PromptId::Grievance(GrievanceField::Kind),
+                Stage::Grievance,
+                l.grievance_kind,
+                l.grievance_kind_help,
+                PromptKind::Multi(options),
+                (!keys.is_empty()).then_some(AnswerValue::Keys(keys)),
+                false,
+            )
+        });
         offer!(
             self.vocab_prompt(
                 GrievanceField::Crisis,
@@ -250,14 +283,14 @@ impl<'p> Session<'p> {
         let mut facts = self.facts(assessment, None);
         facts.grievances = &picked;
         // Classifications answered just before count (crisis informs what is at stake).
-        let kinds = self.complaint_kinds().unwrap_or_default();
+        let (kinds, _) = self.complaint_kinds().unwrap_or_default();
         facts.complaint_kinds = &kinds;
         facts.crisis =
             CrisisType::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Crisis)));
         let mut out: Vec<(V, String)> = Vec::new();
         for rule in rules.iter().filter(|r| r.when.eval(&facts)) {
-            if !out.iter().any(|(v, _)| *v == rule.suggest) {
-                out.push((rule.suggest, rule.when.explain(&facts)));
+            if !out.iter().any(|(v, _)| *v == rule.suggest.value) {
+                out.push((rule.suggest.value, rule.when.explain(&facts)));
             }
         }
         out

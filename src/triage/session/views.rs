@@ -3,12 +3,12 @@
 //! apply, each remedy's owner and due time after the rep's edits, and the
 //! prompts answered so far.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::flow::{ADJUST_DONE, MAX_ADJUST_ROUNDS};
 use super::{Prompt, Session};
 use crate::duration::Due;
-use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, NONE_CLEAR};
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, NONE_CLEAR, Vocabulary};
 use crate::playbook::{Facts, Step};
 use crate::triage::answers::AnswerValue;
 use crate::triage::assess::{Assessment, Walk, assess};
@@ -27,8 +27,11 @@ pub struct Proposal {
 pub struct Grievances {
     pub picked: Vec<String>,
     pub words: String,
-    /// At least one; `unclear` only alone.
+    /// The shared meanings picked (at least one; `unclear` only alone):
+    /// what conditions test.
     pub complaint_kinds: Vec<ComplaintKind>,
+    /// The keys the rep picked (the playbook's own, when it has its own kinds).
+    pub kind_keys: Vec<String>,
     pub crisis: CrisisType,
     pub at_stake: AtStake,
 }
@@ -83,13 +86,16 @@ impl<'p> Session<'p> {
             .unwrap_or_default()
     }
 
-    pub(super) fn grievances(&self) -> Option<Grievances> {
+    /// What step 2 established, once it is complete.
+    pub fn grievances(&self) -> Option<Grievances> {
         let picked = self.picked_grievances()?;
         let key = |field| self.answered_key(&PromptId::Grievance(field));
+        let (kinds, keys) = self.complaint_kinds()?;
         Some(Grievances {
             picked,
             words: self.text(&PromptId::Grievance(GrievanceField::Words)),
-            complaint_kinds: self.complaint_kinds()?,
+            complaint_kinds: kinds,
+            kind_keys: keys,
             crisis: CrisisType::from_key(&key(GrievanceField::Crisis))?,
             at_stake: AtStake::from_key(&key(GrievanceField::AtStake))?,
         })
@@ -109,32 +115,43 @@ impl<'p> Session<'p> {
         }
     }
 
-    /// The complaint kinds picked in step 2, once answered: an answers file
-    /// from before kinds were multi-select holds one key, read the same;
-    /// "not clear yet" beside a real kind gives way to it.
-    pub(super) fn complaint_kinds(&self) -> Option<Vec<ComplaintKind>> {
-        let keys = match self.answered(&PromptId::Grievance(GrievanceField::Kind))? {
+    /// The complaint kinds picked in step 2, once answered: the keys as
+    /// picked and their shared meanings. An answers file from before kinds
+    /// were multi-select holds one key, read the same; "not clear yet"
+    /// beside a real kind gives way to it.
+    pub(super) fn complaint_kinds(&self) -> Option<(Vec<ComplaintKind>, Vec<String>)> {
+        let grievance = &self.playbook.grievance;
+        let picked = match self.answered(&PromptId::Grievance(GrievanceField::Kind))? {
             AnswerValue::Keys(keys) => keys.clone(),
             AnswerValue::Key(key) => vec![key.clone()],
             _ => return None,
         };
-        let mut kinds: Vec<ComplaintKind> = Vec::new();
-        for key in keys {
-            let kind = ComplaintKind::from_key(&key)?;
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
+        let mut keys: Vec<(String, ComplaintKind)> = Vec::new();
+        for key in picked {
+            let kind = grievance.kind_of(&key)?;
+            if !keys.iter().any(|(k, _)| *k == key) {
+                keys.push((key, kind));
             }
         }
-        if kinds.len() > 1 {
-            kinds.retain(|k| *k != ComplaintKind::Unclear);
+        if keys.iter().any(|(_, kind)| *kind != ComplaintKind::Unclear) {
+            keys.retain(|(_, kind)| *kind != ComplaintKind::Unclear);
         }
-        if kinds.is_empty() {
-            kinds.push(ComplaintKind::Unclear);
+        if keys.is_empty() {
+            let unclear = ComplaintKind::Unclear;
+            let key = grievance.kind_key(unclear).unwrap_or(unclear.key());
+            keys.push((key.to_owned(), unclear));
         }
-        Some(kinds)
+        let mut kinds: Vec<ComplaintKind> = Vec::new();
+        for (_, kind) in &keys {
+            if !kinds.contains(kind) {
+                kinds.push(*kind);
+            }
+        }
+        Some((kinds, keys.into_iter().map(|(key, _)| key).collect()))
     }
 
-    pub(super) fn facts<'a>(&'a self, a: &'a Assessment, g: Option<&'a Grievances>) -> Facts<'a> {
+    /// What conditions see: step 1's assessment and, once known, step 2's grievances.
+    pub fn facts<'a>(&'a self, a: &'a Assessment, g: Option<&'a Grievances>) -> Facts<'a> {
         Facts {
             playbook: self.playbook,
             answers: &a.answers,
@@ -156,13 +173,15 @@ impl<'p> Session<'p> {
 
     pub(super) fn proposals_for(&self, a: &Assessment, g: &Grievances) -> Vec<Proposal> {
         let facts = self.facts(a, Some(g));
+        let forbidden = forbidden(&facts);
         self.playbook
             .remedies
             .catalogue
             .iter()
             // The level's response force wins over a remedy's own rule
-            // ("no concessions" at a smoke alarm).
+            // ("no concessions" at a smoke alarm), and so does a shown don't.
             .filter(|r| !self.playbook.level_forbids(a.level, r))
+            .filter(|r| !forbidden.contains(r.id.value.as_str()))
             .filter_map(|r| {
                 let when = r.when.as_ref().filter(|w| w.eval(&facts))?;
                 Some(Proposal {
@@ -245,4 +264,16 @@ impl<'p> Session<'p> {
         }
         current
     }
+}
+
+/// The remedies that a don't shown for these facts forbids: never proposed,
+/// never pre-ticked, never in the plan beside the don't.
+pub(super) fn forbidden<'p>(facts: &Facts<'p>) -> BTreeSet<&'p str> {
+    facts
+        .playbook
+        .donts
+        .iter()
+        .filter(|d| d.when.as_ref().is_none_or(|w| w.eval(facts)))
+        .flat_map(|d| d.forbids.iter().map(|r| r.value.as_str()))
+        .collect()
 }
