@@ -201,6 +201,14 @@ rules! {
         summary: "A level at which no remedy is ever proposed."
         why: "A level at which nothing is ever proposed leaves the rep without a plan."
         fix: "Give some remedy a `when` that holds at that level, or `allow:` it on the level.";
+    RemedyNeverProposed "remedy-never-proposed" Lint Warning
+        summary: "A remedy with no `when:`: offered in step 3's list, never proposed."
+        why: "Only a remedy whose `when:` holds is proposed (pre-ticked, with its reason); one without `when:` is listed for the rep to pick by hand and never proposed, which is easy to miss when it was meant to be proposed."
+        fix: "Add a `when:` saying when to propose it; if it is meant to be picked by hand only, say so with `allow: [remedy-never-proposed]` on the remedy.";
+    NotAPlaybook "not-a-playbook" Lint Error
+        summary: "A scenario file (`cases:`) given to lint, which checks playbooks."
+        why: "A scenario file's top-level keys (`playbook`, `cases`) are not a playbook's, so lint would report every one of them as unknown and every playbook field as missing."
+        fix: "Run scenario files with `defuse test FILE`; lint the playbook they test.";
     MissingTranslation "missing-translation" Lint Warning
         summary: "A text lacks a language the rest of the playbook is written in."
         why: "Once a playbook is written in several languages, a text in fewer of them shows a rep working in another language the wrong one mid-call (the fallback order is zh-TW ↔ zh-CN, then en)."
