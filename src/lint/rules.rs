@@ -162,6 +162,10 @@ pub fn example(rule: RuleId) -> Option<String> {
             "owner: {en: Account director, zh-TW: 業務總監}",
             "owner: Account director",
         ),
+        RemedyNeverProposed => sub(base, "      when: {flag: real_loss}\n", ""),
+        NotAPlaybook => {
+            "cases:\n  - name: refund\n    answers: {}\n    expect: {level: fire}\n".into()
+        }
         UnknownAnswerKey | WrongPlaybook | InvalidAnswer | MissingAnswer | InvalidTime => {
             return None;
         }

@@ -7,6 +7,7 @@ pub mod condition;
 pub mod load;
 pub mod localized;
 pub mod model;
+pub mod recover;
 pub mod satisfy;
 pub mod template;
 pub mod validate;

@@ -12,6 +12,23 @@ use crate::playbook::model::Playbook;
 use crate::playbook::satisfy::{ANY, Fixed, satisfiable};
 
 pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
+    // Remedies that are only ever offered: without `when:`, never proposed.
+    for r in pb.remedies.catalogue.iter().filter(|r| r.when.is_none()) {
+        c.node(&r.allow);
+        c.at(
+            RuleId::RemedyNeverProposed,
+            &r.id,
+            format!(
+                "remedy `{}` has no `when:`, so it is never proposed",
+                r.id.value
+            ),
+            Some(
+                "add `when:` saying when to propose it, or `allow: [remedy-never-proposed]` \
+                 if the rep is to pick it by hand only"
+                    .into(),
+            ),
+        );
+    }
     // Flags that no answer can raise.
     c.node(&[]);
     let raised: BTreeSet<&str> = pb
