@@ -20,6 +20,7 @@ mod languages;
 mod lint;
 mod lint_docs;
 mod load_errors;
+mod new_playbook;
 mod plans;
 mod pty;
 mod readme;

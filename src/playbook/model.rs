@@ -458,7 +458,7 @@ pub struct Remedy {
     #[serde(default)]
     pub talking_points: Vec<Wording>,
     /// A draft (a letter, a statement) with `{{placeholder}}`s filled from
-    /// the case, e.g. `{{customer}}`, `{{remedy.owner}}`; see
+    /// the case, e.g. `{{customer}}`, `{{owner}}`, `{{due}}`; see
     /// docs/playbook-guide.md for the full list.
     pub template: Option<Wording>,
     /// Propose this remedy when the condition holds; never proposed without one.
