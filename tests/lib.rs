@@ -16,6 +16,7 @@ mod drafts;
 mod engine;
 mod fuzz_replay;
 mod gate;
+mod guide;
 mod languages;
 mod lint;
 mod lint_docs;
