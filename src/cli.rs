@@ -82,6 +82,26 @@ pub enum Command {
     /// environment variable, the config file, or the default.
     #[command(after_help = EXIT_CODES)]
     Config(ConfigArgs),
+    /// Start a new playbook from files that pass `lint` and `test`.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    New(NewCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write NAME.yaml (a small playbook that passes `lint --deny-warnings`)
+    /// and NAME.tests.yaml (its scenario tests), then print a CI job and a
+    /// pre-commit hook that run both checks. Never replaces a file.
+    Playbook(NewPlaybookArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewPlaybookArgs {
+    /// The playbook id: lowercase letters, digits and dashes, e.g. `late-delivery`.
+    pub name: String,
+    /// The directory to write into (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "playbooks")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

@@ -94,3 +94,41 @@ fn shipped_files_carry_the_schema_modeline() {
         }
     }
 }
+
+/// Schema descriptions are what an author reads in the editor: they speak of
+/// the playbook, not of the source that generates them.
+#[test]
+fn schema_descriptions_speak_to_the_author() {
+    fn walk(value: &serde_json::Value, at: &str, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map {
+                    if let (true, Some(text)) = (key == "description", v.as_str()) {
+                        for jargon in ["Seed", "src/", "crate::", "::"] {
+                            if text.contains(jargon) {
+                                found.push(format!("{at}: {jargon:?} in {text:?}"));
+                            }
+                        }
+                    }
+                    walk(v, &format!("{at}/{key}"), found);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for v in items {
+                    walk(v, at, found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for kind in [
+        SchemaKind::Playbook,
+        SchemaKind::Answers,
+        SchemaKind::Scenarios,
+    ] {
+        let schema: serde_json::Value = serde_json::from_str(&generate(kind)).unwrap();
+        walk(&schema, &format!("{kind:?}"), &mut found);
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

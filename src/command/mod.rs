@@ -6,6 +6,7 @@ pub mod commitments;
 pub mod config;
 pub mod drafts;
 pub mod lint;
+pub mod new;
 pub mod playbooks;
 pub mod schema;
 pub mod test;
@@ -148,6 +149,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::Lint(args) => lint::run(args, io),
         Command::Test(args) => test::run(args, playbook_dirs, io),
         Command::Schema(args) => schema::run(args, io),
+        Command::New(command) => new::run(command, io),
         Command::Cases(command) => cases::run(command, &db()?, lang()?, &settings, io),
         Command::Commitments(args) => commitments::run(args, &db()?, lang()?, &settings, io),
         Command::Config(args) => {

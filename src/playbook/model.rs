@@ -22,27 +22,40 @@ use crate::i18n::Lang;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Playbook {
+    /// The playbook's id: lowercase letters, digits and dashes, e.g.
+    /// `scope-dispute`; `defuse triage --playbook ID` picks it.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// The name the rep sees when picking a playbook.
     pub title: Localized,
+    /// Your own version, e.g. `"1.2"`; stored with every case, so raise it
+    /// when the advice changes.
     pub version: String,
+    /// When to use this playbook, in a sentence or two.
     #[serde(default)]
     pub description: Localized,
+    /// Words to find the playbook by, e.g. `[outage, sla]`.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Named numeric scores that answers move (at least `severity` and `authority`).
     pub scores: Vec<Named>,
     /// Named flags that answers raise (e.g. `breach_risk`).
     pub flags: Vec<Named>,
+    /// Step 1: the questions that judge severity and authority.
     pub assess: Assess,
     /// Severity levels, lowest first. The first is the baseline and has no `when`.
     pub levels: Vec<Level>,
     /// Authority judgements, lowest first (venting … decision-maker).
     pub authority: Vec<Rung>,
+    /// Step 2: the real grievances behind the anger.
     pub grievance: GrievanceStep,
+    /// Step 3: the remedies that give both sides a way to step down.
     pub remedies: RemedyStep,
+    /// Contacts after the call: a thank-you within a day, a value-adding
+    /// call after a few days, re-confirming what was promised in the heat.
     #[serde(default)]
     pub followups: Vec<Followup>,
+    /// Short warnings shown at a step ("don't explain yet").
     #[serde(default)]
     pub donts: Vec<Dont>,
     /// Accumulated risk: rules over this customer's earlier cases.
@@ -61,8 +74,10 @@ pub struct Playbook {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Named {
+    /// What conditions and answers call it, e.g. `severity`, `real_loss`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What the rep and the plan call it.
     pub label: Localized,
     #[serde(default)]
     pub description: Localized,
@@ -93,11 +108,15 @@ pub enum QuestionKind {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    /// The key the answers file uses, and conditions test (`{answer: {question: ID, is: KEY}}`).
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// `yes_no`, `choice` (one option), `multi` (several), `scale` (a number) or `text`.
     #[schemars(with = "QuestionKind")]
     pub kind: Spanned<QuestionKind>,
+    /// The question as the rep reads it.
     pub prompt: Localized,
+    /// A hint shown under the question.
     #[serde(default)]
     pub help: Localized,
     /// Ask only when this holds over the answers given so far.
@@ -105,10 +124,14 @@ pub struct Question {
     /// The answer pre-selected (Enter accepts it): a key, or a number for scales.
     #[schemars(with = "Option<Key>")]
     pub default: Option<Spanned<Key>>,
+    /// For `yes_no`: what "yes" does to scores and flags.
     pub yes: Option<Effects>,
+    /// For `yes_no`: what "no" does to scores and flags.
     pub no: Option<Effects>,
+    /// For `choice` and `multi`: the options, in the order shown.
     #[serde(default)]
     pub options: Vec<Choice>,
+    /// For `scale`: the range, its end labels and what each point does.
     pub scale: Option<Scale>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -133,8 +156,10 @@ pub struct Effects {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
+    /// The answer key, e.g. `partly`; what the answers file and conditions use.
     #[schemars(with = "String")]
     pub key: Spanned<String>,
+    /// The option as the rep reads it.
     pub label: Localized,
     /// "Not sure": the level and the authority are then each judged as if
     /// the worst concrete option had been picked ("if unsure, take the
@@ -148,9 +173,11 @@ pub struct Choice {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub assume: Vec<Spanned<String>>,
+    /// Score deltas when this option is picked, e.g. `{severity: 2}`.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, i64>")]
     pub scores: BTreeMap<String, Spanned<i64>>,
+    /// Flags raised when this option is picked.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
@@ -159,12 +186,16 @@ pub struct Choice {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
+    /// The lowest answer (1 if not given).
     #[serde(default = "Scale::default_min")]
     pub min: i64,
+    /// The highest answer (5 if not given).
     #[serde(default = "Scale::default_max")]
     pub max: i64,
+    /// What the lowest answer means, e.g. "calm".
     #[serde(default)]
     pub low_label: Localized,
+    /// What the highest answer means, e.g. "shouting".
     #[serde(default)]
     pub high_label: Localized,
     /// Each point of the answer adds this much to the named score.
@@ -188,7 +219,9 @@ impl Scale {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
+    /// The answer from which the flags are raised.
     pub at_least: i64,
+    /// The flags raised.
     #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
 }
@@ -197,13 +230,17 @@ pub struct Threshold {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
+    /// The level's id, e.g. `fire`; conditions test it with `level_at_least`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What the rep and the plan call it.
     pub label: Localized,
     /// What this level means; variants with `when:` so it holds for every
     /// path that reaches the level.
     pub definition: Wording,
+    /// How hard to respond at this level ("fully armoured", or not).
     pub response_force: Wording,
+    /// The level applies when this holds; the highest level that holds wins.
     pub when: Option<Condition>,
     /// Remedies this level's response force rules out, by remedy id or kind
     /// (`[compensation, escalation]` for "no concessions, no escalation"):
@@ -222,12 +259,16 @@ pub struct Level {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rung {
+    /// The judgement's id, e.g. `decision_maker`; conditions test it with `authority_at_least`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What the rep and the plan call it.
     pub label: Localized,
+    /// What this judgement means.
     pub definition: Wording,
     /// What this judgement means for how the rep responds.
     pub stance: Wording,
+    /// The judgement applies when this holds; the highest that holds wins.
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -241,6 +282,7 @@ pub struct Rung {
 pub struct GrievanceStep {
     /// Shown first at step 2, e.g. "let them finish — don't explain yet".
     pub guidance: Localized,
+    /// The grievances the rep may pick, most common first.
     pub catalogue: Vec<Grievance>,
     /// The complaint kinds offered at step 2, in this playbook's words
     /// (an invoice dispute has no "old bug"). Each `means` one of the shared
@@ -257,8 +299,10 @@ pub struct GrievanceStep {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KindOption {
+    /// The answer key, e.g. `billing_error`.
     #[schemars(with = "String")]
     pub key: Spanned<String>,
+    /// The kind as the rep reads it.
     pub label: Localized,
     /// The shared kind it stands for.
     #[schemars(with = "ComplaintKind")]
@@ -300,10 +344,13 @@ impl GrievanceStep {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Classify {
+    /// Rules suggesting the complaint kind.
     #[serde(default)]
     pub kind: Vec<Suggest<ComplaintKind>>,
+    /// Rules suggesting the crisis type.
     #[serde(default)]
     pub crisis: Vec<Suggest<CrisisType>>,
+    /// Rules suggesting what is at stake (confidence or trust).
     #[serde(default)]
     pub at_stake: Vec<Suggest<AtStake>>,
 }
@@ -320,7 +367,9 @@ impl Classify {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suggest<T> {
+    /// The rule applies when this holds.
     pub when: Condition,
+    /// The answer pre-selected.
     #[schemars(with = "T")]
     pub suggest: Spanned<T>,
 }
@@ -328,9 +377,12 @@ pub struct Suggest<T> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grievance {
+    /// The grievance's id, e.g. `not_valued`; conditions test it with `grievance`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What the rep and the plan call it.
     pub label: Localized,
+    /// What lies behind it.
     #[serde(default)]
     pub description: Localized,
     /// What the customer says when this is the real grievance.
@@ -339,6 +391,7 @@ pub struct Grievance {
     /// Questions the rep can ask to confirm it.
     #[serde(default)]
     pub probes: Vec<Localized>,
+    /// What to do when it is the real grievance.
     #[serde(default)]
     pub guidance: Localized,
     /// Pre-select this grievance when the assessment suggests it.
@@ -353,12 +406,15 @@ pub struct Grievance {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemedyStep {
+    /// Shown first at step 3.
     #[serde(default)]
     pub guidance: Localized,
-    /// Remedy kinds beyond the built-in ones (see [`BUILTIN_REMEDY_KINDS`]).
+    /// Remedy kinds beyond the built-in ones (fact_explanation, escalation,
+    /// compensation, pr_statement, de_escalation, fix).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub kinds: Vec<Spanned<String>>,
+    /// The remedies the playbook may propose.
     pub catalogue: Vec<Remedy>,
 }
 
@@ -375,11 +431,16 @@ pub const BUILTIN_REMEDY_KINDS: &[&str] = &[
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remedy {
+    /// The remedy's id, e.g. `boss_apology`; `forbids:` and scenario tests name it.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What sort of remedy it is: a built-in kind (fact_explanation, escalation,
+    /// compensation, pr_statement, de_escalation, fix) or one listed in `remedies.kinds`.
     #[schemars(with = "String")]
     pub kind: Spanned<String>,
+    /// What the rep and the plan call it.
     pub label: Localized,
+    /// What to do, as the plan states it.
     pub action: Wording,
     /// The role that owns the action, e.g. "Account director".
     pub owner: Localized,
@@ -396,7 +457,9 @@ pub struct Remedy {
     /// Each point is shown when its `when:` (if any) holds.
     #[serde(default)]
     pub talking_points: Vec<Wording>,
-    /// A draft with `{{placeholder}}`s filled from the case (see `playbook::template`).
+    /// A draft (a letter, a statement) with `{{placeholder}}`s filled from
+    /// the case, e.g. `{{customer}}`, `{{owner}}`, `{{due}}`; see
+    /// docs/playbook-guide.md for the full list.
     pub template: Option<Wording>,
     /// Propose this remedy when the condition holds; never proposed without one.
     pub when: Option<Condition>,
@@ -409,17 +472,23 @@ pub struct Remedy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Followup {
+    /// The follow-up's id, e.g. `thank_you`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// How long after the call, e.g. `24h`, `4d`, `90d`.
     #[schemars(with = "Due")]
     pub after: Spanned<Due>,
     /// Count `after` in clock time even when working hours apply.
     #[serde(default)]
     pub clock: bool,
+    /// What to do.
     pub action: Wording,
+    /// The role that owns it.
     pub owner: Localized,
+    /// Why the playbook schedules it.
     #[serde(default)]
     pub why: Wording,
+    /// Schedule it only when this holds; always when absent.
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -451,8 +520,11 @@ impl Step {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dont {
+    /// The step it is shown at: `assess`, `grievance` or `remedies`.
     pub step: Step,
+    /// The warning, e.g. "Don't promise a fix date yet".
     pub text: Localized,
+    /// Show it only when this holds; always when absent.
     pub when: Option<Condition>,
     /// Remedies this don't rules out: while it is shown, they are never
     /// proposed, pre-ticked or put in the plan (`forbids: [manager_call]`).
@@ -513,6 +585,7 @@ impl Playbook {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryRule {
+    /// The rule's id, e.g. `repeat_customer`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Earlier cases within this long before the call count, e.g. `90d`.
@@ -533,6 +606,7 @@ pub struct HistoryRule {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
+    /// Why it matters, printed with the level's reasons.
     #[serde(default)]
     pub why: Localized,
 }

@@ -50,8 +50,9 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
-    /// New requirement (negotiate between product, sales and customer) vs a
-    /// defect or broken promise (engineering must fix it, urgently). Seed 004.
+    /// What kind of complaint it is: a new requirement (negotiate between
+    /// product, sales and customer) or an old bug or broken promise
+    /// (engineering must fix it, urgently), a misunderstanding, or unclear.
     ComplaintKind {
         NewRequirement => "new_requirement", ["New requirement — negotiate scope", "新需求 — 要談範圍", "新需求 — 要谈范围"];
         OldBug => "old_bug", ["Old bug — engineering must fix it", "舊問題 — 研發必須修好", "老问题 — 研发必须修好"];
@@ -62,8 +63,9 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Product (expectation vs experience), team (front-line users not on
-    /// board) or boss (the top decision-maker loses patience). Seed 002.
+    /// The crisis pattern: product (expectation vs experience), team
+    /// (front-line users not on board) or boss (the top decision-maker loses
+    /// patience, the most dangerous), or none.
     CrisisType {
         Product => "product", ["Product crisis — expectation vs real experience", "產品危機 — 期待和實際體驗有落差", "产品危机 — 期待和实际体验有落差"];
         Team => "team", ["Team crisis — their front-line users are not on board", "團隊危機 — 對方第一線使用者不買單", "团队危机 — 对方一线用户不买账"];
@@ -73,8 +75,9 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Loss of confidence (is the project worth continuing? fixable) vs loss
-    /// of trust (is this company worth working with? nearly irreversible). Seed 002.
+    /// What is at stake: confidence (is the project worth continuing?
+    /// fixable with a revised plan) or trust (is this company worth working
+    /// with? nearly irreversible), or neither yet.
     AtStake {
         Confidence => "confidence", ["Confidence — they doubt the project; a revised plan can fix it", "信心 — 對專案起疑，修正計畫還能挽回", "信心 — 对项目起疑，调整方案还能挽回"];
         Trust => "trust", ["Trust — they doubt us; nearly irreversible, act at the top", "信任 — 對我們起疑，幾乎無法逆轉，要由高層出面", "信任 — 对我们起疑，几乎无法逆转，要由高层出面"];

@@ -149,7 +149,8 @@ pub struct RemedySection {
     pub adjust: BTreeMap<String, Spanned<AdjustmentIn>>,
 }
 
-/// An answers file as read from disk, with positions for error messages.
+/// An answers file: the answers a rep gave during one call, replayed with
+/// `defuse triage --answers FILE` to reproduce the plan.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
