@@ -23,6 +23,7 @@ mod load_errors;
 mod plans;
 mod pty;
 mod readme;
+mod scenario_coverage;
 mod schema;
 mod test;
 mod unsure;
