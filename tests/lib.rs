@@ -25,6 +25,7 @@ mod new_playbook;
 mod plans;
 mod pty;
 mod readme;
+mod scenario_coverage;
 mod schema;
 mod test;
 mod unsure;
