@@ -21,6 +21,7 @@ mod lint;
 mod lint_docs;
 mod load_errors;
 mod plans;
+mod playbook_tools;
 mod pty;
 mod readme;
 mod schema;
