@@ -339,3 +339,67 @@ impl Coverage {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playbook::load_str;
+    use crate::prompt::script::ScriptPrompter;
+    use crate::triage::drive;
+    use crate::triage::history::PastCase;
+    use crate::triage::session::Session;
+
+    const GENERAL: &str = include_str!("../playbooks/general.yaml");
+    const VENTING: &str = include_str!("../examples/general-venting.answers.yaml");
+
+    fn earlier(day: u32, epoch: i64) -> PastCase {
+        PastCase {
+            case_id: format!("202611{day:02}-0900-nordlicht"),
+            time: format!("2026-11-{day:02}T09:00:00+01:00"),
+            epoch,
+            level: "concern".into(),
+            grievances: vec!["venting".into()],
+            crisis: "product".into(),
+        }
+    }
+
+    #[test]
+    fn history_rules_count_when_the_engine_says_they_fired() {
+        let pb = load_str("general.yaml", GENERAL).expect("loads");
+        let mut coverage = Coverage::new(&pb);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T09:15:00+01:00")
+            .expect("time")
+            .timestamp();
+        let history = vec![
+            earlier(10, now - 14 * 86_400),
+            earlier(3, now - 21 * 86_400),
+        ];
+        for past in [Vec::new(), history] {
+            let mut prompter = ScriptPrompter::new("v.yaml", VENTING, &pb).expect("answers");
+            let mut session = Session::new(&pb).with_history(&past, now);
+            let outcome = drive(&mut session, &mut prompter, |_| {}).expect("completes");
+            coverage.record(&pb, &outcome);
+        }
+        assert_eq!(coverage.scenarios, 2);
+        let rules = &coverage.groups[4];
+        assert_eq!(rules.category, Category::HistoryRules);
+        assert_eq!(
+            rules.items,
+            [
+                Item {
+                    id: "repeat_customer".into(),
+                    count: 1
+                },
+                Item {
+                    id: "second_boss_crisis".into(),
+                    count: 0
+                },
+            ]
+        );
+        assert_eq!(rules.exercised, 1);
+        assert_eq!(
+            coverage.never(Category::HistoryRules),
+            ["second_boss_crisis"]
+        );
+    }
+}
