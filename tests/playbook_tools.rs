@@ -369,3 +369,26 @@ fn what_if_leaves_out_void_and_rehearsal_cases_and_reports_answers_that_no_longe
         out.stdout
     );
 }
+
+#[test]
+fn what_if_without_an_archive_replays_nothing_at_the_default_place_and_fails_on_a_named_one() {
+    let dir = tempfile::tempdir().unwrap();
+    Test::new()
+        .env_remove("DEFUSE_DB")
+        .env("XDG_DATA_HOME", dir.path())
+        .args(["test", "--against-archive", "--fail-on-change"])
+        .run()
+        .success()
+        .stdout("0 case(s) replayed: 0 would change, 0 no longer replay\n");
+    Test::new()
+        .args(["test", "--against-archive", "--db"])
+        .arg(dir.path().join("none.db"))
+        .run()
+        .status(2)
+        .stderr_contains("no case archive at");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing created"
+    );
+}

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use chrono::DateTime;
 use serde::Serialize;
 
-use super::super::cases::parse_since;
+use super::super::cases::{open_for_reading, parse_since};
 use super::super::{Io, json, table};
-use crate::archive::{Access, Archive, StoredCall};
+use crate::archive::{Archive, StoredCall};
 use crate::catalog::{self, Loaded};
 use crate::cli::{ListFormat, TestArgs};
 use crate::error::Error;
@@ -137,7 +137,9 @@ pub fn run(
     io: &mut Io,
 ) -> Result<(), Error> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
-    let archive = Archive::open(db, Access::Read)?;
+    // As `cases list`: no archive yet at the default place is no cases; a
+    // path given that does not exist is an error.
+    let archive = open_for_reading(db, &io.env)?;
     let calls = archive.stored_calls(since)?;
     // Each playbook is resolved once; one that no longer resolves fails its cases.
     let mut playbooks: BTreeMap<String, Result<Loaded, String>> = BTreeMap::new();
