@@ -228,6 +228,30 @@ pub struct LintArgs {
 pub struct TestArgs {
     /// Scenario files or directories (searched for `*.tests.yaml`) [default: playbooks/].
     pub paths: Vec<PathBuf>,
+
+    /// Also report, per playbook, which levels, authorities, remedies,
+    /// follow-ups, history rules and `when:` wordings and don'ts the
+    /// scenarios exercise; warn about each remedy no scenario proposes.
+    #[arg(long, conflicts_with = "against_archive")]
+    pub coverage: bool,
+
+    /// Instead of scenarios, replay the archived cases' answers through the
+    /// current playbooks and list those whose level, authority or proposed
+    /// remedies would change (the archive is only read; see --db).
+    #[arg(long, conflicts_with = "paths")]
+    pub against_archive: bool,
+
+    /// With --against-archive: only cases on or after this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE", requires = "against_archive")]
+    pub since: Option<String>,
+
+    /// With --against-archive: exit 1 when a case would change or no longer replays.
+    #[arg(long, requires = "against_archive")]
+    pub fail_on_change: bool,
+
+    /// Output of --coverage or --against-archive: a table, or JSON for CI.
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod cli;
 pub mod command;
 pub mod config;
+pub mod coverage;
 pub mod diagnostic;
 pub mod drafts;
 pub mod duration;

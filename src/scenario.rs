@@ -100,6 +100,9 @@ pub struct CaseResult {
     pub name: String,
     pub line: u64,
     pub diff: Vec<String>,
+    /// What the engine decided (none when the answers did not complete a
+    /// triage): `defuse test --coverage` counts it.
+    pub outcome: Option<Outcome>,
 }
 
 impl ScenarioFile {
@@ -263,6 +266,7 @@ pub fn run(
                     name: case.name.value,
                     line,
                     diff: vec![format!("the answers do not complete a triage: {e}")],
+                    outcome: None,
                 });
                 continue;
             }
@@ -336,6 +340,7 @@ pub fn run(
             name: case.name.value,
             line,
             diff,
+            outcome: Some(outcome),
         });
     }
     Ok(results)

@@ -32,7 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "users of the edge",
-        &["scenario", "lint", "drafts", "config"],
+        &["scenario", "coverage", "lint", "drafts", "config"],
     ),
     ("command line", &["cli"]),
     ("commands", &["command"]),

@@ -23,6 +23,7 @@ mod lint_docs;
 mod load_errors;
 mod new_playbook;
 mod plans;
+mod playbook_tools;
 mod pty;
 mod readme;
 mod scenario_coverage;

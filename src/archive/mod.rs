@@ -36,7 +36,7 @@ pub use commitments::{Commitments, DoneRefused};
 pub use export::{commitments_csv, csv};
 pub use ics::{ics, kind_label};
 pub use query::{CasePlan, Filter, LazyHistory};
-pub use rows::{CaseRow, CommitmentRow};
+pub use rows::{CaseRow, CommitmentRow, StoredCall};
 pub use stats::Stats;
 pub use store::{NewCase, Stored, VoidRefused, Voiding};
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{OptionalExtension, params};
 
-use super::rows::CaseRow;
+use super::rows::{CaseRow, StoredCall};
 use super::{Access, Archive, customer_key};
 use crate::error::Error;
 use crate::triage::history::{History, PastCase};
@@ -89,6 +89,23 @@ impl Archive {
     /// (duplicate, original) by number, oldest duplicate first.
     pub fn duplicates(&self) -> Result<Vec<(i64, i64)>, Error> {
         super::store::duplicates_in(&self.conn).map_err(|e| self.fail(e))
+    }
+
+    /// The calls that count (neither void nor rehearsals) on or after
+    /// `since_epoch`, oldest first, with their answers and plans.
+    pub fn stored_calls(&self, since_epoch: Option<i64>) -> Result<Vec<StoredCall>, Error> {
+        let sql = format!(
+            "SELECT {} FROM cases WHERE rehearsal = 0 AND void_at IS NULL AND created_epoch >= ?1
+             ORDER BY created_epoch, id",
+            StoredCall::select_list()
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map(params![since_epoch.unwrap_or(i64::MIN)], StoredCall::read)
+            .map_err(|e| self.fail(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))?;
+        Ok(rows)
     }
 
     pub fn count(&self) -> Result<i64, Error> {

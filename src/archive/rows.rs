@@ -96,6 +96,24 @@ row! {
     }
 }
 
+row! {
+    /// What a stored call replays from (`defuse test --against-archive`):
+    /// its answers as written, and what the plan decided then.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StoredCall {
+        number: i64 = "id",
+        case_id: String = "case_id",
+        created_at: String = "created_at",
+        customer: String = "customer",
+        playbook_id: String = "playbook_id",
+        playbook_version: String = "playbook_version",
+        level: String = "level",
+        authority: String = "authority",
+        plan_json: String = "plan_json",
+        answers_yaml: String = "answers_yaml",
+    }
+}
+
 /// A column's Rust type: how it is read from SQL and shown as a CSV cell.
 pub(super) trait Column: Sized {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self>;

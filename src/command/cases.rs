@@ -289,7 +289,7 @@ pub(super) fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {
 }
 
 /// `2026-11-01` (midnight, local offset) or a full RFC 3339 time.
-fn parse_since(text: &str) -> Result<i64, Error> {
+pub(super) fn parse_since(text: &str) -> Result<i64, Error> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp());
     }

@@ -147,7 +147,14 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::Playbooks(args) => playbooks::run(args, playbook_dirs, lang()?, io),
         Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang()?, io),
         Command::Lint(args) => lint::run(args, io),
-        Command::Test(args) => test::run(args, playbook_dirs, io),
+        Command::Test(args) => {
+            // Only --against-archive reads the archive.
+            let db = match args.against_archive {
+                true => db()?,
+                false => PathBuf::new(),
+            };
+            test::run(args, playbook_dirs, &db, io)
+        }
         Command::Schema(args) => schema::run(args, io),
         Command::New(command) => new::run(command, io),
         Command::Cases(command) => cases::run(command, &db()?, lang()?, &settings, io),

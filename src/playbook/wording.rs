@@ -48,10 +48,19 @@ impl Wording {
 
     /// The text shown for these facts: the first variant whose `when` holds.
     pub fn pick(&self, facts: &Facts) -> Option<&Localized> {
+        self.pick_index(facts).map(|i| &self.0[i].text)
+    }
+
+    /// Which variant [`Wording::pick`] shows for these facts (coverage counts it).
+    pub fn pick_index(&self, facts: &Facts) -> Option<usize> {
         self.0
             .iter()
-            .find(|v| v.when.as_ref().is_none_or(|w| w.eval(facts)))
-            .map(|v| &v.text)
+            .position(|v| v.when.as_ref().is_none_or(|w| w.eval(facts)))
+    }
+
+    /// Whether the case decides what is shown: some variant has a `when`.
+    pub fn is_conditional(&self) -> bool {
+        self.0.iter().any(|v| v.when.is_some())
     }
 
     /// The text for these facts in `lang` ("" when no variant holds).

@@ -1,17 +1,37 @@
 //! `defuse test`: run playbook scenario files; a diff per failing case.
+//! `--coverage` adds what the scenarios exercise, per playbook;
+//! `--against-archive` replays stored calls instead (`whatif`).
 
+mod whatif;
+
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Io;
+use super::{Io, json};
 use crate::catalog::{self, MAX_PLAYBOOK_BYTES};
-use crate::cli::TestArgs;
+use crate::cli::{ListFormat, TestArgs};
+use crate::coverage::Coverage;
 use crate::error::Error;
+use crate::playbook::Playbook;
 use crate::read::read_text;
 use crate::scenario::{self, ScenarioFile};
 
 const SUFFIX: &str = ".tests.yaml";
 
-pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<(), Error> {
+pub fn run(
+    args: &TestArgs,
+    playbook_dirs: &[PathBuf],
+    db: &Path,
+    io: &mut Io,
+) -> Result<(), Error> {
+    if args.against_archive {
+        return whatif::run(args, playbook_dirs, db, io);
+    }
+    if args.format == ListFormat::Json && !args.coverage {
+        return Err(Error::Usage(
+            "--format applies to --coverage and --against-archive".into(),
+        ));
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("playbooks")]
     } else {
@@ -30,10 +50,15 @@ pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<()
     }
     let (mut passed, mut failed, mut broken) = (0, 0, 0);
     let mut out = String::new();
+    // Per playbook id, in the order first met (several files may test one).
+    let mut coverage: Vec<Coverage> = Vec::new();
     for file in &files {
         let name = file.display().to_string();
         match run_file(file, &name, playbook_dirs) {
-            Ok(results) => {
+            Ok((pb, results)) => {
+                if args.coverage {
+                    record(&mut coverage, &pb, &results);
+                }
                 for case in results {
                     if case.diff.is_empty() {
                         passed += 1;
@@ -54,7 +79,30 @@ pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<()
         }
     }
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
-    io.print(&out)?;
+    if !args.coverage {
+        io.print(&out)?;
+    } else if args.format == ListFormat::Json {
+        // The case lines go to stderr so stdout is one JSON document.
+        let _ = io.err.write_all(out.as_bytes());
+        io.print(&json(&coverage))?;
+    } else {
+        for c in &coverage {
+            out.push('\n');
+            out.push_str(&c.render());
+        }
+        io.print(&out)?;
+    }
+    // A remedy no scenario proposes is one a team lead has never seen the
+    // playbook reach: said with --coverage only (a plain run stays as it was).
+    for c in &coverage {
+        for remedy in c.never_proposed() {
+            let _ = writeln!(
+                io.err,
+                "warning: playbook `{}`: no scenario proposes remedy `{remedy}`",
+                c.playbook
+            );
+        }
+    }
     if failed + broken > 0 {
         let files = if broken > 0 {
             format!("; {broken} scenario file(s) could not run")
@@ -86,11 +134,25 @@ fn playbook_hint(name: &str, source: &str) -> Option<String> {
     ))
 }
 
+/// Adds a scenario file's outcomes to its playbook's coverage.
+fn record(coverage: &mut Vec<Coverage>, pb: &Playbook, results: &[scenario::CaseResult]) {
+    let at = match coverage.iter().position(|c| c.playbook == pb.id.value) {
+        Some(at) => at,
+        None => {
+            coverage.push(Coverage::new(pb));
+            coverage.len() - 1
+        }
+    };
+    for outcome in results.iter().filter_map(|r| r.outcome.as_ref()) {
+        coverage[at].record(pb, outcome);
+    }
+}
+
 fn run_file(
     file: &Path,
     name: &str,
     playbook_dirs: &[PathBuf],
-) -> Result<Vec<scenario::CaseResult>, Error> {
+) -> Result<(Playbook, Vec<scenario::CaseResult>), Error> {
     let source = read_text(file, MAX_PLAYBOOK_BYTES)?;
     let scenarios = ScenarioFile::parse(name, &source)
         .map_err(|e| playbook_hint(name, &source).map_or(Error::Scenario(e), Error::Usage))?;
@@ -109,5 +171,7 @@ fn run_file(
             catalog::load_file(Path::new(&format!("{base}.yaml")))?
         }
     };
-    scenario::run(&loaded.playbook, scenarios, name, &source).map_err(Error::Scenario)
+    let results =
+        scenario::run(&loaded.playbook, scenarios, name, &source).map_err(Error::Scenario)?;
+    Ok((loaded.playbook, results))
 }
