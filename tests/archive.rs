@@ -1,17 +1,20 @@
 //! The case archive through the CLI: every triage stored, read back, safe
 //! under concurrent writers and kills.
 
-use std::path::Path;
+//!
+//! The tests about the archive's behaviour run on each backend
+//! (`each_backend!`): one suite, SQLite and PostgreSQL.
 
+use crate::backends::Db;
 use crate::common::example;
 use crate::test::Test;
 
-fn defuse(db: &Path) -> Test {
-    Test::new().env("DEFUSE_DB", db)
+fn defuse(db: &Db) -> Test {
+    Test::new().env("DEFUSE_DB", db.url())
 }
 
 /// Replays an example into `db`, at `now` or as a rehearsal if asked; the plan.
-fn store(db: &Path, name: &str, now: Option<&str>, rehearse: bool) -> String {
+fn store(db: &Db, name: &str, now: Option<&str>, rehearse: bool) -> String {
     let mut test = defuse(db)
         .args(["triage", "--out", "-", "--answers"])
         .arg(example(name));
@@ -27,124 +30,123 @@ fn store(db: &Path, name: &str, now: Option<&str>, rehearse: bool) -> String {
         .stdout
 }
 
-#[test]
-fn every_triage_is_stored_and_read_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
+crate::each_backend! {
+    fn every_triage_is_stored_and_read_back(db) {
     for name in ["general-fire", "general-leverage"] {
-        store(&db, name, None, false);
+            store(db, name, None, false);
+        }
+        store(db, "general-public", None, true);
+
+        defuse(db)
+            .args(["cases", "list"])
+            .run()
+            .success()
+            .stdout_contains("Acme Trading")
+            .stdout_contains("Leading Industries")
+            .stdout_lacks("Bright Retail");
+        defuse(db)
+            .args(["cases", "list", "--rehearsals"])
+            .run()
+            .success()
+            .stdout_contains("Bright Retail (rehearsal)");
+        defuse(db)
+            .args([
+                "cases",
+                "list",
+                "--customer",
+                "ACME trading",
+                "--level",
+                "fire",
+                "--since",
+                "2026-11-01",
+            ])
+            .run()
+            .success()
+            .stdout_contains("20261123-1000-acme-trading");
+        defuse(db)
+            .args(["cases", "list", "--since", "2027-01-01"])
+            .run()
+            .success()
+            .stdout_contains("No cases");
+
+        let listed = defuse(db)
+            .args([
+                "cases",
+                "list",
+                "--customer",
+                "acme trading",
+                "--format",
+                "json",
+            ])
+            .run()
+            .success()
+            .stdout;
+        let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+        let case_id = listed[0]["case_id"].as_str().unwrap().to_owned();
+        let shown = defuse(db)
+            .args(["cases", "show", &case_id])
+            .run()
+            .success()
+            .stdout;
+        let dir = tempfile::tempdir().unwrap();
+        let replayed = crate::common::replay(&example("general-fire"), dir.path());
+        assert_eq!(shown, replayed, "the stored plan is the plan");
+        defuse(db).args(["cases", "show", "99"]).run().status(2);
+
+        let csv = defuse(db)
+            .args(["cases", "export", "--format", "csv", "--redact"])
+            .run()
+            .success()
+            .stdout;
+        assert!(csv.starts_with("number,case_id,"), "{csv}");
+        assert!(
+            !csv.contains("Jane Li") && !csv.contains("Mr. Chen"),
+            "contact details redacted: {csv}"
+        );
+        let json = defuse(db).args(["cases", "export"]).run().success().stdout;
+        let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            rows.as_array().unwrap().len(),
+            2,
+            "rehearsals are not exported by default"
+        );
+        assert_eq!(rows[1]["contact"], "Jane Li");
     }
-    store(&db, "general-public", None, true);
-
-    defuse(&db)
-        .args(["cases", "list"])
-        .run()
-        .success()
-        .stdout_contains("Acme Trading")
-        .stdout_contains("Leading Industries")
-        .stdout_lacks("Bright Retail");
-    defuse(&db)
-        .args(["cases", "list", "--rehearsals"])
-        .run()
-        .success()
-        .stdout_contains("Bright Retail (rehearsal)");
-    defuse(&db)
-        .args([
-            "cases",
-            "list",
-            "--customer",
-            "ACME trading",
-            "--level",
-            "fire",
-            "--since",
-            "2026-11-01",
-        ])
-        .run()
-        .success()
-        .stdout_contains("20261123-1000-acme-trading");
-    defuse(&db)
-        .args(["cases", "list", "--since", "2027-01-01"])
-        .run()
-        .success()
-        .stdout_contains("No cases");
-
-    let listed = defuse(&db)
-        .args([
-            "cases",
-            "list",
-            "--customer",
-            "acme trading",
-            "--format",
-            "json",
-        ])
-        .run()
-        .success()
-        .stdout;
-    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    let case_id = listed[0]["case_id"].as_str().unwrap().to_owned();
-    let shown = defuse(&db)
-        .args(["cases", "show", &case_id])
-        .run()
-        .success()
-        .stdout;
-    let replayed = crate::common::replay(&example("general-fire"), dir.path());
-    assert_eq!(shown, replayed, "the stored plan is the plan");
-    defuse(&db).args(["cases", "show", "99"]).run().status(2);
-
-    let csv = defuse(&db)
-        .args(["cases", "export", "--format", "csv", "--redact"])
-        .run()
-        .success()
-        .stdout;
-    assert!(csv.starts_with("number,case_id,"), "{csv}");
-    assert!(
-        !csv.contains("Jane Li") && !csv.contains("Mr. Chen"),
-        "contact details redacted: {csv}"
-    );
-    let json = defuse(&db).args(["cases", "export"]).run().success().stdout;
-    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(
-        rows.as_array().unwrap().len(),
-        2,
-        "rehearsals are not exported by default"
-    );
-    assert_eq!(rows[1]["contact"], "Jane Li");
 }
 
-#[test]
-fn followups_are_listed_by_due_date_and_can_be_done() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    store(&db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
-    let out = defuse(&db)
-        .args(["followups", "--overdue", "--format", "json"])
-        .run()
-        .success()
-        .stdout;
-    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let rows = rows.as_array().unwrap();
-    assert_eq!(
-        rows.len(),
-        6,
-        "all six follow-ups of a fire case are long overdue"
-    );
-    assert_eq!(rows[0]["followup"], "thank_you");
-    let first = rows[0]["number"].as_i64().unwrap().to_string();
-    defuse(&db)
-        .args(["followups", "done", &first])
-        .run()
-        .success();
-    defuse(&db)
-        .args(["followups", "done", &first])
-        .run()
-        .status(2)
-        .stderr_contains("no open follow-up");
-    defuse(&db)
-        .args(["followups", "--overdue"])
-        .run()
-        .success()
-        .stdout_contains("(overdue)")
-        .stdout_lacks("A short thank-you");
+crate::each_backend! {
+    fn followups_are_listed_by_due_date_and_can_be_done(db) {
+    store(db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
+        let out = defuse(db)
+            .args(["followups", "--overdue", "--format", "json"])
+            .run()
+            .success()
+            .stdout;
+        let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let rows = rows.as_array().unwrap();
+        assert_eq!(
+            rows.len(),
+            6,
+            "all six follow-ups of a fire case are long overdue"
+        );
+        assert_eq!(rows[0]["followup"], "thank_you");
+        let first = rows[0]["number"].as_i64().unwrap().to_string();
+        defuse(db)
+            .args(["followups", "done", &first])
+            .run()
+            .success();
+        defuse(db)
+            .args(["followups", "done", &first])
+            .run()
+            .status(2)
+            .stderr_contains("no open follow-up");
+        defuse(db)
+            .args(["followups", "--overdue"])
+            .run()
+            .success()
+            .stdout_contains("(overdue)")
+            .stdout_lacks("A short thank-you");
+    }
 }
 
 /// The case numbers `stderr` says were stored ("Stored as case #N").
@@ -156,54 +158,53 @@ fn stored_numbers(stderr: &str) -> Vec<i64> {
         .collect()
 }
 
-/// Real processes fighting over the SQLite lock: each opens the archive
-/// (the first creates it, every one migrates and checks it) and stores
-/// under contention. No case is lost, no error or lock message is shown,
-/// and every case gets a number of its own. The volume is in-process, in
-/// `eight_writers_storing_two_hundred_cases_each_lose_none`.
-#[test]
-fn eight_processes_storing_at_once_lose_no_case_and_number_each_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
+crate::each_backend! {
+    /// Real processes fighting over the SQLite lock: each opens the archive
+    /// (the first creates it, every one migrates and checks it) and stores
+    /// under contention. No case is lost, no error or lock message is shown,
+    /// and every case gets a number of its own. The volume is in-process, in
+    /// `eight_writers_storing_two_hundred_cases_each_lose_none`.
+    fn eight_processes_storing_at_once_lose_no_case_and_number_each_once(db) {
     let fire = example("general-fire");
-    let numbers: Vec<i64> = std::thread::scope(|scope| {
-        let writers: Vec<_> = (0..8)
-            .map(|process| {
-                let (db, fire) = (&db, &fire);
-                scope.spawn(move || {
-                    let mut numbers = Vec::new();
-                    for i in 0..25 {
-                        // A call time of its own for each, so each is a new call.
-                        let now = format!("2026-11-10T10:{process:02}:{i:02}+08:00");
-                        let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-                            .env("DEFUSE_DB", db)
-                            .args(["triage", "--now", &now, "--out", "-", "--answers"])
-                            .arg(fire)
-                            .output()
-                            .unwrap();
-                        let stderr = String::from_utf8_lossy(&out.stderr);
-                        assert!(
-                            out.status.success()
-                                && !stderr.contains("locked")
-                                && !stderr.contains("error"),
-                            "{stderr}"
-                        );
-                        numbers.extend(stored_numbers(&stderr));
-                    }
-                    numbers
+        let numbers: Vec<i64> = std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..8)
+                .map(|process| {
+                    let (db, fire) = (db, &fire);
+                    scope.spawn(move || {
+                        let mut numbers = Vec::new();
+                        for i in 0..25 {
+                            // A call time of its own for each, so each is a new call.
+                            let now = format!("2026-11-10T10:{process:02}:{i:02}+08:00");
+                            let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
+                                .env("DEFUSE_DB", db.url())
+                                .args(["triage", "--now", &now, "--out", "-", "--answers"])
+                                .arg(fire)
+                                .output()
+                                .unwrap();
+                            let stderr = String::from_utf8_lossy(&out.stderr);
+                            assert!(
+                                out.status.success()
+                                    && !stderr.contains("locked")
+                                    && !stderr.contains("error"),
+                                "{stderr}"
+                            );
+                            numbers.extend(stored_numbers(&stderr));
+                        }
+                        numbers
+                    })
                 })
-            })
-            .collect();
-        writers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
-    });
-    assert_each_numbered_once(&db, numbers, 200);
+                .collect();
+            writers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        assert_each_numbered_once(db, numbers, 200);
+    }
 }
 
 /// Every case got one number, 1 to `count`, and the archive checks clean.
-fn assert_each_numbered_once(db: &Path, mut numbers: Vec<i64>, count: i64) {
+fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
     numbers.sort_unstable();
     assert_eq!(
         numbers,
@@ -217,73 +218,72 @@ fn assert_each_numbered_once(db: &Path, mut numbers: Vec<i64>, count: i64) {
         .stdout(&format!("ok: {count} cases, schema version 2\n"));
 }
 
-/// The volume: eight writers, each with a connection of its own, store two
-/// hundred cases each through the archive API (threads, not processes: a
-/// process per case costs ~75 ms of CPU in a debug build, mostly loading
-/// the playbook). Each store is its own `BEGIN IMMEDIATE` transaction
-/// contending for the one write lock; none fails, none is lost, numbers
-/// are unique and the archive checks clean.
-#[test]
-fn eight_writers_storing_two_hundred_cases_each_lose_none() {
+crate::each_backend! {
+    /// The volume: eight writers, each with a connection of its own, store two
+    /// hundred cases each through the archive API (threads, not processes: a
+    /// process per case costs ~75 ms of CPU in a debug build, mostly loading
+    /// the playbook). Each store is its own `BEGIN IMMEDIATE` transaction
+    /// contending for the one write lock; none fails, none is lost, numbers
+    /// are unique and the archive checks clean.
+    fn eight_writers_storing_two_hundred_cases_each_lose_none(db) {
     use defuse::archive::{Access, Archive, NewCase, Stored};
-    use defuse::triage::fingerprint::Fingerprint;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    let text = std::fs::read_to_string(example("general-fire")).unwrap();
-    let pb = crate::common::playbook("general");
-    let outcome = crate::common::triage(&pb, &text);
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
-    // One call per store: each its own call time, plan and fingerprint.
-    let call = |n: i64| {
-        let now = now + chrono::Duration::minutes(n);
-        let fingerprint = Fingerprint::of(&text, &pb.id.value, &pb.version, now.timestamp());
-        let plan = defuse::plan::compose(&pb, &outcome, now, &fingerprint);
-        let plan_markdown = defuse::plan::markdown::render(&plan);
-        (plan, plan_markdown, fingerprint)
-    };
-    // Created first, so the writers race on the lock, not on creation (the
-    // processes above race on both).
-    drop(Archive::open(&db, Access::Store).unwrap());
-    let numbers: Vec<i64> = std::thread::scope(|scope| {
-        let writers: Vec<_> = (0..8)
-            .map(|writer| {
-                let (db, call, text, outcome) = (&db, &call, &text, &outcome);
-                scope.spawn(move || {
-                    let mut archive = Archive::open(db, Access::Store).unwrap();
-                    (0..200)
-                        .map(|i| {
-                            let (plan, plan_markdown, fingerprint) = call(writer * 200 + i);
-                            let case = NewCase {
-                                plan: &plan,
-                                level_rank: outcome.assessment.level,
-                                plan_markdown: &plan_markdown,
-                                answers_yaml: text,
-                                call: &fingerprint,
-                                rehearsal: false,
-                            };
-                            // A wait over a second is allowed (2 busy cores);
-                            // a failure is not.
-                            match archive.store(&case, &mut || {}) {
-                                Ok(Stored::New(number)) => number,
-                                other => panic!("{other:?}"),
-                            }
-                        })
-                        .collect::<Vec<i64>>()
+        use defuse::triage::fingerprint::Fingerprint;
+        let text = std::fs::read_to_string(example("general-fire")).unwrap();
+        let pb = crate::common::playbook("general");
+        let outcome = crate::common::triage(&pb, &text);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
+        // One call per store: each its own call time, plan and fingerprint.
+        let call = |n: i64| {
+            let now = now + chrono::Duration::minutes(n);
+            let fingerprint = Fingerprint::of(&text, &pb.id.value, &pb.version, now.timestamp());
+            let plan = defuse::plan::compose(&pb, &outcome, now, &fingerprint);
+            let plan_markdown = defuse::plan::markdown::render(&plan);
+            (plan, plan_markdown, fingerprint)
+        };
+        // Created first, so the writers race on the lock, not on creation (the
+        // processes above race on both).
+        let location = db.location();
+        drop(Archive::open(&location, Access::Store).unwrap());
+        let numbers: Vec<i64> = std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..8)
+                .map(|writer| {
+                    let (location, call, text, outcome) = (&location, &call, &text, &outcome);
+                    scope.spawn(move || {
+                        let mut archive = Archive::open(location, Access::Store).unwrap();
+                        (0..200)
+                            .map(|i| {
+                                let (plan, plan_markdown, fingerprint) = call(writer * 200 + i);
+                                let case = NewCase {
+                                    plan: &plan,
+                                    level_rank: outcome.assessment.level,
+                                    plan_markdown: &plan_markdown,
+                                    answers_yaml: text,
+                                    call: &fingerprint,
+                                    rehearsal: false,
+                                };
+                                // A wait over a second is allowed (2 busy cores);
+                                // a failure is not.
+                                match archive.store(&case, &mut || {}) {
+                                    Ok(Stored::New(number)) => number,
+                                    other => panic!("{other:?}"),
+                                }
+                            })
+                            .collect::<Vec<i64>>()
+                    })
                 })
-            })
-            .collect();
-        writers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
-    });
-    assert_each_numbered_once(&db, numbers, 1600);
+                .collect();
+            writers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        assert_each_numbered_once(db, numbers, 1600);
+    }
 }
 
 #[test]
 fn a_writer_killed_mid_write_leaves_the_database_consistent() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
+    let db = Db::sqlite();
     let fire = example("general-fire");
     // The archive exists before the kills, so the check below always has
     // something to check (a read never creates one).
@@ -296,7 +296,7 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
                 env!("CARGO_BIN_EXE_defuse"),
                 fire.display()
             ))
-            .env("DEFUSE_DB", &db)
+            .env("DEFUSE_DB", db.url())
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(200 + delay_ms));
@@ -314,77 +314,113 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
         .stdout_matches("^ok: ");
 }
 
-#[test]
-fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    let replay = |now: &str, rehearse: bool| store(&db, "general-venting", Some(now), rehearse);
-    let first = replay("2026-09-01T09:00:00+01:00", false);
-    assert!(
-        first.contains("**Level: Concern**") && !first.contains("history `"),
-        "{first}"
-    );
-    replay("2026-10-01T09:00:00+01:00", true); // a rehearsal never counts
-    replay("2026-10-15T09:00:00+01:00", false);
-    let third = replay("2026-11-24T09:15:00+01:00", false);
-    assert!(
-        third.contains("**Level: Serious**"),
-        "raised one level:\n{third}"
-    );
-    assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
-    // Replaying the same answers again gives the same plan (only earlier
-    // cases count), and stores no second case.
-    let again = defuse(&db)
-        .args([
-            "triage",
-            "--out",
-            "-",
-            "--now",
-            "2026-11-24T09:15:00+01:00",
-            "--answers",
-        ])
-        .arg(example("general-venting"))
-        .run()
-        .success()
-        .stderr_contains("Already stored as case #4 in ")
-        .stdout;
-    assert_eq!(again, third);
+crate::each_backend! {
+    fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones(db) {
+    let replay = |now: &str, rehearse: bool| store(db, "general-venting", Some(now), rehearse);
+        let first = replay("2026-09-01T09:00:00+01:00", false);
+        assert!(
+            first.contains("**Level: Concern**") && !first.contains("history `"),
+            "{first}"
+        );
+        replay("2026-10-01T09:00:00+01:00", true); // a rehearsal never counts
+        replay("2026-10-15T09:00:00+01:00", false);
+        let third = replay("2026-11-24T09:15:00+01:00", false);
+        assert!(
+            third.contains("**Level: Serious**"),
+            "raised one level:\n{third}"
+        );
+        assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+        // Replaying the same answers again gives the same plan (only earlier
+        // cases count), and stores no second case.
+        let again = defuse(db)
+            .args([
+                "triage",
+                "--out",
+                "-",
+                "--now",
+                "2026-11-24T09:15:00+01:00",
+                "--answers",
+            ])
+            .arg(example("general-venting"))
+            .run()
+            .success()
+            .stderr_contains("Already stored as case #4 in ")
+            .stdout;
+        assert_eq!(again, third);
+    }
 }
 
-#[test]
-fn stats_show_the_grievance_mix_levels_by_month_remedies_and_repeat_customers() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
+crate::each_backend! {
+    fn stats_show_the_grievance_mix_levels_by_month_remedies_and_repeat_customers(db) {
     for (name, now) in [
-        ("general-venting", "2026-10-01T10:00:00Z"),
-        ("general-venting", "2026-11-02T10:00:00Z"),
-        ("general-fire", "2026-11-03T10:00:00Z"),
-    ] {
-        store(&db, name, Some(now), false);
+            ("general-venting", "2026-10-01T10:00:00Z"),
+            ("general-venting", "2026-11-02T10:00:00Z"),
+            ("general-fire", "2026-11-03T10:00:00Z"),
+        ] {
+            store(db, name, Some(now), false);
+        }
+        store(db, "general-leverage", None, true);
+        let out = defuse(db)
+            .args(["cases", "stats", "--format", "json"])
+            .run()
+            .success()
+            .stdout;
+        let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(stats["cases"], 3, "the rehearsal is not counted");
+        assert_eq!(
+            stats["grievances"][0],
+            serde_json::json!(["perfunctory", 2])
+        );
+        assert_eq!(
+            stats["levels_by_month"][0],
+            serde_json::json!(["2026-10", "concern", 1])
+        );
+        assert_eq!(stats["repeat_customers"][0][0], "Nordlicht GmbH");
+        assert_eq!(stats["repeat_customers"][0][1], 2);
+        assert!(
+            stats["remedies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r[0] == "boss_apology")
+        );
     }
-    store(&db, "general-leverage", None, true);
-    let out = defuse(&db)
-        .args(["cases", "stats", "--format", "json"])
+}
+
+/// `--db postgres://…` once made a folder named `postgres:` with a SQLite
+/// file in it and reported success. Now it is a server: unreachable here
+/// (port 1 refuses), so the store fails with the reason and nothing lands
+/// in the current directory.
+#[test]
+fn a_postgres_url_is_a_server_never_a_folder_named_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    Test::new()
+        .current_dir(dir.path())
+        .args(["--db", "postgres://rep@127.0.0.1:1/team", "triage"])
+        .args(["--out", "-", "--answers"])
+        .arg(example("general-fire"))
         .run()
-        .success()
-        .stdout;
-    let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(stats["cases"], 3, "the rehearsal is not counted");
-    assert_eq!(
-        stats["grievances"][0],
-        serde_json::json!(["perfunctory", 2])
-    );
-    assert_eq!(
-        stats["levels_by_month"][0],
-        serde_json::json!(["2026-10", "concern", 1])
-    );
-    assert_eq!(stats["repeat_customers"][0][0], "Nordlicht GmbH");
-    assert_eq!(stats["repeat_customers"][0][1], 2);
-    assert!(
-        stats["remedies"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r[0] == "boss_apology")
-    );
+        .status(3)
+        .stderr_contains("case archive postgres://rep@127.0.0.1:1/team: ")
+        .stderr_contains("refused");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+}
+
+/// A password never goes on the command line (shell history, `ps`): the
+/// URL is refused with the ways that keep it private, and not echoed.
+#[test]
+fn a_password_in_the_url_is_refused_and_never_echoed() {
+    Test::new()
+        .args([
+            "--db",
+            "postgres://rep:s3cret@db.example/team",
+            "cases",
+            "list",
+        ])
+        .run()
+        .status(2)
+        .stderr_contains("PGPASSWORD")
+        .stderr_contains(".pgpass")
+        .stderr_lacks("s3cret");
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use defuse::archive::{Access, Archive, NewCase, Stored};
+use defuse::archive::{Access, Archive, Location, NewCase, Stored};
 use defuse::plan;
 use defuse::triage::Fingerprint;
 
@@ -443,7 +443,7 @@ fn a_case_id_used_by_another_call_is_refused_not_shared() {
     let outcome = crate::common::triage(&pb, answers);
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
     let markdown = "# plan";
-    let mut archive = Archive::open(&db, Access::Store).unwrap();
+    let mut archive = Archive::open(&Location::File(db.clone()), Access::Store).unwrap();
     let mut store = |plan: &plan::Plan, call: &Fingerprint| {
         let case = NewCase {
             plan,
@@ -472,7 +472,10 @@ fn a_case_id_used_by_another_call_is_refused_not_shared() {
     assert_eq!(err.code(), 3);
     drop(archive);
     assert_eq!(
-        Archive::open(&db, Access::Read).unwrap().count().unwrap(),
+        Archive::open(&Location::File(db.clone()), Access::Read)
+            .unwrap()
+            .count()
+            .unwrap(),
         1
     );
 }

@@ -1,12 +1,10 @@
 //! `defuse cases` and `defuse followups`: the archive, read back, and
 //! the two changes a rep makes to it (a follow-up done, a case voided).
 
-use std::path::Path;
-
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::{Env, Io, json, table};
-use crate::archive::{self, Access, Archive, Filter, VoidRefused, Voiding};
+use crate::archive::{self, Access, Archive, Filter, Location, VoidRefused, Voiding};
 use crate::cli::{
     CasesCommand, CasesVoidArgs, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat,
     PlanFormat,
@@ -15,7 +13,7 @@ use crate::error::Error;
 use crate::i18n::{Labels, Lang};
 use crate::plan::markdown::human_time;
 
-pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+pub fn run(command: &CasesCommand, db: &Location, lang: Lang, io: &mut Io) -> Result<(), Error> {
     // `check` is about the file itself: a missing one is an error even at
     // the default location.
     let archive = match command {
@@ -136,7 +134,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
             let verdict = archive.integrity_check()?;
             if verdict != "ok" {
                 return Err(Error::Archive {
-                    path: db.to_owned(),
+                    path: db.to_string().into(),
                     message: format!("integrity check failed: {verdict}"),
                 });
             }
@@ -165,7 +163,7 @@ pub fn run(command: &CasesCommand, db: &Path, lang: Lang, io: &mut Io) -> Result
 }
 
 /// Each duplicate with the case it repeats, and the commands that void them.
-fn duplicates_report(duplicates: &[(i64, i64)], db: &Path) -> String {
+fn duplicates_report(duplicates: &[(i64, i64)], db: &Location) -> String {
     let mut out = format!(
         "{} duplicate case(s): the same answers, playbook and call time as an earlier case\n",
         duplicates.len()
@@ -183,7 +181,7 @@ fn duplicates_report(duplicates: &[(i64, i64)], db: &Path) -> String {
 }
 
 /// `cases void`: one case, or every duplicate. Needs write access.
-fn void(args: &CasesVoidArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+fn void(args: &CasesVoidArgs, db: &Location, lang: Lang, io: &mut Io) -> Result<(), Error> {
     let l = lang.labels();
     let mut archive = Archive::open(db, Access::Update)?;
     let at = crate::plan::rfc3339(chrono::Local::now().fixed_offset());
@@ -242,7 +240,12 @@ fn void(args: &CasesVoidArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), 
     }
 }
 
-pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Result<(), Error> {
+pub fn followups(
+    args: &FollowupsArgs,
+    db: &Location,
+    lang: Lang,
+    io: &mut Io,
+) -> Result<(), Error> {
     let l = lang.labels();
     let now = chrono::Local::now().fixed_offset();
     if let Some(FollowupsAction::Done { number }) = &args.action {
@@ -295,9 +298,12 @@ pub fn followups(args: &FollowupsArgs, db: &Path, lang: Lang, io: &mut Io) -> Re
 /// The archive opened read-only. The default archive before anything is
 /// stored in it reads as empty (nothing is created); a named one that is
 /// missing is an error (most likely a typo).
-fn open_for_reading(db: &Path, env: &Env) -> Result<Archive, Error> {
-    if archive::is_default(db, |name| env.var_os(name)) && !db.exists() {
-        return Archive::empty(db);
+fn open_for_reading(db: &Location, env: &Env) -> Result<Archive, Error> {
+    if let Some(path) = db.file()
+        && archive::is_default(db, |name| env.var_os(name))
+        && !path.exists()
+    {
+        return Archive::empty(path);
     }
     Archive::open(db, Access::Read)
 }

@@ -19,6 +19,7 @@ use clap::Parser;
 
 pub use io::{Env, Gate, Io};
 
+use crate::archive::Location;
 use crate::cli::{Cli, Command};
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -87,10 +88,11 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             .clone()
             .map_or_else(|| crate::drafts::default_dir(var), Ok)
     };
-    let db = || {
-        cli.db
-            .clone()
-            .map_or_else(|| crate::archive::default_path(var), Ok)
+    // A URL names a server; a path (or `sqlite:PATH`) a file.
+    let db = || match (&cli.db, var("DEFUSE_DB").filter(|v| !v.is_empty())) {
+        (Some(named), _) => Location::parse(named.as_os_str(), var),
+        (None, Some(named)) => Location::parse(&named, var),
+        (None, None) => crate::archive::default_path(var).map(Location::File),
     };
     // `--playbook-dir` replaces `$DEFUSE_PLAYBOOK_DIR` (a `:`-separated list).
     let playbook_dirs: Vec<PathBuf> = match io.env.var_os("DEFUSE_PLAYBOOK_DIR") {
@@ -110,7 +112,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             };
             // --no-store never looks at the archive, so needs no path for it.
             let db = match args.no_store {
-                true => PathBuf::new(),
+                true => Location::File(PathBuf::new()),
                 false => db()?,
             };
             triage::run(args, &playbook_dirs, &drafts_dir, &db, lang?, io)

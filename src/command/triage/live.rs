@@ -8,7 +8,7 @@ pub(super) fn live(
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
     drafts: &DraftStore,
-    db: &Path,
+    db: &Location,
     lang: Lang,
     io: &mut Io,
 ) -> Result<(), Error> {

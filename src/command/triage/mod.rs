@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
 use super::Io;
-use crate::archive::{self, Access, Archive, LazyHistory, NewCase, Stored};
+use crate::archive::{Access, Archive, LazyHistory, Location, NewCase, Stored};
 use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::diagnostic::RuleId;
@@ -40,7 +40,7 @@ pub fn run(
     args: &TriageArgs,
     playbook_dirs: &[PathBuf],
     drafts_dir: &Path,
-    db: &Path,
+    db: &Location,
     lang: Lang,
     io: &mut Io,
 ) -> Result<(), Error> {
@@ -56,7 +56,7 @@ pub fn run(
     // A case is stored at the end: refuse an impossible archive path now,
     // not after the call. With --no-store the archive is never looked at.
     if !args.no_store {
-        archive::check_location(db)?;
+        db.check()?;
     }
     match &args.answers {
         Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, io),
@@ -113,7 +113,7 @@ fn replay(
     path: &Path,
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
-    db: &Path,
+    db: &Location,
     lang: Lang,
     io: &mut Io,
 ) -> Result<(), Error> {

@@ -3,7 +3,7 @@
 use super::*;
 
 /// "Stored as case #N in DB", or "Already stored as case #N in DB; …".
-pub(super) fn stored_line(stored: Stored, db: &Path, lang: Lang) -> String {
+pub(super) fn stored_line(stored: Stored, db: &Location, lang: Lang) -> String {
     let l = lang.labels();
     let db = db.display().to_string();
     match stored {
@@ -26,7 +26,7 @@ pub(super) struct Case<'a> {
 /// and when it has to wait for another writer (adding `waiting_note`), so
 /// the rep is never left guessing.
 pub(super) fn archive_case(
-    db: &Path,
+    db: &Location,
     case: &Case,
     waiting_note: &str,
     err: &mut dyn Write,

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::{Archive, archive_error, store::write_transaction};
+use super::{Sqlite, store::write_transaction};
+use crate::archive::archive_error;
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -100,7 +101,7 @@ fn fill_fingerprints(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The schema version this defuse writes and reads.
-pub(super) const CURRENT: usize = MIGRATIONS.len();
+pub(in crate::archive) const CURRENT: usize = MIGRATIONS.len();
 
 pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
     let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -120,7 +121,7 @@ pub(super) fn refuse_newer(path: &Path, version: usize) -> Result<(), Error> {
     Ok(())
 }
 
-impl Archive {
+impl Sqlite {
     /// The schema version of this database.
     pub fn version(&self) -> Result<usize, Error> {
         self.version_raw().map_err(|e| self.fail(e))
@@ -177,7 +178,7 @@ mod tests {
             conn.execute_batch("INSERT INTO cases VALUES (1, 'c1', '2026-01-01T00:00:00Z', 1767225600, 'Acme', 'acme', '', '', 'general', '1', 'fire', 3, 'decision_maker', '[]', '[]', 'old_bug', 'boss', 'trust', '', '', '', '', 0, '# plan', '{}', '');").unwrap();
         }
         for access in [Access::Read, Access::Store] {
-            let archive = Archive::open(&path, access).unwrap();
+            let archive = Sqlite::open(&path, access).unwrap();
             assert_eq!(archive.version().unwrap(), CURRENT);
             assert_eq!(archive.count().unwrap(), 1);
             assert_eq!(archive.find("1").unwrap().unwrap().case.customer, "Acme");
@@ -203,7 +204,7 @@ mod tests {
                     conn.pragma_update(None, "user_version", version as i64)
                         .unwrap();
                 }
-                let archive = Archive::open(&path, access).unwrap();
+                let archive = Sqlite::open(&path, access).unwrap();
                 assert_eq!(archive.version().unwrap(), CURRENT, "from v{version}");
                 assert_eq!(archive.duplicates().unwrap(), vec![]);
             }
@@ -232,7 +233,7 @@ mod tests {
                 .execute(rusqlite::params![3, answers.replace("Acme", "ACME Ltd")])
                 .unwrap();
         }
-        let archive = Archive::open(&path, Access::Store).unwrap();
+        let archive = Sqlite::open(&path, Access::Store).unwrap();
         assert_eq!(archive.duplicates().unwrap(), vec![(2, 1)]);
         let stored: String = archive
             .conn
@@ -255,7 +256,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty.db");
         std::fs::write(&path, b"").unwrap();
-        let archive = Archive::open(&path, Access::Read).unwrap();
+        let archive = Sqlite::open(&path, Access::Read).unwrap();
         assert_eq!(archive.version().unwrap(), CURRENT);
         assert_eq!(archive.count().unwrap(), 0);
     }
@@ -269,7 +270,7 @@ mod tests {
             .pragma_update(None, "user_version", 99)
             .unwrap();
         for access in [Access::Read, Access::Update, Access::Store] {
-            let err = Archive::open(&path, access).err().expect("refused");
+            let err = Sqlite::open(&path, access).err().expect("refused");
             assert!(
                 err.to_string().contains("newer than this defuse knows"),
                 "{err}"
