@@ -74,6 +74,12 @@ impl Db {
     }
 }
 
+impl AsRef<OsStr> for Db {
+    fn as_ref(&self) -> &OsStr {
+        &self.url
+    }
+}
+
 impl Drop for Db {
     fn drop(&mut self) {
         if let Some((server, name)) = &self.server {
