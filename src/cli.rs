@@ -71,6 +71,32 @@ pub enum Command {
     /// Follow-ups across all cases, by due date.
     #[command(after_help = EXIT_CODES)]
     Followups(FollowupsArgs),
+    /// Set up a team archive on a PostgreSQL server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Archive(ArchiveCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ArchiveCommand {
+    /// Create (or upgrade) the schema at a postgres:// URL, as the role that
+    /// will own it, and print the GRANTs for a rep role and a lead role.
+    Init(ArchiveInitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ArchiveInitArgs {
+    /// The team archive: postgres://user@host:port/dbname (password from
+    /// PGPASSWORD or ~/.pgpass).
+    pub url: String,
+    /// Run the GRANTs too, instead of only printing them.
+    #[arg(long)]
+    pub apply: bool,
+    /// The role reps log in through: store cases, mark follow-ups done, read the team's cases.
+    #[arg(long, default_value = "defuse_rep", value_name = "ROLE")]
+    pub rep_role: String,
+    /// The role leads log in through: a rep's rights, and voiding cases.
+    #[arg(long, default_value = "defuse_lead", value_name = "ROLE")]
+    pub lead_role: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

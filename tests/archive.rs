@@ -424,3 +424,114 @@ fn a_password_in_the_url_is_refused_and_never_echoed() {
         .stderr_contains(".pgpass")
         .stderr_lacks("s3cret");
 }
+
+/// `archive init` creates the schema and the least-privilege roles, and
+/// the server enforces them: a rep stores cases and marks follow-ups done
+/// but cannot void; a lead can. Passwords come from PGPASSWORD or a
+/// private .pgpass, never the URL; a wrong one is told as such.
+#[test]
+fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
+    let Some(db) = Db::postgres() else {
+        return;
+    };
+    let url = db.url().to_str().unwrap().to_owned();
+    // Role names are cluster-wide: each run's own.
+    let suffix = url
+        .rsplit_once('/')
+        .unwrap()
+        .1
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (rep_role, lead_role) = (format!("rep_{suffix}"), format!("lead_{suffix}"));
+    let (alice, lena) = (format!("alice_{suffix}"), format!("lena_{suffix}"));
+    let init = |apply: bool| {
+        let mut test = Test::new().args([
+            "archive",
+            "init",
+            &url,
+            "--rep-role",
+            &rep_role,
+            "--lead-role",
+            &lead_role,
+        ]);
+        if apply {
+            test = test.arg("--apply");
+        }
+        test.run().success()
+    };
+    init(false)
+        .stdout_contains(&format!(
+            "GRANT INSERT ON \"public\".cases, \"public\".followups TO \"{rep_role}\";"
+        ))
+        .stdout_contains(&format!(
+            "GRANT UPDATE (void_at, void_by, void_reason) ON \"public\".cases TO \"{lead_role}\";"
+        ))
+        .stderr_contains("schema version 2");
+    init(true).stderr_contains("Applied the GRANTs");
+    init(true); // twice changes nothing
+    db.admin()
+        .batch_execute(&format!(
+            "CREATE ROLE {alice} LOGIN PASSWORD 'alice-pw' IN ROLE {rep_role};
+             CREATE ROLE {lena} LOGIN PASSWORD 'lena-pw' IN ROLE {lead_role};"
+        ))
+        .unwrap();
+    let as_alice = || {
+        Test::new()
+            .env("DEFUSE_DB", db.as_user(&alice))
+            .env("PGPASSWORD", "alice-pw")
+    };
+    as_alice()
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2020-01-01T10:00:00Z",
+            "--answers",
+        ])
+        .arg(example("general-fire"))
+        .run()
+        .success()
+        .stderr_contains("Stored as case #1 in ");
+    as_alice().args(["followups", "done", "1"]).run().success();
+    as_alice()
+        .args(["cases", "void", "1", "--reason", "test"])
+        .run()
+        .status(3)
+        .stderr_contains("permission denied for table cases");
+    Test::new()
+        .env("DEFUSE_DB", db.as_user(&alice))
+        .env("PGPASSWORD", "wrong")
+        .args(["cases", "list"])
+        .run()
+        .status(3)
+        .stderr_contains("password authentication failed");
+    // The lead, with the password in a private .pgpass.
+    let dir = tempfile::tempdir().unwrap();
+    let pgpass = dir.path().join("pgpass");
+    std::fs::write(&pgpass, format!("# team\n127.0.0.1:*:*:{lena}:lena-pw\n")).unwrap();
+    let as_lena = || {
+        Test::new()
+            .env("DEFUSE_DB", db.as_user(&lena))
+            .env("PGPASSFILE", &pgpass)
+    };
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    as_lena()
+        .args(["cases", "list"])
+        .run()
+        .status(3)
+        .stderr_contains("chmod 600");
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    as_lena()
+        .args(["cases", "void", "1", "--reason", "a test call"])
+        .run()
+        .success();
+    as_alice()
+        .args(["cases", "list", "--include-void"])
+        .run()
+        .success()
+        .stdout_contains("(void)");
+}

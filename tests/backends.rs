@@ -69,6 +69,19 @@ impl Db {
         &self.url
     }
 
+    /// The same archive as another role (a server's only).
+    pub fn as_user(&self, user: &str) -> String {
+        let url = self.url.to_str().expect("a URL");
+        let (scheme, rest) = url.split_once("://").expect("a URL");
+        let (_, host) = rest.split_once('@').expect("user@host");
+        format!("{scheme}://{user}@{host}")
+    }
+
+    /// The test server's superuser, connected to this archive's database.
+    pub fn admin(&self) -> postgres::Client {
+        admin(self.url.to_str().expect("a URL"))
+    }
+
     pub fn location(&self) -> Location {
         Location::parse(&self.url, |name| std::env::var_os(name)).unwrap()
     }

@@ -31,6 +31,7 @@ use crate::triage::history::{History, PastCase};
 
 pub use export::csv;
 pub use location::Location;
+pub use postgres::Roles;
 pub use rows::{CaseRow, FollowupRow};
 
 /// What a command needs from the archive; it decides how it is opened.
@@ -151,6 +152,32 @@ fn archive_error(path: &Path, message: impl std::fmt::Display) -> Error {
         path: path.to_owned(),
         message: message.to_string(),
     }
+}
+
+/// What `defuse archive init` did on a server.
+#[derive(Debug, Clone)]
+pub struct ServerSetup {
+    /// The schema version now.
+    pub version: usize,
+    /// The GRANTs for the two roles (applied, if asked).
+    pub grants: String,
+}
+
+/// Creates (or upgrades) a server archive's schema, as the role connected,
+/// and makes the GRANTs for `roles`, running them if `apply`.
+pub fn init_server(location: &Location, roles: &Roles, apply: bool) -> Result<ServerSetup, Error> {
+    let Location::Server(server) = location else {
+        return Err(Error::Usage(format!("{location} is not a server archive")));
+    };
+    let mut pg = postgres::Pg::open(server, Access::Store)?;
+    let grants = pg.grants(roles)?;
+    if apply {
+        pg.apply(&grants)?;
+    }
+    Ok(ServerSetup {
+        version: pg.version()?,
+        grants,
+    })
 }
 
 /// An open archive, whichever the backend.

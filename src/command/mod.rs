@@ -1,6 +1,7 @@
 //! One module per subcommand. Commands write through [`Io`], so the whole CLI
 //! can run in-process with captured output.
 
+pub mod archive;
 pub mod cases;
 pub mod drafts;
 pub mod lint;
@@ -124,5 +125,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::Schema(args) => schema::run(args, io),
         Command::Cases(command) => cases::run(command, &db()?, lang?, io),
         Command::Followups(args) => cases::followups(args, &db()?, lang?, io),
+        Command::Archive(command) => archive::run(command, io),
     }
 }

@@ -5,10 +5,12 @@
 //! libpq), TLS by `sslmode` with libpq's meanings, the time limits
 //! (connecting 2 s, each statement 2 s), and opening for each [`Access`].
 //! The rest: `pgpass` (the password file), `schema` (migrations, the same
-//! version numbers as SQLite's), `store` (writes), `query` (reads, stats).
+//! version numbers as SQLite's), `store` (writes), `query` (reads, stats),
+//! `roles` (the GRANTs of `defuse archive init`).
 
 mod pgpass;
 mod query;
+mod roles;
 mod schema;
 mod store;
 
@@ -24,6 +26,7 @@ use postgres::{Client, Config, NoTls};
 use super::{Access, archive_error};
 use crate::error::Error;
 
+pub use roles::Roles;
 pub(super) use schema::CURRENT;
 
 /// How long connecting (TCP, TLS and the login) may take.
