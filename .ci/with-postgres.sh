@@ -62,6 +62,8 @@ fi
     -c "CREATE ROLE defuse_test LOGIN SUPERUSER" \
     -c "CREATE DATABASE defuse_test OWNER defuse_test"
 
-export DEFUSE_TEST_PG="postgres://defuse_test@127.0.0.1:$port/defuse_test?sslmode=disable"
+# connect_timeout=10: a login can take over defuse's 2 s default on a CI
+# machine whose 2 cores are busy compiling (scram hashing, a forked backend).
+export DEFUSE_TEST_PG="postgres://defuse_test@127.0.0.1:$port/defuse_test?sslmode=disable&connect_timeout=10"
 echo "PostgreSQL 15 at $DEFUSE_TEST_PG" >&2
 "$@"

@@ -3,7 +3,8 @@
 //! This file owns the connection: the URL (`Server`), the password (never
 //! on the command line: `$PGPASSWORD`, else `~/.pgpass`/`$PGPASSFILE`, as
 //! libpq), TLS by `sslmode` with libpq's meanings, the time limits
-//! (connecting 2 s, each statement 2 s), and opening for each [`Access`].
+//! (connecting 2 s unless the URL's `connect_timeout` says otherwise, each
+//! statement 2 s), and opening for each [`Access`].
 //! The rest: `pgpass` (the password file), `schema` (migrations, the same
 //! version numbers as SQLite's), `store` (writes), `query` (reads, stats),
 //! `roles` (the GRANTs of `defuse archive init`).
@@ -150,10 +151,10 @@ impl Server {
             let user = config.get_user().unwrap_or_default().to_owned();
             config.dbname(&user);
         }
-        let timeout = config
-            .get_connect_timeout()
-            .map_or(CONNECT_TIMEOUT, |t| (*t).min(CONNECT_TIMEOUT));
-        config.connect_timeout(timeout);
+        // The URL's `connect_timeout` (libpq's parameter) wins.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let options = format!(
             "{} -c statement_timeout={STATEMENT_TIMEOUT_MS}",
             config.get_options().unwrap_or_default()
@@ -232,15 +233,16 @@ impl Server {
                 let _ = sender.send(connect());
             })
             .map_err(|e| self.error(format!("cannot start connecting: {e}")))?;
-        match receiver.recv_timeout(CONNECT_TIMEOUT + Duration::from_millis(200)) {
+        let limit = *self
+            .config
+            .get_connect_timeout()
+            .unwrap_or(&CONNECT_TIMEOUT);
+        match receiver.recv_timeout(limit + Duration::from_millis(200)) {
             Ok(Ok(client)) => Ok(client),
             Ok(Err(e)) => Err(self.error(describe(&e))),
             Err(_) => Err(archive_error(
                 Path::new(&shown),
-                format!(
-                    "the server did not answer within {} s",
-                    CONNECT_TIMEOUT.as_secs()
-                ),
+                format!("the server did not answer within {} s", limit.as_secs()),
             )),
         }
     }
