@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """The case archive at scale: 1,000,000 cases, then the median time of a
-customer's history lookup, `followups --due`, a replay that consults history,
-the damage check every write does first (`PRAGMA quick_check`), the
-one-case-per-call check a store does (the fingerprint and case-id lookups),
-and the first prompt of a live triage against that archive.
+customer's history lookup, `commitments --due` and `--mine`, a replay that
+consults history, a replay of a call already stored, the damage check every
+write does first (`PRAGMA quick_check`), the one-case-per-call check a store
+does (the fingerprint and case-id lookups), and the first prompt of a live
+triage against that archive.
 
     bench/archive-scale.py [CASES]        # default 1000000
 
 Builds the database in $DEFUSE_BENCH_DIR (default /tmp/defuse-bench). Rows are
 synthetic but shaped like real ones (100,000 customers, ~10 cases each over
-three years, two follow-ups per case, all done but the latest 2,000 cases').
+three years; per case one remedy and two follow-ups, owned by one of 50 named
+people, all done but the latest 2,000 cases').
 Prints figures; asserts nothing.
 """
 import json, os, random, sqlite3, statistics, subprocess, sys, time
@@ -37,7 +39,7 @@ def build():
     levels = ["smoke_alarm", "concern", "serious", "fire"]
     grievances = ["not_valued", "perfunctory", "wasted_time", "lost_face", "real_loss", "venting"]
     start = time.time()
-    cases, followups = [], []
+    cases, commitments = [], []
     for i in range(N):
         customer = f"Customer {i % CUSTOMERS:06d}"
         epoch = now - random.randint(0, 3 * 365 * 86400)
@@ -47,13 +49,14 @@ def build():
         cases.append((i + 1, f"{t[:10].replace('-', '')}-case-{i}", t, epoch, customer, customer.lower(), "Contact", "Role",
                       "general", "1.0.0", levels[rank], rank, "venting", g, '["listen_first"]', "unclear", "none", "neither",
                       "", "", "", "", 0, "# plan", "{}", "case: {}", random.randbytes(32).hex()))
-        for k, days in enumerate((1, 30)):
-            due = epoch + days * 86400
-            done = None if i >= N - 2000 else t
-            followups.append((i + 1, ["thank_you", "review_30d"][k], time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(due)), due, "Follow up", "Account rep", done))
+        done = None if i >= N - 2000 else t
+        for kind, item, seconds in (("remedy", "listen_first", 1800), ("followup", "thank_you", 86400), ("followup", "review_30d", 30 * 86400)):
+            due = epoch + seconds
+            commitments.append((i + 1, kind, item, "Follow up", "Account rep", PEOPLE[i % len(PEOPLE)],
+                                time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(due)), due, done, "bench" if done else None))
         if len(cases) == 50_000:
-            flush(conn, cases, followups)
-    flush(conn, cases, followups)
+            flush(conn, cases, commitments)
+    flush(conn, cases, commitments)
     conn.close()
     print(f"built {N:,} cases in {time.time() - start:.0f} s; database {os.path.getsize(DB) / 1e6:.0f} MB")
 
@@ -65,12 +68,17 @@ CASE_COLUMNS = ["id", "case_id", "created_at", "created_epoch", "customer", "cus
                 "rehearsal", "plan_markdown", "plan_json", "answers_yaml", "fingerprint"]
 
 
-def flush(conn, cases, followups):
+# The people owning commitments; `--mine` is run as the first.
+PEOPLE = [f"Rep {k:02d}" for k in range(50)]
+
+
+def flush(conn, cases, commitments):
     conn.executemany(f"INSERT INTO cases ({','.join(CASE_COLUMNS)}) VALUES ({','.join('?' * len(CASE_COLUMNS))})", cases)
-    conn.executemany("INSERT INTO followups (case_row, followup_id, due, due_epoch, action, owner, done_at) VALUES (?,?,?,?,?,?,?)", followups)
+    conn.executemany("INSERT INTO commitments (case_row, kind, item_id, action, owner, owner_name, due, due_epoch, done_at, done_by) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?)", commitments)
     conn.commit()
     cases.clear()
-    followups.clear()
+    commitments.clear()
 
 
 def median_ms(cmd, runs=50, env=None):
@@ -123,14 +131,20 @@ def main():
     print(f"database: {os.path.getsize(DB) / 1e6:.0f} MB, {N:,} cases")
     print(f"process floor (defuse --version):             {median_ms([DEFUSE, '--version']):6.2f} ms")
     print(f"history lookup (cases list --customer):       {median_ms([DEFUSE, 'cases', 'list', '--customer', customer, '--format', 'json'], env=env):6.2f} ms")
-    print(f"followups --due:                              {median_ms([DEFUSE, 'followups', '--due', '--format', 'json'], env=env):6.2f} ms")
+    print(f"commitments --due:                            {median_ms([DEFUSE, 'commitments', '--due', '--format', 'json'], env=env):6.2f} ms")
+    mine = dict(env, USER=PEOPLE[0])
+    print(f"commitments --mine:                           {median_ms([DEFUSE, 'commitments', '--mine', '--format', 'json'], env=mine):6.2f} ms")
+    print(f"commitments --owner 'account rep' --due:      {median_ms([DEFUSE, 'commitments', '--owner', 'account rep', '--due', '--format', 'json'], env=env):6.2f} ms")
     print(f"quick_check (every write's damage check):     {quick_check_ms():6.2f} ms")
     print(f"one case per call (fingerprint + id lookup):  {call_check_ms():6.3f} ms")
     # A replay with history stores a case each run: use a copy so the archive stays as built.
     copy = DB + ".replay"
     subprocess.run(["cp", DB, copy], check=True)
     env_copy = dict(os.environ, DEFUSE_DB=copy)
-    print(f"replay that consults history (stores once, then finds it stored): {median_ms([DEFUSE, 'triage', '--answers', answers, '--out', '-', '--now', '2030-01-01T00:00:00Z'], runs=20, env=env_copy):6.2f} ms")
+    replay = [DEFUSE, 'triage', '--answers', answers, '--out', '-']
+    print(f"replay that consults history and stores:      {median_ms(replay + ['--now', '2030-01-01T00:00:00Z'], runs=1, env=env_copy):6.2f} ms (one run)")
+    print(f"replay of a call already stored:              {median_ms(replay + ['--now', '2030-01-01T00:00:00Z'], runs=20, env=env_copy):6.2f} ms")
+    print(f"the same replay, --no-store (no archive):     {median_ms(replay + ['--now', '2030-01-01T00:00:00Z', '--no-store'], runs=20, env=env_copy):6.2f} ms")
     out = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "first-prompt.py"), DEFUSE, "100"], env=env, capture_output=True, text=True)
     print(f"with this archive, {out.stdout.strip()}")
 

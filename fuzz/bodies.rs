@@ -14,6 +14,17 @@ use defuse::playbook::Playbook;
 pub fn load(data: &[u8]) {
     let problems = defuse::lint::check_bytes(data);
     assert!(problems.iter().all(|p| p.line >= 1 && p.column >= 1));
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    // Reading past the first structural error: a file read as written has
+    // no structural problem, one that is not has at least one, and no
+    // finding points at a line the patching appended.
+    let read = defuse::playbook::recover::read(text);
+    assert_eq!(read.exact, read.problems.is_empty());
+    let lines = text.lines().count() as u64 + 1;
+    assert!(read.problems.iter().all(|p| p.line <= lines));
+    assert!(problems.iter().all(|p| p.line <= lines.max(1)));
 }
 
 /// Loaded once: the target fuzzes answers, not the playbook loader.

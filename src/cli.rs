@@ -23,6 +23,11 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "defuse", version, about = "Defuse an angry customer: a three-step triage from YAML playbooks, ending in an action plan.", after_help = EXIT_CODES)]
 pub struct Cli {
+    /// The config file [default: $XDG_CONFIG_HOME/defuse/config.toml, else
+    /// ~/.config/defuse/config.toml, if it exists]. See `defuse config`.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
     /// Extra directories searched for playbooks (after ./playbooks). Repeatable.
     /// [env: DEFUSE_PLAYBOOK_DIR, `:`-separated]
     #[arg(long, global = true, value_delimiter = ':')]
@@ -68,9 +73,15 @@ pub enum Command {
     /// The case archive: every completed triage.
     #[command(subcommand, after_help = EXIT_CODES)]
     Cases(CasesCommand),
-    /// Follow-ups across all cases, by due date.
+    /// Commitments across all cases, by due time: the remedies chosen in
+    /// each call and its follow-ups (also named `followups`).
+    #[command(visible_alias = "followups", after_help = EXIT_CODES)]
+    Commitments(CommitmentsArgs),
+    /// The settings in effect (name, roster, working hours, language,
+    /// playbook dirs, archive) and where each came from: a flag, an
+    /// environment variable, the config file, or the default.
     #[command(after_help = EXIT_CODES)]
-    Followups(FollowupsArgs),
+    Config(ConfigArgs),
     /// Set up a team archive on a PostgreSQL server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Archive(ArchiveCommand),
@@ -91,12 +102,18 @@ pub struct ArchiveInitArgs {
     /// Run the GRANTs too, instead of only printing them.
     #[arg(long)]
     pub apply: bool,
-    /// The role reps log in through: store cases, mark follow-ups done, read the team's cases.
+    /// The role reps log in through: store cases, mark commitments done, read the team's cases.
     #[arg(long, default_value = "defuse_rep", value_name = "ROLE")]
     pub rep_role: String,
     /// The role leads log in through: a rep's rights, and voiding cases.
     #[arg(long, default_value = "defuse_lead", value_name = "ROLE")]
     pub lead_role: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -318,24 +335,50 @@ pub struct CasesExportArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct FollowupsArgs {
-    /// Only those due by the end of today.
-    #[arg(long, conflicts_with = "overdue")]
+pub struct CommitmentsArgs {
+    /// Only those due by the end of today (the released meaning; same as --today).
+    #[arg(long, conflicts_with_all = ["overdue", "today"])]
     pub due: bool,
+    /// Only those due by the end of today, in the local time zone.
+    #[arg(long, conflicts_with = "overdue")]
+    pub today: bool,
     /// Only those already past due.
     #[arg(long)]
     pub overdue: bool,
-    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Only those owned by this role or person (case-insensitive), e.g. "Team lead".
+    #[arg(long, value_name = "NAME", conflicts_with = "mine")]
+    pub owner: Option<String>,
+    /// Only those owned by you, by name (the OS user, $USER or $LOGNAME).
+    #[arg(long)]
+    pub mine: bool,
+    /// Done ones too, with when and by whom (an ics export always has them,
+    /// so a calendar marks them completed).
+    #[arg(long)]
+    pub all: bool,
+    /// List as of this time, RFC 3339, instead of now: what is overdue or
+    /// due by the end of that day (e.g. tomorrow evening's list).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    #[arg(long, short, value_enum, default_value_t = CommitmentFormat::Table)]
+    pub format: CommitmentFormat,
     #[command(subcommand)]
-    pub action: Option<FollowupsAction>,
+    pub action: Option<CommitmentsAction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommitmentFormat {
+    Table,
+    Json,
+    Csv,
+    /// iCalendar (RFC 5545): one VTODO per commitment, stable UIDs.
+    Ics,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum FollowupsAction {
-    /// Mark a follow-up done.
+pub enum CommitmentsAction {
+    /// Mark a commitment (a remedy or a follow-up) done.
     Done {
-        /// The follow-up number from `defuse followups`.
+        /// The commitment number from `defuse commitments`.
         number: i64,
     },
 }

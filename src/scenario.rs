@@ -10,20 +10,27 @@
 //!     expect:
 //!       level: concern
 //!       include: {remedies: [hold_the_line]}
-//!       exclude: {remedy_kinds: [compensation, escalation, pr_statement]}
+//!       exclude: {remedy_kinds: [compensation, escalation, pr_statement], text: [before they demand]}
 //! ```
+//!
+//! `text:` lists are about the plan as a manager reads it (its Markdown, in
+//! the session's language): a sentence the answers contradict is caught by
+//! naming it under `exclude`.
 
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::plan::{compose, markdown};
 use crate::playbook::Playbook;
 use crate::playbook::load::{LoadError, Problem, RuleId, did_you_mean, yaml_options};
 use crate::playbook::model::BUILTIN_REMEDY_KINDS;
 use crate::prompt::script::ScriptPrompter;
+use crate::triage::Fingerprint;
 use crate::triage::answers::AnswersFile;
 use crate::triage::drive;
+use crate::triage::fingerprint::CanonicalAnswers;
 use crate::triage::session::{Outcome, Session};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -77,7 +84,15 @@ pub struct Lists {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub followups: Vec<Spanned<String>>,
+    /// Text the plan (its Markdown) must contain, or must not, as written
+    /// (case and spacing count).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub text: Vec<Spanned<String>>,
 }
+
+/// The call time a scenario's plan is composed at when its answers name none.
+const SCENARIO_NOW: &str = "2026-11-23T10:00:00+08:00";
 
 /// One case's result: the lines of its diff, empty when it passed.
 #[derive(Debug)]
@@ -200,6 +215,31 @@ fn check_ids(
     }
 }
 
+/// The plan text expectations that failed, each with where it was looked for.
+fn text_diff(plan: &str, include: &[Spanned<String>], exclude: &[Spanned<String>]) -> Vec<String> {
+    let mut diff = Vec::new();
+    for text in include.iter().filter(|t| !plan.contains(&t.value)) {
+        diff.push(format!(
+            "the plan must contain {:?} (line {})\n    + it does not",
+            text.value,
+            text.referenced.line()
+        ));
+    }
+    for text in exclude.iter().filter(|t| plan.contains(&t.value)) {
+        let line = plan
+            .lines()
+            .find(|l| l.contains(&text.value))
+            .unwrap_or_default()
+            .trim();
+        diff.push(format!(
+            "the plan must not contain {:?} (line {})\n    + found in: {line}",
+            text.value,
+            text.referenced.line()
+        ));
+    }
+    diff
+}
+
 /// Runs every case of a scenario file against a playbook.
 pub fn run(
     pb: &Playbook,
@@ -213,6 +253,7 @@ pub fn run(
         let mut diff = Vec::new();
         let line = case.name.referenced.line();
         let expect = case.expect;
+        let canonical = CanonicalAnswers::of_file(&case.answers);
         let mut prompter = ScriptPrompter::from_file(name, source, case.answers, pb)?;
         let mut session = Session::new(pb);
         let outcome = match drive(&mut session, &mut prompter, |_| {}) {
@@ -250,6 +291,17 @@ pub fn run(
             &mut diff,
         );
         let actual = Actual::of(pb, &outcome);
+        if !expect.include.text.is_empty() || !expect.exclude.text.is_empty() {
+            let written = prompter.now().map(|n| n.value.as_str());
+            let now = written
+                .and_then(|n| chrono::DateTime::parse_from_rfc3339(n).ok())
+                .or_else(|| chrono::DateTime::parse_from_rfc3339(SCENARIO_NOW).ok());
+            if let Some(now) = now {
+                let call = Fingerprint::new(&canonical, &pb.id.value, &pb.version, now.timestamp());
+                let plan = markdown::render(&compose(pb, &outcome, now, &call));
+                diff.extend(text_diff(&plan, &expect.include.text, &expect.exclude.text));
+            }
+        }
         for (list, pick, pick_actual) in LISTS {
             let got = pick_actual(&actual);
             for id in pick(&expect.include)
@@ -287,4 +339,31 @@ pub fn run(
         });
     }
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(yaml: &str) -> Vec<Spanned<String>> {
+        serde_saphyr::from_str(yaml).expect("parses")
+    }
+
+    #[test]
+    fn plan_text_expectations_name_the_text_and_where_it_was_found() {
+        let plan = "# Plan\n\n- **Level: Serious** — A real failure with consequences.\n";
+        let diff = text_diff(
+            plan,
+            &texts("[The contract is at risk]"),
+            &texts("[A real failure, Fire]"),
+        );
+        assert_eq!(
+            diff,
+            [
+                "the plan must contain \"The contract is at risk\" (line 1)\n    + it does not",
+                "the plan must not contain \"A real failure\" (line 1)\n    + found in: - **Level: Serious** — A real failure with consequences.",
+            ]
+        );
+        assert!(text_diff(plan, &texts("[Serious]"), &texts("[Fire]")).is_empty());
+    }
 }

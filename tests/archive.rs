@@ -116,20 +116,25 @@ crate::each_backend! {
 
 crate::each_backend! {
     fn followups_are_listed_by_due_date_and_can_be_done(db) {
-    store(db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
+        store(db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
         let out = defuse(db)
             .args(["followups", "--overdue", "--format", "json"])
             .run()
             .success()
             .stdout;
         let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let rows = rows.as_array().unwrap();
+        let rows: Vec<_> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "followup")
+            .collect();
         assert_eq!(
             rows.len(),
             6,
             "all six follow-ups of a fire case are long overdue"
         );
-        assert_eq!(rows[0]["followup"], "thank_you");
+        assert_eq!(rows[0]["item"], "thank_you");
         let first = rows[0]["number"].as_i64().unwrap().to_string();
         defuse(db)
             .args(["followups", "done", &first])
@@ -139,7 +144,7 @@ crate::each_backend! {
             .args(["followups", "done", &first])
             .run()
             .status(2)
-            .stderr_contains("no open follow-up");
+            .stderr_contains("is already done");
         defuse(db)
             .args(["followups", "--overdue"])
             .run()
@@ -215,7 +220,7 @@ fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 2\n"));
+        .stdout(&format!("ok: {count} cases, schema version 3\n"));
 }
 
 crate::each_backend! {
@@ -463,12 +468,15 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
     };
     init(false)
         .stdout_contains(&format!(
-            "GRANT INSERT ON \"public\".cases, \"public\".followups TO \"{rep_role}\";"
+            "GRANT INSERT ON \"public\".cases, \"public\".commitments TO \"{rep_role}\";"
+        ))
+        .stdout_contains(&format!(
+            "GRANT UPDATE (done_at, done_by) ON \"public\".commitments TO \"{rep_role}\";"
         ))
         .stdout_contains(&format!(
             "GRANT UPDATE (void_at, void_by, void_reason) ON \"public\".cases TO \"{lead_role}\";"
         ))
-        .stderr_contains("schema version 2");
+        .stderr_contains("schema version 3");
     init(true).stderr_contains("Applied the GRANTs");
     init(true); // twice changes nothing
     db.admin()
@@ -496,6 +504,16 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .success()
         .stderr_contains("Stored as case #1 in ");
     as_alice().args(["followups", "done", "1"]).run().success();
+    as_alice()
+        .args(["commitments", "done", "7"])
+        .env("USER", "alice")
+        .run()
+        .success();
+    as_alice()
+        .args(["commitments", "done", "7"])
+        .run()
+        .status(2)
+        .stderr_contains("is already done (by alice at ");
     as_alice()
         .args(["cases", "void", "1", "--reason", "test"])
         .run()

@@ -85,7 +85,22 @@ fn a_read_only_archive_can_be_read_but_not_written() {
         .run()
         .status(3)
         .stderr_contains("writable");
-    store(&db, &fire()).status(3);
+    // The call already stored is found without writing; a new call cannot be stored.
+    store(&db, &fire())
+        .success()
+        .stderr_contains("Already stored as case #1");
+    defuse(&db)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2026-11-24T10:00:00+08:00",
+            "--answers",
+        ])
+        .arg(fire())
+        .run()
+        .status(3);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         1,
@@ -135,12 +150,14 @@ fn an_archive_under_a_regular_file_is_refused_before_the_triage() {
     store(&db, &fire()).status(2).stdout("").stderr(&message);
 }
 
-/// Overwrites 8 KiB a third of the way into `path` with fixed noise.
+/// Overwrites 8 KiB halfway into `path` with fixed noise: there, in a file of
+/// thirty cases, lie the cases' own pages, not the tree's inner pages a listing
+/// needs (a third of the way in hit one once plans grew by a few lines).
 fn damage(path: &Path) {
     use std::io::{Seek, SeekFrom, Write};
     let len = std::fs::metadata(path).unwrap().len();
     let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-    file.seek(SeekFrom::Start(len / 3 / 4096 * 4096)).unwrap();
+    file.seek(SeekFrom::Start(len / 2 / 4096 * 4096)).unwrap();
     let mut x: u32 = 0x2545_f491;
     let noise: Vec<u8> = (0..8192)
         .map(|_| {
@@ -159,7 +176,10 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
     let db = tmp.path().join("cases.db");
     store(&db, &fire()).success();
     {
-        // Thirty copies of the case make a file of many pages, in one write.
+        // Thirty copies of the case, each plan padded to 64 KiB, make a file
+        // that is mostly the plans' overflow pages, in one write: the damage
+        // lands in a plan, which the listing does not read, whatever the
+        // schema's other tables and indexes grow to.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
@@ -170,14 +190,26 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
              SELECT i, case_id, created_at, created_epoch, customer, customer_key,
                  contact, role, playbook_id, playbook_version, level, level_rank, authority, grievances,
                  remedies, complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner,
-                 customer_loss, rehearsal, plan_markdown, plan_json, answers_yaml
+                 customer_loss, rehearsal, plan_markdown || printf('%.*c', 65536, ' '),
+                 plan_json, answers_yaml
              FROM cases, n WHERE cases.id = 1;
              PRAGMA wal_checkpoint(TRUNCATE);",
         )
         .unwrap();
     }
     damage(&db);
-    store(&db, &fire())
+    // A new call (a replay of the stored one writes nothing, see tests/cases.rs).
+    defuse(&db)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2026-11-24T10:00:00+08:00",
+            "--answers",
+        ])
+        .arg(fire())
+        .run()
         .status(3)
         .stderr_contains("the archive is damaged")
         .stderr_contains("nothing was written")

@@ -82,6 +82,18 @@ impl Db {
         admin(self.url.to_str().expect("a URL"))
     }
 
+    /// Runs `sql` on this archive directly (as the test server's superuser
+    /// on PostgreSQL), to set up what no command writes.
+    pub fn execute(&self, sql: &str) {
+        match &self.server {
+            Some(_) => self.admin().batch_execute(sql).unwrap(),
+            None => rusqlite::Connection::open(&self.url)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+        }
+    }
+
     pub fn location(&self) -> Location {
         Location::parse(&self.url, |name| std::env::var_os(name)).unwrap()
     }

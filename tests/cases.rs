@@ -101,15 +101,20 @@ crate::each_backend! {
                 .run()
                 .success(),
         );
-        assert_eq!(
-            followups.as_array().unwrap().len(),
-            6,
-            "one case's follow-ups, once"
-        );
+        let kinds = |kind: &str| {
+            followups
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["kind"] == kind)
+                .count()
+        };
+        assert_eq!(kinds("remedy"), 6, "one case's remedies, once: {followups}");
+        assert_eq!(kinds("followup"), 6, "one case's follow-ups, once");
         defuse(db)
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 cases, schema version 2\n");
+            .stdout("ok: 1 cases, schema version 3\n");
 
         // Another call time is another call.
         replay(
@@ -187,7 +192,7 @@ crate::each_backend! {
         defuse(db)
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 cases, schema version 2\n");
+            .stdout("ok: 1 cases, schema version 3\n");
     }
 }
 
@@ -376,9 +381,9 @@ fn store_old_duplicate(db: &Path, case_number: i64) {
              complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner, customer_loss,
              rehearsal, plan_markdown, plan_json, answers_yaml, fingerprint
          FROM cases WHERE id = {case_number};
-         INSERT INTO followups (case_row, followup_id, due, due_epoch, action, owner)
-         SELECT last_insert_rowid(), followup_id, due, due_epoch, action, owner
-         FROM followups WHERE case_row = {case_number};"
+         INSERT INTO commitments (case_row, kind, item_id, action, owner, owner_name, due, due_epoch)
+         SELECT last_insert_rowid(), kind, item_id, action, owner, owner_name, due, due_epoch
+         FROM commitments WHERE case_row = {case_number};"
     ))
     .unwrap();
 }
@@ -402,7 +407,7 @@ fn a_voided_duplicate_no_longer_raises_a_later_calls_level() {
     assert!(
         check
             .stdout
-            .starts_with("ok: 3 cases, schema version 2\n1 duplicate case(s)"),
+            .starts_with("ok: 3 cases, schema version 3\n1 duplicate case(s)"),
         "{check}"
     );
     let check = check
@@ -528,4 +533,22 @@ fn a_live_session_with_no_store_writes_the_plan_and_keeps_no_case() {
     assert_eq!(plans.len(), 2, "the plan and its answers");
     let drafts = std::fs::read_dir(tmp.path().join("drafts")).map_or(0, |d| d.count());
     assert_eq!(drafts, 0, "no draft left behind");
+}
+
+/// A replay of a stored call is found read-only: it neither takes the
+/// write lock nor waits for one (before, it queued behind any writer and
+/// checked the whole file for damage first, seconds on a big archive).
+#[test]
+fn a_replay_of_a_stored_call_does_not_wait_for_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let fire = example("general-fire");
+    replay(&db, &fire, None);
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE; UPDATE cases SET contact = contact;")
+        .unwrap();
+    replay(&db, &fire, None)
+        .stderr_contains("Already stored as case #1")
+        .stderr_lacks("Waiting for the case archive");
+    lock.execute_batch("COMMIT").unwrap();
 }

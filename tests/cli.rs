@@ -167,7 +167,7 @@ fn an_invalid_answer_points_at_its_line() {
     .unwrap();
     // Through the binary: exit code 1 as the process reports it.
     bin().arg("triage").arg("--answers").arg(&answers).assert().code(1).stderr(
-        predicate::str::contains("a.answers.yaml:3:16: error: invalid answer to `assess.our_failure`: `maybe` is not one of: yes, partly, no, unsure"),
+        predicate::str::contains("a.answers.yaml:3:16: error: invalid answer to `assess.our_failure`: `maybe` is not one of: yes, partly, promise, conduct, neglect, no, unsure"),
     );
 }
 

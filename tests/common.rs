@@ -73,7 +73,10 @@ pub fn scratch() -> std::path::PathBuf {
 /// `crate::test::Test`, which runs the CLI in-process.
 pub fn bin() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("defuse").expect("binary built");
+    // No config file but the one a test writes: the developer's own
+    // ~/.config/defuse/config.toml must not change what a test sees.
     cmd.env("DEFUSE_DB", scratch().join("cases.db"))
+        .env("XDG_CONFIG_HOME", scratch())
         .env_remove("DEFUSE_DRAFTS_DIR");
     // Tests choose their language explicitly; the machine's locale must not leak in.
     for var in ["DEFUSE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {

@@ -1,7 +1,7 @@
 //! The SOP behaviours the shipped playbooks must encode, checked on the
 //! engine with no terminal; plus the state machine's own rules.
 
-use defuse::playbook::vocab::Vocabulary;
+use defuse::playbook::vocab::{ComplaintKind, Vocabulary};
 use defuse::triage::answers::AnswerValue;
 use defuse::triage::assess::Reason;
 use defuse::triage::session::Session;
@@ -215,7 +215,7 @@ fn an_unsure_answer_takes_the_higher_level_and_says_why() {
     assert_eq!(level(&pb, &unsure), "fire");
     assert!(unsure.assessment.reasons.iter().any(|r| matches!(
         r,
-        Reason::Unsure { question, assumed, level } if question == "our_failure" && assumed == "yes" && level == "fire"
+        Reason::Unsure { question, assumed, level: Some(level), .. } if question == "our_failure" && assumed == "yes" && level == "fire"
     )), "{:?}", unsure.assessment.reasons);
 }
 
@@ -292,6 +292,7 @@ fn conditional_questions_follow_earlier_answers_and_back_recomputes_them() {
     answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
     answer(&mut s, key("no")); // pressure: so `negotiation` is skipped
     assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.public");
+    // public, audience (a decision-maker on the line: `top_watching` is skipped)
     for _ in 0..2 {
         answer(&mut s, key("no"));
     }
@@ -320,6 +321,88 @@ fn invalid_answers_are_refused_with_a_hint() {
         3,
         "refused answers are not kept"
     );
+}
+
+#[test]
+fn a_list_that_moves_the_assessment_needs_a_pick_and_nothing_counts() {
+    let pb = playbook("general");
+    let mut s = Session::new(&pb);
+    for text in ["Acme", "", ""] {
+        answer(&mut s, AnswerValue::Text(text.into()));
+    }
+    answer(&mut s, key("no")); // our_failure
+    answer(&mut s, key("staff"));
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.stakes");
+    let none = s.answer(AnswerValue::Keys(Vec::new())).unwrap_err();
+    assert_eq!(none.to_string(), "pick at least one");
+    answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "assess.pressure");
+}
+
+#[test]
+fn step_3_asks_who_answers_for_the_case_then_offers_changes_by_label() {
+    let pb = playbook("general");
+    let mut s = Session::new(&pb);
+    for text in ["Acme", "", ""] {
+        answer(&mut s, AnswerValue::Text(text.into()));
+    }
+    answer(&mut s, key("no"));
+    answer(&mut s, key("staff"));
+    answer(&mut s, AnswerValue::Keys(vec!["nothing".into()]));
+    // Every remaining step-1 question ("no" where offered) up to the history.
+    while s.next_prompt().unwrap().id.to_string() != "assess.history" {
+        answer(&mut s, key("no"));
+    }
+    answer(&mut s, key("first"));
+    answer(&mut s, AnswerValue::Keys(vec!["venting".into()]));
+    answer(&mut s, AnswerValue::Text(String::new()));
+    for _ in 0..3 {
+        let default = s.next_prompt().unwrap().default.unwrap();
+        answer(&mut s, default);
+    }
+    answer(&mut s, AnswerValue::Keys(vec!["reference_visit".into()]));
+    assert_eq!(s.next_prompt().unwrap().id.to_string(), "record.our_owner");
+    answer(&mut s, AnswerValue::Text("Jane Li".into()));
+    let menu = s.next_prompt().unwrap();
+    assert_eq!(menu.id.to_string(), "remedies.adjust.0");
+    let defuse::triage::session::PromptKind::Choice(options) = &menu.kind else {
+        panic!("{menu:?}");
+    };
+    assert_eq!(
+        (options[1].label.as_str(), options[1].detail.as_str()),
+        (
+            "Change Share other customers' setups; arrange a reference visit",
+            "(owner: Account rep, due in 1w)"
+        )
+    );
+    answer(&mut s, key("reference_visit"));
+    let owner = s.next_prompt().unwrap();
+    assert!(
+        owner.title.starts_with("Owner of Share other customers"),
+        "{}",
+        owner.title
+    );
+    answer(&mut s, AnswerValue::Text("Jane Li".into()));
+    answer(&mut s, AnswerValue::Text("2d".into()));
+    answer(&mut s, key("done"));
+    for _ in 0..3 {
+        answer(&mut s, AnswerValue::Text(String::new()));
+    }
+    let outcome = s.finish().expect("finished");
+
+    // A draft saved when our responsible person was asked after the owner
+    // changes still resumes, to the same outcome.
+    let mut old_order = s.snapshot();
+    let at = |h: &[(defuse::triage::PromptId, AnswerValue)], id: &str| {
+        h.iter().position(|(p, _)| p.to_string() == id).unwrap()
+    };
+    let our_owner = old_order
+        .history
+        .remove(at(&old_order.history, "record.our_owner"));
+    let after = at(&old_order.history, "remedies.adjust.1") + 1;
+    old_order.history.insert(after, our_owner);
+    let resumed = Session::restore(&pb, &old_order).expect("the old order resumes");
+    assert_eq!(resumed.finish().expect("finished"), outcome);
 }
 
 #[test]
@@ -403,18 +486,29 @@ fn the_playbook_suggests_the_complaint_classification() {
     );
     let g = &fire.grievances;
     assert_eq!(
-        (g.complaint_kind.key(), g.crisis.key(), g.at_stake.key()),
-        ("old_bug", "boss", "trust")
+        (
+            g.complaint_kinds.as_slice(),
+            g.crisis.key(),
+            g.at_stake.key()
+        ),
+        (&[ComplaintKind::OldBug][..], "boss", "trust")
     );
 
     let scope = triage(
         &pb,
         &general(
-            r#"our_failure: "no", role: influencer, stakes: [nothing]"#,
+            r#"our_failure: "no", role: influencer, stakes: [renewal]"#,
             "picked: [scope_misunderstanding]",
         ),
     );
-    assert_eq!(scope.grievances.complaint_kind.key(), "new_requirement");
+    // Every kind rule that holds is pre-selected.
+    assert_eq!(
+        scope.grievances.complaint_kinds,
+        [
+            ComplaintKind::NewRequirement,
+            ComplaintKind::Misunderstanding
+        ]
+    );
     assert!(remedies(&scope).contains(&"scope_negotiation"));
 }
 
@@ -469,4 +563,41 @@ fn earlier_cases_raise_the_level_and_are_cited() {
         text.contains("c1 (2027-01-01, concern: not_valued)") && !text.contains("c3"),
         "the 200-day-old case is outside 90 days: {text}"
     );
+}
+
+// --- Issue #15: no sentence the answers contradict -------------------------
+
+#[test]
+fn a_remedy_a_shown_dont_forbids_is_never_proposed_nor_planned_even_when_ticked() {
+    let pb = playbook("general");
+    let assess = r#"our_failure: "yes", real_loss: "yes", role: staff, stakes: [breach], pressure: "no", public: "no", audience: "no", history: first"#;
+    let grievance = format!("picked: [real_loss]\n  {GRIEVANCE_DEFAULTS}");
+    let outcome = triage(&pb, &general(assess, &grievance));
+    assert_eq!(authority(&pb, &outcome), "venting");
+    assert!(
+        outcome
+            .donts
+            .iter()
+            .any(|(_, d)| d.contains("venting call"))
+    );
+    assert!(!outcome.proposals.iter().any(|p| p.remedy == "manager_call"));
+    // Ticked by hand (or by an answers file recorded before the don't named
+    // it): the don't still wins, so the plan never shows both.
+    let ticked = format!(
+        "{}remedies:\n  selected: [listen_first, manager_call]\n",
+        general(assess, &grievance)
+    );
+    let outcome = triage(&pb, &ticked);
+    assert_eq!(remedies(&outcome), ["listen_first"]);
+}
+
+#[test]
+fn a_playbooks_own_complaint_kinds_are_offered_and_mean_a_shared_kind() {
+    let pb = playbook("scope-dispute");
+    let outcome = triage(
+        &pb,
+        "case: {customer: X}\nassess: {in_contract: \"yes\", phase: live, pressure: \"no\", role: decision_maker, audience: \"no\", deadline: \"no\", walkout: \"no\"}\ngrievance: {picked: [broken_promise], kind: defect}\n",
+    );
+    assert_eq!(outcome.grievances.kind_keys, ["defect"]);
+    assert_eq!(outcome.grievances.complaint_kinds, [ComplaintKind::OldBug]);
 }

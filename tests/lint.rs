@@ -663,12 +663,26 @@ fn node_floods_are_refused_in_bounded_memory() {
     for i in 1..8 {
         std::fs::hard_link(&first, tmp.path().join(format!("flood-{i}.yaml"))).unwrap();
     }
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("defuse"))
+    // Python's `resource` reads the peak RSS of lint alone (its only child),
+    // not the largest child this test binary ever waited for.
+    let measure = "import resource, subprocess, sys\n\
+        r = subprocess.run(sys.argv[1:], capture_output=True)\n\
+        sys.stdout.buffer.write(r.stdout)\n\
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n\
+        sys.exit(r.returncode)";
+    let out = std::process::Command::new("python3")
+        .args(["-c", measure])
+        .arg(assert_cmd::cargo::cargo_bin("defuse"))
         .args(["lint", "--jobs", "8"])
         .arg(tmp.path())
         .output()
-        .unwrap();
+        .expect("python3 (it measures lint's peak memory)");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let (stdout, max_rss) = stdout
+        .trim_end()
+        .rsplit_once('\n')
+        .expect("lint's output, then its peak RSS");
+    let max_rss_kb: u64 = max_rss.parse().expect("peak RSS in KB");
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert_eq!(
         stdout
@@ -681,10 +695,109 @@ fn node_floods_are_refused_in_bounded_memory() {
         stdout.contains("split it into several playbooks"),
         "{stdout}"
     );
-    // The largest of all the children this test binary has waited for: any
-    // other test's child is far smaller than the limit.
-    let max_rss_kb = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
-        .unwrap()
-        .max_rss();
     assert!(max_rss_kb < 150_000, "lint used {max_rss_kb} KB");
+}
+
+/// Ten independent mistakes of different kinds, structural and semantic:
+/// one run reports all ten, each at its own line and column (#16 §2).
+#[test]
+fn one_run_reports_every_independent_mistake() {
+    let text = base()
+        // 1. unknown field (top level) and 2. a missing top-level field
+        .replacen("version: \"1\"\n", "colour: red\n", 1)
+        // 3. a bad enum value (with a "did you mean")
+        .replacen("      kind: yes_no\n", "      kind: yesno\n", 1)
+        // 4. an unquoted YAML 1.1 boolean key
+        .replacen(
+            "      \"yes\": {flags: [real_loss]}\n",
+            "      yes: {flags: [real_loss]}\n",
+            1,
+        )
+        // 5. an unknown reference
+        .replacen(
+            "    when: {flag: real_loss}\n",
+            "    when: {flag: real_los}\n",
+            1,
+        )
+        // 6. an unknown field in a flow mapping
+        .replacen(
+            "{id: lost_face, label: Lost face}",
+            "{id: lost_face, label: Lost face, colour: red}",
+            1,
+        )
+        // 7. a bad duration
+        .replacen("      due: 30m\n", "      due: 30 minutes\n", 1)
+        // 8. an unknown remedy kind
+        .replacen("      kind: compensation\n", "      kind: compensaton\n", 1)
+        // 9. a remedy with no `when:`
+        .replacen("      when: {flag: real_loss}\n", "", 1)
+        // 10. a template with an unknown placeholder
+        .replacen(
+            "      due: 24h\n",
+            "      due: 24h\n      template: \"Dear {{custmer}},\"\n",
+            1,
+        );
+    let dir = playbook(&text);
+    let out = Test::new()
+        .args(["lint", "playbook.yaml"])
+        .current_dir(dir.path())
+        .run()
+        .status(1)
+        .stdout;
+    let findings = out
+        .lines()
+        .filter(|l| l.starts_with("playbook.yaml:"))
+        .count();
+    assert_eq!(findings, 10, "{out}");
+    insta::assert_snapshot!("lint-ten-mistakes", out);
+}
+
+/// The fast path never sees these files (they are not clean), so the full
+/// path alone must agree with itself: the first structural finding is the
+/// one serde-saphyr reports on its own, as before.
+#[test]
+fn the_first_structural_finding_is_the_parsers_own() {
+    let text = base()
+        .replacen("      kind: yes_no\n", "      kind: yesno\n", 1)
+        .replacen("      due: 30m\n", "      due: 30 minutes\n", 1);
+    let alone = serde_saphyr::from_str_with_options::<defuse::playbook::Playbook>(
+        &text,
+        defuse::playbook::load::yaml_options(),
+    )
+    .unwrap_err();
+    let first = defuse::playbook::load::LoadError::from_yaml("", &text, &alone).problems;
+    let all = defuse::lint::full_check(&text);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(all[0], first[0]);
+}
+
+/// A scenario file given to lint gets one finding naming `defuse test`, and
+/// the key list lint tells it by is the scenario file's own.
+#[test]
+fn a_scenario_file_given_to_lint_is_named_as_such() {
+    let schema = schemars::schema_for!(defuse::scenario::ScenarioFile);
+    let props = schema
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .unwrap();
+    let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut ours = defuse::lint::SCENARIO_KEYS.to_vec();
+    ours.sort_unstable();
+    assert_eq!(keys, ours);
+    let scenario = std::fs::read(Path::new(ROOT).join("playbooks/outage.tests.yaml")).unwrap();
+    let problems = defuse::lint::check_bytes(&scenario);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].rule.id(), "not-a-playbook");
+}
+
+#[test]
+fn a_playbook_given_to_test_names_lint_and_the_scenario_file() {
+    Test::new()
+        .args(["test", &format!("{ROOT}/playbooks/outage.yaml")])
+        .run()
+        .status(1)
+        .stdout_contains("is a playbook, not a scenario file")
+        .stdout_contains("playbooks/outage.tests.yaml")
+        .stdout_contains("defuse lint");
 }

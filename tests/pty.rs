@@ -19,6 +19,11 @@ pub(crate) struct Rep {
     session: expectrl::session::OsSession,
     /// Keys pressed, not counting the characters of typed text.
     keys: usize,
+    /// What the rep's terminal shows: every byte read so far, through a
+    /// VT100 emulator of the pty's size.
+    screen: vt100::Parser,
+    /// Every byte read so far.
+    transcript: Vec<u8>,
 }
 
 /// `defuse ARGS` in the environment every session runs in.
@@ -53,15 +58,32 @@ impl Rep {
     }
 
     pub(crate) fn spawn(cmd: Command) -> Rep {
+        Rep::spawn_sized(cmd, 80, 24)
+    }
+
+    /// `cmd` in a pty of `cols`×`rows` (ptyprocess opens every pty at 80×24).
+    fn spawn_sized(cmd: Command, cols: u16, rows: u16) -> Rep {
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
-        session.set_expect_timeout(Some(Duration::from_secs(20)));
-        Rep { session, keys: 0 }
+        // Generous: a loaded 2-core CI machine can be slow to draw.
+        session.set_expect_timeout(Some(Duration::from_secs(60)));
+        let size = |n: u16| std::num::NonZeroU16::new(n).expect("a terminal size");
+        let screen = vt100::Parser::new(size(rows), size(cols), 0);
+        Rep {
+            session,
+            keys: 0,
+            screen,
+            transcript: Vec::new(),
+        }
     }
 
     /// Waits until `text` is on screen.
     pub(crate) fn see(&mut self, text: &str) -> &mut Self {
-        if let Err(e) = self.session.expect(text) {
-            panic!("waiting for {text:?}: {e}");
+        match self.session.expect(text) {
+            Ok(found) => {
+                self.screen.process(found.as_bytes());
+                self.transcript.extend_from_slice(found.as_bytes());
+            }
+            Err(e) => panic!("waiting for {text:?}: {e}"),
         }
         self
     }
@@ -86,6 +108,8 @@ impl Rep {
     pub(crate) fn rest(&mut self) -> String {
         let mut rest = String::new();
         let _ = std::io::Read::read_to_string(&mut self.session, &mut rest);
+        self.screen.process(rest.as_bytes());
+        self.transcript.extend_from_slice(rest.as_bytes());
         rest
     }
 
@@ -126,9 +150,25 @@ struct Screen {
     step_3: &'static str,
     proposed_remedy: &'static str,
     which_remedies: &'static str,
+    our_owner: &'static str,
     change_owner: &'static str,
     leave_empty: &'static str,
     written: &'static str,
+    /// The verdict line shown above every prompt after step 1.
+    verdict: &'static str,
+    /// How a multi-select is worked, shown above it.
+    multi_keys: &'static str,
+    /// The last option of the stakes question.
+    nothing: &'static str,
+    /// The start of the last remedy's label, and what every remedy item ends
+    /// with however its label is cut: the due time.
+    last_remedy: &'static str,
+    due_mark: &'static str,
+    /// The change-owner menu's options and the prompts they lead to.
+    change: &'static str,
+    owner_of: &'static str,
+    due_for: &'static str,
+    answers_so_far: &'static str,
 }
 
 const EN: Screen = Screen {
@@ -156,9 +196,19 @@ const EN: Screen = Screen {
     step_3: "Step 3",
     proposed_remedy: "Proposed remedy",
     which_remedies: "Which remedies",
+    our_owner: "Our responsible person",
     change_owner: "Change an owner",
     leave_empty: "Enter to leave empty",
     written: "Written:",
+    verdict: "▶ Level: Fire · Authority: Decision-maker",
+    multi_keys: "Space ticks · Enter confirms · Esc goes back",
+    nothing: "Nothing beyond the annoyance",
+    last_remedy: "Share other",
+    due_mark: ", due ",
+    change: "(owner: ",
+    owner_of: "Owner of ",
+    due_for: "Due after the call for ",
+    answers_so_far: "Your answers so far:",
 };
 
 const ZH_TW: Screen = Screen {
@@ -186,9 +236,19 @@ const ZH_TW: Screen = Screen {
     step_3: "步驟 3",
     proposed_remedy: "建議的補救措施",
     which_remedies: "哪些補救措施要放進計畫",
+    our_owner: "我方這個案件的負責人",
     change_owner: "要調整負責人或期限嗎",
     leave_empty: "按 Enter 可留空",
     written: "已寫入：",
+    verdict: "▶ 等級：火警 · 權限：決策者",
+    multi_keys: "空白鍵勾選 · Enter 確認 · Esc 回上一題",
+    nothing: "除了不爽，沒有別的影響",
+    last_remedy: "分享其他",
+    due_mark: " 內",
+    change: "（負責人：",
+    owner_of: " 的負責人",
+    due_for: "要在通話後多久內完成",
+    answers_so_far: "目前已回答：",
 };
 
 /// The case: step 0.
@@ -229,8 +289,9 @@ fn steps_2_and_3(rep: &mut Rep, on: &Screen, words: &str, slip: bool) {
         .see(on.proposed_remedy)
         .see(on.which_remedies)
         .keys(&[ENTER]);
+    rep.see(on.our_owner).type_line("");
     rep.see(on.change_owner).keys(&[ENTER]); // done
-    for _ in 0..4 {
+    for _ in 0..3 {
         rep.see(on.leave_empty).type_line("");
     }
 }
@@ -363,7 +424,7 @@ fn escape_goes_back_and_a_changed_answer_reshapes_the_questions() {
     rep.see("Did something actually fail").keys(&[ENTER]); // yes …
     rep.see("real loss").keys(&[ESC]); // … no, go back
     rep.see("Did something actually fail")
-        .keys(&[DOWN, DOWN, ENTER]); // "no"
+        .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, ENTER]); // "no", after the kinds of failure
     // With no failure there is no real-loss question: straight to the role.
     rep.see("Who is on the line?");
     let tail = rep.interrupt();
@@ -414,7 +475,15 @@ fn ctrl_c_in_step_2_then_resume_gives_the_same_plan_as_an_uninterrupted_run() {
     assert!(rep.exit_status().ends_with(", 130)"));
 
     let mut rep = Rep::resume(tmp.path());
-    rep.see("Resuming draft");
+    // The answers so far, one line each, before the next question.
+    rep.see("Resuming draft")
+        .see(EN.answers_so_far)
+        .see("They threaten to cancel")
+        .assert_shows("✔ Customer (company or person) · Acme Trading", "resume")
+        .assert_shows(
+            "✔ If this is not handled now, what happens? · They threaten to cancel",
+            "resume",
+        );
     steps_2_and_3(&mut rep, &EN, WORDS, false);
     rep.see("Written:");
     rep.rest();
@@ -756,4 +825,218 @@ fn a_name_over_200_characters_is_refused_and_asked_again() {
     rep.see("Customer").type_line("Acme");
     rep.see("name)");
     rep.interrupt();
+}
+
+/// `defuse ARGS` in a terminal of `cols`×`rows`: `stty` sizes the pty before
+/// the program starts, so even its first screen is drawn at that size.
+fn sized_command(dir: &Path, cols: u16, rows: u16, args: &[&str]) -> Command {
+    let script = format!("stty cols {cols} rows {rows} && exec \"$0\" \"$@\"");
+    let mut all = vec!["-c", script.as_str(), env!("CARGO_BIN_EXE_defuse")];
+    all.extend(args);
+    in_test_env(Command::new("sh"), dir, &all)
+}
+
+/// A multi-select item: `❯`/space for the cursor, then `✔`/`⬚`.
+fn is_list_item(row: &str) -> bool {
+    ["❯ ✔", "❯ ⬚", "  ✔", "  ⬚"]
+        .iter()
+        .any(|item| row.starts_with(item))
+}
+
+impl Rep {
+    fn rows(&self) -> Vec<String> {
+        let screen = self.screen.screen();
+        screen.rows(0, screen.size().1.into()).collect()
+    }
+
+    /// What every screen of a live session must be: nothing wider than the
+    /// terminal (no row wrapped, so no word broken by a wrap), at most one
+    /// open prompt, and list items only below it: a prompt answered earlier
+    /// leaves nothing but its one `✔` line.
+    fn assert_clean(&mut self, at: &str) -> &mut Self {
+        let screen = self.screen.screen();
+        let rows = self.rows();
+        let dump = rows.join("\n");
+        for (r, row) in (0..).zip(&rows) {
+            assert!(
+                !screen.row_wrapped(r),
+                "at {at}: row {r} wraps ({row:?}):\n{dump}"
+            );
+        }
+        let open: Vec<usize> = (0..rows.len())
+            .filter(|&r| rows[r].starts_with("? ") && rows[r].contains('›'))
+            .collect();
+        assert!(open.len() <= 1, "at {at}: a stale prompt:\n{dump}");
+        let first_open = open.first().copied().unwrap_or(rows.len());
+        let last_answer = rows.iter().rposition(|row| row.starts_with("✔ "));
+        for (r, row) in rows.iter().enumerate() {
+            assert!(
+                !is_list_item(row) || r > first_open,
+                "at {at}: a stale list item in row {r}:\n{dump}"
+            );
+            // The notes of a prompt (the verdict, why an answer was refused)
+            // go with it: above an answer line they are left over. A step
+            // header keeps its own verdict line.
+            let note = row.starts_with("✗ ")
+                || (row.starts_with("▶ ") && (r == 0 || !rows[r - 1].starts_with("━━")));
+            assert!(
+                !note || last_answer.is_none_or(|a| r > a),
+                "at {at}: a stale note in row {r}:\n{dump}"
+            );
+        }
+        self
+    }
+
+    /// `text` is somewhere on the screen now.
+    fn assert_shows(&mut self, text: &str, at: &str) -> &mut Self {
+        let rows = self.rows();
+        assert!(
+            rows.iter().any(|row| row.contains(text)),
+            "at {at}: {text:?} is not on screen:\n{}",
+            rows.join("\n")
+        );
+        self
+    }
+
+    /// Waits for `text`, then checks the screen is clean and, after step 1,
+    /// shows the verdict.
+    fn step(&mut self, text: &str, on: &Screen, judged: bool) -> &mut Self {
+        self.see(text).assert_clean(text);
+        if judged {
+            self.assert_shows(on.verdict, text);
+        }
+        self
+    }
+}
+
+/// A long answer to "their own words": wider than an 80-column terminal.
+const LONG_WORDS: &str = "Your dashboard said everything was green while our orders failed \
+    for six hours, and nobody called us back; explain it to my boss before Friday.";
+
+/// The documented session at `cols`×`rows`, with a refused empty pick, a long
+/// typed answer and a changed owner, checking the screen after every step.
+fn a_session_that_reads_cleanly(cols: u16, rows: u16, on: &Screen, env: &[(&str, &str)]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = sized_command(tmp.path(), cols, rows, &["triage", "--now", NOW]);
+    cmd.envs(env.iter().copied());
+    let mut rep = Rep::spawn_sized(cmd, cols, rows);
+
+    rep.step(on.customer, on, false).type_line("Acme Trading");
+    rep.step(on.contact, on, false).type_line("Jane Li");
+    rep.step(on.role, on, false).type_line("");
+    rep.step(on.our_failure, on, false).keys(&[ENTER]);
+    rep.step(on.real_loss, on, false).keys(&[ENTER]);
+    rep.step(on.who, on, false).keys(&[ENTER]);
+    // The notes above a prompt come first: how to tick, then the prompt.
+    rep.step(on.multi_keys, on, false)
+        .step(on.stakes, on, false)
+        .step(on.nothing, on, false)
+        .assert_shows("❯ ⬚", "the stakes cursor")
+        .keys(&[ENTER]);
+    // Enter with nothing ticked on a question that moves severity: asked again.
+    rep.step(on.none_picked, on, false)
+        .step(on.stakes, on, false)
+        .keys(&[DOWN, DOWN, " ", ENTER]);
+    for question in [on.pressure, on.public, on.audience, on.history] {
+        rep.step(question, on, false).keys(&[ENTER]);
+    }
+    rep.step(on.step_2, on, false)
+        .step(on.let_them_finish, on, false);
+    rep.step(on.multi_keys, on, true)
+        .step(on.angry_about, on, true)
+        .keys(&[ENTER]);
+    rep.step(on.own_words, on, true).type_line(LONG_WORDS);
+    rep.step(on.kind, on, true);
+    // The long answer left one line, its answer cut to fit.
+    let words: Vec<String> = rep
+        .rows()
+        .into_iter()
+        .filter(|row| row.contains(on.own_words))
+        .collect();
+    assert_eq!(words.len(), 1, "{words:?}");
+    assert!(
+        words[0].starts_with("✔ ") && words[0].ends_with('…'),
+        "{words:?}"
+    );
+    rep.keys(&[ENTER]);
+    rep.step(on.crisis, on, true).keys(&[ENTER]);
+    rep.step(on.at_stake, on, true).keys(&[ENTER]);
+    // A header is matched before the verdict line under it is drawn.
+    rep.step(on.step_3, on, false)
+        .step(on.multi_keys, on, true)
+        .step(on.which_remedies, on, true)
+        .step(on.last_remedy, on, true);
+    // Every item fits its row and keeps its owner and due time (the last
+    // one may still be being drawn).
+    let items: Vec<String> = rep
+        .rows()
+        .into_iter()
+        .filter(|r| is_list_item(r) && !r.contains(on.last_remedy))
+        .collect();
+    assert!(items.len() > 5, "{items:?}");
+    assert!(
+        items.iter().all(|item| item.contains(on.due_mark)),
+        "{items:#?}"
+    );
+    rep.keys(&[ENTER]);
+    // Who answers for the case is named before the owners are changed.
+    rep.step(on.our_owner, on, true).type_line("Jane Li");
+    // The change-owner menu names remedies by label, never by id.
+    rep.step(on.change_owner, on, true)
+        .step(on.change, on, true);
+    let menu = rep.rows();
+    assert!(
+        menu.iter()
+            .skip_while(|row| !row.contains(on.change_owner))
+            .all(|row| !row.contains('_')),
+        "an id in the menu:\n{}",
+        menu.join("\n")
+    );
+    rep.keys(&[DOWN, ENTER]);
+    rep.step(on.owner_of, on, true).type_line("");
+    // Not a delay: refused with a note, asked again, and the note goes with it.
+    rep.step(on.due_for, on, true).type_line("soon");
+    rep.step("`soon`", on, true)
+        .step(on.due_for, on, true)
+        .type_line("");
+    rep.step(on.change_owner, on, true).keys(&[ENTER]); // done
+    for _ in 0..3 {
+        rep.step(on.leave_empty, on, true).type_line("");
+    }
+    rep.see(on.written);
+    rep.rest();
+    assert!(rep.exit_status().ends_with(", 0)"));
+    // Don'ts are not marked like failed checks.
+    let drawn = String::from_utf8_lossy(&rep.transcript).into_owned();
+    assert!(drawn.contains("⊘ "), "no don't shown");
+    let plan = plan_in(tmp.path());
+    let answers = written_in(tmp.path(), ".answers.yaml");
+    let lang = if on.customer == EN.customer {
+        "en"
+    } else {
+        "zh-TW"
+    };
+    let replayed =
+        crate::common::replay_with(&answers, tmp.path(), &["--lang", lang], &["--format", "md"]);
+    assert_eq!(replayed, plan, "replay differs from the live plan");
+}
+
+#[test]
+fn at_80x24_without_colour_every_screen_of_a_session_is_clean() {
+    a_session_that_reads_cleanly(80, 24, &EN, &[("NO_COLOR", "1")]);
+}
+
+#[test]
+fn at_160x50_every_screen_of_a_session_is_clean() {
+    a_session_that_reads_cleanly(160, 50, &EN, &[]);
+}
+
+#[test]
+fn at_80x24_every_screen_of_a_zh_tw_session_is_clean() {
+    a_session_that_reads_cleanly(80, 24, &ZH_TW, &[("LANG", "zh_TW.UTF-8")]);
+}
+
+#[test]
+fn at_160x50_every_screen_of_a_zh_tw_session_is_clean() {
+    a_session_that_reads_cleanly(160, 50, &ZH_TW, &[("LANG", "zh_TW.UTF-8")]);
 }

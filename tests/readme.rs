@@ -141,3 +141,31 @@ fn readme_playbook_error_is_real_output() {
         );
     }
 }
+
+#[test]
+fn readme_config_example_is_real_output() {
+    let [(_, file)] = &blocks_after("config-file")[..] else {
+        panic!("one config-file example")
+    };
+    let [(_, shown)] = &blocks_after("config-output")[..] else {
+        panic!("one config-output example")
+    };
+    let xdg = crate::common::scratch();
+    std::fs::create_dir_all(xdg.join("defuse")).unwrap();
+    std::fs::write(xdg.join("defuse/config.toml"), file).unwrap();
+    let out = Test::new()
+        .env("XDG_CONFIG_HOME", &xdg)
+        .env("HOME", "/home/li")
+        .env_remove("DEFUSE_DB")
+        .args(["config"])
+        .run()
+        .success()
+        .stdout;
+    // The README shows the usual place: ~/.config.
+    let out = out.replace(&xdg.display().to_string(), "/home/li/.config");
+    assert_eq!(
+        format!("$ defuse config\n{out}"),
+        *shown,
+        "README's `defuse config` is stale"
+    );
+}

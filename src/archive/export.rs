@@ -1,21 +1,30 @@
-//! `cases export --format csv`: RFC 4180 through the csv crate, columns
+//! `cases export --format csv` and `commitments --format csv`: RFC 4180 through the csv crate, columns
 //! from [`CaseRow`]'s one definition, and cells made safe for spreadsheets.
 
-use super::rows::CaseRow;
+use super::rows::{CaseRow, CommitmentRow};
 
 /// Every field quoted, CRLF line ends, a header of the row's field names
 /// (plain identifiers, so written unquoted, as before the csv crate). A cell
 /// that a spreadsheet would run as a formula gets a leading `'`, and control
 /// characters become visible `\u{..}` escapes (the OWASP CSV-injection rule).
 pub fn csv(rows: &[CaseRow]) -> String {
-    let header = CaseRow::FIELDS.join(",") + "\r\n";
+    write_csv(CaseRow::FIELDS, rows.iter().map(CaseRow::cells))
+}
+
+/// `commitments --format csv`: the same rules, columns from [`CommitmentRow`].
+pub fn commitments_csv(rows: &[CommitmentRow]) -> String {
+    write_csv(CommitmentRow::FIELDS, rows.iter().map(CommitmentRow::cells))
+}
+
+fn write_csv(fields: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let header = fields.join(",") + "\r\n";
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .terminator(csv::Terminator::CRLF)
         .from_writer(header.into_bytes());
     for row in rows {
         // Writing to memory cannot fail.
-        let _ = writer.write_record(row.cells().iter().map(|cell| safe_cell(cell)));
+        let _ = writer.write_record(row.iter().map(|cell| safe_cell(cell)));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

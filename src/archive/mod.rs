@@ -10,10 +10,14 @@
 //!
 //! This file owns the seam: [`Archive`] is what commands talk to, without
 //! knowing the backend, and the types they exchange with it. Shared by
-//! both: `rows` (row types and their column lists, defined once) and
-//! `export` (CSV). Only this folder speaks SQL.
+//! both: `rows` (row types and their column lists, defined once),
+//! `commitments` (a plan's remedies and follow-ups, and the listing filter),
+//! `export` (CSV) and `ics` (commitments as an iCalendar). Only this folder
+//! speaks SQL.
 
+mod commitments;
 mod export;
+mod ics;
 mod location;
 mod postgres;
 mod rows;
@@ -29,10 +33,12 @@ use crate::error::Error;
 use crate::triage::Fingerprint;
 use crate::triage::history::{History, PastCase};
 
-pub use export::csv;
+pub use commitments::{Commitments, DoneRefused};
+pub use export::{commitments_csv, csv};
+pub use ics::{ics, kind_label};
 pub use location::Location;
 pub use postgres::Roles;
-pub use rows::{CaseRow, FollowupRow};
+pub use rows::{CaseRow, CommitmentRow};
 
 /// What a command needs from the archive; it decides how it is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +47,7 @@ pub enum Access {
     /// switched to WAL or migrated, so a read-only file, folder or mount can
     /// be read; a server archive must exist (`defuse archive init`).
     Read,
-    /// Changing an existing archive (a follow-up done, a case voided): refused when
+    /// Changing an existing archive (a commitment done, a case voided): refused when
     /// missing or damaged.
     Update,
     /// Storing cases: created when missing (see [`Archive::created`]),
@@ -235,7 +241,7 @@ impl Archive {
         each!(self, a => a.version())
     }
 
-    /// Stores a completed triage and its follow-ups, unless the same call
+    /// Stores a completed triage and its commitments, unless the same call
     /// is already stored (looked up by fingerprint under the same lock that
     /// guards the insert, so two racing replays store one case). `waiting`
     /// is called once if another writer holds the archive for more than a
@@ -263,9 +269,15 @@ impl Archive {
         each!(mut self, a => a.void_duplicates(voiding))
     }
 
-    /// Marks a follow-up done; false if there is no open one with that number.
-    pub fn followup_done(&mut self, number: i64, at: &str) -> Result<bool, Error> {
-        each!(mut self, a => a.followup_done(number, at))
+    /// Marks a commitment (a remedy or a follow-up) done, with when and by
+    /// whom; refused if unknown or already done.
+    pub fn commitment_done(
+        &mut self,
+        number: i64,
+        at: &str,
+        by: &str,
+    ) -> Result<Result<(), DoneRefused>, Error> {
+        each!(mut self, a => a.commitment_done(number, at, by))
     }
 
     pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
@@ -277,13 +289,9 @@ impl Archive {
         each!(self, a => a.find(id))
     }
 
-    /// Open follow-ups (or all, with `include_done`) due before `due_before`.
-    pub fn followups(
-        &self,
-        due_before: Option<i64>,
-        include_done: bool,
-    ) -> Result<Vec<FollowupRow>, Error> {
-        each!(self, a => a.followups(due_before, include_done))
+    /// Commitments across all counting cases, by due time.
+    pub fn commitments(&self, filter: &Commitments) -> Result<Vec<CommitmentRow>, Error> {
+        each!(self, a => a.commitments(filter))
     }
 
     /// Counting cases that repeat an earlier counting case's call:

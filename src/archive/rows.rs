@@ -78,19 +78,26 @@ row! {
 }
 
 row! {
-    /// An open (or done) follow-up across all cases; selected from
-    /// `followups f JOIN cases c`.
+    /// A commitment (a chosen remedy or a follow-up) across all cases;
+    /// selected from `commitments m JOIN cases c`.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-    pub struct FollowupRow {
-        number: i64 = "f.id",
+    pub struct CommitmentRow {
+        number: i64 = "m.id",
+        /// `remedy` or `followup`.
+        kind: String = "m.kind",
         case_number: i64 = "c.id",
         case_id: String = "c.case_id",
         customer: String = "c.customer",
-        followup: String = "f.followup_id",
-        due: String = "f.due",
-        action: String = "f.action",
-        owner: String = "f.owner",
-        done_at: Option<String> = "f.done_at",
+        /// The remedy's or follow-up's id in the playbook.
+        item: String = "m.item_id",
+        due: String = "m.due",
+        action: String = "m.action",
+        /// The role, as the plan shows it.
+        owner: String = "m.owner",
+        /// The person behind the role, when the plan names one.
+        owner_name: Option<String> = "m.owner_name",
+        done_at: Option<String> = "m.done_at",
+        done_by: Option<String> = "m.done_by",
     }
 }
 
@@ -180,6 +187,6 @@ mod tests {
         );
         assert!(list.contains("playbook_id || ' v' || playbook_version AS playbook"));
         assert_eq!(CaseRow::FIELDS.len(), list.matches(" AS ").count());
-        assert_eq!(FollowupRow::FIELDS[1], "case_number");
+        assert_eq!(CommitmentRow::FIELDS[2], "case_number");
     }
 }

@@ -1,23 +1,27 @@
-//! `defuse cases` and `defuse followups`: the archive, read back, and
-//! the two changes a rep makes to it (a follow-up done, a case voided).
+//! `defuse cases`: the archive, read back, and a case voided.
+
+use crate::config::Settings;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::{Env, Io, json, table};
 use crate::archive::{self, Access, Archive, Filter, Location, VoidRefused, Voiding};
-use crate::cli::{
-    CasesCommand, CasesVoidArgs, ExportFormat, FollowupsAction, FollowupsArgs, ListFormat,
-    PlanFormat,
-};
+use crate::cli::{CasesCommand, CasesVoidArgs, ExportFormat, ListFormat, PlanFormat};
 use crate::error::Error;
 use crate::i18n::{Labels, Lang};
 use crate::plan::markdown::human_time;
 
-pub fn run(command: &CasesCommand, db: &Location, lang: Lang, io: &mut Io) -> Result<(), Error> {
+pub fn run(
+    command: &CasesCommand,
+    db: &Location,
+    lang: Lang,
+    settings: &Settings,
+    io: &mut Io,
+) -> Result<(), Error> {
     // `check` is about the file itself: a missing one is an error even at
     // the default location.
     let archive = match command {
-        CasesCommand::Void(args) => return void(args, db, lang, io),
+        CasesCommand::Void(args) => return void(args, db, lang, settings, io),
         CasesCommand::Check => Archive::open(db, Access::Read)?,
         _ => open_for_reading(db, &io.env)?,
     };
@@ -181,15 +185,17 @@ fn duplicates_report(duplicates: &[(i64, i64)], db: &Location) -> String {
 }
 
 /// `cases void`: one case, or every duplicate. Needs write access.
-fn void(args: &CasesVoidArgs, db: &Location, lang: Lang, io: &mut Io) -> Result<(), Error> {
+fn void(
+    args: &CasesVoidArgs,
+    db: &Location,
+    lang: Lang,
+    settings: &Settings,
+    io: &mut Io,
+) -> Result<(), Error> {
     let l = lang.labels();
     let mut archive = Archive::open(db, Access::Update)?;
     let at = crate::plan::rfc3339(chrono::Local::now().fixed_offset());
-    // Who: the OS user, as the shell knows it.
-    let by = ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|name| io.env.var(name).filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "unknown".into());
+    let by = super::rep_name(settings, &io.env);
     let reason = args.reason.as_deref().unwrap_or_default().trim();
     let voiding = Voiding {
         at: &at,
@@ -240,65 +246,10 @@ fn void(args: &CasesVoidArgs, db: &Location, lang: Lang, io: &mut Io) -> Result<
     }
 }
 
-pub fn followups(
-    args: &FollowupsArgs,
-    db: &Location,
-    lang: Lang,
-    io: &mut Io,
-) -> Result<(), Error> {
-    let l = lang.labels();
-    let now = chrono::Local::now().fixed_offset();
-    if let Some(FollowupsAction::Done { number }) = &args.action {
-        let mut archive = Archive::open(db, Access::Update)?;
-        if !archive.followup_done(*number, &crate::plan::rfc3339(now))? {
-            return Err(Error::Usage(format!(
-                "no open follow-up #{number} (see `defuse followups`)"
-            )));
-        }
-        let _ = writeln!(io.err, "{}", (l.followup_done)(*number));
-        return Ok(());
-    }
-    let before = if args.overdue {
-        Some(now.timestamp())
-    } else if args.due {
-        let tomorrow = now.date_naive().succ_opt().unwrap_or(now.date_naive());
-        Some(start_of(tomorrow, *now.offset()))
-    } else {
-        None
-    };
-    let rows = open_for_reading(db, &io.env)?.followups(before, false)?;
-    let text = match args.format {
-        ListFormat::Json => json(&rows),
-        ListFormat::Table if rows.is_empty() => format!("{}\n", l.no_open_followups),
-        ListFormat::Table => {
-            let rows = rows.iter().map(|f| {
-                let late = chrono::DateTime::parse_from_rfc3339(&f.due).is_ok_and(|d| d < now);
-                let due = if late {
-                    format!("{} {}", human_time(&f.due), l.overdue)
-                } else {
-                    human_time(&f.due)
-                };
-                vec![
-                    f.number.to_string(),
-                    due,
-                    f.customer.clone(),
-                    f.action.clone(),
-                    f.owner.clone(),
-                    format!("#{}", f.case_number),
-                ]
-            });
-            table(&["#", l.due, l.customer, l.action, l.owner, l.case], rows)
-                + l.mark_followup_done
-                + "\n"
-        }
-    };
-    io.print(&text)
-}
-
 /// The archive opened read-only. The default archive before anything is
 /// stored in it reads as empty (nothing is created); a named one that is
 /// missing is an error (most likely a typo).
-fn open_for_reading(db: &Location, env: &Env) -> Result<Archive, Error> {
+pub(super) fn open_for_reading(db: &Location, env: &Env) -> Result<Archive, Error> {
     if let Some(path) = db.file()
         && archive::is_default(db, |name| env.var_os(name))
         && !path.exists()
@@ -331,7 +282,7 @@ fn stats_tables(stats: &crate::archive::Stats, l: &Labels) -> String {
         + &table(&[l.repeat_customer, l.cases, l.latest], repeat)
 }
 
-fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {
+pub(super) fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {
     let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
     offset
         .from_local_datetime(&midnight)

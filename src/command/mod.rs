@@ -3,6 +3,8 @@
 
 pub mod archive;
 pub mod cases;
+pub mod commitments;
+pub mod config;
 pub mod drafts;
 pub mod lint;
 pub mod playbooks;
@@ -22,8 +24,8 @@ pub use io::{Env, Gate, Io};
 
 use crate::archive::Location;
 use crate::cli::{Cli, Command};
+use crate::config::{Flags, Origin, Settings};
 use crate::error::Error;
-use crate::i18n::Lang;
 
 /// A listing table and a final newline. Cells are escaped before the layout
 /// (not only by the gate after it), so the columns are measured as shown.
@@ -43,6 +45,25 @@ pub fn table<R: IntoIterator<Item = String>>(
         );
     }
     format!("{table}\n")
+}
+
+/// Who is at the keyboard, as the shell knows it: `$USER`, else
+/// `$LOGNAME`, else `unknown`. Recorded as who voided a case.
+pub fn os_user(env: &Env) -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|name| env.var(name).filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The rep's own name: what `commitments --mine` matches owners' names
+/// against and what `done` and `void` record. The configured name, else the
+/// OS user ([`os_user`]).
+pub fn rep_name(settings: &Settings, env: &Env) -> String {
+    match settings.rep_name() {
+        Some(name) => name.to_owned(),
+        None => os_user(env),
+    }
 }
 
 /// Pretty JSON with a final newline, for `--format json` (see `text::json`).
@@ -82,6 +103,17 @@ pub fn main<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>, io: &m
 
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
     let var = |name: &str| io.env.var_os(name);
+    // The config file is read first, whatever the command: a broken one is
+    // reported before anything else happens (exit 2).
+    let settings = Settings::resolve(
+        &Flags {
+            config: cli.config.as_deref(),
+            lang: cli.lang,
+            playbook_dirs: &cli.playbook_dir,
+            db: cli.db.as_deref(),
+        },
+        var,
+    )?;
     // Resolved only by the commands that use them: with no home directory,
     // `lint` still works and `triage` says what to set.
     let drafts_dir = || {
@@ -89,21 +121,31 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             .clone()
             .map_or_else(|| crate::drafts::default_dir(var), Ok)
     };
-    // A URL names a server; a path (or `sqlite:PATH`) a file.
-    let db = || match (&cli.db, var("DEFUSE_DB").filter(|v| !v.is_empty())) {
-        (Some(named), _) => Location::parse(named.as_os_str(), var),
-        (None, Some(named)) => Location::parse(&named, var),
-        (None, None) => crate::archive::default_path(var).map(Location::File),
+    // A URL names a server; a path (or `sqlite:PATH`) a file. The same
+    // rules wherever it was set; a refusal names where that was.
+    let db = || match &settings.archive {
+        Some(archive) => Location::parse(archive.value.as_os_str(), var).map_err(|e| match e {
+            Error::Usage(message) => Error::Usage(match &archive.from {
+                Origin::Flag(_) | Origin::Default => message,
+                Origin::Env(name) => message.replacen("--db", &format!("${name}"), 1),
+                Origin::File => {
+                    let file = settings
+                        .file
+                        .as_ref()
+                        .map(|f| f.value.display().to_string());
+                    let place = format!("`archive` in {}", file.unwrap_or_default());
+                    message.replacen("--db", &place, 1)
+                }
+            }),
+            other => other,
+        }),
+        None => crate::archive::default_path(var).map(Location::File),
     };
-    // `--playbook-dir` replaces `$DEFUSE_PLAYBOOK_DIR` (a `:`-separated list).
-    let playbook_dirs: Vec<PathBuf> = match io.env.var_os("DEFUSE_PLAYBOOK_DIR") {
-        Some(list) if cli.playbook_dir.is_empty() => std::env::split_paths(&list)
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect(),
-        _ => cli.playbook_dir.clone(),
+    let playbook_dirs = &settings.playbook_dirs.value;
+    let lang = || match &settings.lang {
+        Ok(lang) => Ok(lang.value),
+        Err(e) => Err(Error::Usage(format!("{e} (from $DEFUSE_LANG)"))),
     };
-    let lang = Lang::resolve(cli.lang, |name| io.env.var(name))
-        .map_err(|e| Error::Usage(format!("{e} (from $DEFUSE_LANG)")));
     match &cli.command {
         Command::Triage(args) => {
             // A replay keeps no draft, so it needs no drafts directory.
@@ -116,15 +158,20 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
                 true => Location::File(PathBuf::new()),
                 false => db()?,
             };
-            triage::run(args, &playbook_dirs, &drafts_dir, &db, lang?, io)
+            let team = settings.team();
+            triage::run(args, playbook_dirs, &drafts_dir, &db, lang()?, &team, io)
         }
-        Command::Playbooks(args) => playbooks::run(args, &playbook_dirs, lang?, io),
-        Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang?, io),
+        Command::Playbooks(args) => playbooks::run(args, playbook_dirs, lang()?, io),
+        Command::Drafts(args) => drafts::run(args, &drafts_dir()?, lang()?, io),
         Command::Lint(args) => lint::run(args, io),
-        Command::Test(args) => test::run(args, &playbook_dirs, io),
+        Command::Test(args) => test::run(args, playbook_dirs, io),
         Command::Schema(args) => schema::run(args, io),
-        Command::Cases(command) => cases::run(command, &db()?, lang?, io),
-        Command::Followups(args) => cases::followups(args, &db()?, lang?, io),
+        Command::Cases(command) => cases::run(command, &db()?, lang()?, &settings, io),
+        Command::Commitments(args) => commitments::run(args, &db()?, lang()?, &settings, io),
+        Command::Config(args) => {
+            let archive = db().map_err(|e| e.to_string());
+            config::run(args, &settings, archive, io)
+        }
         Command::Archive(command) => archive::run(command, io),
     }
 }

@@ -69,13 +69,31 @@ pub fn run(args: &TestArgs, playbook_dirs: &[PathBuf], io: &mut Io) -> Result<()
     }
 }
 
+/// For a playbook given where a scenario file was expected: what to run
+/// instead. Told by content (a playbook's own top-level keys), not by name.
+fn playbook_hint(name: &str, source: &str) -> Option<String> {
+    let keys = crate::playbook::recover::top_level_keys(source);
+    if !keys.iter().any(|k| k == "assess" || k == "levels") {
+        return None;
+    }
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name);
+    Some(format!(
+        "{name} is a playbook, not a scenario file: `defuse test` runs `*{SUFFIX}` files \
+         (its scenarios go in `{stem}{SUFFIX}`); check the playbook with `defuse lint {name}`"
+    ))
+}
+
 fn run_file(
     file: &Path,
     name: &str,
     playbook_dirs: &[PathBuf],
 ) -> Result<Vec<scenario::CaseResult>, Error> {
     let source = read_text(file, MAX_PLAYBOOK_BYTES)?;
-    let scenarios = ScenarioFile::parse(name, &source).map_err(Error::Scenario)?;
+    let scenarios = ScenarioFile::parse(name, &source)
+        .map_err(|e| playbook_hint(name, &source).map_or(Error::Scenario(e), Error::Usage))?;
     let loaded = match &scenarios.playbook {
         // A path is relative to the scenario file; otherwise an id.
         Some(named) if named.value.ends_with(".yaml") || named.value.ends_with(".yml") => {

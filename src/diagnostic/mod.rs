@@ -156,7 +156,7 @@ impl LoadError {
 
 /// "did you mean `owner`?" for `unknown field `ownr`, expected one of …`
 /// (and for unknown variants, the same way).
-fn near_miss(message: &str) -> Option<String> {
+pub fn near_miss(message: &str) -> Option<String> {
     let rest = message
         .strip_prefix("unknown field `")
         .or_else(|| message.strip_prefix("unknown variant `"))?;
@@ -259,6 +259,8 @@ fn yaml_rule(message: &str) -> RuleId {
         RuleId::BadEnumValue
     } else if m.contains("invalid duration") {
         RuleId::InvalidDuration
+    } else if m.contains("invalid working") || m.contains("unknown time zone") {
+        RuleId::InvalidWorkingHours
     } else if m.contains("budget")
         || m.contains("limit")
         || m.contains("too deep")

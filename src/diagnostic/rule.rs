@@ -101,6 +101,10 @@ rules! {
         summary: "A due time or delay that is not like `30m`, `2h`, `3d`, `1w`."
         why: "Due times become absolute times in the plan; they must be exact."
         fix: "Write a number and a unit: `30m`, `2h`, `24h`, `3d`, `1w`.";
+    InvalidWorkingHours "invalid-working-hours" Lint Error
+        summary: "A `working_hours:` block with days, hours or a time zone that cannot be read."
+        why: "Due times count working time in these hours; a wrong day, hour or zone would move every due time."
+        fix: "Write days like `Mon-Fri`, hours like `09:00-18:00` (opening before closing) and an IANA zone like `Asia/Taipei`.";
     EmptyFile "empty-file" Lint Error
         summary: "The file has no playbook in it."
         why: "An empty file in `playbooks/` is almost always a mistake."
@@ -201,6 +205,18 @@ rules! {
         summary: "A level at which no remedy is ever proposed."
         why: "A level at which nothing is ever proposed leaves the rep without a plan."
         fix: "Give some remedy a `when` that holds at that level, or `allow:` it on the level.";
+    ForbiddenRemedy "forbidden-remedy" Lint Warning
+        summary: "A remedy can be proposed in a case where a don't that forbids it is shown."
+        why: "The plan must never advise a remedy and a don't against it; the engine leaves the remedy out there, so its own `when` says something the playbook does not do."
+        fix: "Narrow the remedy's `when` (add a `not:` of the don't's condition), or narrow the don't.";
+    RemedyNeverProposed "remedy-never-proposed" Lint Warning
+        summary: "A remedy with no `when:`: offered in step 3's list, never proposed."
+        why: "Only a remedy whose `when:` holds is proposed (pre-ticked, with its reason); one without `when:` is listed for the rep to pick by hand and never proposed, which is easy to miss when it was meant to be proposed."
+        fix: "Add a `when:` saying when to propose it; if it is meant to be picked by hand only, say so with `allow: [remedy-never-proposed]` on the remedy.";
+    NotAPlaybook "not-a-playbook" Lint Error
+        summary: "A scenario file (`cases:`) given to lint, which checks playbooks."
+        why: "A scenario file's top-level keys (`playbook`, `cases`) are not a playbook's, so lint would report every one of them as unknown and every playbook field as missing."
+        fix: "Run scenario files with `defuse test FILE`; lint the playbook they test.";
     MissingTranslation "missing-translation" Lint Warning
         summary: "A text lacks a language the rest of the playbook is written in."
         why: "Once a playbook is written in several languages, a text in fewer of them shows a rep working in another language the wrong one mid-call (the fallback order is zh-TW ↔ zh-CN, then en)."

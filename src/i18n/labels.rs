@@ -37,12 +37,15 @@ pub struct Labels {
     pub remedies_selected: &'static str,
     pub proposed: &'static str,
     pub optional: &'static str,
-    /// label, kind, proposed/optional, owner, due
-    pub remedy_option: fn(&str, &str, &str, &str, &str) -> String,
+    /// What a remedy option keeps when its label is cut: kind,
+    /// proposed/optional, owner, due.
+    pub remedy_facts: fn(&str, &str, &str, &str) -> String,
     pub adjust: &'static str,
     pub adjust_done: &'static str,
-    /// remedy id, owner, due
-    pub adjust_change: fn(&str, &str, &str) -> String,
+    /// remedy label
+    pub adjust_change: fn(&str) -> String,
+    /// What a change-owner option keeps when cut: owner, due.
+    pub adjust_facts: fn(&str, &str) -> String,
     pub owner_of: fn(&str) -> String,
     pub owner_help: &'static str,
     pub due_for: fn(&str) -> String,
@@ -53,6 +56,10 @@ pub struct Labels {
     pub record_our_owner: &'static str,
     pub record_help: &'static str,
     pub pick_at_least_one: &'static str,
+    /// How to work a multi-select, shown above it.
+    pub multi_keys: &'static str,
+    /// Above the answers a resumed draft already holds.
+    pub answers_so_far: &'static str,
     pub answer_required: &'static str,
     /// A name longer than the cap (the cap, the length typed).
     pub too_long: fn(usize, usize) -> String,
@@ -100,6 +107,16 @@ pub struct Labels {
     pub action: &'static str,
     /// due time, delay after the call
     pub due_within: fn(&str, &str) -> String,
+    /// A due time the playbook counts in clock time although working hours apply.
+    pub due_within_clock: fn(&str, &str) -> String,
+    /// A delay in working time: the number and the unit (`m`, `h`, `d`, `w`;
+    /// days and weeks are calendar days that land on a working day).
+    pub working_delay: fn(i64, char) -> String,
+    /// A follow-up's delay counted in clock time although working hours apply.
+    pub clock_delay: fn(&str) -> String,
+    /// An owner role and the person the rep's config names for it.
+    pub owner_named: fn(&str, &str) -> String,
+    pub working_hours: &'static str,
     pub talking_points: &'static str,
     pub draft: &'static str,
     pub section_followups: &'static str,
@@ -135,9 +152,17 @@ pub struct Labels {
     pub case_voided: fn(i64) -> String,
     pub no_cases: fn(&str) -> String,
     pub overdue: &'static str,
-    pub no_open_followups: &'static str,
-    pub mark_followup_done: &'static str,
-    pub followup_done: fn(i64) -> String,
+    pub no_open_commitments: &'static str,
+    /// (person)
+    pub no_commitments_for: fn(&str) -> String,
+    pub mark_commitment_done: &'static str,
+    pub commitment_done: fn(i64) -> String,
+    /// The two kinds of commitment (the `Kind` column of `commitments`).
+    pub kind_remedy: &'static str,
+    pub kind_followup: &'static str,
+    pub done: &'static str,
+    /// (who)
+    pub done_by: fn(&str) -> String,
     pub stopped_at: &'static str,
     pub answers: &'static str,
     pub saved: &'static str,
@@ -163,6 +188,37 @@ pub struct Labels {
     pub level_raised: fn(usize) -> String,
     /// question, level, assumed answer
     pub unsure: fn(&str, &str, &str) -> String,
+    /// question, authority, assumed answer
+    pub unsure_authority: fn(&str, &str, &str) -> String,
+
+    // Not knowing (issue #15): what the plan says about unsure answers and
+    // grievances not yet clear.
+    /// The question, then what was assumed (`assumed_as_if` or `assumed_nothing`).
+    pub unsure_line: fn(&str, &str) -> String,
+    /// The assumed answer's label, then what it decided ("authority: Decision-maker").
+    pub assumed_as_if: fn(&str, &str) -> String,
+    pub assumed_nothing: &'static str,
+    /// The step-2 option "no grievance is clear yet".
+    pub none_clear: &'static str,
+    /// What the plan says (and proposes) when no grievance is clear yet.
+    pub none_clear_plan: &'static str,
+    pub none_clear_alone: &'static str,
+    /// Under a step-2 classification: why it was pre-selected.
+    pub suggested_because: fn(&str) -> String,
+
+    // The why, in words: one plain sentence per judgement.
+    /// judgement label, its causes
+    pub judged: fn(&str, &str) -> String,
+    pub judged_baseline: fn(&str) -> String,
+    /// Between the causes in a plain sentence.
+    pub clause_sep: &'static str,
+    /// The authority judged for the person on the line.
+    pub plain_on_line: fn(&str) -> String,
+    /// question prompt, assumed option
+    pub plain_unsure: fn(&str, &str) -> String,
+    pub plain_history: fn(usize) -> String,
+    /// question prompt, the answer
+    pub plain_answer: fn(&str, &str) -> String,
 }
 
 pub fn of(lang: Lang) -> &'static Labels {
@@ -187,7 +243,7 @@ const EN: Labels = Labels {
     case_customer: "Customer (company or person)",
     case_contact: "Who is on the line? (name)",
     case_role: "Their role (e.g. Head of Ops, PM, assistant)",
-    grievance_picked: "What are they really angry about? (space to pick, enter to confirm)",
+    grievance_picked: "What are they really angry about?",
     grievance_words: "Their own words (optional)",
     grievance_words_help: "Quote the sentence that gave the grievance away.",
     grievance_kind: "What kind of complaint is it?",
@@ -199,12 +255,11 @@ const EN: Labels = Labels {
     remedies_selected: "Which remedies go into the plan? (proposed ones are pre-selected)",
     proposed: "proposed",
     optional: "optional",
-    remedy_option: |label, kind, mark, owner, due| {
-        format!("{label} [{kind}, {mark}] — {owner}, due {due}")
-    },
+    remedy_facts: |kind, mark, owner, due| format!("[{kind}, {mark}] — {owner}, due {due}"),
     adjust: "Change an owner or due time?",
     adjust_done: "Done — keep owners and due times",
-    adjust_change: |id, owner, due| format!("Change {id} (owner: {owner}, due in {due})"),
+    adjust_change: |label| format!("Change {label}"),
+    adjust_facts: |owner, due| format!("(owner: {owner}, due in {due})"),
     owner_of: |id| format!("Owner of {id}"),
     owner_help: "A role or a name.",
     due_for: |id| format!("Due after the call for {id}"),
@@ -215,6 +270,8 @@ const EN: Labels = Labels {
     record_our_owner: "Our responsible person for this case",
     record_help: "Enter to leave empty.",
     pick_at_least_one: "pick at least one",
+    multi_keys: "Space ticks · Enter confirms · Esc goes back",
+    answers_so_far: "Your answers so far:",
     answer_required: "this answer is required",
     too_long: |max, got| {
         format!("a name here is at most {max} characters; this one has {got}: shorten it")
@@ -262,6 +319,19 @@ const EN: Labels = Labels {
     no_remedy: "No remedy chosen: listen, acknowledge, and follow up.",
     action: "Action",
     due_within: |time, delay| format!("{time} (within {delay})"),
+    due_within_clock: |time, delay| format!("{time} (within {delay}, clock time)"),
+    working_delay: |n, unit| {
+        let s = if n == 1 { "" } else { "s" };
+        match unit {
+            'm' => format!("{n} working minute{s}"),
+            'h' => format!("{n} working hour{s}"),
+            'd' => format!("{n} day{s}, on a working day"),
+            _ => format!("{n} week{s}, on a working day"),
+        }
+    },
+    clock_delay: |delay| format!("{delay} (clock time)"),
+    owner_named: |role, name| format!("{role} ({name})"),
+    working_hours: "Working hours",
     talking_points: "Talking points",
     draft: "Draft:",
     section_followups: "Follow-ups",
@@ -295,9 +365,14 @@ const EN: Labels = Labels {
     case_voided: |n| format!("Case #{n} is now void"),
     no_cases: |db| format!("No cases in {db}."),
     overdue: "(overdue)",
-    no_open_followups: "No open follow-ups.",
-    mark_followup_done: "Mark one done with `defuse followups done NUMBER`.",
-    followup_done: |n| format!("Follow-up #{n} done."),
+    no_open_commitments: "No open commitments.",
+    no_commitments_for: |who| format!("No open commitments owned by {who}."),
+    mark_commitment_done: "Mark one done with `defuse commitments done NUMBER`.",
+    commitment_done: |n| format!("Commitment #{n} done."),
+    kind_remedy: "remedy",
+    kind_followup: "follow-up",
+    done: "(done)",
+    done_by: |who| format!("Done by {who}"),
     stopped_at: "Stopped at",
     answers: "Answers",
     saved: "Saved",
@@ -324,6 +399,30 @@ const EN: Labels = Labels {
             "unsure about `{question}` — if unsure, take the higher level: `{level}` (as if `{assumed}`)"
         )
     },
+    unsure_authority: |question, authority, assumed| {
+        format!(
+            "unsure about `{question}` — if unsure, take the higher authority: `{authority}` (as if `{assumed}`)"
+        )
+    },
+    unsure_line: |question, assumed| format!("Not sure: {question} — {assumed}"),
+    assumed_as_if: |answer, decided| format!("planned as if “{answer}” ({decided})"),
+    assumed_nothing: "no answer would change the judgement; confirm it when you can",
+    none_clear: "None clear yet — listen more",
+    none_clear_plan: "**No grievance is clear yet.** Before promising anything, listen again: call back within a day, let them finish, and ask what matters most to them.",
+    none_clear_alone: "“None clear yet” cannot be picked together with a grievance",
+    suggested_because: |rule| {
+        format!("Suggested because {rule}; change it if the call says otherwise.")
+    },
+
+    judged: |label, why| format!("{label}: {why}."),
+    judged_baseline: |label| format!("{label}: nothing in the answers raised it higher."),
+    clause_sep: "; ",
+    plain_on_line: |label| format!("the person on the line: {label}"),
+    plain_unsure: |question, assumed| {
+        format!("not sure about “{question}”, so judged as if “{assumed}”")
+    },
+    plain_history: |n| format!("{n} earlier case(s) from this customer"),
+    plain_answer: |question, answer| format!("“{question}” {answer}"),
 };
 
 const ZH_TW: Labels = Labels {
@@ -340,7 +439,7 @@ const ZH_TW: Labels = Labels {
     case_customer: "客戶（公司或個人）",
     case_contact: "電話另一頭是誰？（姓名）",
     case_role: "對方職位（例如營運主管、PM、助理）",
-    grievance_picked: "對方真正在氣什麼？（空白鍵勾選，Enter 確認）",
+    grievance_picked: "對方真正在氣什麼？",
     grievance_words: "對方的原話（選填）",
     grievance_words_help: "記下透露出真正不滿的那句話。",
     grievance_kind: "這是哪一類客訴？",
@@ -352,12 +451,11 @@ const ZH_TW: Labels = Labels {
     remedies_selected: "哪些補救措施要放進計畫？（建議項目已預先勾選）",
     proposed: "建議",
     optional: "可選",
-    remedy_option: |label, kind, mark, owner, due| {
-        format!("{label} [{kind}，{mark}] — {owner}，{due} 內")
-    },
+    remedy_facts: |kind, mark, owner, due| format!("[{kind}，{mark}] — {owner}，{due} 內"),
     adjust: "要調整負責人或期限嗎？",
     adjust_done: "不用 — 維持目前的負責人與期限",
-    adjust_change: |id, owner, due| format!("調整 {id}（負責人：{owner}，期限：{due} 內）"),
+    adjust_change: |label| format!("調整 {label}"),
+    adjust_facts: |owner, due| format!("（負責人：{owner}，期限：{due} 內）"),
     owner_of: |id| format!("{id} 的負責人"),
     owner_help: "填職稱或姓名。",
     due_for: |id| format!("{id} 要在通話後多久內完成"),
@@ -368,6 +466,8 @@ const ZH_TW: Labels = Labels {
     record_our_owner: "我方這個案件的負責人",
     record_help: "按 Enter 可留空。",
     pick_at_least_one: "請至少勾選一項",
+    multi_keys: "空白鍵勾選 · Enter 確認 · Esc 回上一題",
+    answers_so_far: "目前已回答：",
     answer_required: "這一題必須回答",
     too_long: |max, got| format!("這裡的名稱最多 {max} 個字元，這個有 {got} 個：請縮短"),
     invalid_duration: |text| {
@@ -413,6 +513,16 @@ const ZH_TW: Labels = Labels {
     no_remedy: "沒有選擇補救措施：好好聽完、認同對方的感受，並持續追蹤。",
     action: "行動",
     due_within: |time, delay| format!("{time}（{delay} 內）"),
+    due_within_clock: |time, delay| format!("{time}（{delay} 內，不分上下班時間）"),
+    working_delay: |n, unit| match unit {
+        'm' => format!("工作時間 {n} 分鐘"),
+        'h' => format!("{n} 個工作小時"),
+        'd' => format!("{n} 天，落在工作日"),
+        _ => format!("{n} 週，落在工作日"),
+    },
+    clock_delay: |delay| format!("{delay}（不分上下班時間）"),
+    owner_named: |role, name| format!("{role}（{name}）"),
+    working_hours: "上班時間",
     talking_points: "說法重點",
     draft: "草稿：",
     section_followups: "後續追蹤",
@@ -446,9 +556,14 @@ const ZH_TW: Labels = Labels {
     case_voided: |n| format!("第 {n} 號案件已作廢"),
     no_cases: |db| format!("{db} 裡還沒有案件。"),
     overdue: "（已逾期）",
-    no_open_followups: "沒有待辦的後續追蹤。",
-    mark_followup_done: "完成後執行 `defuse followups done 編號` 標記。",
-    followup_done: |n| format!("第 {n} 號後續追蹤已完成。"),
+    no_open_commitments: "沒有待辦的承諾事項。",
+    no_commitments_for: |who| format!("沒有 {who} 負責的待辦承諾事項。"),
+    mark_commitment_done: "完成後執行 `defuse commitments done 編號` 標記。",
+    commitment_done: |n| format!("第 {n} 號承諾事項已完成。"),
+    kind_remedy: "補救措施",
+    kind_followup: "後續追蹤",
+    done: "（已完成）",
+    done_by: |who| format!("由 {who} 完成"),
     stopped_at: "停在",
     answers: "已答",
     saved: "儲存於",
@@ -473,6 +588,26 @@ const ZH_TW: Labels = Labels {
     unsure: |question, level, assumed| {
         format!("`{question}` 不確定 — 不確定就取較高等級：`{level}`（視同 `{assumed}`）")
     },
+    unsure_authority: |question, authority, assumed| {
+        format!("`{question}` 不確定 — 不確定就取較高實權：`{authority}`（視同 `{assumed}`）")
+    },
+    unsure_line: |question, assumed| format!("不確定：{question} — {assumed}"),
+    assumed_as_if: |answer, decided| format!("計畫視同「{answer}」（{decided}）"),
+    assumed_nothing: "任何答案都不會改變判斷；有機會再確認",
+    none_clear: "還看不出來 — 再多聽聽",
+    none_clear_plan: "**還看不出真正在氣什麼。** 先不要承諾任何事，再聽一次：一天內回電，讓他把話說完，問他最在意的是什麼。",
+    none_clear_alone: "「還看不出來」不能和其他不爽的點一起勾選",
+    suggested_because: |rule| format!("建議原因：{rule}；如果通話內容不是這樣，請改掉。"),
+
+    judged: |label, why| format!("{label}：{why}。"),
+    judged_baseline: |label| format!("{label}：回答裡沒有任何一項讓它更高。"),
+    clause_sep: "；",
+    plain_on_line: |label| format!("電話另一頭是{label}"),
+    plain_unsure: |question, assumed| {
+        format!("「{question}」還不確定，所以當作「{assumed}」來判斷")
+    },
+    plain_history: |n| format!("這位客戶之前已有 {n} 件案件"),
+    plain_answer: |question, answer| format!("「{question}」{answer}"),
 };
 
 const ZH_CN: Labels = Labels {
@@ -489,7 +624,7 @@ const ZH_CN: Labels = Labels {
     case_customer: "客户（公司或个人）",
     case_contact: "电话那头是谁？（姓名）",
     case_role: "对方职位（例如运营负责人、项目经理、助理）",
-    grievance_picked: "对方真正在气什么？（空格勾选，回车确认）",
+    grievance_picked: "对方真正在气什么？",
     grievance_words: "对方的原话（选填）",
     grievance_words_help: "记下暴露出真正不满的那句话。",
     grievance_kind: "这是哪一类投诉？",
@@ -501,12 +636,11 @@ const ZH_CN: Labels = Labels {
     remedies_selected: "哪些补救措施放进方案？（建议项已预先勾选）",
     proposed: "建议",
     optional: "可选",
-    remedy_option: |label, kind, mark, owner, due| {
-        format!("{label} [{kind}，{mark}] — {owner}，{due} 内")
-    },
+    remedy_facts: |kind, mark, owner, due| format!("[{kind}，{mark}] — {owner}，{due} 内"),
     adjust: "要调整负责人或期限吗？",
     adjust_done: "不用 — 保持现在的负责人和期限",
-    adjust_change: |id, owner, due| format!("调整 {id}（负责人：{owner}，期限：{due} 内）"),
+    adjust_change: |label| format!("调整 {label}"),
+    adjust_facts: |owner, due| format!("（负责人：{owner}，期限：{due} 内）"),
     owner_of: |id| format!("{id} 的负责人"),
     owner_help: "填职位或姓名。",
     due_for: |id| format!("{id} 要在通话后多久内完成"),
@@ -517,6 +651,8 @@ const ZH_CN: Labels = Labels {
     record_our_owner: "我方这个案件的负责人",
     record_help: "按回车可留空。",
     pick_at_least_one: "请至少勾选一项",
+    multi_keys: "空格勾选 · 回车确认 · Esc 返回上一题",
+    answers_so_far: "目前已回答：",
     answer_required: "这一题必须回答",
     too_long: |max, got| format!("这里的名称最多 {max} 个字符，这个有 {got} 个：请缩短"),
     invalid_duration: |text| {
@@ -562,6 +698,16 @@ const ZH_CN: Labels = Labels {
     no_remedy: "没有选择补救措施：认真听完、认可对方的感受，并持续跟进。",
     action: "行动",
     due_within: |time, delay| format!("{time}（{delay} 内）"),
+    due_within_clock: |time, delay| format!("{time}（{delay} 内，不分上下班时间）"),
+    working_delay: |n, unit| match unit {
+        'm' => format!("工作时间 {n} 分钟"),
+        'h' => format!("{n} 个工作小时"),
+        'd' => format!("{n} 天，落在工作日"),
+        _ => format!("{n} 周，落在工作日"),
+    },
+    clock_delay: |delay| format!("{delay}（不分上下班时间）"),
+    owner_named: |role, name| format!("{role}（{name}）"),
+    working_hours: "上班时间",
     talking_points: "话术要点",
     draft: "草稿：",
     section_followups: "后续跟进",
@@ -595,9 +741,14 @@ const ZH_CN: Labels = Labels {
     case_voided: |n| format!("第 {n} 号案件已作废"),
     no_cases: |db| format!("{db} 里还没有案件。"),
     overdue: "（已逾期）",
-    no_open_followups: "没有待办的后续跟进。",
-    mark_followup_done: "完成后执行 `defuse followups done 编号` 标记。",
-    followup_done: |n| format!("第 {n} 号后续跟进已完成。"),
+    no_open_commitments: "没有待办的承诺事项。",
+    no_commitments_for: |who| format!("没有 {who} 负责的待办承诺事项。"),
+    mark_commitment_done: "完成后执行 `defuse commitments done 编号` 标记。",
+    commitment_done: |n| format!("第 {n} 号承诺事项已完成。"),
+    kind_remedy: "补救措施",
+    kind_followup: "后续跟进",
+    done: "（已完成）",
+    done_by: |who| format!("由 {who} 完成"),
     stopped_at: "停在",
     answers: "已答",
     saved: "保存于",
@@ -622,4 +773,22 @@ const ZH_CN: Labels = Labels {
     unsure: |question, level, assumed| {
         format!("`{question}` 不确定 — 不确定就取较高等级：`{level}`（按 `{assumed}` 处理）")
     },
+    unsure_authority: |question, authority, assumed| {
+        format!("`{question}` 不确定 — 不确定就取较高实权：`{authority}`（按 `{assumed}` 处理）")
+    },
+    unsure_line: |question, assumed| format!("不确定：{question} — {assumed}"),
+    assumed_as_if: |answer, decided| format!("方案按“{answer}”处理（{decided}）"),
+    assumed_nothing: "任何答案都不会改变判断；有机会再确认",
+    none_clear: "还看不出来 — 再多听听",
+    none_clear_plan: "**还看不出真正在气什么。** 先别承诺任何事，再听一次：一天内回电话，让他把话说完，问他最在意的是什么。",
+    none_clear_alone: "“还看不出来”不能和其他不满点一起勾选",
+    suggested_because: |rule| format!("建议原因：{rule}；如果通话内容不是这样，请改掉。"),
+
+    judged: |label, why| format!("{label}：{why}。"),
+    judged_baseline: |label| format!("{label}：回答里没有任何一项让它更高。"),
+    clause_sep: "；",
+    plain_on_line: |label| format!("电话那头是{label}"),
+    plain_unsure: |question, assumed| format!("“{question}”还不确定，所以按“{assumed}”来判断"),
+    plain_history: |n| format!("这位客户之前已有 {n} 个案件"),
+    plain_answer: |question, answer| format!("“{question}”{answer}"),
 };

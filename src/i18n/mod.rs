@@ -69,28 +69,34 @@ impl Lang {
         }
     }
 
-    /// The locale to use: the `--lang` value (already parsed), then
-    /// `DEFUSE_LANG`, then the POSIX locale (`LC_ALL`, `LC_MESSAGES`, `LANG`,
-    /// the first one set), then English. Returns an error only for a
-    /// `DEFUSE_LANG` the tool does not speak: it was set for defuse, so a
-    /// typo should not pass silently. A system locale in another language
-    /// simply means English.
+    /// The locale to use and where it came from: the `--lang` value
+    /// (already parsed), then `DEFUSE_LANG`, then the config file's `lang`,
+    /// then the POSIX locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one
+    /// set), then English. Returns an error only for a `DEFUSE_LANG` the tool
+    /// does not speak: it was set for defuse, so a typo should not pass
+    /// silently. A system locale in another language simply means English.
     pub fn resolve(
         flag: Option<Lang>,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Lang, UnknownLang> {
+        configured: Option<Lang>,
+    ) -> Result<(Lang, LangFrom), UnknownLang> {
         if let Some(lang) = flag {
-            return Ok(lang);
+            return Ok((lang, LangFrom::Flag));
         }
         if let Some(value) = env("DEFUSE_LANG").filter(|v| !v.is_empty()) {
-            return Lang::from_locale(&value).ok_or(UnknownLang(value));
+            return Lang::from_locale(&value)
+                .map(|lang| (lang, LangFrom::Var("DEFUSE_LANG")))
+                .ok_or(UnknownLang(value));
+        }
+        if let Some(lang) = configured {
+            return Ok((lang, LangFrom::Config));
         }
         let system = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
-            .find_map(|var| env(var).filter(|v| !v.is_empty()));
+            .find_map(|var| env(var).filter(|v| !v.is_empty()).map(|v| (var, v)));
         Ok(system
-            .and_then(|v| Lang::from_locale(&v))
-            .unwrap_or_default())
+            .and_then(|(var, v)| Lang::from_locale(&v).map(|lang| (lang, LangFrom::Var(var))))
+            .unwrap_or((Lang::default(), LangFrom::Default)))
     }
 
     /// The order in which a playbook's localized text is looked up: this
@@ -122,6 +128,16 @@ impl std::str::FromStr for Lang {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Lang::from_locale(s).ok_or_else(|| UnknownLang(s.to_owned()))
     }
+}
+
+/// Where [`Lang::resolve`] found the language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LangFrom {
+    Flag,
+    /// An environment variable: `DEFUSE_LANG` or a POSIX locale variable.
+    Var(&'static str),
+    Config,
+    Default,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -174,16 +190,40 @@ mod tests {
             ("LC_ALL", "en_US.UTF-8"),
             ("LANG", "zh_TW.UTF-8"),
         ]);
-        assert_eq!(Lang::resolve(Some(Lang::ZhTw), all), Ok(Lang::ZhTw));
-        assert_eq!(Lang::resolve(None, all), Ok(Lang::ZhCn));
-        let posix = env(&[("LC_ALL", ""), ("LANG", "zh_TW.UTF-8")]);
-        assert_eq!(Lang::resolve(None, posix), Ok(Lang::ZhTw));
-        let lc_all = env(&[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "zh_TW.UTF-8")]);
-        assert_eq!(Lang::resolve(None, lc_all), Ok(Lang::ZhCn));
-        assert_eq!(Lang::resolve(None, env(&[("LANG", "de_DE")])), Ok(Lang::En));
-        assert_eq!(Lang::resolve(None, env(&[])), Ok(Lang::En));
         assert_eq!(
-            Lang::resolve(None, env(&[("DEFUSE_LANG", "klingon")])),
+            Lang::resolve(Some(Lang::ZhTw), all, None).map(|r| r.0),
+            Ok(Lang::ZhTw)
+        );
+        assert_eq!(Lang::resolve(None, all, None).map(|r| r.0), Ok(Lang::ZhCn));
+        let posix = env(&[("LC_ALL", ""), ("LANG", "zh_TW.UTF-8")]);
+        assert_eq!(
+            Lang::resolve(None, posix, None).map(|r| r.0),
+            Ok(Lang::ZhTw)
+        );
+        let lc_all = env(&[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "zh_TW.UTF-8")]);
+        assert_eq!(
+            Lang::resolve(None, lc_all, None).map(|r| r.0),
+            Ok(Lang::ZhCn)
+        );
+        assert_eq!(
+            Lang::resolve(None, env(&[("LANG", "de_DE")]), None).map(|r| r.0),
+            Ok(Lang::En)
+        );
+        assert_eq!(
+            Lang::resolve(None, env(&[]), None),
+            Ok((Lang::En, LangFrom::Default))
+        );
+        // The config file's language comes after $DEFUSE_LANG, before the locale.
+        assert_eq!(
+            Lang::resolve(None, posix, Some(Lang::ZhCn)),
+            Ok((Lang::ZhCn, LangFrom::Config))
+        );
+        assert_eq!(
+            Lang::resolve(None, all, Some(Lang::En)),
+            Ok((Lang::ZhCn, LangFrom::Var("DEFUSE_LANG")))
+        );
+        assert_eq!(
+            Lang::resolve(None, env(&[("DEFUSE_LANG", "klingon")]), None).map(|r| r.0),
             Err(UnknownLang("klingon".into()))
         );
     }

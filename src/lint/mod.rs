@@ -16,8 +16,9 @@ use std::sync::{Mutex, PoisonError};
 
 use crate::catalog::MAX_PLAYBOOK_BYTES;
 use crate::diagnostic::{Problem, RuleId, Severity};
-use crate::playbook::load::{check_str, decode, shape_problem};
-use crate::playbook::validate::{lint_checks, yaml_boolean_words};
+use crate::playbook::load::{decode, shape_problem};
+use crate::playbook::recover;
+use crate::playbook::validate::{lint_checks, validate, yaml_boolean_words};
 use crate::read::{self, ReadFailure};
 use crate::walk::Found;
 
@@ -183,13 +184,45 @@ pub fn check_bytes(bytes: &[u8]) -> Vec<Problem> {
 /// with positions: what lint reports for any file the fast path does not
 /// call clean.
 pub fn full_check(text: &str) -> Vec<Problem> {
-    let (playbook, mut report) = check_str("", text);
-    if let Some(playbook) = &playbook {
-        report.problems.extend(yaml_boolean_words(playbook, text));
-        report.problems.extend(lint_checks(playbook, text));
+    let read = recover::read(text);
+    if !read.exact
+        && let Some(problem) = scenario_file(text)
+    {
+        return vec![problem];
     }
-    report.problems.sort_by_key(|p| (p.line, p.column));
-    report.problems
+    let mut problems = read.problems.clone();
+    if let Some(playbook) = &read.playbook {
+        let mut found = validate(playbook, &read.text);
+        found.extend(yaml_boolean_words(playbook, &read.text));
+        found.extend(lint_checks(playbook, &read.text));
+        problems.extend(read.restore(text, found));
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    problems
+}
+
+/// The top-level keys of a scenario file (`scenario::ScenarioFile`, a layer
+/// beside this one; `tests/lint.rs` holds the two lists together).
+pub const SCENARIO_KEYS: &[&str] = &["playbook", "cases"];
+
+/// One finding for a scenario file given to lint: told apart by content, a
+/// top level with `cases:` and nothing else but scenario keys.
+fn scenario_file(text: &str) -> Option<Problem> {
+    // Looked for first, so a file without it (a node flood) is never read twice.
+    let line = text.lines().position(|l| l.starts_with("cases:"))?;
+    let keys = recover::top_level_keys(text);
+    let is_scenario = keys.iter().any(|k| k == "cases")
+        && keys.iter().all(|k| SCENARIO_KEYS.contains(&k.as_str()));
+    is_scenario.then(|| {
+        Problem::new(
+            text,
+            line as u64 + 1,
+            1,
+            RuleId::NotAPlaybook,
+            "this is a scenario file (`cases:`), not a playbook".into(),
+            Some("run it with `defuse test FILE`; lint the playbook it tests".into()),
+        )
+    })
 }
 
 #[cfg(test)]

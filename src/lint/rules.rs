@@ -45,6 +45,11 @@ pub fn example(rule: RuleId) -> Option<String> {
         WrongType => sub(base, "title: Minimal\n", "title: [Minimal]\n"),
         BadEnumValue => sub(base, "      kind: yes_no\n", "      kind: yesno\n"),
         InvalidDuration => sub(base, "      due: 24h\n", "      due: tomorrow\n"),
+        InvalidWorkingHours => sub(
+            base,
+            "version: \"1\"\n",
+            "version: \"1\"\nworking_hours: {days: Mon-Fri, hours: \"18:00-09:00\"}\n",
+        ),
         EmptyFile => String::new(),
         BinaryFile => "id: mini\\x00\n".into(),
         InvalidUtf8 => "id: mini\ntitle: \\xc1\\xfa\n".into(),
@@ -145,6 +150,9 @@ pub fn example(rule: RuleId) -> Option<String> {
             "      when: {flag: real_loss}\n",
             "      when: {all: [{flag: real_loss}, {level: fire}]}\n",
         ),
+        ForbiddenRemedy => format!(
+            "{base}donts:\n  - step: remedies\n    text: Don't refund a loss before the facts are known.\n    forbids: [refund]\n"
+        ),
         MissingTranslation => sub(
             BILINGUAL,
             "action: {en: Refund the loss., zh-TW: 退還損失。}",
@@ -154,6 +162,10 @@ pub fn example(rule: RuleId) -> Option<String> {
             "owner: {en: Account director, zh-TW: 業務總監}",
             "owner: Account director",
         ),
+        RemedyNeverProposed => sub(base, "      when: {flag: real_loss}\n", ""),
+        NotAPlaybook => {
+            "cases:\n  - name: refund\n    answers: {}\n    expect: {level: fire}\n".into()
+        }
         UnknownAnswerKey | WrongPlaybook | InvalidAnswer | MissingAnswer | InvalidTime => {
             return None;
         }

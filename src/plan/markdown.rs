@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::Plan;
+use super::{Counted, Plan};
+use crate::i18n::Labels;
 use crate::text::{for_terminal, markdown_inline as user};
 
 /// `2026-11-23T14:00:00+08:00` → `2026-11-23 14:00 +08:00`.
@@ -14,6 +15,36 @@ pub fn human_time(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string())
         .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+/// `4h` in working time → "4 working hours"; a delay that is not one of
+/// ours is shown as written.
+fn working(l: &Labels, delay: &str) -> String {
+    let Some(unit) = delay.chars().last() else {
+        return delay.to_owned();
+    };
+    match delay[..delay.len() - unit.len_utf8()].parse::<i64>() {
+        Ok(n) if matches!(unit, 'm' | 'h' | 'd' | 'w') => (l.working_delay)(n, unit),
+        _ => delay.to_owned(),
+    }
+}
+
+/// The delay as the plan words it: as written, or in working time, or
+/// marked as clock time when working hours apply but not to it.
+fn delay(l: &Labels, delay: &str, counted: Option<Counted>) -> String {
+    match counted {
+        None => delay.to_owned(),
+        Some(Counted::WorkingTime) => working(l, delay),
+        Some(Counted::Clock) => (l.clock_delay)(delay),
+    }
+}
+
+/// An owner role, with the person behind it when the config names one.
+fn owner(l: &Labels, role: String, name: Option<&str>) -> String {
+    match name {
+        Some(name) => (l.owner_named)(&role, &user(name)),
+        None => role,
+    }
 }
 
 fn or_dash(text: &str) -> String {
@@ -75,20 +106,30 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         cell(&case.playbook.id),
         cell(&case.playbook.version)
     );
-    let case_table = table(
-        &[l.case, &user(&case.id)],
-        &[
-            vec![l.customer.into(), or_dash(&case.customer)],
-            vec![l.contact.into(), or_dash(&case.contact)],
-            vec![l.role.into(), or_dash(&case.role)],
-            vec![l.time.into(), human_time(&case.time)],
-            vec![l.playbook.into(), playbook],
-        ],
-    );
+    let mut rows = vec![
+        vec![l.customer.into(), or_dash(&case.customer)],
+        vec![l.contact.into(), or_dash(&case.contact)],
+        vec![l.role.into(), or_dash(&case.role)],
+        vec![l.time.into(), human_time(&case.time)],
+        vec![l.playbook.into(), playbook],
+    ];
+    if let Some(hours) = &plan.working_hours {
+        let mut shown = format!("{} {}", hours.days, hours.hours);
+        if let Some(zone) = &hours.time_zone {
+            shown += &format!(" {zone}");
+        }
+        rows.push(vec![l.working_hours.into(), shown]);
+    }
+    let case_table = table(&[l.case, &user(&case.id)], &rows);
     writeln!(md, "{case_table}")?;
 
     writeln!(md, "## {}", l.section_assessment)?;
     writeln!(md)?;
+    // The why, in words, before the details.
+    for sentence in &a.in_words {
+        writeln!(md, "{}", pb(sentence))?;
+        writeln!(md)?;
+    }
     writeln!(
         md,
         "- **{}{}{}** — {}",
@@ -131,6 +172,9 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
     )?;
     let scores: Vec<String> = a.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
     writeln!(md, "- {}{}{}", l.scores, l.colon, scores.join(", "))?;
+    for unsure in &a.unsure {
+        writeln!(md, "- {}", pb(&unsure.text))?;
+    }
     writeln!(md)?;
     writeln!(md, "{}{}", l.why, l.colon.trim_end())?;
     writeln!(md)?;
@@ -141,6 +185,9 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
 
     writeln!(md, "## {}", l.section_grievance)?;
     writeln!(md)?;
+    if plan.none_clear {
+        writeln!(md, "{}", l.none_clear_plan)?;
+    }
     for g in &plan.grievances {
         write!(md, "- **{}**", pb(&g.label))?;
         if !g.guidance.is_empty() {
@@ -165,13 +212,20 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         writeln!(md)?;
         let colon = l.colon.trim_end();
         writeln!(md, "- **{}{colon}** {}", l.action, pb(&r.action))?;
-        writeln!(md, "- **{}{colon}** {}", l.owner, user(&r.owner))?;
         writeln!(
             md,
             "- **{}{colon}** {}",
-            l.due,
-            (l.due_within)(&human_time(&r.due), &r.due_in)
+            l.owner,
+            owner(l, user(&r.owner), r.owner_name.as_deref())
         )?;
+        let due = match r.due_counted {
+            None => (l.due_within)(&human_time(&r.due), &r.due_in),
+            Some(Counted::WorkingTime) => {
+                (l.due_within)(&human_time(&r.due), &working(l, &r.due_in))
+            }
+            Some(Counted::Clock) => (l.due_within_clock)(&human_time(&r.due), &r.due_in),
+        };
+        writeln!(md, "- **{}{colon}** {due}", l.due)?;
         writeln!(
             md,
             "- **{}{colon}** {}",
@@ -220,8 +274,8 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
             .map(|f| {
                 vec![
                     human_time(&f.due),
-                    f.after.clone(),
-                    cell(&f.owner),
+                    delay(l, &f.after, f.due_counted),
+                    owner(l, cell(&f.owner), f.owner_name.as_deref()),
                     cell(&f.action),
                 ]
             })

@@ -2,21 +2,26 @@
 //! (the call time is passed in); `markdown` renders it for people and
 //! `serde_json` for machines. The JSON shape is pinned by `tests/`.
 
+mod in_words;
 pub mod markdown;
+pub mod team;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::hours::{self, WorkingHours};
 use crate::i18n::Lang;
 use crate::playbook::template;
 use crate::playbook::vocab::Vocabulary;
 use crate::playbook::{Playbook, Step};
 use crate::text::slug;
 use crate::triage::Fingerprint;
-use crate::triage::assess::Reason;
+use crate::triage::assess::{Reason, Unsure};
 use crate::triage::session::Outcome;
+
+pub use team::Team;
 
 /// Bumped when the JSON shape changes incompatibly.
 pub const PLAN_SCHEMA: &str = "defuse.plan/v1";
@@ -29,11 +34,30 @@ pub struct Plan {
     pub case: Case,
     pub assessment: AssessmentOut,
     pub grievances: Vec<GrievanceOut>,
+    /// No grievance is clear yet (step 2's "none clear yet"): the plan
+    /// proposes listening again (absent when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub none_clear: bool,
     pub customer_words: String,
     pub remedies: Vec<RemedyOut>,
     pub followups: Vec<FollowupOut>,
     pub record: Record,
     pub donts: Vec<DontOut>,
+    /// The working hours due times were counted in (from the rep's config
+    /// or the playbook); absent when dues are wall-clock time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_hours: Option<WorkingHours>,
+}
+
+/// How a due time was counted from its delay, when working hours apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
+    /// Working time: minutes and hours within working hours, days and weeks
+    /// as working days (see `hours`).
+    WorkingTime,
+    /// Wall-clock time: the playbook marks it `clock: true`.
+    Clock,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,11 +102,32 @@ pub struct ReasonOut {
 
 #[derive(Debug, Serialize)]
 pub struct AssessmentOut {
+    /// One plain sentence per judgement (level, then authority), built from
+    /// the reasons and the playbook's labels.
+    pub in_words: Vec<String>,
     pub level: RungOut,
     pub authority: RungOut,
     pub scores: BTreeMap<String, i64>,
     pub flags: Vec<Labeled>,
     pub reasons: Vec<ReasonOut>,
+    /// The answers given as "not sure" and what was assumed (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsure: Vec<UnsureOut>,
+}
+
+/// A step-1 answer the rep was not sure of.
+#[derive(Debug, Serialize)]
+pub struct UnsureOut {
+    pub question: String,
+    /// The unsure key given.
+    pub answer: String,
+    /// The concrete answer whose level the plan took, if higher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_as_if: Option<String>,
+    /// The concrete answer whose authority the plan took, if higher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority_as_if: Option<String>,
+    pub text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,10 +144,17 @@ pub struct RemedyOut {
     pub label: String,
     pub action: String,
     pub owner: String,
+    /// The person behind `owner`, from the rep's config (the roster, or the
+    /// rep's own name for the rep's role); absent when nobody is named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     /// Absolute due time, RFC 3339.
     pub due: String,
     /// The delay after the call it was computed from, e.g. `4h`.
     pub due_in: String,
+    /// How `due` counts `due_in` when working hours apply; absent: wall-clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_counted: Option<Counted>,
     pub talking_points: Vec<String>,
     /// Why this remedy is in the plan: the playbook's rationale and the rule
     /// that proposed it, or that the rep added it.
@@ -116,8 +168,14 @@ pub struct FollowupOut {
     pub id: String,
     pub due: String,
     pub after: String,
+    /// How `due` counts `after` when working hours apply; absent: wall-clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_counted: Option<Counted>,
     pub action: String,
     pub owner: String,
+    /// The person behind `owner` (see [`RemedyOut::owner_name`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     pub why: String,
 }
 
@@ -128,9 +186,17 @@ pub struct Record {
     pub impact: String,
     pub our_owner: String,
     pub customer_loss: String,
+    /// One kind, or several joined (`old_bug,broken_promise`; labels by the list separator).
     pub complaint_kind: Labeled,
+    /// Each kind, when there are several (absent for one).
+    #[serde(skip_serializing_if = "complaint_kinds_single")]
+    pub complaint_kinds: Vec<Labeled>,
     pub crisis: Labeled,
     pub at_stake: Labeled,
+}
+
+fn complaint_kinds_single(kinds: &[Labeled]) -> bool {
+    kinds.len() < 2
 }
 
 #[derive(Debug, Serialize)]
@@ -156,14 +222,91 @@ pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// A time inside a text for people (a template's `{{due}}`): weekday, day,
+/// month and clock time with the offset, in the plan's language, never raw
+/// RFC 3339. The year is written only when it is not the call's.
+pub fn for_people(t: DateTime<FixedOffset>, call: DateTime<FixedOffset>, lang: Lang) -> String {
+    use chrono::Datelike;
+    let weekday = t.weekday().num_days_from_monday() as usize;
+    let clock = t.format("%H:%M");
+    let offset = t.format("%:z");
+    let other_year = t.year() != call.year();
+    match lang {
+        Lang::En => {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            let year = if other_year {
+                t.format(" %Y").to_string()
+            } else {
+                String::new()
+            };
+            format!(
+                "{} {}{year}, {clock} ({offset})",
+                DAYS[weekday],
+                t.format("%-d %b")
+            )
+        }
+        Lang::ZhTw | Lang::ZhCn => {
+            let days: [&str; 7] = if lang == Lang::ZhTw {
+                ["週一", "週二", "週三", "週四", "週五", "週六", "週日"]
+            } else {
+                ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+            };
+            let year = if other_year {
+                format!("{}年", t.year())
+            } else {
+                String::new()
+            };
+            format!(
+                "{year}{}月{}日（{}）{clock}（{offset}）",
+                t.month(),
+                t.day(),
+                days[weekday]
+            )
+        }
+    }
+}
+
 /// Turns a finished session into a plan; `call` names the call (see
-/// [`Fingerprint`]) and ends the case id.
+/// [`Fingerprint`]) and ends the case id. Owners are roles only and due
+/// times wall-clock, unless the playbook has working hours: see
+/// [`compose_for`] for a rep's team and schedule.
 pub fn compose(
     pb: &Playbook,
     outcome: &Outcome,
     now: DateTime<FixedOffset>,
     call: &Fingerprint,
 ) -> Plan {
+    compose_for(pb, outcome, now, call, &Team::default())
+}
+
+/// The due time of `delay` after `now`: in working time when `hours` are
+/// set and the playbook does not mark it clock-time.
+fn due_time(
+    now: DateTime<FixedOffset>,
+    delay: crate::duration::Due,
+    clock: bool,
+    hours: Option<&WorkingHours>,
+) -> (DateTime<FixedOffset>, Option<Counted>) {
+    let wall = now + delay.as_chrono();
+    match hours {
+        None => (wall, None),
+        Some(_) if clock => (wall, Some(Counted::Clock)),
+        // Past the year 9999 (a ten-year due in working time): wall-clock.
+        Some(h) => hours::due(now, delay.minutes(), h)
+            .map_or((wall, None), |t| (t, Some(Counted::WorkingTime))),
+    }
+}
+
+/// [`compose`] for a rep's `team`: owners named from its roster, due times
+/// counted in its working hours (or else the playbook's).
+pub fn compose_for(
+    pb: &Playbook,
+    outcome: &Outcome,
+    now: DateTime<FixedOffset>,
+    call: &Fingerprint,
+    team: &Team,
+) -> Plan {
+    let working_hours = team.working_hours.as_ref().or(pb.working_hours.as_ref());
     let a = &outcome.assessment;
     let g = &outcome.grievances;
     let lang = outcome.lang;
@@ -171,6 +314,8 @@ pub fn compose(
     let id = case_id(&now, &outcome.customer, call);
     let level = &pb.levels[a.level];
     let authority = &pb.authority[a.authority];
+    // Every wording is chosen by the whole case, so no sentence contradicts it.
+    let facts = outcome.facts(pb);
     let grievances: Vec<GrievanceOut> = g
         .picked
         .iter()
@@ -206,30 +351,39 @@ pub fn compose(
         .iter()
         .filter_map(|chosen| {
             let r = pb.remedy(&chosen.remedy)?;
-            let due = rfc3339(now + chosen.due.as_chrono());
+            let (due_at, due_counted) = due_time(now, chosen.due, r.clock, working_hours);
+            let due = rfc3339(due_at);
             let mut why = Vec::new();
-            if !r.why.is_empty() {
-                why.push(r.why.text(lang));
+            let rationale = r.why.text(lang, &facts);
+            if !rationale.is_empty() {
+                why.push(rationale);
             }
             why.push(match &chosen.proposed_by {
                 Some(rule) => (l.proposed_because)(rule),
                 None => l.added_by_rep.to_owned(),
             });
-            let template = r.template.as_ref().map(|t| {
+            let template = r.template.as_ref().and_then(|t| {
                 let mut values = values.clone();
                 values.insert("owner", chosen.owner.clone());
-                values.insert("due", due.clone());
-                template::fill(t.get(lang), &values)
+                values.insert("due", for_people(due_at, now, lang));
+                Some(template::fill(t.pick(&facts)?.get(lang), &values))
             });
             Some(RemedyOut {
                 id: r.id.value.clone(),
                 kind: r.kind.value.clone(),
                 label: r.label.text(lang),
-                action: r.action.text(lang),
+                action: r.action.text(lang, &facts),
+                owner_name: team.name_of(&chosen.owner, &r.owner, lang, outcome),
                 owner: chosen.owner.clone(),
                 due,
                 due_in: chosen.due.to_string(),
-                talking_points: r.talking_points.iter().map(|t| t.text(lang)).collect(),
+                due_counted,
+                talking_points: r
+                    .talking_points
+                    .iter()
+                    .map(|t| t.text(lang, &facts))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
                 why,
                 proposed: chosen.proposed_by.is_some(),
                 template,
@@ -241,13 +395,19 @@ pub fn compose(
         .followups
         .iter()
         .filter(|f| outcome.followups.contains(&f.id.value))
-        .map(|f| FollowupOut {
-            id: f.id.value.clone(),
-            due: rfc3339(now + f.after.value.as_chrono()),
-            after: f.after.value.to_string(),
-            action: f.action.text(lang),
-            owner: f.owner.text(lang),
-            why: f.why.text(lang),
+        .map(|f| {
+            let (due, due_counted) = due_time(now, f.after.value, f.clock, working_hours);
+            let owner = f.owner.text(lang);
+            FollowupOut {
+                id: f.id.value.clone(),
+                due: rfc3339(due),
+                after: f.after.value.to_string(),
+                due_counted,
+                action: f.action.text(lang, &facts),
+                owner_name: team.name_of(&owner, &f.owner, lang, outcome),
+                owner,
+                why: f.why.text(lang, &facts),
+            }
         })
         .collect();
 
@@ -272,17 +432,18 @@ pub fn compose(
             },
         },
         assessment: AssessmentOut {
+            in_words: in_words::sentences(pb, outcome, lang),
             level: RungOut {
                 id: level.id.value.clone(),
                 label: level.label.text(lang),
-                definition: level.definition.text(lang),
-                advice: level.response_force.text(lang),
+                definition: level.definition.text(lang, &facts),
+                advice: level.response_force.text(lang, &facts),
             },
             authority: RungOut {
                 id: authority.id.value.clone(),
                 label: authority.label.text(lang),
-                definition: authority.definition.text(lang),
-                advice: authority.stance.text(lang),
+                definition: authority.definition.text(lang, &facts),
+                advice: authority.stance.text(lang, &facts),
             },
             scores: a.scores.clone(),
             flags: pb
@@ -299,7 +460,9 @@ pub fn compose(
                     reason: r.clone(),
                 })
                 .collect(),
+            unsure: a.unsure.iter().map(|u| unsure_out(pb, lang, u)).collect(),
         },
+        none_clear: g.picked.is_empty(),
         grievances,
         customer_words: g.words.clone(),
         remedies,
@@ -309,7 +472,27 @@ pub fn compose(
             impact: record_field("impact"),
             our_owner: record_field("our_owner"),
             customer_loss: record_field("customer_loss"),
-            complaint_kind: labeled(g.complaint_kind.key(), g.complaint_kind.label(lang)),
+            // The shared kinds (comparable across playbooks), in the playbook's words.
+            complaint_kind: labeled(
+                &g.complaint_kinds
+                    .iter()
+                    .map(|k| k.key())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                &g.kind_keys
+                    .iter()
+                    .map(|key| pb.grievance.kind_label(key, lang))
+                    .collect::<Vec<_>>()
+                    .join(l.list_sep),
+            ),
+            complaint_kinds: g
+                .kind_keys
+                .iter()
+                .filter_map(|key| {
+                    let kind = pb.grievance.kind_of(key)?;
+                    Some(labeled(kind.key(), &pb.grievance.kind_label(key, lang)))
+                })
+                .collect(),
             crisis: labeled(g.crisis.key(), g.crisis.label(lang)),
             at_stake: labeled(g.at_stake.key(), g.at_stake.label(lang)),
         },
@@ -321,11 +504,99 @@ pub fn compose(
                 text: text.clone(),
             })
             .collect(),
+        working_hours: working_hours.cloned(),
+    }
+}
+
+/// An unsure answer in words: the question as the rep saw it, and the
+/// answer the plan acted on for the level and the authority.
+fn unsure_out(pb: &Playbook, lang: Lang, u: &Unsure) -> UnsureOut {
+    let l = lang.labels();
+    let question = pb.question(&u.question);
+    let prompt = question.map_or_else(|| u.question.clone(), |q| q.prompt.text(lang));
+    let answer_label = |key: &str| {
+        question
+            .and_then(|q| q.option(key))
+            .map_or_else(|| key.to_owned(), |o| o.label.text(lang))
+    };
+    let level = |id: &str| {
+        let label = pb.level_index(id).map(|i| pb.levels[i].label.text(lang));
+        format!("{}{}{}", l.level, l.colon, label.unwrap_or_default())
+    };
+    let authority = |id: &str| {
+        let label = pb
+            .authority_index(id)
+            .map(|i| pb.authority[i].label.text(lang));
+        format!("{}{}{}", l.authority, l.colon, label.unwrap_or_default())
+    };
+    let mut parts: Vec<String> = Vec::new();
+    match (&u.level_as_if, &u.authority_as_if) {
+        (Some((lk, lid)), Some((ak, aid))) if lk == ak => parts.push((l.assumed_as_if)(
+            &answer_label(lk),
+            &format!("{}{}{}", level(lid), l.list_sep, authority(aid)),
+        )),
+        (level_as_if, authority_as_if) => {
+            if let Some((key, id)) = level_as_if {
+                parts.push((l.assumed_as_if)(&answer_label(key), &level(id)));
+            }
+            if let Some((key, id)) = authority_as_if {
+                parts.push((l.assumed_as_if)(&answer_label(key), &authority(id)));
+            }
+        }
+    }
+    let assumed = if parts.is_empty() {
+        l.assumed_nothing.to_owned()
+    } else {
+        parts.join(l.list_sep)
+    };
+    UnsureOut {
+        question: u.question.clone(),
+        answer: u.answer.clone(),
+        level_as_if: u.level_as_if.as_ref().map(|(key, _)| key.clone()),
+        authority_as_if: u.authority_as_if.as_ref().map(|(key, _)| key.clone()),
+        text: (l.unsure_line)(&prompt, &assumed),
     }
 }
 
 impl Plan {
     pub fn to_json(&self) -> String {
         crate::text::json(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).expect("valid time")
+    }
+
+    #[test]
+    fn times_in_texts_are_for_people_in_every_language() {
+        let call = at("2026-11-23T10:00:00+08:00");
+        let due = at("2026-11-24T15:05:00+08:00");
+        assert_eq!(
+            for_people(due, call, Lang::En),
+            "Tue 24 Nov, 15:05 (+08:00)"
+        );
+        assert_eq!(
+            for_people(due, call, Lang::ZhTw),
+            "11月24日（週二）15:05（+08:00）"
+        );
+        assert_eq!(
+            for_people(due, call, Lang::ZhCn),
+            "11月24日（周二）15:05（+08:00）"
+        );
+        // Another year is said; the call's own year is not.
+        let next_year = at("2027-01-02T09:00:00+08:00");
+        assert_eq!(
+            for_people(next_year, call, Lang::En),
+            "Sat 2 Jan 2027, 09:00 (+08:00)"
+        );
+        assert_eq!(
+            for_people(next_year, call, Lang::ZhTw),
+            "2027年1月2日（週六）09:00（+08:00）"
+        );
     }
 }

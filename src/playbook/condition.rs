@@ -116,7 +116,8 @@ pub struct Facts<'a> {
     pub level: Option<usize>,
     pub authority: Option<usize>,
     pub grievances: &'a [String],
-    pub complaint_kind: Option<ComplaintKind>,
+    /// The complaint kinds picked (several may hold: an old bug that is also a broken promise).
+    pub complaint_kinds: &'a [ComplaintKind],
     pub crisis: Option<CrisisType>,
     pub at_stake: Option<AtStake>,
 }
@@ -170,7 +171,7 @@ impl Condition {
                     && test.at_most.is_none_or(|max| value <= max)
             }
             Condition::Answer(test) => test.eval(facts.answers.get(&test.question.value)),
-            Condition::ComplaintKind(kind) => facts.complaint_kind == Some(kind.value),
+            Condition::ComplaintKind(kind) => facts.complaint_kinds.contains(&kind.value),
             Condition::Crisis(crisis) => facts.crisis == Some(crisis.value),
             Condition::AtStake(stake) => facts.at_stake == Some(stake.value),
         }
@@ -215,6 +216,19 @@ impl Condition {
             Condition::Score(test) => visit(RefKind::Score, &test.id),
             Condition::Answer(test) => visit(RefKind::Question, &test.question),
             Condition::ComplaintKind(_) | Condition::Crisis(_) | Condition::AtStake(_) => {}
+        }
+    }
+
+    /// Calls `visit` for every complaint kind tested, so validation can check
+    /// that the playbook's own kinds offer it.
+    pub fn visit_complaint_kinds<'a>(&'a self, visit: &mut impl FnMut(&'a Spanned<ComplaintKind>)) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.visit_complaint_kinds(visit))
+            }
+            Condition::Not(inner) => inner.visit_complaint_kinds(visit),
+            Condition::ComplaintKind(kind) => visit(kind),
+            _ => {}
         }
     }
 

@@ -5,6 +5,7 @@
 
 // Re-exported where answers files, scenarios and front ends have always found them.
 use super::model::Playbook;
+use super::recover;
 use super::validate::validate;
 pub use crate::diagnostic::{
     LoadError, Problem, RuleId, Severity, did_you_mean, limits, position, snippet,
@@ -29,20 +30,23 @@ pub fn yaml_options() -> serde_saphyr::Options {
     }
 }
 
-/// Parses and validates a playbook; every problem found, warnings included.
-/// `Playbook` is `None` when it could not even be deserialized.
+/// Parses and validates a playbook; every problem found, warnings included:
+/// every structural problem (see `recover`), and the semantic problems of
+/// what could be read. `Playbook` is `None` unless the file deserialized
+/// exactly as written.
 pub fn check_str(source_name: &str, source: &str) -> (Option<Playbook>, LoadError) {
-    let mut report = LoadError {
-        source_name: source_name.to_owned(),
-        problems: Vec::new(),
-    };
-    match serde_saphyr::from_str_with_options::<Playbook>(source, yaml_options()) {
-        Ok(playbook) => {
-            report.problems = validate(&playbook, source);
-            (Some(playbook), report)
-        }
-        Err(e) => (None, LoadError::from_yaml(source_name, source, &e)),
+    let read = recover::read(source);
+    let mut problems = read.problems.clone();
+    if let Some(playbook) = &read.playbook {
+        problems.extend(read.restore(source, validate(playbook, &read.text)));
     }
+    problems.sort_by_key(|p| (p.line, p.column));
+    let report = LoadError {
+        source_name: source_name.to_owned(),
+        problems,
+    };
+    let exact = read.exact;
+    (read.playbook.filter(|_| exact), report)
 }
 
 /// Parses and validates a playbook; fails on any error (warnings are dropped).

@@ -35,6 +35,11 @@ pub enum Forms {
 }
 
 impl Localized {
+    /// A text read elsewhere, with its position (see `wording`).
+    pub(super) fn from_spanned(forms: Spanned<Forms>) -> Self {
+        Localized(Some(forms))
+    }
+
     /// The text for `lang`, falling back as [`Lang::fallbacks`] says.
     pub fn get(&self, lang: Lang) -> &str {
         match self.0.as_ref().map(|s| &s.value) {

@@ -7,12 +7,15 @@ pub mod condition;
 pub mod load;
 pub mod localized;
 pub mod model;
+pub mod recover;
 pub mod satisfy;
 pub mod template;
 pub mod validate;
 pub mod vocab;
+pub mod wording;
 
 pub use condition::{Condition, Facts};
 pub use load::{LoadError, load_str};
 pub use localized::Localized;
 pub use model::*;
+pub use wording::Wording;

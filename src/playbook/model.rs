@@ -12,8 +12,10 @@ use serde_saphyr::Spanned;
 
 use super::condition::{Condition, Key};
 use super::localized::Localized;
-use super::vocab::{AtStake, ComplaintKind, CrisisType};
+use super::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
+use super::wording::Wording;
 use crate::duration::Due;
+use crate::hours::WorkingHours;
 use crate::i18n::Lang;
 
 /// A complete playbook: metadata and the three steps of the SOP.
@@ -46,6 +48,9 @@ pub struct Playbook {
     /// Accumulated risk: rules over this customer's earlier cases.
     #[serde(default)]
     pub history: Vec<HistoryRule>,
+    /// The team's working hours: due times then count working time (a rep's
+    /// config file may set its own). Without them, due times are wall-clock.
+    pub working_hours: Option<WorkingHours>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -131,10 +136,18 @@ pub struct Choice {
     #[schemars(with = "String")]
     pub key: Spanned<String>,
     pub label: Localized,
-    /// "Not sure": the level is then judged as if the worst concrete option
-    /// had been picked ("if unsure, take the higher level").
+    /// "Not sure": the level and the authority are then each judged as if
+    /// the worst concrete option had been picked ("if unsure, take the
+    /// higher"). On a multi question, the concrete options are each tried
+    /// beside the other picks.
     #[serde(default)]
     pub unsure: bool,
+    /// For an `unsure` option: the concrete answers the guard may assume
+    /// (all of them when empty), e.g. "not sure it is public" assumes
+    /// "public", not "it reached their customers".
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub assume: Vec<Spanned<String>>,
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, i64>")]
     pub scores: BTreeMap<String, Spanned<i64>>,
@@ -187,9 +200,18 @@ pub struct Level {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: Localized,
-    pub definition: Localized,
-    pub response_force: Localized,
+    /// What this level means; variants with `when:` so it holds for every
+    /// path that reaches the level.
+    pub definition: Wording,
+    pub response_force: Wording,
     pub when: Option<Condition>,
+    /// Remedies this level's response force rules out, by remedy id or kind
+    /// (`[compensation, escalation]` for "no concessions, no escalation"):
+    /// never proposed at this level, whatever their `when` says; the rep may
+    /// still add one by hand.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub forbids: Vec<Spanned<String>>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -203,9 +225,9 @@ pub struct Rung {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub label: Localized,
-    pub definition: Localized,
+    pub definition: Wording,
     /// What this judgement means for how the rep responds.
-    pub stance: Localized,
+    pub stance: Wording,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -220,9 +242,57 @@ pub struct GrievanceStep {
     /// Shown first at step 2, e.g. "let them finish — don't explain yet".
     pub guidance: Localized,
     pub catalogue: Vec<Grievance>,
+    /// The complaint kinds offered at step 2, in this playbook's words
+    /// (an invoice dispute has no "old bug"). Each `means` one of the shared
+    /// kinds, which conditions, suggestions and the archive use, so cases stay
+    /// comparable across playbooks. Empty: the shared list.
+    #[serde(default)]
+    pub kinds: Vec<KindOption>,
     /// Suggested answers for the complaint-record classification.
     #[serde(default)]
     pub classify: Classify,
+}
+
+/// One complaint kind of a playbook's own vocabulary.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindOption {
+    #[schemars(with = "String")]
+    pub key: Spanned<String>,
+    pub label: Localized,
+    /// The shared kind it stands for.
+    #[schemars(with = "ComplaintKind")]
+    pub means: Spanned<ComplaintKind>,
+}
+
+impl GrievanceStep {
+    /// The complaint kind an answer key stands for: the playbook's own
+    /// option's meaning, else the shared kind of that key.
+    pub fn kind_of(&self, key: &str) -> Option<ComplaintKind> {
+        match self.kinds.iter().find(|k| k.key.value == key) {
+            Some(option) => Some(option.means.value),
+            None if self.kinds.is_empty() => ComplaintKind::from_key(key),
+            None => None,
+        }
+    }
+
+    /// A picked kind's label: the playbook's own word, else the shared one.
+    pub fn kind_label(&self, key: &str, lang: Lang) -> String {
+        match self.kinds.iter().find(|k| k.key.value == key) {
+            Some(own) => own.label.text(lang),
+            None => ComplaintKind::from_key(key)
+                .map_or_else(|| key.to_owned(), |k| k.label(lang).to_owned()),
+        }
+    }
+
+    /// The key offered for a shared kind: the first own option meaning it.
+    pub fn kind_key(&self, kind: ComplaintKind) -> Option<&str> {
+        if self.kinds.is_empty() {
+            return Some(kind.key());
+        }
+        let option = self.kinds.iter().find(|k| k.means.value == kind)?;
+        Some(&option.key.value)
+    }
 }
 
 /// Rules that pre-select the step-2 classification; the first rule whose
@@ -251,7 +321,8 @@ impl Classify {
 #[serde(deny_unknown_fields)]
 pub struct Suggest<T> {
     pub when: Condition,
-    pub suggest: T,
+    #[schemars(with = "T")]
+    pub suggest: Spanned<T>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -309,19 +380,24 @@ pub struct Remedy {
     #[schemars(with = "String")]
     pub kind: Spanned<String>,
     pub label: Localized,
-    pub action: Localized,
+    pub action: Wording,
     /// The role that owns the action, e.g. "Account director".
     pub owner: Localized,
     /// Due after the call, e.g. `2h`, `24h`, `3d`.
     #[schemars(with = "Due")]
     pub due: Spanned<Due>,
+    /// Count `due` in clock time even when working hours apply (e.g. a
+    /// public statement within 4 hours, whatever the hour).
+    #[serde(default)]
+    pub clock: bool,
     /// Why the playbook proposes it; printed in the plan next to the rule.
     #[serde(default)]
-    pub why: Localized,
+    pub why: Wording,
+    /// Each point is shown when its `when:` (if any) holds.
     #[serde(default)]
-    pub talking_points: Vec<Localized>,
+    pub talking_points: Vec<Wording>,
     /// A draft with `{{placeholder}}`s filled from the case (see `playbook::template`).
-    pub template: Option<Localized>,
+    pub template: Option<Wording>,
     /// Propose this remedy when the condition holds; never proposed without one.
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
@@ -337,10 +413,13 @@ pub struct Followup {
     pub id: Spanned<String>,
     #[schemars(with = "Due")]
     pub after: Spanned<Due>,
-    pub action: Localized,
+    /// Count `after` in clock time even when working hours apply.
+    #[serde(default)]
+    pub clock: bool,
+    pub action: Wording,
     pub owner: Localized,
     #[serde(default)]
-    pub why: Localized,
+    pub why: Wording,
     pub when: Option<Condition>,
     /// Lint rules not to report for this node, e.g. `[level-without-remedy]`.
     #[serde(default)]
@@ -375,6 +454,11 @@ pub struct Dont {
     pub step: Step,
     pub text: Localized,
     pub when: Option<Condition>,
+    /// Remedies this don't rules out: while it is shown, they are never
+    /// proposed, pre-ticked or put in the plan (`forbids: [manager_call]`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub forbids: Vec<Spanned<String>>,
 }
 
 impl Question {
@@ -413,6 +497,14 @@ impl Playbook {
     }
     pub fn remedy(&self, id: &str) -> Option<&Remedy> {
         self.remedies.catalogue.iter().find(|r| r.id.value == id)
+    }
+    /// Whether the level at `level` rules out this remedy (by id or kind).
+    pub fn level_forbids(&self, level: usize, remedy: &Remedy) -> bool {
+        self.levels.get(level).is_some_and(|l| {
+            l.forbids
+                .iter()
+                .any(|f| f.value == remedy.id.value || f.value == remedy.kind.value)
+        })
     }
 }
 
@@ -472,6 +564,8 @@ pub struct TextPath<'a> {
     pub field: &'static str,
     /// For list fields (`cues`): the item.
     pub item: Option<usize>,
+    /// For texts written as variants (`definition: [{text, when}, …]`): which.
+    pub variant: Option<usize>,
 }
 
 impl std::fmt::Display for TextPath<'_> {
@@ -494,6 +588,9 @@ impl std::fmt::Display for TextPath<'_> {
         if let Some(i) = self.item {
             write!(f, "[{i}]")?;
         }
+        if let Some(i) = self.variant {
+            write!(f, "[{i}]")?;
+        }
         Ok(())
     }
 }
@@ -506,6 +603,7 @@ impl<'a> TextPath<'a> {
             option: None,
             field,
             item: None,
+            variant: None,
         }
     }
 
@@ -519,7 +617,7 @@ impl<'a> TextPath<'a> {
 
 impl Playbook {
     /// Every text field that is present, in file order.
-    pub fn texts(&self) -> Vec<TextField<'_>> {
+    pub fn texts<'a>(&'a self) -> Vec<TextField<'a>> {
         // A playbook has dozens to hundreds of texts: start past the small sizes.
         let mut out: Vec<TextField<'_>> = Vec::with_capacity(64);
         let mut add = |path, text, allow| {
@@ -527,6 +625,17 @@ impl Playbook {
             if Localized::spanned(text).is_some() {
                 out.push(TextField { path, text, allow });
             }
+        };
+        // Each variant of a wording is a text; a single one keeps the plain path.
+        let variants = |path: TextPath<'a>, wording: &'a Wording| {
+            let several = wording.variants().len() > 1;
+            wording.variants().iter().enumerate().map(move |(i, v)| {
+                let path = TextPath {
+                    variant: several.then_some(i),
+                    ..path
+                };
+                (path, &v.text)
+            })
         };
         let top = self.allow.as_slice();
         let at = TextPath::of;
@@ -567,14 +676,20 @@ impl Playbook {
         for l in &self.levels {
             let (id, allow) = (Some(l.id.value.as_str()), l.allow.as_slice());
             add(at("levels", id, "label"), &l.label, allow);
-            add(at("levels", id, "definition"), &l.definition, allow);
-            add(at("levels", id, "response_force"), &l.response_force, allow);
+            for (path, text) in variants(at("levels", id, "definition"), &l.definition).chain(
+                variants(at("levels", id, "response_force"), &l.response_force),
+            ) {
+                add(path, text, allow);
+            }
         }
         for r in &self.authority {
             let (id, allow) = (Some(r.id.value.as_str()), r.allow.as_slice());
             add(at("authority", id, "label"), &r.label, allow);
-            add(at("authority", id, "definition"), &r.definition, allow);
-            add(at("authority", id, "stance"), &r.stance, allow);
+            for (path, text) in variants(at("authority", id, "definition"), &r.definition)
+                .chain(variants(at("authority", id, "stance"), &r.stance))
+            {
+                add(path, text, allow);
+            }
         }
         add(
             at("grievance", None, "guidance"),
@@ -594,6 +709,13 @@ impl Playbook {
             }
             add(at(node, id, "guidance"), &g.guidance, allow);
         }
+        for k in &self.grievance.kinds {
+            add(
+                at("grievance.kinds", Some(&k.key.value), "label"),
+                &k.label,
+                top,
+            );
+        }
         add(
             at("remedies", None, "guidance"),
             &self.remedies.guidance,
@@ -603,21 +725,33 @@ impl Playbook {
             let (id, allow) = (Some(r.id.value.as_str()), r.allow.as_slice());
             let node = "remedies.catalogue";
             add(at(node, id, "label"), &r.label, allow);
-            add(at(node, id, "action"), &r.action, allow);
+            for (path, text) in variants(at(node, id, "action"), &r.action) {
+                add(path, text, allow);
+            }
             add(at(node, id, "owner"), &r.owner, allow);
-            add(at(node, id, "why"), &r.why, allow);
+            for (path, text) in variants(at(node, id, "why"), &r.why) {
+                add(path, text, allow);
+            }
             for (i, point) in r.talking_points.iter().enumerate() {
-                add(at(node, id, "talking_points").item(i), point, allow);
+                for (path, text) in variants(at(node, id, "talking_points").item(i), point) {
+                    add(path, text, allow);
+                }
             }
             if let Some(template) = &r.template {
-                add(at(node, id, "template"), template, allow);
+                for (path, text) in variants(at(node, id, "template"), template) {
+                    add(path, text, allow);
+                }
             }
         }
         for f in &self.followups {
             let (id, allow) = (Some(f.id.value.as_str()), f.allow.as_slice());
-            add(at("followups", id, "action"), &f.action, allow);
+            for (path, text) in variants(at("followups", id, "action"), &f.action) {
+                add(path, text, allow);
+            }
             add(at("followups", id, "owner"), &f.owner, allow);
-            add(at("followups", id, "why"), &f.why, allow);
+            for (path, text) in variants(at("followups", id, "why"), &f.why) {
+                add(path, text, allow);
+            }
         }
         for (i, d) in self.donts.iter().enumerate() {
             let path = TextPath {
@@ -661,7 +795,10 @@ mod tests {
             "flags.real_loss.label",
             "assess.questions.our_failure.options.partly.label",
             "grievance.catalogue.not_valued.cues[1]",
-            "remedies.catalogue.fact_explanation.template",
+            // Variants are named by position: the second letter, the third Fire text.
+            "remedies.catalogue.fact_explanation.template[1]",
+            "levels.fire.definition[2]",
+            "remedies.catalogue.private_talk.talking_points[0][1]",
             "donts[0].text",
             "history.repeat_customer.why",
         ] {

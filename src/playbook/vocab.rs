@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 
+/// Step 2's answer "no grievance is clear yet", offered beside a playbook's
+/// grievances (so no playbook may name a grievance so).
+pub const NONE_CLEAR: &str = "none_clear";
+
 /// A closed set of keys with labels, offered as a choice in step 2.
 pub trait Vocabulary: Copy + 'static {
     const ALL: &'static [Self];

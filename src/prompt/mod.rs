@@ -2,6 +2,7 @@
 //! [`Prompter`] port. `terminal` is the only module that touches the
 //! terminal (dialoguer), and `script` replays an answers file.
 
+pub mod fit;
 pub mod script;
 pub mod terminal;
 

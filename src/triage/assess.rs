@@ -38,12 +38,28 @@ pub enum Reason {
         /// The earlier cases it counted, cited.
         cases: Vec<String>,
     },
-    /// "If unsure, take the higher level": an unsure answer raised the level.
+    /// "If unsure, take the higher": an unsure answer raised the level or
+    /// the authority (one of the two is set).
     Unsure {
         question: String,
         assumed: String,
-        level: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authority: Option<String>,
     },
+}
+
+/// An answer the rep was not sure of, and what the judgement assumed instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unsure {
+    pub question: String,
+    /// The unsure key given (`unsure`, `not_stated`).
+    pub answer: String,
+    /// The concrete answer whose level was taken, if it was higher, and that level.
+    pub level_as_if: Option<(String, String)>,
+    /// The concrete answer whose authority was taken, if it was higher, and that authority.
+    pub authority_as_if: Option<(String, String)>,
 }
 
 impl Reason {
@@ -98,7 +114,12 @@ impl Reason {
                 question,
                 assumed,
                 level,
-            } => (l.unsure)(question, level, assumed),
+                authority,
+            } => match (level, authority) {
+                (Some(level), _) => (l.unsure)(question, level, assumed),
+                (None, Some(authority)) => (l.unsure_authority)(question, authority, assumed),
+                (None, None) => format!("`{question}`"),
+            },
         }
     }
 }
@@ -113,6 +134,8 @@ pub struct Assessment {
     pub authority: usize,
     pub level: usize,
     pub reasons: Vec<Reason>,
+    /// The answers given as "not sure", in question order.
+    pub unsure: Vec<Unsure>,
 }
 
 /// Walking step 1 in order: what has been answered, what it added up to, and
@@ -182,7 +205,7 @@ impl<'p> Walk<'p> {
             level: None,
             authority: None,
             grievances: &[],
-            complaint_kind: None,
+            complaint_kinds: &[],
             crisis: None,
             at_stake: None,
         }
@@ -306,19 +329,27 @@ pub fn assess(
         rule: level_rule,
     });
 
-    // If unsure, take the higher level: re-judge with each concrete answer in
-    // place of an unsure one and keep the highest level any of them reaches.
-    for (question_id, value) in &walk.answers {
-        let Some(question) = pb.question(question_id) else {
+    // If unsure, take the higher: re-judge with each concrete answer in
+    // place of an unsure one and keep the highest authority and the highest
+    // level any of them reaches (each on its own: the authority the plan acts
+    // on must not wait for the level to move).
+    let mut authority = authority;
+    let mut unsure = Vec::new();
+    for question in &pb.assess.questions {
+        let question_id = &question.id.value;
+        let Some(value) = walk.answers.get(question_id) else {
             continue;
         };
-        let unsure =
-            matches!(value, AnswerValue::Key(k) if question.option(k).is_some_and(|o| o.unsure));
-        if !unsure {
+        let Some((given, alternatives)) = unsure_alternatives(question, value) else {
             continue;
-        }
-        for option in question.options.iter().filter(|o| !o.unsure) {
-            let assumed = AnswerValue::Key(option.key.value.clone());
+        };
+        let mut entry = Unsure {
+            question: question_id.clone(),
+            answer: given,
+            level_as_if: None,
+            authority_as_if: None,
+        };
+        for (key, assumed) in alternatives {
             // Questions the concrete answer would open were never answered:
             // judge without them rather than guess.
             let mut alternative = Walk::skipping_unanswered(pb, |id| {
@@ -329,16 +360,31 @@ pub fn assess(
                 }
             });
             alternative.flags.extend(history_flags.iter().cloned());
-            let (_, _, alt_level, _) = judge(pb, &alternative);
-            if alt_level > level {
-                level = alt_level;
+            let (alt_authority, _, alt_level, _) = judge(pb, &alternative);
+            if alt_authority > authority {
+                authority = alt_authority;
+                let id = pb.authority[authority].id.value.clone();
+                entry.authority_as_if = Some((key.clone(), id.clone()));
                 reasons.push(Reason::Unsure {
                     question: question_id.clone(),
-                    assumed: option.key.value.clone(),
-                    level: pb.levels[level].id.value.clone(),
+                    assumed: key.clone(),
+                    level: None,
+                    authority: Some(id),
+                });
+            }
+            if alt_level > level {
+                level = alt_level;
+                let id = pb.levels[level].id.value.clone();
+                entry.level_as_if = Some((key.clone(), id.clone()));
+                reasons.push(Reason::Unsure {
+                    question: question_id.clone(),
+                    assumed: key,
+                    level: Some(id),
+                    authority: None,
                 });
             }
         }
+        unsure.push(entry);
     }
 
     // Accumulated risk raises the level last, by the largest raise that held.
@@ -364,5 +410,58 @@ pub fn assess(
         authority,
         level,
         reasons,
+        unsure,
     })
+}
+
+/// For an answer that is (or includes) an unsure option: that option's key
+/// and the concrete answers to try in its place, each with its key. A multi
+/// answer keeps its other picks beside each concrete option.
+fn unsure_alternatives(
+    question: &Question,
+    value: &AnswerValue,
+) -> Option<(String, Vec<(String, AnswerValue)>)> {
+    let unsure_option = |key: &str| question.option(key).filter(|o| o.unsure);
+    let candidates = |option: &crate::playbook::Choice| -> Vec<String> {
+        let concrete = question.options.iter().filter(|o| !o.unsure);
+        if option.assume.is_empty() {
+            concrete.map(|o| o.key.value.clone()).collect()
+        } else {
+            concrete
+                .filter(|o| option.assume.iter().any(|a| a.value == o.key.value))
+                .map(|o| o.key.value.clone())
+                .collect()
+        }
+    };
+    match value {
+        AnswerValue::Key(key) => {
+            let option = unsure_option(key)?;
+            let alternatives = candidates(option)
+                .into_iter()
+                .map(|k| (k.clone(), AnswerValue::Key(k)))
+                .collect();
+            Some((key.clone(), alternatives))
+        }
+        AnswerValue::Keys(keys) => {
+            let (key, option) = keys
+                .iter()
+                .find_map(|k| unsure_option(k).map(|o| (k.clone(), o)))?;
+            let rest: Vec<String> = keys
+                .iter()
+                .filter(|k| unsure_option(k).is_none())
+                .cloned()
+                .collect();
+            let alternatives = candidates(option)
+                .into_iter()
+                .filter(|k| !rest.contains(k))
+                .map(|k| {
+                    let mut picked = rest.clone();
+                    picked.push(k.clone());
+                    (k, AnswerValue::Keys(picked))
+                })
+                .collect();
+            Some((key, alternatives))
+        }
+        _ => None,
+    }
 }

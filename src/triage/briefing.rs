@@ -15,6 +15,17 @@ pub struct AssessmentView {
     pub reasons: Vec<String>,
 }
 
+/// Step 1's verdict in a few words, for every stage after it: the rep must
+/// see the level, the authority and what to do first however far the
+/// assessment table has scrolled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub level: String,
+    pub authority: String,
+    /// The level's response force, which starts with what to do first.
+    pub instruction: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrievanceView {
     pub label: String,
@@ -37,6 +48,8 @@ pub struct Briefing {
     pub guidance: String,
     pub donts: Vec<String>,
     pub assessment: Option<AssessmentView>,
+    /// After step 1: its verdict.
+    pub verdict: Option<Verdict>,
     pub grievances: Vec<GrievanceView>,
     pub proposals: Vec<ProposalView>,
 }
@@ -59,9 +72,13 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
         .flatten()
         .map(|a| AssessmentView {
             level: pb.levels[a.level].label.text(lang),
-            response_force: pb.levels[a.level].response_force.text(lang),
+            response_force: pb.levels[a.level]
+                .response_force
+                .text(lang, &session.facts(&a, None)),
             authority: pb.authority[a.authority].label.text(lang),
-            stance: pb.authority[a.authority].stance.text(lang),
+            stance: pb.authority[a.authority]
+                .stance
+                .text(lang, &session.facts(&a, None)),
             flags: pb
                 .flags
                 .iter()
@@ -70,6 +87,16 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
                 .collect(),
             scores: a.scores.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             reasons: a.reasons.iter().map(|r| r.describe(lang)).collect(),
+        });
+    let verdict = (stage > Stage::Assess)
+        .then(|| session.assessment())
+        .flatten()
+        .map(|a| Verdict {
+            level: pb.levels[a.level].label.text(lang),
+            authority: pb.authority[a.authority].label.text(lang),
+            instruction: pb.levels[a.level]
+                .response_force
+                .text(lang, &session.facts(&a, None)),
         });
     let grievances = if stage == Stage::Grievance {
         pb.grievance
@@ -84,7 +111,11 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
     } else {
         Vec::new()
     };
-    let proposals = if stage == Stage::Remedies {
+    let known = (stage == Stage::Remedies)
+        .then(|| session.assessment().zip(session.grievances()))
+        .flatten();
+    let proposals = if let Some((a, g)) = &known {
+        let facts = session.facts(a, Some(g));
         session
             .proposals()
             .unwrap_or_default()
@@ -92,10 +123,9 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
             .filter_map(|p| {
                 let r = pb.remedy(&p.remedy)?;
                 // The full rule is in the plan; on a live call the short reason reads faster.
-                let why = if r.why.is_empty() {
-                    p.rule
-                } else {
-                    r.why.text(lang)
+                let why = match r.why.text(lang, &facts) {
+                    why if why.is_empty() => p.rule,
+                    why => why,
                 };
                 Some(ProposalView {
                     label: r.label.text(lang),
@@ -114,6 +144,7 @@ pub fn brief(session: &Session, stage: Stage) -> Briefing {
         guidance,
         donts,
         assessment,
+        verdict,
         grievances,
         proposals,
     }

@@ -7,8 +7,10 @@
 //! statement 2 s), and opening for each [`Access`].
 //! The rest: `pgpass` (the password file), `schema` (migrations, the same
 //! version numbers as SQLite's), `store` (writes), `query` (reads, stats),
+//! `commitments` (stored, listed, done),
 //! `roles` (the GRANTs of `defuse archive init`).
 
+mod commitments;
 mod pgpass;
 mod query;
 mod roles;
@@ -361,12 +363,12 @@ impl Pg {
     }
 
     /// A server keeps its own pages whole; what can be checked here is that
-    /// every case and follow-up reads back.
+    /// every case and commitment reads back.
     pub fn integrity_check(&self) -> Result<String, Error> {
         self.client
             .borrow_mut()
             .query(
-                "SELECT count(*) FROM cases c LEFT JOIN followups f ON f.case_row = c.id",
+                "SELECT count(*) FROM cases c LEFT JOIN commitments m ON m.case_row = c.id",
                 &[],
             )
             .map_err(|e| self.fail(e))?;

@@ -5,7 +5,7 @@
 use postgres::types::ToSql;
 
 use super::Pg;
-use crate::archive::rows::{CaseRow, FollowupRow};
+use crate::archive::rows::CaseRow;
 use crate::archive::{CasePlan, Filter, Stats, customer_key};
 use crate::error::Error;
 use crate::triage::history::PastCase;
@@ -71,36 +71,6 @@ impl Pg {
         })
         .transpose()
         .map_err(|e| self.fail(e))
-    }
-
-    pub fn followups(
-        &self,
-        due_before: Option<i64>,
-        include_done: bool,
-    ) -> Result<Vec<FollowupRow>, Error> {
-        let mut sql = format!(
-            "SELECT {} FROM followups f JOIN cases c ON c.id = f.case_row
-             WHERE NOT c.rehearsal AND c.void_at IS NULL",
-            FollowupRow::select_list()
-        );
-        if !include_done {
-            sql.push_str(" AND f.done_at IS NULL");
-        }
-        let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(before) = &due_before {
-            args.push(before);
-            sql.push_str(" AND f.due_epoch < $1");
-        }
-        sql.push_str(" ORDER BY f.due_epoch, f.id");
-        let rows = self
-            .client
-            .borrow_mut()
-            .query(&sql, &args)
-            .map_err(|e| self.fail(e))?;
-        rows.iter()
-            .map(FollowupRow::read_pg)
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.fail(e))
     }
 
     pub fn duplicates(&self) -> Result<Vec<(i64, i64)>, Error> {

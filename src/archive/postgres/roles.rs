@@ -1,5 +1,5 @@
 //! Least privilege on a team archive: the GRANTs for a rep role (store
-//! cases, mark follow-ups done, read the team's cases) and a lead role (a
+//! cases, mark commitments done, read the team's cases) and a lead role (a
 //! rep's rights, and voiding a case), as SQL to print or apply. Both are
 //! group roles (NOLOGIN): people log in as themselves and are granted one.
 
@@ -43,13 +43,13 @@ impl Pg {
         };
         let schema = ident(&schema);
         Ok([
-            "-- Reps: store cases, mark follow-ups done, read the team's cases.".to_owned(),
+            "-- Reps: store cases, mark commitments done, read the team's cases.".to_owned(),
             create(roles.rep, ""),
             format!("GRANT CONNECT ON DATABASE {} TO {rep};", ident(&database)),
             format!("GRANT USAGE ON SCHEMA {schema} TO {rep};"),
-            format!("GRANT SELECT ON {schema}.defuse_schema, {schema}.cases, {schema}.followups TO {rep};"),
-            format!("GRANT INSERT ON {schema}.cases, {schema}.followups TO {rep};"),
-            format!("GRANT UPDATE (done_at) ON {schema}.followups TO {rep};"),
+            format!("GRANT SELECT ON {schema}.defuse_schema, {schema}.cases, {schema}.commitments TO {rep};"),
+            format!("GRANT INSERT ON {schema}.cases, {schema}.commitments TO {rep};"),
+            format!("GRANT UPDATE (done_at, done_by) ON {schema}.commitments TO {rep};"),
             "-- Leads: a rep's rights, and voiding a case (cases are never deleted).".to_owned(),
             create(roles.lead, &format!(" IN ROLE {rep}")),
             format!("GRANT UPDATE (void_at, void_by, void_reason) ON {schema}.cases TO {lead};"),

@@ -1,6 +1,6 @@
-//! Writing to the server archive: a case and its follow-ups in one
-//! transaction (unless the call is already stored), a follow-up marked
-//! done, a case voided.
+//! Writing to the server archive: a case and its commitments in one
+//! transaction (unless the call is already stored), a case voided
+//! (`commitments.rs` marks a commitment done).
 //!
 //! One case per call across processes and machines: the fingerprint lookup
 //! and the insert run under a transaction-scoped advisory lock keyed by the
@@ -13,6 +13,7 @@ use postgres::GenericClient;
 use postgres::types::ToSql;
 
 use super::Pg;
+use crate::archive::commitments::Commitment;
 use crate::archive::{NewCase, Stored, VoidRefused, Voiding, customer_key};
 use crate::error::Error;
 use crate::triage::Fingerprint;
@@ -39,6 +40,9 @@ impl Pg {
         let playbook_version = plan.case.playbook.version.to_string();
         let plan_json = plan.to_json();
         let fingerprint = case.call.as_str();
+        // Read back from the JSON the archive keeps: one reader of a plan's
+        // commitments, for new cases and the v3 migration, on both backends.
+        let commitments = Commitment::of_plan(&plan_json);
         let columns: &[(&str, &(dyn ToSql + Sync))] = &[
             ("case_id", &plan.case.id),
             ("created_at", &plan.case.time),
@@ -97,20 +101,8 @@ impl Pg {
                 )));
             }
             let number = insert(&mut tx, "cases", columns)?;
-            for f in &plan.followups {
-                let due_epoch = epoch(&f.due);
-                insert(
-                    &mut tx,
-                    "followups",
-                    &[
-                        ("case_row", &number),
-                        ("followup_id", &f.id),
-                        ("due", &f.due),
-                        ("due_epoch", &due_epoch),
-                        ("action", &f.action),
-                        ("owner", &f.owner),
-                    ],
-                )?;
+            for commitment in &commitments {
+                commitment.insert_pg(&mut tx, number)?;
             }
             tx.commit()?;
             Ok(Ok(Stored::New(number)))
@@ -178,18 +170,6 @@ impl Pg {
             Ok(pairs)
         })();
         outcome.map_err(|e| self.fail(e))
-    }
-
-    pub fn followup_done(&mut self, number: i64, at: &str) -> Result<bool, Error> {
-        let changed = self
-            .client
-            .get_mut()
-            .execute(
-                "UPDATE followups SET done_at = $2 WHERE id = $1 AND done_at IS NULL",
-                &[&number, &at],
-            )
-            .map_err(|e| self.fail(e))?;
-        Ok(changed == 1)
     }
 }
 

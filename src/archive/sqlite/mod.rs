@@ -5,9 +5,11 @@
 //!
 //! This file owns opening: how the file is opened for each [`Access`]. The
 //! rest, one concern per file: `schema` (migrations), `store` (writes),
-//! `query` (lists, a case, follow-ups, history), `stats`, `check` (damage).
+//! `query` (lists, a case, history), `commitments` (stored, listed, done),
+//! `stats`, `check` (damage).
 
 mod check;
+mod commitments;
 mod query;
 mod schema;
 mod stats;

@@ -1,11 +1,11 @@
-//! Reading cases back: listings, one case with its plan, follow-ups, and a
+//! Reading cases back: listings, one case with its plan, and a
 //! customer's history for the engine (`LazyHistory` opens the archive only
 //! when a call first needs it).
 
 use rusqlite::{OptionalExtension, params};
 
 use super::Sqlite;
-use crate::archive::rows::{CaseRow, FollowupRow};
+use crate::archive::rows::CaseRow;
 use crate::archive::{CasePlan, Filter, customer_key};
 use crate::error::Error;
 use crate::triage::history::{History, PastCase};
@@ -63,35 +63,6 @@ impl Sqlite {
             })
             .optional()
             .map_err(|e| self.fail(e))
-    }
-
-    /// Open follow-ups (or all, with `include_done`) due before `due_before`.
-    pub fn followups(
-        &self,
-        due_before: Option<i64>,
-        include_done: bool,
-    ) -> Result<Vec<FollowupRow>, Error> {
-        let mut sql = format!(
-            "SELECT {} FROM followups f JOIN cases c ON c.id = f.case_row
-             WHERE c.rehearsal = 0 AND c.void_at IS NULL",
-            FollowupRow::select_list()
-        );
-        if !include_done {
-            sql.push_str(" AND f.done_at IS NULL");
-        }
-        if due_before.is_some() {
-            sql.push_str(" AND f.due_epoch < ?1");
-        }
-        sql.push_str(" ORDER BY f.due_epoch, f.id");
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
-        let rows = match due_before {
-            Some(before) => stmt.query_map(params![before], FollowupRow::read),
-            None => stmt.query_map([], FollowupRow::read),
-        }
-        .map_err(|e| self.fail(e))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| self.fail(e))?;
-        Ok(rows)
     }
 
     /// Counting cases that repeat an earlier counting case's call:

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use super::{Sqlite, store::write_transaction};
 use crate::archive::archive_error;
+use crate::archive::commitments::{Commitment, Kind};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -77,7 +78,67 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     CREATE INDEX cases_by_case_id ON cases(case_id);",
         fill: Some(fill_fingerprints),
     },
+    // 3: every commitment tracked. The remedies a call chose and its
+    // follow-ups are both commitments (`kind`), with a role (`owner`, as the
+    // plan shows it), a person when the plan names one (`owner_name`), a
+    // due time, and who marked it done when. Follow-ups move over keeping
+    // their numbers (`followups done N` stays valid); remedies of earlier
+    // cases are read from their stored plans. The partial indexes make open
+    // commitments by due time, by person and by role index lookups.
+    Migration {
+        sql: "CREATE TABLE commitments (
+        id INTEGER PRIMARY KEY,
+        case_row INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('remedy', 'followup')),
+        item_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        owner_name TEXT,
+        due TEXT NOT NULL,
+        due_epoch INTEGER NOT NULL,
+        done_at TEXT,
+        done_by TEXT
+    );
+    INSERT INTO commitments (id, case_row, kind, item_id, action, owner, due, due_epoch, done_at)
+        SELECT id, case_row, 'followup', followup_id, action, owner, due, due_epoch, done_at
+        FROM followups;
+    DROP TABLE followups;
+    CREATE INDEX commitments_by_case ON commitments(case_row);
+    CREATE INDEX commitments_open_by_due ON commitments(due_epoch) WHERE done_at IS NULL;
+    CREATE INDEX commitments_open_by_name
+        ON commitments(owner_name COLLATE NOCASE, due_epoch) WHERE done_at IS NULL;
+    CREATE INDEX commitments_open_by_role
+        ON commitments(owner COLLATE NOCASE, due_epoch) WHERE done_at IS NULL;",
+        fill: Some(fill_commitments),
+    },
 ];
+
+/// Adds the remedies of every case stored before version 3, read from its
+/// stored plan, and the people behind the follow-ups the plan names. A plan
+/// that cannot be read adds nothing: its follow-ups are already there.
+fn fill_commitments(conn: &Connection) -> rusqlite::Result<()> {
+    let mut read = conn.prepare("SELECT id, plan_json FROM cases ORDER BY id")?;
+    let mut name = conn.prepare(
+        "UPDATE commitments SET owner_name = ?3
+         WHERE case_row = ?1 AND kind = 'followup' AND item_id = ?2",
+    )?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let case_row: i64 = row.get("id")?;
+        let plan: String = row.get("plan_json")?;
+        for c in Commitment::of_plan(&plan) {
+            match c.kind {
+                Kind::Remedy => c.insert(conn, case_row)?,
+                Kind::Followup => {
+                    if let Some(person) = &c.owner_name {
+                        name.execute(rusqlite::params![case_row, c.item_id, person])?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Fingerprints every case stored before version 2, from its own answers,
 /// playbook and call time: the same function a new case gets its from.
@@ -249,6 +310,149 @@ mod tests {
         );
         let call = archive.find_call(&expected).unwrap();
         assert_eq!(call, Some(1), "a replay of it finds the first case");
+    }
+
+    /// A database at `version` (built by its own migrations) holding one
+    /// case whose stored plan has two remedies and two follow-ups, the
+    /// follow-ups stored as rows numbered 5 and 9, the second done.
+    fn with_one_case(path: &Path, version: usize) {
+        let conn = Connection::open(path).unwrap();
+        for migration in &MIGRATIONS[..version] {
+            conn.execute_batch(migration.sql).unwrap();
+            if let Some(fill) = migration.fill {
+                fill(&conn).unwrap();
+            }
+        }
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
+        let plan = r#"{"schema": "defuse.plan/v1",
+            "remedies": [
+              {"id": "call_back", "label": "Call back", "action": "Call back within 30 minutes", "owner": "Account rep", "due": "2026-11-23T10:30:00+08:00", "due_in": "30m"},
+              {"id": "credit", "label": "Credit", "action": "Offer a credit", "owner": "Team lead", "owner_name": "Chen Mei", "due": "2026-11-24T10:00:00+08:00", "due_in": "1d"}],
+            "followups": [
+              {"id": "thank_you", "due": "2026-11-24T10:00:00+08:00", "after": "1d", "action": "Thank them", "owner": "Account rep", "why": ""},
+              {"id": "review_30d", "due": "2026-12-23T10:00:00+08:00", "after": "30d", "action": "Review", "owner": "Account director", "owner_name": "Lin", "why": ""}]}"#;
+        conn.execute(
+            "INSERT INTO cases (id, case_id, created_at, created_epoch, customer, customer_key,
+                contact, role, playbook_id, playbook_version, level, level_rank, authority,
+                grievances, remedies, complaint_kind, crisis, at_stake, remedy_sought, impact,
+                our_owner, customer_loss, plan_markdown, plan_json, answers_yaml)
+             VALUES (1, 'c1', '2026-11-23T10:00:00+08:00', 1795399200, 'Acme', 'acme', '', '',
+                'general', '1.0.0', 'fire', 3, 'decision_maker', '[]', '[\"call_back\",\"credit\"]',
+                'old_bug', 'boss', 'trust', '', '', '', '', '# plan', ?1, '')",
+            [plan],
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO followups VALUES (5, 1, 'thank_you', '2026-11-24T10:00:00+08:00', 1795485600, 'Thank them', 'Account rep', NULL);
+             INSERT INTO followups VALUES (9, 1, 'review_30d', '2026-12-23T10:00:00+08:00', 1797991200, 'Review', 'Account director', '2026-12-01T09:00:00+08:00');",
+        )
+        .unwrap();
+    }
+
+    /// Versions 1 and 2 kept follow-ups in their own table; version 3 moves
+    /// them into `commitments` under the same numbers (done ones stay done)
+    /// and adds each case's remedies from its stored plan, with the people
+    /// the plan names.
+    #[test]
+    fn followups_keep_their_numbers_and_remedies_are_added_from_the_plan() {
+        for version in 1..3 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("v{version}.db"));
+            with_one_case(&path, version);
+            let archive = Sqlite::open(&path, Access::Read).unwrap();
+            assert_eq!(archive.version().unwrap(), CURRENT);
+            let all = archive
+                .commitments(&crate::archive::Commitments {
+                    include_done: true,
+                    ..Default::default()
+                })
+                .unwrap();
+            let seen: Vec<_> = all
+                .iter()
+                .map(|c| {
+                    (
+                        c.number,
+                        c.kind.as_str(),
+                        c.item.as_str(),
+                        c.owner_name.as_deref(),
+                        c.done_at.is_some(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                seen,
+                vec![
+                    (10, "remedy", "call_back", None, false),
+                    (5, "followup", "thank_you", None, false),
+                    (11, "remedy", "credit", Some("Chen Mei"), false),
+                    (9, "followup", "review_30d", Some("Lin"), true),
+                ],
+                "from v{version}"
+            );
+            let mine = archive
+                .commitments(&crate::archive::Commitments {
+                    owner_name: Some("chen mei".into()),
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(mine.len(), 1, "from v{version}");
+        }
+    }
+
+    /// Open commitments by due time, by person and by role are index
+    /// lookups, not scans of every commitment ever made: the very queries
+    /// `commitments --due`, `--mine` and `--owner` run.
+    #[test]
+    fn open_commitments_are_found_through_indexes() {
+        use crate::archive::Commitments;
+        let archive = Sqlite::empty(Path::new("plan.db")).unwrap();
+        let by_due = Commitments {
+            due_before: Some(5),
+            ..Default::default()
+        };
+        let mine = Commitments {
+            owner_name: Some("Chen Mei".into()),
+            ..Default::default()
+        };
+        let mine_due = Commitments {
+            due_before: Some(5),
+            ..mine.clone()
+        };
+        let owner = Commitments {
+            owner: Some("team lead".into()),
+            ..Default::default()
+        };
+        for (filter, indexes) in [
+            (by_due, &["commitments_open_by_due"][..]),
+            (mine, &["commitments_open_by_name"]),
+            (mine_due, &["commitments_open_by_name"]),
+            (
+                owner,
+                &["commitments_open_by_role", "commitments_open_by_name"],
+            ),
+        ] {
+            let (sql, args) = filter.query();
+            let mut stmt = archive
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let detail = stmt
+                .query_map(rusqlite::params_from_iter(args), |r| {
+                    r.get::<_, String>("detail")
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect::<Vec<_>>()
+                .join("\n");
+            for index in indexes {
+                assert!(detail.contains(index), "{filter:?}:\n{detail}");
+            }
+            assert!(
+                !detail.contains("SCAN m") && !detail.contains("SCAN commitments"),
+                "{filter:?}:\n{detail}"
+            );
+        }
     }
 
     #[test]

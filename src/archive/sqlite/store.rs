@@ -1,5 +1,5 @@
-//! Writing to the archive: a case and its follow-ups in one transaction
-//! (unless the call is already stored), a follow-up marked done, a case
+//! Writing to the archive: a case and its commitments (remedies and
+//! follow-ups) in one transaction (unless the call is already stored), a case
 //! voided, and how a write waits for another writer.
 
 use std::time::{Duration, Instant};
@@ -9,6 +9,7 @@ use rusqlite::{Connection, ToSql};
 use rusqlite::OptionalExtension;
 
 use super::{BUSY_TIMEOUT, Sqlite};
+use crate::archive::commitments::Commitment;
 use crate::archive::{NewCase, Stored, VoidRefused, Voiding, archive_error, customer_key};
 use crate::error::Error;
 use crate::triage::Fingerprint;
@@ -18,7 +19,7 @@ use crate::triage::Fingerprint;
 const QUIET_WAIT: Duration = Duration::from_secs(1);
 
 impl Sqlite {
-    /// Stores a completed triage and its follow-ups, unless the same call
+    /// Stores a completed triage and its commitments, unless the same call
     /// is already stored (looked up by fingerprint inside the write
     /// transaction, so two racing replays store one case). `waiting` is
     /// called once if the archive is busy for more than a second, so the
@@ -32,6 +33,7 @@ impl Sqlite {
         };
         let json = |v: Vec<&str>| serde_json::to_string(&v).unwrap_or_else(|_| "[]".into());
         let r = &plan.record;
+        let plan_json = plan.to_json();
         let case_columns: &[(&str, &dyn ToSql)] = &[
             ("case_id", &plan.case.id),
             ("created_at", &plan.case.time),
@@ -62,10 +64,13 @@ impl Sqlite {
             ("customer_loss", &r.customer_loss),
             ("rehearsal", &case.rehearsal),
             ("plan_markdown", &case.plan_markdown),
-            ("plan_json", &plan.to_json()),
+            ("plan_json", &plan_json),
             ("answers_yaml", &case.answers_yaml),
             ("fingerprint", &case.call.as_str()),
         ];
+        // Read back from the JSON the archive keeps, as the migration reads
+        // old cases: one reader of a plan's commitments.
+        let commitments = Commitment::of_plan(&plan_json);
         let outcome = write_transaction(&self.conn, waiting, |tx| {
             if let Some(number) = stored_call(tx, case.call)? {
                 return Ok(Ok(Stored::Already(number)));
@@ -85,19 +90,8 @@ impl Sqlite {
             }
             insert(tx, "cases", case_columns)?;
             let number = tx.last_insert_rowid();
-            for f in &plan.followups {
-                insert(
-                    tx,
-                    "followups",
-                    &[
-                        ("case_row", &number),
-                        ("followup_id", &f.id),
-                        ("due", &f.due),
-                        ("due_epoch", &epoch(&f.due)),
-                        ("action", &f.action),
-                        ("owner", &f.owner),
-                    ],
-                )?;
+            for commitment in &commitments {
+                commitment.insert(tx, number)?;
             }
             Ok(Ok(Stored::New(number)))
         });
@@ -162,18 +156,6 @@ impl Sqlite {
             Ok::<_, rusqlite::Error>(pairs)
         });
         outcome.and_then(|r| r).map_err(|e| archive_error(&path, e))
-    }
-
-    /// Marks a follow-up done; false if there is no open one with that number.
-    pub fn followup_done(&mut self, number: i64, at: &str) -> Result<bool, Error> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE followups SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
-                rusqlite::params![number, at],
-            )
-            .map_err(|e| self.fail(e))?;
-        Ok(changed == 1)
     }
 }
 

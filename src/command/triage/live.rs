@@ -3,6 +3,9 @@
 
 use super::*;
 
+// One argument per setting the command resolved; `team` came last with
+// the config file (a context struct is the next step if more arrive).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn live(
     args: &TriageArgs,
     now_arg: Option<DateTime<FixedOffset>>,
@@ -10,6 +13,7 @@ pub(super) fn live(
     drafts: &DraftStore,
     db: &Location,
     lang: Lang,
+    team: &Team,
     io: &mut Io,
 ) -> Result<(), Error> {
     if !io.interactive {
@@ -93,6 +97,9 @@ pub(super) fn live(
     ));
 
     let mut prompter = TerminalPrompter::new(lang);
+    // A resumed rep sees what the draft already holds before the next question.
+    // Only the screen is at stake: a failing terminal fails the first prompt too.
+    let _ = prompter.recap(&session.answered_prompts());
     // Saved after every answer, so nothing typed is lost whatever happens next.
     let mut draft_saved = true;
     let mut save = |session: &Session, err: &mut dyn Write| match drafts.save(&draft_of(session)) {
@@ -129,7 +136,7 @@ pub(super) fn live(
         &playbook.version,
         now.timestamp(),
     );
-    let plan = plan::compose(playbook, &outcome, now, &call);
+    let plan = plan::compose_for(playbook, &outcome, now, &call, team);
     let plan_path = write_plan(args, &plan, io).inspect_err(|_| {
         if draft_saved {
             let _ = writeln!(

@@ -16,7 +16,7 @@ use crate::duration::Due;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::output::{default_plan_dir, is_stdout, refuse_input_as_output, write_file, write_new};
-use crate::plan::{self, Plan, markdown};
+use crate::plan::{self, Plan, Team, markdown};
 use crate::prompt::PromptError;
 use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
@@ -42,6 +42,7 @@ pub fn run(
     drafts_dir: &Path,
     db: &Location,
     lang: Lang,
+    team: &Team,
     io: &mut Io,
 ) -> Result<(), Error> {
     let now_arg = args
@@ -59,7 +60,7 @@ pub fn run(
         db.check()?;
     }
     match &args.answers {
-        Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, io),
+        Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, team, io),
         None => live(
             args,
             now_arg,
@@ -67,6 +68,7 @@ pub fn run(
             &DraftStore::new(drafts_dir.to_owned()),
             db,
             lang,
+            team,
             io,
         ),
     }
@@ -108,6 +110,9 @@ fn clock() -> DateTime<FixedOffset> {
     now.with_nanosecond(0).unwrap_or(now)
 }
 
+// One argument per setting the command resolved; `team` came last with
+// the config file (a context struct is the next step if more arrive).
+#[allow(clippy::too_many_arguments)]
 fn replay(
     args: &TriageArgs,
     path: &Path,
@@ -115,6 +120,7 @@ fn replay(
     playbook_dirs: &[PathBuf],
     db: &Location,
     lang: Lang,
+    team: &Team,
     io: &mut Io,
 ) -> Result<(), Error> {
     let source = crate::read::read_text(path, MAX_ANSWERS_BYTES)?;
@@ -182,7 +188,7 @@ fn replay(
         &playbook.version,
         now.timestamp(),
     );
-    let plan = plan::compose(&playbook, &outcome, now, &call);
+    let plan = plan::compose_for(&playbook, &outcome, now, &call, team);
     let written = write_plan(args, &plan, io)?;
     let l = lang.labels();
     if let Some(path) = written {

@@ -31,6 +31,19 @@ pub(super) fn archive_case(
     waiting_note: &str,
     err: &mut dyn Write,
 ) -> Result<Stored, Error> {
+    // A replay of a stored call is found read-only first: a write open
+    // checks the whole file for damage (seconds on a big archive) and needs
+    // write access, and this call writes nothing. A read that fails for any
+    // reason leaves the answer to the write path, which reports it; the
+    // lookup inside the write transaction still settles racing replays.
+    // A server has no such check, and its store looks the call up first
+    // under the case's lock: a second connection would only add a round trip.
+    if db.file().is_some_and(Path::exists)
+        && let Ok(Some(number)) =
+            Archive::open(db, Access::Read).and_then(|archive| archive.find_call(case.call))
+    {
+        return Ok(Stored::Already(number));
+    }
     let plan_markdown = markdown::render(case.plan);
     let mut archive = Archive::open(db, Access::Store)?;
     if archive.created() {

@@ -6,9 +6,9 @@ use serde_saphyr::Spanned;
 
 use super::Checker;
 use super::references::{Refs, Scope};
-use crate::diagnostic::RuleId;
+use crate::diagnostic::{RuleId, did_you_mean};
 use crate::playbook::condition::{Condition, RefKind, RefKind::*};
-use crate::playbook::model::Playbook;
+use crate::playbook::model::{BUILTIN_REMEDY_KINDS, Playbook};
 
 /// A level or authority judgement as the ladder checks see it: id, rule, allow-list.
 pub(super) type Rung<'a> = (
@@ -46,6 +46,37 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
         level_rungs(pb),
         &[Flag, Score, Question, Authority],
     );
+    // What a level forbids must name a remedy or a remedy kind.
+    let kinds: Vec<&str> = BUILTIN_REMEDY_KINDS
+        .iter()
+        .copied()
+        .chain(pb.remedies.kinds.iter().map(|k| k.value.as_str()))
+        .collect();
+    let ids: Vec<&str> = pb
+        .remedies
+        .catalogue
+        .iter()
+        .map(|r| r.id.value.as_str())
+        .collect();
+    for level in &pb.levels {
+        c.node(&level.allow);
+        for forbid in &level.forbids {
+            let name = forbid.value.as_str();
+            if !ids.contains(&name) && !kinds.contains(&name) {
+                let help = did_you_mean(name, ids.iter().chain(kinds.iter()).copied())
+                    .or_else(|| Some("name a remedy id or a remedy kind".into()));
+                c.at(
+                    RuleId::UnknownReference,
+                    forbid,
+                    format!(
+                        "level `{}` forbids `{name}`, which is neither a remedy nor a remedy kind",
+                        level.id.value
+                    ),
+                    help,
+                );
+            }
+        }
+    }
 }
 
 fn ladder<'a>(

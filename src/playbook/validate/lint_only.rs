@@ -7,10 +7,28 @@ use std::collections::BTreeSet;
 use super::Checker;
 use super::levels::{Rung, authority_rungs, level_rungs};
 use crate::diagnostic::RuleId;
+use crate::playbook::condition::Condition;
 use crate::playbook::model::Playbook;
 use crate::playbook::satisfy::{ANY, Fixed, satisfiable};
 
 pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
+    // Remedies that are only ever offered: without `when:`, never proposed.
+    for r in pb.remedies.catalogue.iter().filter(|r| r.when.is_none()) {
+        c.node(&r.allow);
+        c.at(
+            RuleId::RemedyNeverProposed,
+            &r.id,
+            format!(
+                "remedy `{}` has no `when:`, so it is never proposed",
+                r.id.value
+            ),
+            Some(
+                "add `when:` saying when to propose it, or `allow: [remedy-never-proposed]` \
+                 if the rep is to pick it by hand only"
+                    .into(),
+            ),
+        );
+    }
     // Flags that no answer can raise.
     c.node(&[]);
     let raised: BTreeSet<&str> = pb
@@ -82,6 +100,47 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook) {
             && satisfiable(pb, &[when], &[], ANY) == Some(false)
         {
             c.at(RuleId::NeverHolds, &r.id, format!("the condition of remedy `{}` can never hold", r.id.value), Some("it would never be proposed; check for contradictions such as `flag x` and `not: {flag: x}`".into()));
+        }
+    }
+    // A remedy proposed where a don't that forbids it is shown: the engine
+    // leaves it out, so the remedy's rule promises what never happens.
+    for d in &pb.donts {
+        c.node(&[]);
+        for forbidden in &d.forbids {
+            let Some(r) = pb.remedy(&forbidden.value) else {
+                continue;
+            };
+            let Some(when) = &r.when else { continue };
+            let dont: Vec<&Condition> = d.when.iter().collect();
+            let together: Vec<&Condition> =
+                std::iter::once(when).chain(dont.iter().copied()).collect();
+            if satisfiable(pb, &together, &[], ANY) != Some(true) {
+                continue;
+            }
+            c.node(&r.allow);
+            let never = match d.when.as_ref() {
+                Some(dont_when) => satisfiable(pb, &[when], &[dont_when], ANY) == Some(false),
+                None => true,
+            };
+            let message = if never {
+                format!(
+                    "remedy `{}` is never proposed: whenever its rule holds, a don't that forbids it is shown",
+                    r.id.value
+                )
+            } else {
+                format!(
+                    "remedy `{}` can be proposed where a don't that forbids it is shown; it is left out there",
+                    r.id.value
+                )
+            };
+            let help = match &d.when {
+                Some(dont_when) => format!(
+                    "the don't is shown when {dont_when}: add a `not:` of that to the remedy's `when`, or narrow the don't"
+                ),
+                None => "the don't is always shown; remove the remedy or give the don't a `when`"
+                    .to_owned(),
+            };
+            c.at(RuleId::ForbiddenRemedy, forbidden, message, Some(help));
         }
     }
     for f in &pb.followups {

@@ -67,13 +67,40 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
                 for option in &q.options {
                     refs.effects(c, &option.scores, &option.flags);
                 }
-                if kind == QuestionKind::Multi && q.options.iter().any(|o| o.unsure) {
-                    c.at(
-                        RuleId::QuestionShape,
-                        &q.kind,
-                        "`unsure` options only work on single-choice questions".into(),
-                        None,
-                    );
+                let concrete: Vec<&str> = q
+                    .options
+                    .iter()
+                    .filter(|o| !o.unsure)
+                    .map(|o| o.key.value.as_str())
+                    .collect();
+                for option in &q.options {
+                    for assumed in &option.assume {
+                        if !option.unsure {
+                            c.at(
+                                RuleId::QuestionShape,
+                                assumed,
+                                format!(
+                                    "option `{}` has `assume` but is not `unsure`",
+                                    option.key.value
+                                ),
+                                Some("add `unsure: true`, or drop `assume`".into()),
+                            );
+                        } else if !concrete.contains(&assumed.value.as_str()) {
+                            let help = did_you_mean(&assumed.value, concrete.iter().copied())
+                                .or_else(|| {
+                                    Some(format!("concrete answers: {}", concrete.join(", ")))
+                                });
+                            c.at(
+                                RuleId::UnknownAnswer,
+                                assumed,
+                                format!(
+                                    "`{}` is not a concrete answer of `{}`",
+                                    assumed.value, q.id.value
+                                ),
+                                help,
+                            );
+                        }
+                    }
                 }
             }
             QuestionKind::Scale => match &q.scale {

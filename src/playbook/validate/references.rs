@@ -11,6 +11,7 @@ use super::Checker;
 use crate::diagnostic::{RuleId, did_you_mean};
 use crate::playbook::condition::{Condition, RefKind};
 use crate::playbook::model::{Playbook, QuestionKind};
+use crate::playbook::vocab::{ComplaintKind, Vocabulary};
 
 /// The ids a playbook declares, by kind: what a reference may name.
 pub(super) struct Refs<'a> {
@@ -93,6 +94,7 @@ impl<'a> Refs<'a> {
     /// it tests is one its question can give.
     pub(super) fn condition(&self, c: &mut Checker, cond: &Condition, scope: &Scope) {
         cond.visit_refs(&mut |kind, id| self.reference(c, scope, kind, id));
+        cond.visit_complaint_kinds(&mut |kind| self.complaint_kind(c, kind));
         cond.visit_answer_tests(&mut |test| {
             let Some(question) = self.pb.question(&test.question.value) else {
                 return;
@@ -134,6 +136,27 @@ impl<'a> Refs<'a> {
                 }
             }
         });
+    }
+
+    /// With its own kinds, a playbook can only classify a complaint as a
+    /// shared kind one of them means; a test of any other could never hold.
+    pub(super) fn complaint_kind(&self, c: &mut Checker, kind: &Spanned<ComplaintKind>) {
+        let own = &self.pb.grievance.kinds;
+        if own.is_empty() || own.iter().any(|k| k.means.value == kind.value) {
+            return;
+        }
+        c.at(
+            RuleId::UnknownReference,
+            kind,
+            format!(
+                "no complaint kind of this playbook means `{}`",
+                kind.value.key()
+            ),
+            Some(format!(
+                "add one under `grievance.kinds` with `means: {}`, or test a kind it has",
+                kind.value.key()
+            )),
+        );
     }
 
     fn reference(&self, c: &mut Checker, scope: &Scope, kind: RefKind, id: &Spanned<String>) {
@@ -234,6 +257,11 @@ pub(super) fn check_unique_ids(c: &mut Checker, pb: &Playbook) {
     unique(c, "remedy", pb.remedies.catalogue.iter().map(|r| &r.id));
     unique(c, "follow-up", pb.followups.iter().map(|f| &f.id));
     unique(c, "history rule", pb.history.iter().map(|h| &h.id));
+    unique(
+        c,
+        "complaint kind",
+        pb.grievance.kinds.iter().map(|k| &k.key),
+    );
 }
 
 /// The two scores the SOP judges by exist, and no list a triage needs is empty.

@@ -10,6 +10,7 @@ use crate::diagnostic::{RuleId, did_you_mean};
 use crate::playbook::condition::RefKind::{self, *};
 use crate::playbook::model::{BUILTIN_REMEDY_KINDS, Playbook};
 use crate::playbook::template;
+use crate::playbook::vocab::Vocabulary;
 
 /// Conditions late in the triage may refer to everything.
 const EVERYTHING: &[RefKind] = &[Flag, Score, Question, Authority, Level, Grievance];
@@ -17,6 +18,17 @@ const EVERYTHING: &[RefKind] = &[Flag, Score, Question, Authority, Level, Grieva
 pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
     for g in &pb.grievance.catalogue {
         c.node(&g.allow);
+        if g.id.value == crate::playbook::vocab::NONE_CLEAR {
+            c.at(
+                RuleId::DuplicateId,
+                &g.id,
+                format!(
+                    "grievance id `{}` is step 2's own \"none clear yet\" answer",
+                    g.id.value
+                ),
+                Some("rename the grievance".into()),
+            );
+        }
         if let Some(when) = &g.suggest_when {
             let scope = Scope::anywhere(
                 "a grievance suggestion",
@@ -33,6 +45,24 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
             &Scope::anywhere("a classification rule", EVERYTHING),
         );
     }
+    // A suggested kind must be one the playbook's own kinds can offer.
+    for rule in &pb.grievance.classify.kind {
+        let own = &pb.grievance.kinds;
+        if !own.is_empty() && !own.iter().any(|k| k.means.value == rule.suggest.value) {
+            c.at(
+                RuleId::UnknownReference,
+                &rule.suggest,
+                format!(
+                    "this rule suggests `{}`, but no complaint kind of this playbook means it",
+                    rule.suggest.value.key()
+                ),
+                Some(format!(
+                    "add one under `grievance.kinds` with `means: {}`",
+                    rule.suggest.value.key()
+                )),
+            );
+        }
+    }
     check_remedies(c, pb, refs);
     for f in &pb.followups {
         c.node(&f.allow);
@@ -42,6 +72,26 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
                 when,
                 &Scope::anywhere("a follow-up condition", EVERYTHING),
             );
+        }
+        for when in f.action.conditions().chain(f.why.conditions()) {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
+        }
+    }
+    // Level and authority descriptions are shown in the plan, when all is known.
+    for level in &pb.levels {
+        c.node(&level.allow);
+        for when in level
+            .definition
+            .conditions()
+            .chain(level.response_force.conditions())
+        {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
+        }
+    }
+    for rung in &pb.authority {
+        c.node(&rung.allow);
+        for when in rung.definition.conditions().chain(rung.stance.conditions()) {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
         }
     }
     c.node(&[]);
@@ -64,9 +114,25 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
             );
         }
     }
+    let remedies: BTreeSet<&str> = pb
+        .remedies
+        .catalogue
+        .iter()
+        .map(|r| r.id.value.as_str())
+        .collect();
     for d in &pb.donts {
         if let Some(when) = &d.when {
             refs.condition(c, when, &Scope::anywhere("a don't condition", EVERYTHING));
+        }
+        for remedy in &d.forbids {
+            if !remedies.contains(remedy.value.as_str()) {
+                c.at(
+                    RuleId::UnknownReference,
+                    remedy,
+                    format!("a don't forbids unknown remedy `{}`", remedy.value),
+                    did_you_mean(&remedy.value, remedies.iter().copied()),
+                );
+            }
         }
     }
 }
@@ -92,9 +158,16 @@ fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
         if let Some(when) = &r.when {
             refs.condition(c, when, &Scope::anywhere("a remedy condition", EVERYTHING));
         }
-        if let Some(t) = &r.template
-            && let Some(at) = t.spanned()
-        {
+        let wordings = std::iter::once(&r.action)
+            .chain(std::iter::once(&r.why))
+            .chain(&r.talking_points)
+            .chain(&r.template);
+        for when in wordings.flat_map(|w| w.conditions()) {
+            refs.condition(c, when, &Scope::anywhere("a wording condition", EVERYTHING));
+        }
+        let templates = r.template.iter().flat_map(|t| t.variants());
+        for t in templates.map(|v| &v.text) {
+            let Some(at) = t.spanned() else { continue };
             for (locale, text) in t.versions() {
                 if let Err(e) = template::check(text) {
                     let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();

@@ -37,8 +37,20 @@ pub fn yaml_boolean_words<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem>
             boolean_word(&mut c, &default.value.0, default);
         }
     }
-    // The same words as answers in conditions: `is: yes` is `is: true` elsewhere.
+    // The same words as keys anywhere (`yes:` on a yes/no question): read
+    // from the YAML events, so every key of every node, new fields included.
     c.node(&[]);
+    for (key, line, column) in crate::playbook::recover::plain_keys(source) {
+        if YAML11_BOOLEANS.contains(&key.to_lowercase().as_str()) {
+            c.at_line_col(
+                RuleId::YamlBooleanKey,
+                (line, column),
+                format!("`{key}:` is a boolean key to YAML 1.1 tools and many editors"),
+                Some(format!("quote it: `\"{key}\":`")),
+            );
+        }
+    }
+    // The same words as answers in conditions: `is: yes` is `is: true` elsewhere.
     for when in all_conditions(pb) {
         when.visit_answer_tests(&mut |test| {
             for key in test.keys() {

@@ -4,7 +4,7 @@
 
 use super::{Opt, Prompt, PromptKind, Session, Stage};
 use crate::i18n::Lang;
-use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
+use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, NONE_CLEAR, Vocabulary};
 use crate::playbook::{QuestionKind, Suggest};
 use crate::triage::answers::AnswerValue;
 use crate::triage::assess::{Assessment, Walk};
@@ -55,15 +55,15 @@ impl<'p> Session<'p> {
             }
         }
 
-        let options = pb
+        let mut options: Vec<Opt> = pb
             .grievance
             .catalogue
             .iter()
-            .map(|g| Opt {
-                key: g.id.value.clone(),
-                label: g.label.text(lang),
-            })
+            .map(|g| Opt::new(g.id.value.clone(), g.label.text(lang)))
             .collect();
+        // Not forcing a pick: "none clear yet" is an answer, and the plan then
+        // proposes listening again.
+        options.push(Opt::new(NONE_CLEAR.into(), l.none_clear.into()));
         // Step 1 is complete here (an open question returned above): judge it once
         // for every suggestion and proposal below.
         let Some(assessment) = self.assessment() else {
@@ -89,23 +89,62 @@ impl<'p> Session<'p> {
             None,
             false,
         ));
+        // The classifications are suggested from the answers, with the rule
+        // that suggested them, and the rep confirms or changes them: only
+        // what is confirmed here decides remedies.
         let classify = &pb.grievance.classify;
-        offer!(
+        let kinds = self.suggested(&assessment, &classify.kind);
+        offer!(if pb.grievance.kinds.is_empty() {
             self.vocab_prompt(
                 GrievanceField::Kind,
                 l.grievance_kind,
                 l.grievance_kind_help,
-                self.suggested(&assessment, &classify.kind)
-                    .unwrap_or(ComplaintKind::Unclear),
+                kinds,
+                ComplaintKind::Unclear,
+                true,
             )
-        );
+        } else {
+            // The playbook's own words; each suggestion pre-selects the
+            // first option meaning it.
+            let options = pb
+                .grievance
+                .kinds
+                .iter()
+                .map(|k| Opt::new(k.key.value.clone(), k.label.text(lang)))
+                .collect();
+            let mut keys: Vec<String> = kinds
+                .iter()
+                .filter_map(|(kind, _)| pb.grievance.kind_key(*kind))
+                .map(str::to_owned)
+                .collect();
+            if keys.is_empty() {
+                keys.extend(
+                    pb.grievance
+                        .kind_key(ComplaintKind::Unclear)
+                        .map(str::to_owned),
+                );
+            }
+            self.prompt(
+                PromptId::Grievance(GrievanceField::Kind),
+                Stage::Grievance,
+                l.grievance_kind,
+                l.grievance_kind_help,
+                PromptKind::Multi(options),
+                (!keys.is_empty()).then_some(AnswerValue::Keys(keys)),
+                false,
+            )
+        });
         offer!(
             self.vocab_prompt(
                 GrievanceField::Crisis,
                 l.grievance_crisis,
                 l.grievance_crisis_help,
                 self.suggested(&assessment, &classify.crisis)
-                    .unwrap_or(CrisisType::None),
+                    .into_iter()
+                    .take(1)
+                    .collect(),
+                CrisisType::None,
+                false,
             )
         );
         offer!(
@@ -114,7 +153,11 @@ impl<'p> Session<'p> {
                 l.grievance_at_stake,
                 l.grievance_at_stake_help,
                 self.suggested(&assessment, &classify.at_stake)
-                    .unwrap_or(AtStake::Neither),
+                    .into_iter()
+                    .take(1)
+                    .collect(),
+                AtStake::Neither,
+                false,
             )
         );
 
@@ -134,8 +177,8 @@ impl<'p> Session<'p> {
                 };
                 Opt {
                     key: r.id.value.clone(),
-                    label: (l.remedy_option)(
-                        r.label.get(lang),
+                    label: r.label.text(lang),
+                    detail: (l.remedy_facts)(
                         &r.kind.value,
                         mark,
                         r.owner.get(lang),
@@ -155,18 +198,20 @@ impl<'p> Session<'p> {
             false,
         ));
 
+        // Our responsible person is asked before the owners are changed, so
+        // the rep names who answers for the case before handing out its items.
+        offer!(self.record_prompt(RecordField::OurOwner, Stage::Remedies));
+
         let selected = self.selected_remedies().unwrap_or_default();
         for round in 0..MAX_ADJUST_ROUNDS {
             let adjusted = self.adjusted(round);
-            let mut options = vec![Opt {
-                key: ADJUST_DONE.into(),
-                label: l.adjust_done.into(),
-            }];
+            let mut options = vec![Opt::new(ADJUST_DONE.into(), l.adjust_done.into())];
             options.extend(selected.iter().filter_map(|id| {
                 let (owner, due) = adjusted.get(id)?;
                 Some(Opt {
                     key: id.clone(),
-                    label: (l.adjust_change)(id, owner, &due.to_string()),
+                    label: (l.adjust_change)(&self.remedy_label(id)),
+                    detail: (l.adjust_facts)(owner, &due.to_string()),
                 })
             }));
             let id = PromptId::Adjust(round);
@@ -187,7 +232,7 @@ impl<'p> Session<'p> {
             offer!(self.prompt(
                 PromptId::Owner(round),
                 Stage::Remedies,
-                &(l.owner_of)(&target),
+                &(l.owner_of)(&self.remedy_label(&target)),
                 l.owner_help,
                 PromptKind::Text,
                 Some(AnswerValue::Text(owner)),
@@ -196,7 +241,7 @@ impl<'p> Session<'p> {
             offer!(self.prompt(
                 PromptId::Due(round),
                 Stage::Remedies,
-                &(l.due_for)(&target),
+                &(l.due_for)(&self.remedy_label(&target)),
                 l.due_help,
                 PromptKind::Duration,
                 Some(AnswerValue::Text(due.to_string())),
@@ -205,60 +250,98 @@ impl<'p> Session<'p> {
         }
 
         for &field in RecordField::ALL {
-            offer!(self.prompt(
-                PromptId::Record(field),
-                Stage::Record,
-                field.title(l),
-                l.record_help,
-                PromptKind::Text,
-                None,
-                false
-            ));
+            if field != RecordField::OurOwner {
+                offer!(self.record_prompt(field, Stage::Record));
+            }
         }
         (done, None)
     }
 
-    /// The playbook's suggestion for a classification, from step 1 and the
-    /// grievances picked.
-    fn suggested<V: Vocabulary>(&self, assessment: &Assessment, rules: &[Suggest<V>]) -> Option<V> {
+    /// A complaint-record field: free text, may be left empty.
+    fn record_prompt(&self, field: RecordField, stage: Stage) -> Prompt {
+        let l = self.lang.labels();
+        self.prompt(
+            PromptId::Record(field),
+            stage,
+            field.title(l),
+            l.record_help,
+            PromptKind::Text,
+            None,
+            false,
+        )
+    }
+
+    /// The playbook's suggestions for a classification, from step 1 and the
+    /// grievances picked: every rule that holds, in order, each with the
+    /// rule in words. A single-answer classification takes the first.
+    fn suggested<V: Vocabulary + PartialEq>(
+        &self,
+        assessment: &Assessment,
+        rules: &[Suggest<V>],
+    ) -> Vec<(V, String)> {
         let picked = self.picked_grievances().unwrap_or_default();
         let mut facts = self.facts(assessment, None);
         facts.grievances = &picked;
         // Classifications answered just before count (crisis informs what is at stake).
-        facts.complaint_kind =
-            ComplaintKind::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Kind)));
+        let (kinds, _) = self.complaint_kinds().unwrap_or_default();
+        facts.complaint_kinds = &kinds;
         facts.crisis =
             CrisisType::from_key(&self.answered_key(&PromptId::Grievance(GrievanceField::Crisis)));
-        rules
-            .iter()
-            .find(|r| r.when.eval(&facts))
-            .map(|r| r.suggest)
+        let mut out: Vec<(V, String)> = Vec::new();
+        for rule in rules.iter().filter(|r| r.when.eval(&facts)) {
+            if !out.iter().any(|(v, _)| *v == rule.suggest.value) {
+                out.push((rule.suggest.value, rule.when.explain(&facts)));
+            }
+        }
+        out
     }
 
-    /// A step-2 classification from the shared vocabulary, `default` pre-selected.
+    /// A step-2 classification from the shared vocabulary: the suggestions
+    /// pre-selected (else `fallback`), and the help says why.
     fn vocab_prompt<V: Vocabulary>(
         &self,
         field: GrievanceField,
         title: &str,
         help: &str,
-        default: V,
+        suggested: Vec<(V, String)>,
+        fallback: V,
+        multi: bool,
     ) -> Prompt {
         let options = V::ALL
             .iter()
-            .map(|v| Opt {
-                key: v.key().into(),
-                label: v.label(self.lang).into(),
-            })
+            .map(|v| Opt::new(v.key().into(), v.label(self.lang).into()))
             .collect();
-        let default = Some(AnswerValue::Key(default.key().into()));
+        let mut keys: Vec<String> = suggested.iter().map(|(v, _)| v.key().into()).collect();
+        if keys.is_empty() {
+            keys.push(fallback.key().into());
+        }
+        let (kind, default) = if multi {
+            (PromptKind::Multi(options), AnswerValue::Keys(keys))
+        } else {
+            (
+                PromptKind::Choice(options),
+                AnswerValue::Key(keys.remove(0)),
+            )
+        };
+        let l = self.lang.labels();
+        let reasons: Vec<String> = suggested.into_iter().map(|(_, why)| why).collect();
+        let help = if reasons.is_empty() {
+            help.to_owned()
+        } else {
+            format!(
+                "{help}{}{}",
+                l.sentence_gap,
+                (l.suggested_because)(&reasons.join(l.list_sep))
+            )
+        };
         self.prompt(
             PromptId::Grievance(field),
             Stage::Grievance,
             title,
-            help,
-            PromptKind::Choice(options),
-            default,
-            false,
+            &help,
+            kind,
+            Some(default),
+            multi,
         )
     }
 
@@ -291,6 +374,14 @@ impl<'p> Session<'p> {
                 QuestionKind::YesNo | QuestionKind::Choice => AnswerValue::Key(key),
             }
         });
+        // An empty pick on a multi-select that moves the assessment would
+        // judge the call as if nothing were at stake: the rep must say so
+        // (playbooks offer an explicit "nothing" option for that).
+        let required = question.kind.value == QuestionKind::Multi
+            && question
+                .options
+                .iter()
+                .any(|o| !o.scores.is_empty() || !o.flags.is_empty());
         self.prompt(
             id,
             Stage::Assess,
@@ -298,8 +389,16 @@ impl<'p> Session<'p> {
             question.help.get(self.lang),
             kind,
             default,
-            false,
+            required,
         )
+    }
+
+    /// A remedy's label in the session's language (its id if the playbook
+    /// has no such remedy): the rep never sees internal ids.
+    fn remedy_label(&self, id: &str) -> String {
+        self.playbook
+            .remedy(id)
+            .map_or_else(|| id.to_owned(), |r| r.label.text(self.lang))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -332,9 +431,6 @@ fn question_options(question: &crate::playbook::Question, lang: Lang) -> Vec<Opt
     question
         .options
         .iter()
-        .map(|o| Opt {
-            key: o.key.value.clone(),
-            label: o.label.text(lang),
-        })
+        .map(|o| Opt::new(o.key.value.clone(), o.label.text(lang)))
         .collect()
 }

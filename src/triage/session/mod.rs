@@ -111,27 +111,50 @@ impl<'p> Session<'p> {
         }
     }
 
-    /// Rebuilds a session by replaying a snapshot's answers in order, so a
-    /// snapshot that no longer fits the playbook is refused, not half-applied.
+    /// Rebuilds a session by replaying a snapshot's answers, so a snapshot
+    /// that no longer fits the playbook is refused, not half-applied. Each
+    /// question asked takes the snapshot's next answer, or its answer from
+    /// later in the snapshot: a draft saved when the same questions came in
+    /// another order (`record.our_owner` moved before the owner changes)
+    /// still resumes.
     pub fn restore(playbook: &'p Playbook, snapshot: &Snapshot) -> Result<Self, StaleSnapshot> {
         let mut session = Session::new(playbook);
-        for (position, (id, value)) in snapshot.history.iter().enumerate() {
-            let stale = |why: String| StaleSnapshot {
-                position: position + 1,
+        let mut pending: Vec<(usize, &PromptId, &AnswerValue)> = snapshot
+            .history
+            .iter()
+            .enumerate()
+            .map(|(i, (id, value))| (i + 1, id, value))
+            .collect();
+        while let Some(&(position, id, _)) = pending.first() {
+            let stale = |position: usize, id: &PromptId, why: String| StaleSnapshot {
+                position,
                 id: id.clone(),
                 why,
             };
-            let expected = session.next_prompt().map(|p| p.id);
-            if expected.as_ref() != Some(id) {
+            let prompt = session.next_prompt();
+            let expected = prompt.as_ref().map(|p| p.id.clone());
+            let found = expected
+                .as_ref()
+                .and_then(|e| pending.iter().position(|(_, id, _)| *id == e));
+            let Some(index) = found else {
                 let why = match expected {
                     Some(e) => format!("the playbook now asks `{e}` here"),
                     None => "the playbook asks nothing more".into(),
                 };
-                return Err(stale(why));
-            }
+                return Err(stale(position, id, why));
+            };
+            let (position, id, value) = pending.remove(index);
+            // A draft saved when this prompt took one answer (the complaint
+            // kind before it became multi-select) reads as a list of one.
+            let value = match (prompt.map(|p| p.kind), value) {
+                (Some(PromptKind::Multi(_)), AnswerValue::Key(key)) => {
+                    AnswerValue::Keys(vec![key.clone()])
+                }
+                _ => value.clone(),
+            };
             session
-                .answer(value.clone())
-                .map_err(|e| stale(e.to_string()))?;
+                .answer(value)
+                .map_err(|e| stale(position, id, e.to_string()))?;
         }
         for (id, value) in &snapshot.undone {
             session

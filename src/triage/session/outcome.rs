@@ -7,7 +7,7 @@ use super::flow::MAX_ADJUST_ROUNDS;
 use super::{Grievances, Proposal, Session};
 use crate::duration::Due;
 use crate::i18n::Lang;
-use crate::playbook::Step;
+use crate::playbook::{Facts, Playbook, Step};
 use crate::triage::answers::{Adjustment, AnswersOut};
 use crate::triage::assess::Assessment;
 use crate::triage::prompt_id::{CaseField, Field, PromptId, RecordField};
@@ -44,6 +44,25 @@ pub struct Outcome {
     pub record: BTreeMap<&'static str, String>,
 }
 
+impl Outcome {
+    /// What the plan's wordings are chosen by: everything the session decided.
+    pub fn facts<'a>(&'a self, pb: &'a Playbook) -> Facts<'a> {
+        let (a, g) = (&self.assessment, &self.grievances);
+        Facts {
+            playbook: pb,
+            answers: &a.answers,
+            scores: &a.scores,
+            flags: &a.flags,
+            level: Some(a.level),
+            authority: Some(a.authority),
+            grievances: &g.picked,
+            complaint_kinds: &g.complaint_kinds,
+            crisis: Some(g.crisis),
+            at_stake: Some(g.at_stake),
+        }
+    }
+}
+
 impl<'p> Session<'p> {
     /// Ends the session. Fails while a question is still open.
     pub fn finish(&self) -> Result<Outcome, Unfinished> {
@@ -56,10 +75,14 @@ impl<'p> Session<'p> {
         let proposals = self.proposals_for(&assessment, &grievances);
         let facts = self.facts(&assessment, Some(&grievances));
         let adjusted = self.adjusted(MAX_ADJUST_ROUNDS);
+        // A remedy a shown don't forbids stays out even if ticked by hand (an
+        // answers file from before the don't named it replays the same way).
+        let forbidden = super::views::forbidden(&facts);
         let remedies = self
             .selected_remedies()
             .unwrap_or_default()
             .into_iter()
+            .filter(|id| !forbidden.contains(id.as_str()))
             .filter_map(|id| {
                 let (owner, due) = adjusted.get(&id)?.clone();
                 let proposed_by = proposals

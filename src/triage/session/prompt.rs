@@ -5,9 +5,10 @@
 use crate::duration::Due;
 use crate::i18n::Lang;
 use crate::playbook::Step;
+use crate::playbook::vocab::NONE_CLEAR;
 use crate::triage::PromptId;
 use crate::triage::answers::{AnswerValue, RawAnswer};
-use crate::triage::prompt_id::RecordField;
+use crate::triage::prompt_id::{GrievanceField, RecordField};
 
 /// The stages a rep walks through: the case, then the three SOP steps, then
 /// the complaint record.
@@ -41,10 +42,23 @@ impl Stage {
     }
 }
 
+/// One option of a list: its key (what answers hold), its label, and the
+/// facts a front end must keep if it has to cut the label (owner, due).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opt {
     pub key: String,
     pub label: String,
+    pub detail: String,
+}
+
+impl Opt {
+    pub fn new(key: String, label: String) -> Self {
+        Opt {
+            key,
+            label,
+            detail: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +99,8 @@ pub struct Prompt {
 #[error("{}", self.describe(Lang::En))]
 pub enum InvalidAnswer {
     NonePicked,
+    /// "None clear yet" picked together with a grievance.
+    NoneClearAlone,
     Required,
     /// A name over [`MAX_NAME_CHARS`]: how many characters it has.
     TooLong(usize),
@@ -96,6 +112,7 @@ impl InvalidAnswer {
     pub fn describe(&self, lang: Lang) -> String {
         match self {
             InvalidAnswer::NonePicked => lang.labels().pick_at_least_one.into(),
+            InvalidAnswer::NoneClearAlone => lang.labels().none_clear_alone.into(),
             InvalidAnswer::Required => lang.labels().answer_required.into(),
             InvalidAnswer::TooLong(got) => (lang.labels().too_long)(MAX_NAME_CHARS, *got),
             InvalidAnswer::Other(why) => why.clone(),
@@ -178,6 +195,12 @@ impl Prompt {
                 }
                 if self.required && keys.is_empty() {
                     return Err(InvalidAnswer::NonePicked);
+                }
+                if self.id == PromptId::Grievance(GrievanceField::Picked)
+                    && keys.len() > 1
+                    && keys.iter().any(|k| k == NONE_CLEAR)
+                {
+                    return Err(InvalidAnswer::NoneClearAlone);
                 }
                 Ok(())
             }
