@@ -220,7 +220,7 @@ fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 3\n"));
+        .stdout(&format!("ok: {count} cases, schema version 4\n"));
 }
 
 crate::each_backend! {
@@ -265,6 +265,7 @@ crate::each_backend! {
                                     answers_yaml: text,
                                     call: &fingerprint,
                                     rehearsal: false,
+                                    stored_by: "writer",
                                 };
                                 // A wait over a second is allowed (2 busy cores);
                                 // a failure is not.
@@ -476,7 +477,7 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .stdout_contains(&format!(
             "GRANT UPDATE (void_at, void_by, void_reason) ON \"public\".cases TO \"{lead_role}\";"
         ))
-        .stderr_contains("schema version 3");
+        .stderr_contains("schema version 4");
     init(true).stderr_contains("Applied the GRANTs");
     init(true); // twice changes nothing
     db.admin()
@@ -552,4 +553,37 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .run()
         .success()
         .stdout_contains("(void)");
+}
+
+crate::each_backend! {
+    /// Each case says which rep stored it: the configured name, else the OS
+    /// user (a team's shared archive mixes everyone's cases).
+    fn each_case_records_who_stored_it(db) {
+        defuse(db)
+            .env("USER", "bob")
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example("general-fire"))
+            .run()
+            .success();
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join("defuse")).unwrap();
+        std::fs::write(home.path().join("defuse/config.toml"), "name = \"Li Wei\"\n").unwrap();
+        defuse(db)
+            .env("USER", "bob")
+            .env("XDG_CONFIG_HOME", home.path())
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example("general-leverage"))
+            .run()
+            .success();
+        let out = defuse(db).args(["cases", "export"]).run().success().stdout;
+        let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut by: Vec<_> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["stored_by"].as_str().unwrap_or("?").to_owned())
+            .collect();
+        by.sort();
+        assert_eq!(by, ["Li Wei", "bob"], "{out}");
+    }
 }

@@ -65,6 +65,8 @@ pub struct NewCase<'a> {
     /// The call (see [`Fingerprint`]); the plan's case id ends with it.
     pub call: &'a Fingerprint,
     pub rehearsal: bool,
+    /// Who stored it: the rep's configured name, else the OS user.
+    pub stored_by: &'a str,
 }
 
 /// What storing a case did.

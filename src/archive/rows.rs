@@ -74,6 +74,9 @@ row! {
         /// Who voided it (the OS user).
         void_by: Option<String> = "void_by",
         void_reason: Option<String> = "void_reason",
+        /// Who stored it (the configured name, else the OS user); none for
+        /// cases stored before schema version 4.
+        stored_by: Option<String> = "stored_by",
     }
 }
 

@@ -113,6 +113,11 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         ON commitments(lower(owner COLLATE \"C\"), due_epoch) WHERE done_at IS NULL;",
         fill: Some(super::commitments::fill_commitments),
     },
+    // 4: who stored each case (see SQLite's step 4).
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN stored_by TEXT;",
+        fill: None,
+    },
 ];
 
 /// The schema version this defuse writes and reads.

@@ -70,6 +70,7 @@ impl Pg {
             ("plan_json", &plan_json),
             ("answers_yaml", &case.answers_yaml),
             ("fingerprint", &fingerprint),
+            ("stored_by", &case.stored_by),
         ];
         let client = self.client.get_mut();
         let outcome = (|| -> Result<Result<Stored, String>, postgres::Error> {

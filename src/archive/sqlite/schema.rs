@@ -111,6 +111,12 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         ON commitments(owner COLLATE NOCASE, due_epoch) WHERE done_at IS NULL;",
         fill: Some(fill_commitments),
     },
+    // 4: who stored each case (the rep's configured name, else the OS
+    // user), for a team's shared archive. Earlier cases: unknown (NULL).
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN stored_by TEXT;",
+        fill: None,
+    },
 ];
 
 /// Adds the remedies of every case stored before version 3, read from its

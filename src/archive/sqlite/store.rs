@@ -67,6 +67,7 @@ impl Sqlite {
             ("plan_json", &plan_json),
             ("answers_yaml", &case.answers_yaml),
             ("fingerprint", &case.call.as_str()),
+            ("stored_by", &case.stored_by),
         ];
         // Read back from the JSON the archive keeps, as the migration reads
         // old cases: one reader of a plan's commitments.

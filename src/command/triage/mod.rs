@@ -197,12 +197,17 @@ fn replay(
     if args.no_store {
         return Ok(());
     }
+    let stored_by = team
+        .rep
+        .clone()
+        .unwrap_or_else(|| crate::command::os_user(&io.env));
     let case = Case {
         outcome: &outcome,
         plan: &plan,
         answers_yaml: &source,
         call: &call,
         rehearsal: args.rehearse,
+        stored_by: &stored_by,
     };
     let stored = archive_case(db, &case, "", &mut io.err)?;
     let _ = writeln!(io.err, "{}", stored_line(stored, db, lang));

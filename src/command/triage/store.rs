@@ -19,6 +19,8 @@ pub(super) struct Case<'a> {
     pub(super) answers_yaml: &'a str,
     pub(super) call: &'a Fingerprint,
     pub(super) rehearsal: bool,
+    /// Who stores it (see [`crate::command::rep_name`]).
+    pub(super) stored_by: &'a str,
 }
 
 /// Stores a finished case in the archive (unless that call is stored
@@ -56,6 +58,7 @@ pub(super) fn archive_case(
         answers_yaml: case.answers_yaml,
         call: case.call,
         rehearsal: case.rehearsal,
+        stored_by: case.stored_by,
     };
     archive.store(&new, &mut || {
         let _ = writeln!(
