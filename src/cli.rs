@@ -85,6 +85,9 @@ pub enum Command {
     /// Start a new playbook from files that pass `lint` and `test`.
     #[command(subcommand, after_help = EXIT_CODES)]
     New(NewCommand),
+    /// Set up a team archive on a PostgreSQL server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Archive(ArchiveCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +105,29 @@ pub struct NewPlaybookArgs {
     /// The directory to write into (created if missing).
     #[arg(long, value_name = "DIR", default_value = "playbooks")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ArchiveCommand {
+    /// Create (or upgrade) the schema at a postgres:// URL, as the role that
+    /// will own it, and print the GRANTs for a rep role and a lead role.
+    Init(ArchiveInitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ArchiveInitArgs {
+    /// The team archive: postgres://user@host:port/dbname (password from
+    /// PGPASSWORD or ~/.pgpass).
+    pub url: String,
+    /// Run the GRANTs too, instead of only printing them.
+    #[arg(long)]
+    pub apply: bool,
+    /// The role reps log in through: store cases, mark commitments done, read the team's cases.
+    #[arg(long, default_value = "defuse_rep", value_name = "ROLE")]
+    pub rep_role: String,
+    /// The role leads log in through: a rep's rights, and voiding cases.
+    #[arg(long, default_value = "defuse_lead", value_name = "ROLE")]
+    pub lead_role: String,
 }
 
 #[derive(Debug, clap::Args)]

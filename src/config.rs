@@ -215,7 +215,22 @@ impl Settings {
         ) {
             (Some(db), _, _) => Some(set(db.to_owned(), Origin::Flag("--db"))),
             (None, Some(db), _) => Some(set(PathBuf::from(db), Origin::Env("DEFUSE_DB"))),
-            (None, None, Some(path)) => Some(set(in_file(path)?, Origin::File)),
+            (None, None, Some(value)) => {
+                // A URL (`postgres://…`) is kept as written, for the same
+                // rules as `--db`; `sqlite:PATH` and a plain path are
+                // relative to this file.
+                let text = value.get_ref().trim();
+                let location = match text.strip_prefix("sqlite:") {
+                    _ if is_url(text) => PathBuf::from(text),
+                    Some(path) => {
+                        let path = path.strip_prefix("//").unwrap_or(path);
+                        let inner = Spanned::new(value.span(), path.to_owned());
+                        in_file(&inner)?
+                    }
+                    None => in_file(value)?,
+                };
+                Some(set(location, Origin::File))
+            }
             (None, None, None) => None,
         };
 
@@ -256,6 +271,17 @@ impl Settings {
             working_hours: self.working_hours.as_ref().map(|h| h.value.clone()),
         }
     }
+}
+
+/// Whether `text` is a URL (`scheme://…`), not a path: for the archive, a
+/// server (or an unknown kind, which `--db`'s rules then refuse).
+fn is_url(text: &str) -> bool {
+    text.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
 }
 
 /// A path the file writes: `~/…` is under `$HOME`, a relative one is

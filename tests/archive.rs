@@ -1,17 +1,20 @@
 //! The case archive through the CLI: every triage stored, read back, safe
 //! under concurrent writers and kills.
 
-use std::path::Path;
+//!
+//! The tests about the archive's behaviour run on each backend
+//! (`each_backend!`): one suite, SQLite and PostgreSQL.
 
+use crate::backends::Db;
 use crate::common::example;
 use crate::test::Test;
 
-fn defuse(db: &Path) -> Test {
-    Test::new().env("DEFUSE_DB", db)
+fn defuse(db: &Db) -> Test {
+    Test::new().env("DEFUSE_DB", db.url())
 }
 
 /// Replays an example into `db`, at `now` or as a rehearsal if asked; the plan.
-fn store(db: &Path, name: &str, now: Option<&str>, rehearse: bool) -> String {
+fn store(db: &Db, name: &str, now: Option<&str>, rehearse: bool) -> String {
     let mut test = defuse(db)
         .args(["triage", "--out", "-", "--answers"])
         .arg(example(name));
@@ -27,129 +30,128 @@ fn store(db: &Path, name: &str, now: Option<&str>, rehearse: bool) -> String {
         .stdout
 }
 
-#[test]
-fn every_triage_is_stored_and_read_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
+crate::each_backend! {
+    fn every_triage_is_stored_and_read_back(db) {
     for name in ["general-fire", "general-leverage"] {
-        store(&db, name, None, false);
+            store(db, name, None, false);
+        }
+        store(db, "general-public", None, true);
+
+        defuse(db)
+            .args(["cases", "list"])
+            .run()
+            .success()
+            .stdout_contains("Acme Trading")
+            .stdout_contains("Leading Industries")
+            .stdout_lacks("Bright Retail");
+        defuse(db)
+            .args(["cases", "list", "--rehearsals"])
+            .run()
+            .success()
+            .stdout_contains("Bright Retail (rehearsal)");
+        defuse(db)
+            .args([
+                "cases",
+                "list",
+                "--customer",
+                "ACME trading",
+                "--level",
+                "fire",
+                "--since",
+                "2026-11-01",
+            ])
+            .run()
+            .success()
+            .stdout_contains("20261123-1000-acme-trading");
+        defuse(db)
+            .args(["cases", "list", "--since", "2027-01-01"])
+            .run()
+            .success()
+            .stdout_contains("No cases");
+
+        let listed = defuse(db)
+            .args([
+                "cases",
+                "list",
+                "--customer",
+                "acme trading",
+                "--format",
+                "json",
+            ])
+            .run()
+            .success()
+            .stdout;
+        let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+        let case_id = listed[0]["case_id"].as_str().unwrap().to_owned();
+        let shown = defuse(db)
+            .args(["cases", "show", &case_id])
+            .run()
+            .success()
+            .stdout;
+        let dir = tempfile::tempdir().unwrap();
+        let replayed = crate::common::replay(&example("general-fire"), dir.path());
+        assert_eq!(shown, replayed, "the stored plan is the plan");
+        defuse(db).args(["cases", "show", "99"]).run().status(2);
+
+        let csv = defuse(db)
+            .args(["cases", "export", "--format", "csv", "--redact"])
+            .run()
+            .success()
+            .stdout;
+        assert!(csv.starts_with("number,case_id,"), "{csv}");
+        assert!(
+            !csv.contains("Jane Li") && !csv.contains("Mr. Chen"),
+            "contact details redacted: {csv}"
+        );
+        let json = defuse(db).args(["cases", "export"]).run().success().stdout;
+        let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            rows.as_array().unwrap().len(),
+            2,
+            "rehearsals are not exported by default"
+        );
+        assert_eq!(rows[1]["contact"], "Jane Li");
     }
-    store(&db, "general-public", None, true);
-
-    defuse(&db)
-        .args(["cases", "list"])
-        .run()
-        .success()
-        .stdout_contains("Acme Trading")
-        .stdout_contains("Leading Industries")
-        .stdout_lacks("Bright Retail");
-    defuse(&db)
-        .args(["cases", "list", "--rehearsals"])
-        .run()
-        .success()
-        .stdout_contains("Bright Retail (rehearsal)");
-    defuse(&db)
-        .args([
-            "cases",
-            "list",
-            "--customer",
-            "ACME trading",
-            "--level",
-            "fire",
-            "--since",
-            "2026-11-01",
-        ])
-        .run()
-        .success()
-        .stdout_contains("20261123-1000-acme-trading");
-    defuse(&db)
-        .args(["cases", "list", "--since", "2027-01-01"])
-        .run()
-        .success()
-        .stdout_contains("No cases");
-
-    let listed = defuse(&db)
-        .args([
-            "cases",
-            "list",
-            "--customer",
-            "acme trading",
-            "--format",
-            "json",
-        ])
-        .run()
-        .success()
-        .stdout;
-    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    let case_id = listed[0]["case_id"].as_str().unwrap().to_owned();
-    let shown = defuse(&db)
-        .args(["cases", "show", &case_id])
-        .run()
-        .success()
-        .stdout;
-    let replayed = crate::common::replay(&example("general-fire"), dir.path());
-    assert_eq!(shown, replayed, "the stored plan is the plan");
-    defuse(&db).args(["cases", "show", "99"]).run().status(2);
-
-    let csv = defuse(&db)
-        .args(["cases", "export", "--format", "csv", "--redact"])
-        .run()
-        .success()
-        .stdout;
-    assert!(csv.starts_with("number,case_id,"), "{csv}");
-    assert!(
-        !csv.contains("Jane Li") && !csv.contains("Mr. Chen"),
-        "contact details redacted: {csv}"
-    );
-    let json = defuse(&db).args(["cases", "export"]).run().success().stdout;
-    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(
-        rows.as_array().unwrap().len(),
-        2,
-        "rehearsals are not exported by default"
-    );
-    assert_eq!(rows[1]["contact"], "Jane Li");
 }
 
-#[test]
-fn followups_are_listed_by_due_date_and_can_be_done() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    store(&db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
-    let out = defuse(&db)
-        .args(["followups", "--overdue", "--format", "json"])
-        .run()
-        .success()
-        .stdout;
-    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let rows: Vec<_> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["kind"] == "followup")
-        .collect();
-    assert_eq!(
-        rows.len(),
-        6,
-        "all six follow-ups of a fire case are long overdue"
-    );
-    assert_eq!(rows[0]["item"], "thank_you");
-    let first = rows[0]["number"].as_i64().unwrap().to_string();
-    defuse(&db)
-        .args(["followups", "done", &first])
-        .run()
-        .success();
-    defuse(&db)
-        .args(["followups", "done", &first])
-        .run()
-        .status(2)
-        .stderr_contains("is already done");
-    defuse(&db)
-        .args(["followups", "--overdue"])
-        .run()
-        .success()
-        .stdout_contains("(overdue)")
-        .stdout_lacks("A short thank-you");
+crate::each_backend! {
+    fn followups_are_listed_by_due_date_and_can_be_done(db) {
+        store(db, "general-fire", Some("2020-01-01T10:00:00Z"), false);
+        let out = defuse(db)
+            .args(["followups", "--overdue", "--format", "json"])
+            .run()
+            .success()
+            .stdout;
+        let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let rows: Vec<_> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "followup")
+            .collect();
+        assert_eq!(
+            rows.len(),
+            6,
+            "all six follow-ups of a fire case are long overdue"
+        );
+        assert_eq!(rows[0]["item"], "thank_you");
+        let first = rows[0]["number"].as_i64().unwrap().to_string();
+        defuse(db)
+            .args(["followups", "done", &first])
+            .run()
+            .success();
+        defuse(db)
+            .args(["followups", "done", &first])
+            .run()
+            .status(2)
+            .stderr_contains("is already done");
+        defuse(db)
+            .args(["followups", "--overdue"])
+            .run()
+            .success()
+            .stdout_contains("(overdue)")
+            .stdout_lacks("A short thank-you");
+    }
 }
 
 /// The case numbers `stderr` says were stored ("Stored as case #N").
@@ -161,54 +163,53 @@ fn stored_numbers(stderr: &str) -> Vec<i64> {
         .collect()
 }
 
-/// Real processes fighting over the SQLite lock: each opens the archive
-/// (the first creates it, every one migrates and checks it) and stores
-/// under contention. No case is lost, no error or lock message is shown,
-/// and every case gets a number of its own. The volume is in-process, in
-/// `eight_writers_storing_two_hundred_cases_each_lose_none`.
-#[test]
-fn eight_processes_storing_at_once_lose_no_case_and_number_each_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
+crate::each_backend! {
+    /// Real processes fighting over the SQLite lock: each opens the archive
+    /// (the first creates it, every one migrates and checks it) and stores
+    /// under contention. No case is lost, no error or lock message is shown,
+    /// and every case gets a number of its own. The volume is in-process, in
+    /// `eight_writers_storing_two_hundred_cases_each_lose_none`.
+    fn eight_processes_storing_at_once_lose_no_case_and_number_each_once(db) {
     let fire = example("general-fire");
-    let numbers: Vec<i64> = std::thread::scope(|scope| {
-        let writers: Vec<_> = (0..8)
-            .map(|process| {
-                let (db, fire) = (&db, &fire);
-                scope.spawn(move || {
-                    let mut numbers = Vec::new();
-                    for i in 0..25 {
-                        // A call time of its own for each, so each is a new call.
-                        let now = format!("2026-11-10T10:{process:02}:{i:02}+08:00");
-                        let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-                            .env("DEFUSE_DB", db)
-                            .args(["triage", "--now", &now, "--out", "-", "--answers"])
-                            .arg(fire)
-                            .output()
-                            .unwrap();
-                        let stderr = String::from_utf8_lossy(&out.stderr);
-                        assert!(
-                            out.status.success()
-                                && !stderr.contains("locked")
-                                && !stderr.contains("error"),
-                            "{stderr}"
-                        );
-                        numbers.extend(stored_numbers(&stderr));
-                    }
-                    numbers
+        let numbers: Vec<i64> = std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..8)
+                .map(|process| {
+                    let (db, fire) = (db, &fire);
+                    scope.spawn(move || {
+                        let mut numbers = Vec::new();
+                        for i in 0..25 {
+                            // A call time of its own for each, so each is a new call.
+                            let now = format!("2026-11-10T10:{process:02}:{i:02}+08:00");
+                            let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
+                                .env("DEFUSE_DB", db.url())
+                                .args(["triage", "--now", &now, "--out", "-", "--answers"])
+                                .arg(fire)
+                                .output()
+                                .unwrap();
+                            let stderr = String::from_utf8_lossy(&out.stderr);
+                            assert!(
+                                out.status.success()
+                                    && !stderr.contains("locked")
+                                    && !stderr.contains("error"),
+                                "{stderr}"
+                            );
+                            numbers.extend(stored_numbers(&stderr));
+                        }
+                        numbers
+                    })
                 })
-            })
-            .collect();
-        writers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
-    });
-    assert_each_numbered_once(&db, numbers, 200);
+                .collect();
+            writers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        assert_each_numbered_once(db, numbers, 200);
+    }
 }
 
 /// Every case got one number, 1 to `count`, and the archive checks clean.
-fn assert_each_numbered_once(db: &Path, mut numbers: Vec<i64>, count: i64) {
+fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
     numbers.sort_unstable();
     assert_eq!(
         numbers,
@@ -219,76 +220,76 @@ fn assert_each_numbered_once(db: &Path, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 3\n"));
+        .stdout(&format!("ok: {count} cases, schema version 4\n"));
 }
 
-/// The volume: eight writers, each with a connection of its own, store two
-/// hundred cases each through the archive API (threads, not processes: a
-/// process per case costs ~75 ms of CPU in a debug build, mostly loading
-/// the playbook). Each store is its own `BEGIN IMMEDIATE` transaction
-/// contending for the one write lock; none fails, none is lost, numbers
-/// are unique and the archive checks clean.
-#[test]
-fn eight_writers_storing_two_hundred_cases_each_lose_none() {
+crate::each_backend! {
+    /// The volume: eight writers, each with a connection of its own, store two
+    /// hundred cases each through the archive API (threads, not processes: a
+    /// process per case costs ~75 ms of CPU in a debug build, mostly loading
+    /// the playbook). Each store is its own `BEGIN IMMEDIATE` transaction
+    /// contending for the one write lock; none fails, none is lost, numbers
+    /// are unique and the archive checks clean.
+    fn eight_writers_storing_two_hundred_cases_each_lose_none(db) {
     use defuse::archive::{Access, Archive, NewCase, Stored};
-    use defuse::triage::fingerprint::Fingerprint;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    let text = std::fs::read_to_string(example("general-fire")).unwrap();
-    let pb = crate::common::playbook("general");
-    let outcome = crate::common::triage(&pb, &text);
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
-    // One call per store: each its own call time, plan and fingerprint.
-    let call = |n: i64| {
-        let now = now + chrono::Duration::minutes(n);
-        let fingerprint = Fingerprint::of(&text, &pb.id.value, &pb.version, now.timestamp());
-        let plan = defuse::plan::compose(&pb, &outcome, now, &fingerprint);
-        let plan_markdown = defuse::plan::markdown::render(&plan);
-        (plan, plan_markdown, fingerprint)
-    };
-    // Created first, so the writers race on the lock, not on creation (the
-    // processes above race on both).
-    drop(Archive::open(&db, Access::Store).unwrap());
-    let numbers: Vec<i64> = std::thread::scope(|scope| {
-        let writers: Vec<_> = (0..8)
-            .map(|writer| {
-                let (db, call, text, outcome) = (&db, &call, &text, &outcome);
-                scope.spawn(move || {
-                    let mut archive = Archive::open(db, Access::Store).unwrap();
-                    (0..200)
-                        .map(|i| {
-                            let (plan, plan_markdown, fingerprint) = call(writer * 200 + i);
-                            let case = NewCase {
-                                plan: &plan,
-                                level_rank: outcome.assessment.level,
-                                plan_markdown: &plan_markdown,
-                                answers_yaml: text,
-                                call: &fingerprint,
-                                rehearsal: false,
-                            };
-                            // A wait over a second is allowed (2 busy cores);
-                            // a failure is not.
-                            match archive.store(&case, &mut || {}) {
-                                Ok(Stored::New(number)) => number,
-                                other => panic!("{other:?}"),
-                            }
-                        })
-                        .collect::<Vec<i64>>()
+        use defuse::triage::fingerprint::Fingerprint;
+        let text = std::fs::read_to_string(example("general-fire")).unwrap();
+        let pb = crate::common::playbook("general");
+        let outcome = crate::common::triage(&pb, &text);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
+        // One call per store: each its own call time, plan and fingerprint.
+        let call = |n: i64| {
+            let now = now + chrono::Duration::minutes(n);
+            let fingerprint = Fingerprint::of(&text, &pb.id.value, &pb.version, now.timestamp());
+            let plan = defuse::plan::compose(&pb, &outcome, now, &fingerprint);
+            let plan_markdown = defuse::plan::markdown::render(&plan);
+            (plan, plan_markdown, fingerprint)
+        };
+        // Created first, so the writers race on the lock, not on creation (the
+        // processes above race on both).
+        let location = db.location();
+        drop(Archive::open(&location, Access::Store).unwrap());
+        let numbers: Vec<i64> = std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..8)
+                .map(|writer| {
+                    let (location, call, text, outcome) = (&location, &call, &text, &outcome);
+                    scope.spawn(move || {
+                        let mut archive = Archive::open(location, Access::Store).unwrap();
+                        (0..200)
+                            .map(|i| {
+                                let (plan, plan_markdown, fingerprint) = call(writer * 200 + i);
+                                let case = NewCase {
+                                    plan: &plan,
+                                    level_rank: outcome.assessment.level,
+                                    plan_markdown: &plan_markdown,
+                                    answers_yaml: text,
+                                    call: &fingerprint,
+                                    rehearsal: false,
+                                    stored_by: "writer",
+                                };
+                                // A wait over a second is allowed (2 busy cores);
+                                // a failure is not.
+                                match archive.store(&case, &mut || {}) {
+                                    Ok(Stored::New(number)) => number,
+                                    other => panic!("{other:?}"),
+                                }
+                            })
+                            .collect::<Vec<i64>>()
+                    })
                 })
-            })
-            .collect();
-        writers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
-    });
-    assert_each_numbered_once(&db, numbers, 1600);
+                .collect();
+            writers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        assert_each_numbered_once(db, numbers, 1600);
+    }
 }
 
 #[test]
 fn a_writer_killed_mid_write_leaves_the_database_consistent() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
+    let db = Db::sqlite();
     let fire = example("general-fire");
     // The archive exists before the kills, so the check below always has
     // something to check (a read never creates one).
@@ -301,7 +302,7 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
                 env!("CARGO_BIN_EXE_defuse"),
                 fire.display()
             ))
-            .env("DEFUSE_DB", &db)
+            .env("DEFUSE_DB", db.url())
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(200 + delay_ms));
@@ -319,77 +320,270 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
         .stdout_matches("^ok: ");
 }
 
+crate::each_backend! {
+    fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones(db) {
+    let replay = |now: &str, rehearse: bool| store(db, "general-venting", Some(now), rehearse);
+        let first = replay("2026-09-01T09:00:00+01:00", false);
+        assert!(
+            first.contains("**Level: Concern**") && !first.contains("history `"),
+            "{first}"
+        );
+        replay("2026-10-01T09:00:00+01:00", true); // a rehearsal never counts
+        replay("2026-10-15T09:00:00+01:00", false);
+        let third = replay("2026-11-24T09:15:00+01:00", false);
+        assert!(
+            third.contains("**Level: Serious**"),
+            "raised one level:\n{third}"
+        );
+        assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+        // Replaying the same answers again gives the same plan (only earlier
+        // cases count), and stores no second case.
+        let again = defuse(db)
+            .args([
+                "triage",
+                "--out",
+                "-",
+                "--now",
+                "2026-11-24T09:15:00+01:00",
+                "--answers",
+            ])
+            .arg(example("general-venting"))
+            .run()
+            .success()
+            .stderr_contains("Already stored as case #4 in ")
+            .stdout;
+        assert_eq!(again, third);
+    }
+}
+
+crate::each_backend! {
+    fn stats_show_the_grievance_mix_levels_by_month_remedies_and_repeat_customers(db) {
+    for (name, now) in [
+            ("general-venting", "2026-10-01T10:00:00Z"),
+            ("general-venting", "2026-11-02T10:00:00Z"),
+            ("general-fire", "2026-11-03T10:00:00Z"),
+        ] {
+            store(db, name, Some(now), false);
+        }
+        store(db, "general-leverage", None, true);
+        let out = defuse(db)
+            .args(["cases", "stats", "--format", "json"])
+            .run()
+            .success()
+            .stdout;
+        let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(stats["cases"], 3, "the rehearsal is not counted");
+        assert_eq!(
+            stats["grievances"][0],
+            serde_json::json!(["perfunctory", 2])
+        );
+        assert_eq!(
+            stats["levels_by_month"][0],
+            serde_json::json!(["2026-10", "concern", 1])
+        );
+        assert_eq!(stats["repeat_customers"][0][0], "Nordlicht GmbH");
+        assert_eq!(stats["repeat_customers"][0][1], 2);
+        assert!(
+            stats["remedies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r[0] == "boss_apology")
+        );
+    }
+}
+
+/// `--db postgres://…` once made a folder named `postgres:` with a SQLite
+/// file in it and reported success. Now it is a server: unreachable here
+/// (port 1 refuses), so the store fails with the reason and nothing lands
+/// in the current directory.
 #[test]
-fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones() {
+fn a_postgres_url_is_a_server_never_a_folder_named_postgres() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    let replay = |now: &str, rehearse: bool| store(&db, "general-venting", Some(now), rehearse);
-    let first = replay("2026-09-01T09:00:00+01:00", false);
-    assert!(
-        first.contains("**Level: Concern**") && !first.contains("history `"),
-        "{first}"
-    );
-    replay("2026-10-01T09:00:00+01:00", true); // a rehearsal never counts
-    replay("2026-10-15T09:00:00+01:00", false);
-    let third = replay("2026-11-24T09:15:00+01:00", false);
-    assert!(
-        third.contains("**Level: Serious**"),
-        "raised one level:\n{third}"
-    );
-    assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
-    // Replaying the same answers again gives the same plan (only earlier
-    // cases count), and stores no second case.
-    let again = defuse(&db)
+    Test::new()
+        .current_dir(dir.path())
+        .args(["--db", "postgres://rep@127.0.0.1:1/team", "triage"])
+        .args(["--out", "-", "--answers"])
+        .arg(example("general-fire"))
+        .run()
+        .status(3)
+        .stderr_contains("case archive postgres://rep@127.0.0.1:1/team: ")
+        .stderr_contains("refused");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+}
+
+/// A password never goes on the command line (shell history, `ps`): the
+/// URL is refused with the ways that keep it private, and not echoed.
+#[test]
+fn a_password_in_the_url_is_refused_and_never_echoed() {
+    Test::new()
+        .args([
+            "--db",
+            "postgres://rep:s3cret@db.example/team",
+            "cases",
+            "list",
+        ])
+        .run()
+        .status(2)
+        .stderr_contains("PGPASSWORD")
+        .stderr_contains(".pgpass")
+        .stderr_lacks("s3cret");
+}
+
+/// `archive init` creates the schema and the least-privilege roles, and
+/// the server enforces them: a rep stores cases and marks follow-ups done
+/// but cannot void; a lead can. Passwords come from PGPASSWORD or a
+/// private .pgpass, never the URL; a wrong one is told as such.
+#[test]
+fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
+    let Some(db) = Db::postgres() else {
+        return;
+    };
+    let url = db.url().to_str().unwrap().to_owned();
+    // Role names are cluster-wide: each run's own.
+    let suffix = url
+        .rsplit_once('/')
+        .unwrap()
+        .1
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (rep_role, lead_role) = (format!("rep_{suffix}"), format!("lead_{suffix}"));
+    let (alice, lena) = (format!("alice_{suffix}"), format!("lena_{suffix}"));
+    let init = |apply: bool| {
+        let mut test = Test::new().args([
+            "archive",
+            "init",
+            &url,
+            "--rep-role",
+            &rep_role,
+            "--lead-role",
+            &lead_role,
+        ]);
+        if apply {
+            test = test.arg("--apply");
+        }
+        test.run().success()
+    };
+    init(false)
+        .stdout_contains(&format!(
+            "GRANT INSERT ON \"public\".cases, \"public\".commitments TO \"{rep_role}\";"
+        ))
+        .stdout_contains(&format!(
+            "GRANT UPDATE (done_at, done_by) ON \"public\".commitments TO \"{rep_role}\";"
+        ))
+        .stdout_contains(&format!(
+            "GRANT UPDATE (void_at, void_by, void_reason) ON \"public\".cases TO \"{lead_role}\";"
+        ))
+        .stderr_contains("schema version 4");
+    init(true).stderr_contains("Applied the GRANTs");
+    init(true); // twice changes nothing
+    db.admin()
+        .batch_execute(&format!(
+            "CREATE ROLE {alice} LOGIN PASSWORD 'alice-pw' IN ROLE {rep_role};
+             CREATE ROLE {lena} LOGIN PASSWORD 'lena-pw' IN ROLE {lead_role};"
+        ))
+        .unwrap();
+    let as_alice = || {
+        Test::new()
+            .env("DEFUSE_DB", db.as_user(&alice))
+            .env("PGPASSWORD", "alice-pw")
+    };
+    as_alice()
         .args([
             "triage",
             "--out",
             "-",
             "--now",
-            "2026-11-24T09:15:00+01:00",
+            "2020-01-01T10:00:00Z",
             "--answers",
         ])
-        .arg(example("general-venting"))
+        .arg(example("general-fire"))
         .run()
         .success()
-        .stderr_contains("Already stored as case #4 in ")
-        .stdout;
-    assert_eq!(again, third);
+        .stderr_contains("Stored as case #1 in ");
+    as_alice().args(["followups", "done", "1"]).run().success();
+    as_alice()
+        .args(["commitments", "done", "7"])
+        .env("USER", "alice")
+        .run()
+        .success();
+    as_alice()
+        .args(["commitments", "done", "7"])
+        .run()
+        .status(2)
+        .stderr_contains("is already done (by alice at ");
+    as_alice()
+        .args(["cases", "void", "1", "--reason", "test"])
+        .run()
+        .status(3)
+        .stderr_contains("permission denied for table cases");
+    Test::new()
+        .env("DEFUSE_DB", db.as_user(&alice))
+        .env("PGPASSWORD", "wrong")
+        .args(["cases", "list"])
+        .run()
+        .status(3)
+        .stderr_contains("password authentication failed");
+    // The lead, with the password in a private .pgpass.
+    let dir = tempfile::tempdir().unwrap();
+    let pgpass = dir.path().join("pgpass");
+    std::fs::write(&pgpass, format!("# team\n127.0.0.1:*:*:{lena}:lena-pw\n")).unwrap();
+    let as_lena = || {
+        Test::new()
+            .env("DEFUSE_DB", db.as_user(&lena))
+            .env("PGPASSFILE", &pgpass)
+    };
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    as_lena()
+        .args(["cases", "list"])
+        .run()
+        .status(3)
+        .stderr_contains("chmod 600");
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    as_lena()
+        .args(["cases", "void", "1", "--reason", "a test call"])
+        .run()
+        .success();
+    as_alice()
+        .args(["cases", "list", "--include-void"])
+        .run()
+        .success()
+        .stdout_contains("(void)");
 }
 
-#[test]
-fn stats_show_the_grievance_mix_levels_by_month_remedies_and_repeat_customers() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    for (name, now) in [
-        ("general-venting", "2026-10-01T10:00:00Z"),
-        ("general-venting", "2026-11-02T10:00:00Z"),
-        ("general-fire", "2026-11-03T10:00:00Z"),
-    ] {
-        store(&db, name, Some(now), false);
-    }
-    store(&db, "general-leverage", None, true);
-    let out = defuse(&db)
-        .args(["cases", "stats", "--format", "json"])
-        .run()
-        .success()
-        .stdout;
-    let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(stats["cases"], 3, "the rehearsal is not counted");
-    assert_eq!(
-        stats["grievances"][0],
-        serde_json::json!(["perfunctory", 2])
-    );
-    assert_eq!(
-        stats["levels_by_month"][0],
-        serde_json::json!(["2026-10", "concern", 1])
-    );
-    assert_eq!(stats["repeat_customers"][0][0], "Nordlicht GmbH");
-    assert_eq!(stats["repeat_customers"][0][1], 2);
-    assert!(
-        stats["remedies"]
+crate::each_backend! {
+    /// Each case says which rep stored it: the configured name, else the OS
+    /// user (a team's shared archive mixes everyone's cases).
+    fn each_case_records_who_stored_it(db) {
+        defuse(db)
+            .env("USER", "bob")
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example("general-fire"))
+            .run()
+            .success();
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join("defuse")).unwrap();
+        std::fs::write(home.path().join("defuse/config.toml"), "name = \"Li Wei\"\n").unwrap();
+        defuse(db)
+            .env("USER", "bob")
+            .env("XDG_CONFIG_HOME", home.path())
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example("general-leverage"))
+            .run()
+            .success();
+        let out = defuse(db).args(["cases", "export"]).run().success().stdout;
+        let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut by: Vec<_> = rows
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r[0] == "boss_apology")
-    );
+            .map(|r| r["stored_by"].as_str().unwrap_or("?").to_owned())
+            .collect();
+        by.sort();
+        assert_eq!(by, ["Li Wei", "bob"], "{out}");
+    }
 }

@@ -2,6 +2,7 @@
 //! replay of a stored call stores nothing, `--no-store` never opens the
 //! archive, and a void case is kept but counts nowhere.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use defuse::archive::{Access, Archive, NewCase, Stored};
@@ -11,16 +12,23 @@ use defuse::triage::Fingerprint;
 use crate::common::example;
 use crate::test::{Output, Test};
 
-fn defuse(db: &Path) -> Test {
-    Test::new().env("DEFUSE_DB", db).env("USER", "alice")
+fn defuse(db: impl AsRef<OsStr>) -> Test {
+    Test::new()
+        .env("DEFUSE_DB", db.as_ref())
+        .env("USER", "alice")
 }
 
 /// Replays `answers` into `db` (at `now`, if given).
-fn replay(db: &Path, answers: &Path, now: Option<&str>) -> Output {
+fn replay(db: impl AsRef<OsStr>, answers: &Path, now: Option<&str>) -> Output {
     replay_with(db, answers, now, &[])
 }
 
-fn replay_with(db: &Path, answers: &Path, now: Option<&str>, options: &[&str]) -> Output {
+fn replay_with(
+    db: impl AsRef<OsStr>,
+    answers: &Path,
+    now: Option<&str>,
+    options: &[&str],
+) -> Output {
     let mut test = defuse(db)
         .args(["triage", "--out", "-", "--answers"])
         .arg(answers)
@@ -56,137 +64,136 @@ fn reworded_fire(dir: &Path) -> PathBuf {
     path
 }
 
-#[test]
-fn a_replay_of_a_stored_call_stores_no_second_case() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("cases.db");
-    let first = replay(&db, &example("general-fire"), None)
-        .stderr_contains("Stored as case #1 in ")
-        .stdout;
-    let again = replay(&db, &reworded_fire(tmp.path()), None).stderr(&format!(
-        "Already stored as case #1 in {}; not stored again\n",
-        db.display()
-    ));
-    // The same call: the same fingerprint ends the case id (whose time, like
-    // the plan's, is now shown in UTC).
-    let id_end = |plan: &str| {
-        let id = plan.lines().nth(2).unwrap().split('|').nth(2).unwrap();
-        id.trim().rsplit_once('-').unwrap().1.to_owned()
-    };
-    assert_eq!(id_end(&again.stdout), id_end(&first), "{}", again.stdout);
-    assert_eq!(id_end(&first), "2cdd86e6");
-    assert!(
-        again
-            .stdout
-            .contains("| Time     | 2026-11-23 02:00 +00:00")
-    );
+crate::each_backend! {
+    fn a_replay_of_a_stored_call_stores_no_second_case(db) {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = replay(db, &example("general-fire"), None)
+            .stderr_contains("Stored as case #1 in ")
+            .stdout;
+        let again = replay(db, &reworded_fire(tmp.path()), None).stderr(&format!(
+            "Already stored as case #1 in {}; not stored again\n",
+            std::path::Path::new(db.url()).display()
+        ));
+        // The same call: the same fingerprint ends the case id (whose time, like
+        // the plan's, is now shown in UTC).
+        let id_end = |plan: &str| {
+            let id = plan.lines().nth(2).unwrap().split('|').nth(2).unwrap();
+            id.trim().rsplit_once('-').unwrap().1.to_owned()
+        };
+        assert_eq!(id_end(&again.stdout), id_end(&first), "{}", again.stdout);
+        assert_eq!(id_end(&first), "2cdd86e6");
+        assert!(
+            again
+                .stdout
+                .contains("| Time     | 2026-11-23 02:00 +00:00")
+        );
 
-    let cases = json(
-        &defuse(&db)
-            .args(["cases", "list", "--format", "json"])
+        let cases = json(
+            &defuse(db)
+                .args(["cases", "list", "--format", "json"])
+                .run()
+                .success(),
+        );
+        assert_eq!(cases.as_array().unwrap().len(), 1, "{cases}");
+        let followups = json(
+            &defuse(db)
+                .args(["followups", "--format", "json"])
+                .run()
+                .success(),
+        );
+        let kinds = |kind: &str| {
+            followups
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["kind"] == kind)
+                .count()
+        };
+        assert_eq!(kinds("remedy"), 6, "one case's remedies, once: {followups}");
+        assert_eq!(kinds("followup"), 6, "one case's follow-ups, once");
+        defuse(db)
+            .args(["cases", "check"])
             .run()
-            .success(),
-    );
-    assert_eq!(cases.as_array().unwrap().len(), 1, "{cases}");
-    let followups = json(
-        &defuse(&db)
-            .args(["followups", "--format", "json"])
-            .run()
-            .success(),
-    );
-    let kinds = |kind: &str| {
-        followups
+            .stdout("ok: 1 cases, schema version 4\n");
+
+        // Another call time is another call.
+        replay(
+            db,
+            &example("general-fire"),
+            Some("2026-11-23T10:00:01+08:00"),
+        )
+        .stderr_contains("Stored as case #2 in ");
+    }
+}
+
+crate::each_backend! {
+    fn case_ids_keep_a_readable_prefix_and_differ_between_calls_in_the_same_minute(db) {
+        let tmp = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(example("general-fire")).unwrap();
+        let other = tmp.path().join("other-rep.answers.yaml");
+        std::fs::write(&other, text.replace("Jane Li", "Wang Wei")).unwrap();
+        replay(db, &example("general-fire"), None);
+        replay(db, &other, None).stderr_contains("Stored as case #2");
+        let cases = json(
+            &defuse(db)
+                .args(["cases", "list", "--format", "json"])
+                .run()
+                .success(),
+        );
+        let ids: Vec<&str> = cases
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["kind"] == kind)
-            .count()
-    };
-    assert_eq!(kinds("remedy"), 6, "one case's remedies, once: {followups}");
-    assert_eq!(kinds("followup"), 6, "one case's follow-ups, once");
-    defuse(&db)
-        .args(["cases", "check"])
-        .run()
-        .stdout("ok: 1 cases, schema version 3\n");
-
-    // Another call time is another call.
-    replay(
-        &db,
-        &example("general-fire"),
-        Some("2026-11-23T10:00:01+08:00"),
-    )
-    .stderr_contains("Stored as case #2 in ");
-}
-
-#[test]
-fn case_ids_keep_a_readable_prefix_and_differ_between_calls_in_the_same_minute() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("cases.db");
-    let text = std::fs::read_to_string(example("general-fire")).unwrap();
-    let other = tmp.path().join("other-rep.answers.yaml");
-    std::fs::write(&other, text.replace("Jane Li", "Wang Wei")).unwrap();
-    replay(&db, &example("general-fire"), None);
-    replay(&db, &other, None).stderr_contains("Stored as case #2");
-    let cases = json(
-        &defuse(&db)
-            .args(["cases", "list", "--format", "json"])
-            .run()
-            .success(),
-    );
-    let ids: Vec<&str> = cases
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["case_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids.len(), 2);
-    assert_ne!(ids[0], ids[1], "two calls, two ids");
-    for id in &ids {
-        let (prefix, tail) = id.rsplit_once('-').unwrap();
-        assert_eq!(prefix, "20261123-1000-acme-trading", "{id}");
-        assert!(
-            tail.len() == 8 && tail.bytes().all(|b| b.is_ascii_hexdigit()),
-            "{id}"
-        );
-    }
-    // Each is found by its own id.
-    for id in ids {
-        defuse(&db)
-            .args(["cases", "show", id])
-            .run()
-            .success()
-            .stdout_contains(id);
-    }
-}
-
-#[test]
-fn concurrent_replays_of_one_call_store_one_case() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("cases.db");
-    let fire = example("general-fire");
-    std::thread::scope(|scope| {
-        for _ in 0..4 {
-            scope.spawn(|| {
-                for _ in 0..3 {
-                    let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-                        .env("DEFUSE_DB", &db)
-                        .args(["triage", "--out", "-", "--answers"])
-                        .arg(&fire)
-                        .output()
-                        .unwrap();
-                    let stderr = String::from_utf8_lossy(&out.stderr);
-                    assert!(
-                        out.status.success() && stderr.contains("as case #1 in "),
-                        "{stderr}"
-                    );
-                }
-            });
+            .map(|c| c["case_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1], "two calls, two ids");
+        for id in &ids {
+            let (prefix, tail) = id.rsplit_once('-').unwrap();
+            assert_eq!(prefix, "20261123-1000-acme-trading", "{id}");
+            assert!(
+                tail.len() == 8 && tail.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{id}"
+            );
         }
-    });
-    defuse(&db)
-        .args(["cases", "check"])
-        .run()
-        .stdout("ok: 1 cases, schema version 3\n");
+        // Each is found by its own id.
+        for id in ids {
+            defuse(db)
+                .args(["cases", "show", id])
+                .run()
+                .success()
+                .stdout_contains(id);
+        }
+    }
+}
+
+crate::each_backend! {
+    fn concurrent_replays_of_one_call_store_one_case(db) {
+        let fire = example("general-fire");
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..3 {
+                        let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
+                            .env("DEFUSE_DB", db.url())
+                            .args(["triage", "--out", "-", "--answers"])
+                            .arg(&fire)
+                            .output()
+                            .unwrap();
+                        let stderr = String::from_utf8_lossy(&out.stderr);
+                        assert!(
+                            out.status.success() && stderr.contains("as case #1 in "),
+                            "{stderr}"
+                        );
+                    }
+                });
+            }
+        });
+        defuse(db)
+            .args(["cases", "check"])
+            .run()
+            .stdout("ok: 1 cases, schema version 4\n");
+    }
 }
 
 #[test]
@@ -223,143 +230,141 @@ fn no_store_writes_the_plan_and_never_opens_the_archive() {
         .stderr_contains("cannot be used with");
 }
 
-#[test]
-fn a_void_case_is_kept_shown_as_void_and_counted_nowhere() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("cases.db");
-    replay(&db, &example("general-fire"), Some("2020-01-01T10:00:00Z"));
-    replay(&db, &example("general-leverage"), None);
-    defuse(&db)
-        .args(["cases", "void", "1", "--reason", "wrong customer"])
-        .run()
-        .success()
-        .stderr("Case #1 is now void\n");
+crate::each_backend! {
+    fn a_void_case_is_kept_shown_as_void_and_counted_nowhere(db) {
+        replay(db, &example("general-fire"), Some("2020-01-01T10:00:00Z"));
+        replay(db, &example("general-leverage"), None);
+        defuse(db)
+            .args(["cases", "void", "1", "--reason", "wrong customer"])
+            .run()
+            .success()
+            .stderr("Case #1 is now void\n");
 
-    defuse(&db)
-        .args(["cases", "list"])
-        .run()
-        .success()
-        .stdout_lacks("Acme Trading")
-        .stdout_contains("Leading Industries");
-    defuse(&db)
-        .args(["cases", "list", "--include-void"])
-        .run()
-        .success()
-        .stdout_contains("Acme Trading (void)");
-    defuse(&db)
-        .args(["cases", "show", "1"])
-        .run()
-        .success()
-        .stdout_matches(r"^> \*\*Case \\#1 is void: voided by alice at 20\d\d-\d\d-\d\d \d\d:\d\d.*: wrong customer\*\*\n\n# Action plan: Acme Trading");
-    defuse(&db)
-        .args(["cases", "show", "1", "--format", "json"])
-        .run()
-        .success()
-        .stderr_contains("note: Case #1 is void: voided by alice")
-        .stdout_contains("\"schema\": \"defuse.plan/v1\"");
-    // The fire case's six follow-ups were all overdue; none is listed now.
-    let followups = json(
-        &defuse(&db)
-            .args(["followups", "--format", "json"])
+        defuse(db)
+            .args(["cases", "list"])
             .run()
-            .success(),
-    );
-    assert!(
-        followups
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|f| f["case_number"] == 2),
-        "{followups}"
-    );
-    let stats = json(
-        &defuse(&db)
-            .args(["cases", "stats", "--format", "json"])
+            .success()
+            .stdout_lacks("Acme Trading")
+            .stdout_contains("Leading Industries");
+        defuse(db)
+            .args(["cases", "list", "--include-void"])
             .run()
-            .success(),
-    );
-    assert_eq!(stats["cases"], 1);
-    let stats = json(
-        &defuse(&db)
-            .args(["cases", "stats", "--format", "json", "--include-void"])
+            .success()
+            .stdout_contains("Acme Trading (void)");
+        defuse(db)
+            .args(["cases", "show", "1"])
             .run()
-            .success(),
-    );
-    assert_eq!(stats["cases"], 2);
-    let exported = json(&defuse(&db).args(["cases", "export"]).run().success());
-    assert_eq!(exported.as_array().unwrap().len(), 1);
-    let exported = json(
-        &defuse(&db)
-            .args(["cases", "export", "--include-void"])
+            .success()
+            .stdout_matches(r"^> \*\*Case \\#1 is void: voided by alice at 20\d\d-\d\d-\d\d \d\d:\d\d.*: wrong customer\*\*\n\n# Action plan: Acme Trading");
+        defuse(db)
+            .args(["cases", "show", "1", "--format", "json"])
             .run()
-            .success(),
-    );
-    let void = &exported.as_array().unwrap()[1];
-    assert_eq!(void["number"], 1);
-    assert_eq!(void["void_by"], "alice");
-    assert_eq!(void["void_reason"], "wrong customer");
-    let csv = defuse(&db)
-        .args(["cases", "export", "--format", "csv", "--include-void"])
-        .run()
-        .success()
-        .stdout;
-    assert!(
-        csv.lines()
-            .next()
-            .unwrap()
-            .ends_with(",void_at,void_by,void_reason"),
-        "{csv}"
-    );
+            .success()
+            .stderr_contains("note: Case #1 is void: voided by alice")
+            .stdout_contains("\"schema\": \"defuse.plan/v1\"");
+        // The fire case's six follow-ups were all overdue; none is listed now.
+        let followups = json(
+            &defuse(db)
+                .args(["followups", "--format", "json"])
+                .run()
+                .success(),
+        );
+        assert!(
+            followups
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["case_number"] == 2),
+            "{followups}"
+        );
+        let stats = json(
+            &defuse(db)
+                .args(["cases", "stats", "--format", "json"])
+                .run()
+                .success(),
+        );
+        assert_eq!(stats["cases"], 1);
+        let stats = json(
+            &defuse(db)
+                .args(["cases", "stats", "--format", "json", "--include-void"])
+                .run()
+                .success(),
+        );
+        assert_eq!(stats["cases"], 2);
+        let exported = json(&defuse(db).args(["cases", "export"]).run().success());
+        assert_eq!(exported.as_array().unwrap().len(), 1);
+        let exported = json(
+            &defuse(db)
+                .args(["cases", "export", "--include-void"])
+                .run()
+                .success(),
+        );
+        let void = &exported.as_array().unwrap()[1];
+        assert_eq!(void["number"], 1);
+        assert_eq!(void["void_by"], "alice");
+        assert_eq!(void["void_reason"], "wrong customer");
+        let csv = defuse(db)
+            .args(["cases", "export", "--format", "csv", "--include-void"])
+            .run()
+            .success()
+            .stdout;
+        assert!(
+            csv.lines()
+                .next()
+                .unwrap()
+                .ends_with(",void_at,void_by,void_reason,stored_by"),
+            "{csv}"
+        );
+    }
 }
 
-#[test]
-fn voiding_twice_an_unknown_case_or_without_a_reason_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("cases.db");
-    defuse(&db)
-        .args(["cases", "void", "1", "--reason", "test"])
-        .run()
-        .status(2)
-        .stderr_contains("no case archive at");
-    replay(&db, &example("general-fire"), None);
-    // Who: $USER, else $LOGNAME.
-    Test::new()
-        .env("DEFUSE_DB", &db)
-        .env("LOGNAME", "bob")
-        .args(["cases", "void", "#1", "--reason", "a test call"])
-        .run()
-        .success();
-    defuse(&db)
-        .args(["cases", "void", "1", "--reason", "again"])
-        .run()
-        .status(2)
-        .stderr_matches(r"error: case #1 is already void \(voided by bob at .*: a test call\)\n$");
-    defuse(&db)
-        .args(["cases", "void", "42", "--reason", "x"])
-        .run()
-        .status(2)
-        .stderr_contains("error: no case `42` in ");
-    defuse(&db)
-        .args([
-            "cases",
-            "void",
-            "20261123-1000-nobody-00000000",
-            "--reason",
-            "x",
-        ])
-        .run()
-        .status(2)
-        .stderr_contains("no case `20261123-1000-nobody-00000000`");
-    defuse(&db)
-        .args(["cases", "void", "1"])
-        .run()
-        .status(2)
-        .stderr_contains("--reason");
-    defuse(&db)
-        .args(["cases", "void", "1", "--reason", "  "])
-        .run()
-        .status(2)
-        .stderr_contains("say why the case is void");
+crate::each_backend! {
+    fn voiding_twice_an_unknown_case_or_without_a_reason_is_refused(db) {
+        defuse(db)
+            .args(["cases", "void", "1", "--reason", "test"])
+            .run()
+            .status(2)
+            .stderr_contains("no case archive at");
+        replay(db, &example("general-fire"), None);
+        // Who: $USER, else $LOGNAME.
+        Test::new()
+            .env("DEFUSE_DB", db.url())
+            .env("LOGNAME", "bob")
+            .args(["cases", "void", "#1", "--reason", "a test call"])
+            .run()
+            .success();
+        defuse(db)
+            .args(["cases", "void", "1", "--reason", "again"])
+            .run()
+            .status(2)
+            .stderr_matches(r"error: case #1 is already void \(voided by bob at .*: a test call\)\n$");
+        defuse(db)
+            .args(["cases", "void", "42", "--reason", "x"])
+            .run()
+            .status(2)
+            .stderr_contains("error: no case `42` in ");
+        defuse(db)
+            .args([
+                "cases",
+                "void",
+                "20261123-1000-nobody-00000000",
+                "--reason",
+                "x",
+            ])
+            .run()
+            .status(2)
+            .stderr_contains("no case `20261123-1000-nobody-00000000`");
+        defuse(db)
+            .args(["cases", "void", "1"])
+            .run()
+            .status(2)
+            .stderr_contains("--reason");
+        defuse(db)
+            .args(["cases", "void", "1", "--reason", "  "])
+            .run()
+            .status(2)
+            .stderr_contains("say why the case is void");
+    }
 }
 
 /// Stores `case_number`'s row again, follow-ups and all, as an archive
@@ -402,7 +407,7 @@ fn a_voided_duplicate_no_longer_raises_a_later_calls_level() {
     assert!(
         check
             .stdout
-            .starts_with("ok: 3 cases, schema version 3\n1 duplicate case(s)"),
+            .starts_with("ok: 3 cases, schema version 4\n1 duplicate case(s)"),
         "{check}"
     );
     let check = check
@@ -439,47 +444,50 @@ fn a_voided_duplicate_no_longer_raises_a_later_calls_level() {
         .stderr_contains("No duplicate cases in ");
 }
 
-#[test]
-fn a_case_id_used_by_another_call_is_refused_not_shared() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("cases.db");
-    let pb = crate::common::playbook("general");
-    let answers = "case: {customer: Acme}\nassess: {our_failure: \"no\", role: staff, stakes: [nothing], pressure: \"no\", public: \"no\", audience: \"no\", history: first}\ngrievance: {picked: [venting]}\n";
-    let outcome = crate::common::triage(&pb, answers);
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
-    let markdown = "# plan";
-    let mut archive = Archive::open(&db, Access::Store).unwrap();
-    let mut store = |plan: &plan::Plan, call: &Fingerprint| {
-        let case = NewCase {
-            plan,
-            level_rank: outcome.assessment.level,
-            plan_markdown: markdown,
-            answers_yaml: answers,
-            call,
-            rehearsal: false,
+crate::each_backend! {
+    fn a_case_id_used_by_another_call_is_refused_not_shared(db) {
+        let pb = crate::common::playbook("general");
+        let answers = "case: {customer: Acme}\nassess: {our_failure: \"no\", role: staff, stakes: [nothing], pressure: \"no\", public: \"no\", audience: \"no\", history: first}\ngrievance: {picked: [venting]}\n";
+        let outcome = crate::common::triage(&pb, answers);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap();
+        let markdown = "# plan";
+        let mut archive = Archive::open(&db.location(), Access::Store).unwrap();
+        let mut store = |plan: &plan::Plan, call: &Fingerprint| {
+            let case = NewCase {
+                plan,
+                level_rank: outcome.assessment.level,
+                plan_markdown: markdown,
+                answers_yaml: answers,
+                call,
+                rehearsal: false,
+                stored_by: "writer",
+            };
+            archive.store(&case, &mut || {})
         };
-        archive.store(&case, &mut || {})
-    };
-    let first = Fingerprint::of(answers, "general", &pb.version, now.timestamp());
-    let plan = plan::compose(&pb, &outcome, now, &first);
-    assert_eq!(store(&plan, &first).unwrap(), Stored::New(1));
-    assert_eq!(store(&plan, &first).unwrap(), Stored::Already(1));
-    // Another call whose id would be the same (a 1 in 4 billion clash).
-    let second = Fingerprint::of(answers, "general", &pb.version, now.timestamp() + 1);
-    let err = store(&plan, &second).unwrap_err();
-    assert!(
-        err.to_string().contains(&format!(
-            "case id {} is already used by case #1, a different call",
-            plan.case.id
-        )),
-        "{err}"
-    );
-    assert_eq!(err.code(), 3);
-    drop(archive);
-    assert_eq!(
-        Archive::open(&db, Access::Read).unwrap().count().unwrap(),
-        1
-    );
+        let first = Fingerprint::of(answers, "general", &pb.version, now.timestamp());
+        let plan = plan::compose(&pb, &outcome, now, &first);
+        assert_eq!(store(&plan, &first).unwrap(), Stored::New(1));
+        assert_eq!(store(&plan, &first).unwrap(), Stored::Already(1));
+        // Another call whose id would be the same (a 1 in 4 billion clash).
+        let second = Fingerprint::of(answers, "general", &pb.version, now.timestamp() + 1);
+        let err = store(&plan, &second).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!(
+                "case id {} is already used by case #1, a different call",
+                plan.case.id
+            )),
+            "{err}"
+        );
+        assert_eq!(err.code(), 3);
+        drop(archive);
+        assert_eq!(
+            Archive::open(&db.location(), Access::Read)
+                .unwrap()
+                .count()
+                .unwrap(),
+            1
+        );
+    }
 }
 
 #[test]
@@ -488,7 +496,7 @@ fn a_read_only_archive_refuses_void() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("archive");
     std::fs::create_dir(&dir).unwrap();
-    replay(&dir.join("cases.db"), &example("general-fire"), None);
+    replay(dir.join("cases.db"), &example("general-fire"), None);
     let Some(ro) = crate::archive_faults::ReadOnlyMount::of(&dir) else {
         eprintln!("skipped: cannot mount read-only here (needs root)");
         return;

@@ -3,6 +3,7 @@
 //! commitments` (alias `followups`), filtered by time and owner, marked done
 //! with who and when, and exported as an iCalendar a real parser reads.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
 use icalendar::parser::{read_calendar, unfold};
@@ -12,12 +13,14 @@ use crate::test::{Output, Test};
 
 const CALL: &str = "2026-11-23T10:00:00+08:00";
 
-fn defuse(db: &Path) -> Test {
-    Test::new().env("DEFUSE_DB", db).env("USER", "alice")
+fn defuse(db: &(impl AsRef<OsStr> + ?Sized)) -> Test {
+    Test::new()
+        .env("DEFUSE_DB", db.as_ref())
+        .env("USER", "alice")
 }
 
 /// Stores the fire example (six remedies, six follow-ups) called at `now`.
-fn store_fire(db: &Path, now: &str) {
+fn store_fire(db: &(impl AsRef<OsStr> + ?Sized), now: &str) {
     defuse(db)
         .args(["triage", "--out", "-", "--answers"])
         .arg(example("general-fire"))
@@ -31,7 +34,7 @@ fn json(out: &Output) -> Vec<serde_json::Value> {
     value.as_array().expect("an array").clone()
 }
 
-fn listed(db: &Path, options: &[&str]) -> Vec<serde_json::Value> {
+fn listed(db: &(impl AsRef<OsStr> + ?Sized), options: &[&str]) -> Vec<serde_json::Value> {
     json(
         &defuse(db)
             .args(["commitments", "--format", "json"])
@@ -60,58 +63,56 @@ fn sql(db: &Path, sql: &str) {
         .unwrap();
 }
 
-#[test]
-fn remedies_and_followups_are_listed_together_by_due_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    store_fire(&db, CALL);
-    let all = listed(&db, &[]);
-    assert_eq!(all.len(), 12, "six remedies and six follow-ups");
-    let dues: Vec<&str> = all.iter().map(|r| r["due"].as_str().unwrap()).collect();
-    let mut sorted = dues.clone();
-    sorted.sort_by_key(|d| chrono::DateTime::parse_from_rfc3339(d).unwrap());
-    assert_eq!(dues, sorted, "by due time");
-    // Thirty minutes after the call, the 30-minute remedy is already due
-    // today; before, `followups --due` said "No open follow-ups".
-    let due = listed(&db, &["--due", "--now", "2026-11-23T10:01:00+08:00"]);
-    assert_eq!(due[0]["item"], "listen_first", "{due:?}");
-    assert_eq!(due[0]["due"], "2026-11-23T10:30:00+08:00");
-    assert!(due.iter().all(|r| r["kind"] == "remedy"), "{due:?}");
-    let today = listed(&db, &["--today", "--now", "2026-11-23T10:01:00+08:00"]);
-    assert_eq!(items(&today), items(&due), "--due is --today");
-    // The old name lists the same.
-    let alias = json(
-        &defuse(&db)
-            .args(["followups", "--format", "json"])
-            .run()
-            .success(),
-    );
-    assert_eq!(alias, all);
-    let overdue = listed(&db, &["--overdue", "--now", "2026-11-23T12:30:00+08:00"]);
-    assert_eq!(
-        items(&overdue),
-        ["remedy listen_first", "remedy named_owner"],
-        "due before 12:30, not at 12:30 or later"
-    );
+crate::each_backend! {
+    fn remedies_and_followups_are_listed_together_by_due_time(db) {
+        store_fire(db, CALL);
+        let all = listed(db, &[]);
+        assert_eq!(all.len(), 12, "six remedies and six follow-ups");
+        let dues: Vec<&str> = all.iter().map(|r| r["due"].as_str().unwrap()).collect();
+        let mut sorted = dues.clone();
+        sorted.sort_by_key(|d| chrono::DateTime::parse_from_rfc3339(d).unwrap());
+        assert_eq!(dues, sorted, "by due time");
+        // Thirty minutes after the call, the 30-minute remedy is already due
+        // today; before, `followups --due` said "No open follow-ups".
+        let due = listed(db, &["--due", "--now", "2026-11-23T10:01:00+08:00"]);
+        assert_eq!(due[0]["item"], "listen_first", "{due:?}");
+        assert_eq!(due[0]["due"], "2026-11-23T10:30:00+08:00");
+        assert!(due.iter().all(|r| r["kind"] == "remedy"), "{due:?}");
+        let today = listed(db, &["--today", "--now", "2026-11-23T10:01:00+08:00"]);
+        assert_eq!(items(&today), items(&due), "--due is --today");
+        // The old name lists the same.
+        let alias = json(
+            &defuse(db)
+                .args(["followups", "--format", "json"])
+                .run()
+                .success(),
+        );
+        assert_eq!(alias, all);
+        let overdue = listed(db, &["--overdue", "--now", "2026-11-23T12:30:00+08:00"]);
+        assert_eq!(
+            items(&overdue),
+            ["remedy listen_first", "remedy named_owner"],
+            "due before 12:30, not at 12:30 or later"
+        );
+    }
 }
 
-/// The stored commitments appear as the plan the rep saw lists them: at once,
-/// for a call made just now (the real clock, no `--now` on the listing).
-#[test]
-fn a_remedy_due_in_30_minutes_appears_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    // Whole seconds, as a call time is kept.
-    let now = chrono::Local::now().fixed_offset();
-    let now = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-    store_fire(&db, &now);
-    let now = chrono::DateTime::parse_from_rfc3339(&now).unwrap();
-    let open = listed(&db, &[]);
-    assert_eq!(open[0]["item"], "listen_first");
-    let in_30 = chrono::DateTime::parse_from_rfc3339(open[0]["due"].as_str().unwrap()).unwrap();
-    assert_eq!((in_30 - now).num_minutes(), 30);
-    // Not overdue yet, so not in --overdue.
-    assert!(!items(&listed(&db, &["--overdue"])).contains(&"remedy listen_first".into()));
+crate::each_backend! {
+    /// The stored commitments appear as the plan the rep saw lists them: at once,
+    /// for a call made just now (the real clock, no `--now` on the listing).
+    fn a_remedy_due_in_30_minutes_appears_at_once(db) {
+        // Whole seconds, as a call time is kept.
+        let now = chrono::Local::now().fixed_offset();
+        let now = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        store_fire(db, &now);
+        let now = chrono::DateTime::parse_from_rfc3339(&now).unwrap();
+        let open = listed(db, &[]);
+        assert_eq!(open[0]["item"], "listen_first");
+        let in_30 = chrono::DateTime::parse_from_rfc3339(open[0]["due"].as_str().unwrap()).unwrap();
+        assert_eq!((in_30 - now).num_minutes(), 30);
+        // Not overdue yet, so not in --overdue.
+        assert!(!items(&listed(db, &["--overdue"])).contains(&"remedy listen_first".into()));
+    }
 }
 
 #[test]
@@ -138,124 +139,120 @@ fn the_listing_shows_kind_due_owner_and_case() {
     insta::assert_snapshot!("commitments-zh-TW", zh);
 }
 
-#[test]
-fn done_works_for_both_kinds_and_records_who_and_when() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    store_fire(&db, CALL);
-    let all = listed(&db, &[]);
-    let number = |kind: &str| {
-        all.iter().find(|r| r["kind"] == kind).unwrap()["number"]
+crate::each_backend! {
+    fn done_works_for_both_kinds_and_records_who_and_when(db) {
+        store_fire(db, CALL);
+        let all = listed(db, &[]);
+        let number = |kind: &str| {
+            all.iter().find(|r| r["kind"] == kind).unwrap()["number"]
+                .as_i64()
+                .unwrap()
+                .to_string()
+        };
+        let (remedy, followup) = (number("remedy"), number("followup"));
+        for n in [&remedy, &followup] {
+            defuse(db)
+                .env("USER", "bob")
+                .args(["commitments", "done", n])
+                .run()
+                .success()
+                .stderr(&format!("Commitment #{n} done.\n"));
+        }
+        defuse(db)
+            .args(["followups", "done", &remedy])
+            .run()
+            .status(2)
+            .stderr_contains(&format!("commitment #{remedy} is already done (by bob at "));
+        defuse(db)
+            .args(["commitments", "done", "999"])
+            .run()
+            .status(2)
+            .stderr_contains("no commitment #999");
+        assert_eq!(listed(db, &[]).len(), 10, "done ones leave the open list");
+        let with_done = listed(db, &["--all"]);
+        let done: Vec<_> = with_done
+            .iter()
+            .filter(|r| !r["done_at"].is_null())
+            .collect();
+        assert_eq!(done.len(), 2);
+        assert!(done.iter().all(|r| r["done_by"] == "bob"), "{done:?}");
+        // Without $USER, the login name.
+        let next = with_done.iter().find(|r| r["done_at"].is_null()).unwrap()["number"]
             .as_i64()
             .unwrap()
-            .to_string()
-    };
-    let (remedy, followup) = (number("remedy"), number("followup"));
-    for n in [&remedy, &followup] {
-        defuse(&db)
-            .env("USER", "bob")
-            .args(["commitments", "done", n])
+            .to_string();
+        defuse(db)
+            .env_remove("USER")
+            .env("LOGNAME", "carol")
+            .args(["commitments", "done", &next])
+            .run()
+            .success();
+        assert!(
+            listed(db, &["--all"])
+                .iter()
+                .any(|r| r["done_by"] == "carol")
+        );
+    }
+}
+
+crate::each_backend! {
+    fn owners_are_matched_by_role_or_person_and_mine_by_name(db) {
+        store_fire(db, CALL);
+        db.execute(
+            "UPDATE commitments SET owner_name = 'Chen Mei' WHERE owner = 'Team lead';
+             UPDATE commitments SET owner_name = 'Alice Wong' WHERE owner = 'Account rep' AND kind = 'remedy';",
+        );
+        let lead = listed(db, &["--owner", "team LEAD"]);
+        assert_eq!(items(&lead), ["remedy manager_call"]);
+        assert_eq!(listed(db, &["--owner", "chen mei"]), lead, "by person");
+        assert!(
+            listed(db, &["--owner", "Team"]).is_empty(),
+            "whole names only"
+        );
+        let mine = json(
+            &defuse(db)
+                .env("USER", "alice wong")
+                .args(["commitments", "--mine", "--format", "json"])
+                .run()
+                .success(),
+        );
+        assert_eq!(
+            items(&mine),
+            ["remedy listen_first", "remedy named_owner"],
+            "the rep's own, by name"
+        );
+        defuse(db)
+            .env("USER", "nobody")
+            .args(["commitments", "--mine"])
             .run()
             .success()
-            .stderr(&format!("Commitment #{n} done.\n"));
-    }
-    defuse(&db)
-        .args(["followups", "done", &remedy])
-        .run()
-        .status(2)
-        .stderr_contains(&format!("commitment #{remedy} is already done (by bob at "));
-    defuse(&db)
-        .args(["commitments", "done", "999"])
-        .run()
-        .status(2)
-        .stderr_contains("no commitment #999");
-    assert_eq!(listed(&db, &[]).len(), 10, "done ones leave the open list");
-    let with_done = listed(&db, &["--all"]);
-    let done: Vec<_> = with_done
-        .iter()
-        .filter(|r| !r["done_at"].is_null())
-        .collect();
-    assert_eq!(done.len(), 2);
-    assert!(done.iter().all(|r| r["done_by"] == "bob"), "{done:?}");
-    // Without $USER, the login name.
-    let next = with_done.iter().find(|r| r["done_at"].is_null()).unwrap()["number"]
-        .as_i64()
-        .unwrap()
-        .to_string();
-    defuse(&db)
-        .env_remove("USER")
-        .env("LOGNAME", "carol")
-        .args(["commitments", "done", &next])
-        .run()
-        .success();
-    assert!(
-        listed(&db, &["--all"])
-            .iter()
-            .any(|r| r["done_by"] == "carol")
-    );
-}
-
-#[test]
-fn owners_are_matched_by_role_or_person_and_mine_by_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    store_fire(&db, CALL);
-    sql(
-        &db,
-        "UPDATE commitments SET owner_name = 'Chen Mei' WHERE owner = 'Team lead';
-         UPDATE commitments SET owner_name = 'Alice Wong' WHERE owner = 'Account rep' AND kind = 'remedy';",
-    );
-    let lead = listed(&db, &["--owner", "team LEAD"]);
-    assert_eq!(items(&lead), ["remedy manager_call"]);
-    assert_eq!(listed(&db, &["--owner", "chen mei"]), lead, "by person");
-    assert!(
-        listed(&db, &["--owner", "Team"]).is_empty(),
-        "whole names only"
-    );
-    let mine = json(
-        &defuse(&db)
-            .env("USER", "alice wong")
-            .args(["commitments", "--mine", "--format", "json"])
+            .stdout("No open commitments owned by nobody.\n");
+        defuse(db)
+            .args(["commitments", "--mine", "--owner", "x"])
             .run()
-            .success(),
-    );
-    assert_eq!(
-        items(&mine),
-        ["remedy listen_first", "remedy named_owner"],
-        "the rep's own, by name"
-    );
-    defuse(&db)
-        .env("USER", "nobody")
-        .args(["commitments", "--mine"])
-        .run()
-        .success()
-        .stdout("No open commitments owned by nobody.\n");
-    defuse(&db)
-        .args(["commitments", "--mine", "--owner", "x"])
-        .run()
-        .status(2);
+            .status(2);
+    }
 }
 
-#[test]
-fn void_cases_and_rehearsals_owe_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    store_fire(&db, CALL);
-    store_fire(&db, "2026-11-24T10:00:00+08:00");
-    assert_eq!(listed(&db, &[]).len(), 24);
-    defuse(&db)
-        .args(["cases", "void", "1", "--reason", "test call"])
-        .run()
-        .success();
-    let left = listed(&db, &[]);
-    assert_eq!(left.len(), 12);
-    assert!(left.iter().all(|r| r["case_number"] == 2), "{left:?}");
-    let ics = defuse(&db)
-        .args(["commitments", "--format", "ics"])
-        .run()
-        .success()
-        .stdout;
-    assert_eq!(ics.matches("BEGIN:VTODO").count(), 12);
+crate::each_backend! {
+    fn void_cases_and_rehearsals_owe_nothing(db) {
+        store_fire(db, CALL);
+        store_fire(db, "2026-11-24T10:00:00+08:00");
+        assert_eq!(listed(db, &[]).len(), 24);
+        defuse(db)
+            .args(["cases", "void", "1", "--reason", "test call"])
+            .run()
+            .success();
+        let left = listed(db, &[]);
+        assert_eq!(left.len(), 12);
+        assert!(left.iter().all(|r| r["case_number"] == 2), "{left:?}");
+        let ics = defuse(db)
+            .args(["commitments", "--format", "ics"])
+            .run()
+            .success()
+            .stdout;
+        assert_eq!(ics.matches("BEGIN:VTODO").count(), 12);
+    }
 }
 
 #[test]
@@ -398,12 +395,63 @@ fn hostile_text_survives_the_calendar() {
     );
 }
 
-/// The configured name is "me": the plan names the rep's own items after it
-/// when the call is stored, `--mine` finds them, and `done` records it.
+crate::each_backend! {
+    /// The configured name is "me": the plan names the rep's own items after it
+    /// when the call is stored, `--mine` finds them, and `done` records it.
+    fn the_configured_name_is_mine_and_signs_what_is_done(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("config");
+        std::fs::create_dir_all(home.join("defuse")).unwrap();
+        std::fs::write(
+            home.join("defuse/config.toml"),
+            "name = \"Li Wei\"\n[roster]\n\"Team lead\" = \"Chen Mei\"\n",
+        )
+        .unwrap();
+        let with_config = || defuse(db).env("XDG_CONFIG_HOME", &home);
+        with_config()
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example("general-fire"))
+            .args(["--now", CALL])
+            .run()
+            .success();
+        let mine = json(
+            &with_config()
+                .args(["commitments", "--mine", "--all", "--format", "json"])
+                .run()
+                .success(),
+        );
+        assert!(!mine.is_empty(), "the rep's own items are named Li Wei");
+        assert!(mine.iter().all(|r| r["owner_name"] == "Li Wei"), "{mine:?}");
+        // The OS user ("alice") is not the configured name.
+        defuse(db)
+            .args(["commitments", "--mine"])
+            .run()
+            .success()
+            .stdout("No open commitments owned by alice.\n");
+        let number = mine[0]["number"].as_i64().expect("a number").to_string();
+        with_config()
+            .args(["commitments", "done", &number])
+            .run()
+            .success();
+        let done = listed(db, &["--all"]);
+        let row = done
+            .iter()
+            .find(|r| r["number"].as_i64().map(|n| n.to_string()) == Some(number.clone()))
+            .expect("still listed with --all");
+        assert_eq!(row["done_by"], "Li Wei");
+    }
+}
+
+/// A server archive at version 2 (follow-ups in their own table) is brought
+/// to version 3 as SQLite's is: follow-ups keep their numbers (done ones
+/// stay done), the remedies come from each stored plan with numbers after
+/// the highest follow-up, and the people the plan names are filled in.
 #[test]
-fn the_configured_name_is_mine_and_signs_what_is_done() {
+fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
+    let Some(db) = crate::backends::Db::postgres() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
     let home = dir.path().join("config");
     std::fs::create_dir_all(home.join("defuse")).unwrap();
     std::fs::write(
@@ -411,36 +459,72 @@ fn the_configured_name_is_mine_and_signs_what_is_done() {
         "name = \"Li Wei\"\n[roster]\n\"Team lead\" = \"Chen Mei\"\n",
     )
     .unwrap();
-    let with_config = || defuse(&db).env("XDG_CONFIG_HOME", &home);
-    with_config()
+    defuse(&db)
+        .env("XDG_CONFIG_HOME", &home)
         .args(["triage", "--out", "-", "--answers"])
         .arg(example("general-fire"))
         .args(["--now", CALL])
         .run()
         .success();
-    let mine = json(
-        &with_config()
-            .args(["commitments", "--mine", "--all", "--format", "json"])
-            .run()
-            .success(),
+    // The same case as version 2 kept it: follow-ups only (stored as 7–12,
+    // renumbered 17–22),
+    // the first one done; no remedies, no names, no `stored_by` (v4).
+    db.execute(
+        "CREATE TABLE followups (
+            id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            case_row BIGINT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            followup_id TEXT NOT NULL, due TEXT NOT NULL, due_epoch BIGINT NOT NULL,
+            action TEXT NOT NULL, owner TEXT NOT NULL, done_at TEXT);
+         INSERT INTO followups (id, case_row, followup_id, due, due_epoch, action, owner)
+            SELECT id + 10, case_row, item_id, due, due_epoch, action, owner
+            FROM commitments WHERE kind = 'followup' ORDER BY id;
+         UPDATE followups SET done_at = '2026-11-24T09:00:00+08:00'
+            WHERE id = (SELECT min(id) FROM followups);
+         DROP TABLE commitments;
+         ALTER TABLE cases DROP COLUMN stored_by;
+         UPDATE defuse_schema SET version = 2;",
     );
-    assert!(!mine.is_empty(), "the rep's own items are named Li Wei");
-    assert!(mine.iter().all(|r| r["owner_name"] == "Li Wei"), "{mine:?}");
-    // The OS user ("alice") is not the configured name.
-    defuse(&db)
-        .args(["commitments", "--mine"])
-        .run()
-        .success()
-        .stdout("No open commitments owned by alice.\n");
-    let number = mine[0]["number"].as_i64().expect("a number").to_string();
-    with_config()
-        .args(["commitments", "done", &number])
-        .run()
-        .success();
-    let done = listed(&db, &["--all"]);
-    let row = done
+    let all = listed(&db, &["--all"]);
+    let followups: Vec<_> = all.iter().filter(|r| r["kind"] == "followup").collect();
+    let remedies: Vec<_> = all.iter().filter(|r| r["kind"] == "remedy").collect();
+    let mut numbers: Vec<i64> = followups
         .iter()
-        .find(|r| r["number"].as_i64().map(|n| n.to_string()) == Some(number.clone()))
-        .expect("still listed with --all");
-    assert_eq!(row["done_by"], "Li Wei");
+        .map(|r| r["number"].as_i64().unwrap())
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (17..=22).collect::<Vec<_>>(), "{all:?}");
+    let done: Vec<_> = followups
+        .iter()
+        .filter(|r| !r["done_at"].is_null())
+        .collect();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0]["number"], 17);
+    let mut numbers: Vec<i64> = remedies
+        .iter()
+        .map(|r| r["number"].as_i64().unwrap())
+        .collect();
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        (23..=28).collect::<Vec<_>>(),
+        "after the highest: {all:?}"
+    );
+    assert!(
+        all.iter()
+            .filter(|r| r["owner"] == "Team lead")
+            .all(|r| r["owner_name"] == "Chen Mei"),
+        "{all:?}"
+    );
+    assert!(all.iter().any(|r| r["owner_name"] == "Li Wei"), "{all:?}");
+    // New commitments continue after the highest number.
+    store_fire(&db, "2026-11-24T10:00:00+08:00");
+    let newest = listed(&db, &["--all"])
+        .iter()
+        .map(|r| r["number"].as_i64().unwrap())
+        .max();
+    assert_eq!(newest, Some(40));
+    defuse(&db)
+        .args(["cases", "check"])
+        .run()
+        .stdout("ok: 2 cases, schema version 4\n");
 }

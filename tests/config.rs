@@ -564,3 +564,84 @@ fn config_resolution_cost() {
         std::io::Write::write_all(&mut std::io::stdout().lock(), line.as_bytes()).unwrap();
     }
 }
+
+/// The file's `archive` follows `--db`'s rules: a `postgres://` URL is a
+/// server (kept as written, not made relative to the file), `sqlite:PATH`
+/// is a file relative to the config file, and a URL holding a password is
+/// refused without repeating it, naming the file.
+#[test]
+fn the_archive_in_the_file_may_be_a_server_url_without_a_password() {
+    let report = |text: &str| {
+        let home = config_home(text);
+        let out = Test::new()
+            .env("XDG_CONFIG_HOME", &home)
+            .env_remove("DEFUSE_DB")
+            .args(["config", "--format", "json"])
+            .run()
+            .success()
+            .stdout;
+        (home, json(&out)["settings"]["archive"].clone())
+    };
+    let (_, archive) =
+        report("archive = \"postgres://rep@db.example:5433/team?sslmode=require\"\n");
+    assert_eq!(
+        archive["value"],
+        "postgres://rep@db.example:5433/team?sslmode=require"
+    );
+    assert_eq!(archive["from"], "file");
+    let (home, archive) = report("archive = \"sqlite:team.db\"\n");
+    assert_eq!(
+        archive["value"],
+        home.join("defuse/team.db").display().to_string()
+    );
+
+    let home = config_home("archive = \"postgres://rep:s3cret@db.example/team\"\n");
+    let refused = Test::new()
+        .env("XDG_CONFIG_HOME", &home)
+        .env_remove("DEFUSE_DB")
+        .args(["cases", "list"])
+        .run()
+        .status(2)
+        .stderr_contains(&format!(
+            "`archive` in {}: the URL holds a password",
+            home.join("defuse/config.toml").display()
+        ))
+        .stderr_contains("PGPASSWORD");
+    assert!(!refused.stderr.contains("s3cret"), "{}", refused.stderr);
+    let shown = Test::new()
+        .env("XDG_CONFIG_HOME", &home)
+        .env_remove("DEFUSE_DB")
+        .args(["config"])
+        .run()
+        .success();
+    assert!(!shown.stdout.contains("s3cret"), "{}", shown.stdout);
+}
+
+crate::each_backend! {
+    /// A team's archive named in the config file is where cases go.
+    fn the_archive_in_the_file_is_used(db) {
+        let url = db.url().to_str().unwrap();
+        let home = config_home(&format!("archive = \"{url}\"\n"));
+        let with_config = || {
+            Test::new()
+                .env("XDG_CONFIG_HOME", &home)
+                .env_remove("DEFUSE_DB")
+        };
+        with_config()
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example("general-fire.answers.yaml"))
+            .run()
+            .success()
+            .stderr_contains("Stored as case #1 in ");
+        with_config()
+            .args(["cases", "list"])
+            .run()
+            .success()
+            .stdout_contains("Acme Trading");
+        Test::new()
+            .env("DEFUSE_DB", db.url())
+            .args(["cases", "check"])
+            .run()
+            .stdout("ok: 1 cases, schema version 4\n");
+    }
+}

@@ -6,6 +6,7 @@
 mod architecture;
 mod archive;
 mod archive_faults;
+mod backends;
 mod cases;
 mod cli;
 mod commitments;

@@ -1,14 +1,13 @@
 //! Commitments: what a call promised — the remedies the rep chose and the
 //! follow-ups — each with an owner, a due time and, once done, when and by
 //! whom. Read from a plan's JSON (the one reader for new cases and for the
-//! migration of old ones), listed with filters, and marked done.
+//! migration of old ones) and the filter a listing applies; each backend
+//! stores, lists and marks them done (`sqlite/commitments.rs`,
+//! `postgres/query.rs`, `postgres/store.rs`).
 
-use rusqlite::{Connection, ToSql, params_from_iter};
 use serde_json::Value;
 
-use super::Archive;
 use super::rows::CommitmentRow;
-use crate::error::Error;
 
 /// The two kinds of commitment, as stored in `commitments.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +17,7 @@ pub(super) enum Kind {
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Kind::Remedy => "remedy",
             Kind::Followup => "followup",
@@ -71,27 +70,6 @@ impl Commitment {
         }
         out
     }
-
-    pub fn insert(&self, conn: &Connection, case_row: i64) -> rusqlite::Result<()> {
-        let due_epoch = chrono::DateTime::parse_from_rfc3339(&self.due)
-            .map(|t| t.timestamp())
-            .unwrap_or(0);
-        conn.prepare_cached(
-            "INSERT INTO commitments (case_row, kind, item_id, action, owner, owner_name, due, due_epoch)
-             VALUES (:case_row, :kind, :item_id, :action, :owner, :owner_name, :due, :due_epoch)",
-        )?
-        .execute(rusqlite::named_params! {
-            ":case_row": case_row,
-            ":kind": self.kind.as_str(),
-            ":item_id": self.item_id,
-            ":action": self.action,
-            ":owner": self.owner,
-            ":owner_name": self.owner_name,
-            ":due": self.due,
-            ":due_epoch": due_epoch,
-        })?;
-        Ok(())
-    }
 }
 
 /// Which commitments a listing shows. Void cases and rehearsals never.
@@ -117,98 +95,12 @@ impl CommitmentRow {
     }
 }
 
-impl Commitments {
-    /// The SELECT for this filter and its arguments.
-    pub(super) fn query(&self) -> (String, Vec<&dyn ToSql>) {
-        let mut sql = format!(
-            "SELECT {} FROM commitments m JOIN cases c ON c.id = m.case_row
-             WHERE c.rehearsal = 0 AND c.void_at IS NULL",
-            CommitmentRow::select_list()
-        );
-        let mut args: Vec<&dyn ToSql> = Vec::new();
-        if !self.include_done {
-            // Spelt as in the partial indexes' WHERE, so they apply.
-            sql.push_str(" AND m.done_at IS NULL");
-        }
-        if let Some(before) = &self.due_before {
-            sql.push_str(" AND m.due_epoch < ?");
-            args.push(before);
-        }
-        if let Some(owner) = &self.owner {
-            // Role or person. Written as two lookups, not `OR`: SQLite
-            // does not use partial indexes for the two sides of an OR.
-            let open = if self.include_done {
-                ""
-            } else {
-                " AND done_at IS NULL"
-            };
-            sql.push_str(&format!(
-                " AND m.id IN (SELECT id FROM commitments WHERE owner = ? COLLATE NOCASE{open}
-                    UNION ALL SELECT id FROM commitments WHERE owner_name = ? COLLATE NOCASE{open})"
-            ));
-            args.push(owner);
-            args.push(owner);
-        }
-        if let Some(name) = &self.owner_name {
-            sql.push_str(" AND m.owner_name = ? COLLATE NOCASE");
-            args.push(name);
-        }
-        sql.push_str(" ORDER BY m.due_epoch, m.id");
-        (sql, args)
-    }
-}
-
 /// Why `done N` changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DoneRefused {
     Unknown,
     /// Already done: when and by whom.
     AlreadyDone(String, String),
-}
-
-impl Archive {
-    /// Commitments across all counting cases, by due time.
-    pub fn commitments(&self, filter: &Commitments) -> Result<Vec<CommitmentRow>, Error> {
-        let (sql, args) = filter.query();
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
-        let rows = stmt
-            .query_map(params_from_iter(args), CommitmentRow::read)
-            .map_err(|e| self.fail(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.fail(e))?;
-        Ok(rows)
-    }
-
-    /// Marks a commitment done, with when and by whom.
-    pub fn commitment_done(
-        &mut self,
-        number: i64,
-        at: &str,
-        by: &str,
-    ) -> Result<Result<(), DoneRefused>, Error> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE commitments SET done_at = ?2, done_by = ?3 WHERE id = ?1 AND done_at IS NULL",
-                rusqlite::params![number, at, by],
-            )
-            .map_err(|e| self.fail(e))?;
-        if changed == 1 {
-            return Ok(Ok(()));
-        }
-        let done = self
-            .conn
-            .query_row(
-                "SELECT done_at, coalesce(done_by, '') FROM commitments WHERE id = ?1",
-                [number],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-            )
-            .map_err(|e| self.fail(e));
-        Ok(Err(match done {
-            Ok((at, by)) => DoneRefused::AlreadyDone(at, by),
-            Err(_) => DoneRefused::Unknown,
-        }))
-    }
 }
 
 #[cfg(test)]

@@ -75,15 +75,16 @@ mod tests {
             void_at: None,
             void_by: None,
             void_reason: None,
+            stored_by: Some("Li Wei".into()),
         }
     }
 
     #[test]
     fn a_case_exports_as_one_quoted_crlf_record() {
         insta::assert_snapshot!(csv(&[row("Acme Trading", "Jane Li")]).replace("\r\n", "⏎\n"), @r#"
-        number,case_id,created_at,customer,contact,role,playbook,level,authority,grievances,remedies,complaint_kind,crisis,at_stake,remedy_sought,impact,our_owner,customer_loss,rehearsal,void_at,void_by,void_reason⏎
+        number,case_id,created_at,customer,contact,role,playbook,level,authority,grievances,remedies,complaint_kind,crisis,at_stake,remedy_sought,impact,our_owner,customer_loss,rehearsal,void_at,void_by,void_reason,stored_by⏎
         "7","20261123-1000-acme-trading","2026-11-23T10:00:00+08:00","Acme Trading","Jane Li","CTO, ""acting""","general v1.0.0","fire","decision_maker","real_loss;not_valued","boss_apology","old_bug","boss","trust","a call back
-        by Friday","","","'-5 orders","false","","",""⏎
+        by Friday","","","'-5 orders","false","","","","Li Wei"⏎
         "#);
     }
 

@@ -1,53 +1,51 @@
-//! The case archive: every completed triage, stored in SQLite with its plan,
-//! its answers and the complaint record, so the tool remembers customers.
+//! The case archive: every completed triage, stored with its plan, its
+//! answers and the complaint record, so the tool remembers customers.
 //!
-//! Location: `--db`, else `$DEFUSE_DB`, else `$XDG_DATA_HOME/defuse/cases.db`,
-//! else `~/.local/share/defuse/cases.db`. WAL mode and a busy timeout let
-//! several processes store cases at once; each case is one transaction, so a
-//! process killed mid-write leaves the database consistent.
+//! Two backends, one behaviour: a SQLite file (the embedded default, zero
+//! setup: `sqlite/`) or a PostgreSQL server a team shares (`postgres/`).
+//! Where: `--db`, else `$DEFUSE_DB`, else `$XDG_DATA_HOME/defuse/cases.db`,
+//! else `~/.local/share/defuse/cases.db`; a `postgres://` or
+//! `postgresql://` URL names a server, anything else (or `sqlite:PATH`) a
+//! file ([`Location`]).
 //!
-//! This file owns opening: where the archive is, and how it is opened for
-//! each [`Access`]. The rest, one concern per file: `schema` (migrations),
-//! `rows` (row types and their column lists, defined once), `store` (writes),
-//! `query` (lists, a case, history), `commitments` (remedies and follow-ups
-//! owed, listed and done), `stats`, `check` (damage), `export` (CSV), `ics`
-//! (commitments as an iCalendar). Only this folder speaks SQL; commands see the types below.
+//! This file owns the seam: [`Archive`] is what commands talk to, without
+//! knowing the backend, and the types they exchange with it. Shared by
+//! both: `rows` (row types and their column lists, defined once),
+//! `commitments` (a plan's remedies and follow-ups, and the listing filter),
+//! `export` (CSV) and `ics` (commitments as an iCalendar). Only this folder
+//! speaks SQL.
 
-mod check;
 mod commitments;
 mod export;
 mod ics;
-mod query;
+mod location;
+mod postgres;
 mod rows;
-mod schema;
-mod stats;
-mod store;
+mod sqlite;
 
+use std::cell::OnceCell;
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
 
 use crate::error::Error;
+use crate::triage::Fingerprint;
+use crate::triage::history::{History, PastCase};
 
 pub use commitments::{Commitments, DoneRefused};
 pub use export::{commitments_csv, csv};
 pub use ics::{ics, kind_label};
-pub use query::{CasePlan, Filter, LazyHistory};
+pub use location::Location;
+pub use postgres::Roles;
 pub use rows::{CaseRow, CommitmentRow, StoredCall};
-pub use stats::Stats;
-pub use store::{NewCase, Stored, VoidRefused, Voiding};
 
-/// How long any statement waits for another process's lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// What a command needs from the archive; it decides how the file is opened.
+/// What a command needs from the archive; it decides how it is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Reading only: opened read-only, never created, never switched to WAL
-    /// or migrated, so a read-only file, folder or mount can be read.
+    /// Reading only: a file is opened read-only, never created, never
+    /// switched to WAL or migrated, so a read-only file, folder or mount can
+    /// be read; a server archive must exist (`defuse archive init`).
     Read,
     /// Changing an existing archive (a commitment done, a case voided): refused when
     /// missing or damaged.
@@ -57,11 +55,79 @@ pub enum Access {
     Store,
 }
 
-pub struct Archive {
-    conn: Connection,
-    path: PathBuf,
-    /// Whether this open created the file (it did not exist before).
-    created: bool,
+/// A case to store: the plan's facts plus the rendered plan and the answers.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub plan: &'a crate::plan::Plan,
+    pub level_rank: usize,
+    pub plan_markdown: &'a str,
+    pub answers_yaml: &'a str,
+    /// The call (see [`Fingerprint`]); the plan's case id ends with it.
+    pub call: &'a Fingerprint,
+    pub rehearsal: bool,
+    /// Who stored it: the rep's configured name, else the OS user.
+    pub stored_by: &'a str,
+}
+
+/// What storing a case did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored as this case number.
+    New(i64),
+    /// The same call is already stored, as this case number: nothing written.
+    Already(i64),
+}
+
+/// Why a case cannot be voided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoidRefused {
+    Unknown,
+    /// A case id that several cases share (only archives from before
+    /// schema version 2 hold such): their numbers.
+    Ambiguous(Vec<i64>),
+    /// Already void: when, by whom, why.
+    AlreadyVoid(i64, String, String, String),
+}
+
+/// Who voids a case, when and why.
+#[derive(Debug, Clone)]
+pub struct Voiding<'a> {
+    pub at: &'a str,
+    pub by: &'a str,
+    pub reason: &'a str,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub customer: Option<String>,
+    pub since_epoch: Option<i64>,
+    pub level: Option<String>,
+    pub include_rehearsals: bool,
+    /// Void cases too (`--include-void`).
+    pub include_void: bool,
+    pub limit: Option<usize>,
+}
+
+/// A case with its stored plan, as `cases show` prints it.
+#[derive(Debug, Clone)]
+pub struct CasePlan {
+    pub case: CaseRow,
+    pub markdown: String,
+    pub json: String,
+}
+
+/// What the archive says in aggregate (rehearsals left out).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub cases: i64,
+    /// (grievance, cases)
+    pub grievances: Vec<(String, i64)>,
+    /// (month `YYYY-MM`, level, cases)
+    pub levels_by_month: Vec<(String, String, i64)>,
+    /// (remedy, times chosen)
+    pub remedies: Vec<(String, i64)>,
+    /// (customer, cases, latest case time), customers with two or more cases
+    pub repeat_customers: Vec<(String, i64, String)>,
 }
 
 /// The default archive path (see the module docs).
@@ -69,10 +135,13 @@ pub fn default_path(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, E
     crate::output::user_path(env, "DEFUSE_DB", crate::output::BaseDir::Data, "cases.db")
 }
 
-/// Whether `path` is the archive nobody named: no `--db`, no `$DEFUSE_DB`.
+/// Whether `location` is the archive nobody named: no `--db`, no `$DEFUSE_DB`.
 /// A missing default archive only means nothing was stored yet; a missing
 /// named one is most likely a typo.
-pub fn is_default(path: &Path, env: impl Fn(&str) -> Option<OsString>) -> bool {
+pub fn is_default(location: &Location, env: impl Fn(&str) -> Option<OsString>) -> bool {
+    let Some(path) = location.file() else {
+        return false;
+    };
     env("DEFUSE_DB").is_none_or(|v| v.is_empty())
         && default_path(env).is_ok_and(|default| default == path)
 }
@@ -93,199 +162,213 @@ fn archive_error(path: &Path, message: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Whether an archive can live at `path`: refuses, before anything is asked
-/// or written, a path under a regular file. A missing file is fine.
-pub fn check_location(path: &Path) -> Result<(), Error> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(Error::Usage(format!(
-            "case archive {} is a directory; name a file, e.g. {}",
-            path.display(),
-            path.join("cases.db").display()
-        ))),
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::NotADirectory => {
-            // The nearest existing ancestor is a file: name it.
-            let file = path
-                .ancestors()
-                .skip(1)
-                .find(|a| a.is_file())
-                .unwrap_or(path);
-            Err(Error::Usage(format!(
-                "case archive {}: {} is not a directory",
-                path.display(),
-                file.display()
-            )))
-        }
-        Err(_) => Ok(()),
-    }
+/// What `defuse archive init` did on a server.
+#[derive(Debug, Clone)]
+pub struct ServerSetup {
+    /// The schema version now.
+    pub version: usize,
+    /// The GRANTs for the two roles (applied, if asked).
+    pub grants: String,
 }
 
-/// What a read of a missing archive says: most likely a mistyped path.
-fn no_archive(path: &Path) -> Error {
-    Error::Usage(format!(
-        "no case archive at {}; check --db or $DEFUSE_DB (an archive is created when the first case is stored)",
-        path.display()
-    ))
+/// Creates (or upgrades) a server archive's schema, as the role connected,
+/// and makes the GRANTs for `roles`, running them if `apply`.
+pub fn init_server(location: &Location, roles: &Roles, apply: bool) -> Result<ServerSetup, Error> {
+    let Location::Server(server) = location else {
+        return Err(Error::Usage(format!("{location} is not a server archive")));
+    };
+    let mut pg = postgres::Pg::open(server, Access::Store)?;
+    let grants = pg.grants(roles)?;
+    if apply {
+        pg.apply(&grants)?;
+    }
+    Ok(ServerSetup {
+        version: pg.version()?,
+        grants,
+    })
+}
+
+/// An open archive, whichever the backend.
+pub struct Archive {
+    backend: Backend,
+}
+
+enum Backend {
+    File(sqlite::Sqlite),
+    Server(Box<postgres::Pg>),
+}
+
+/// Calls the same method on whichever backend is open.
+macro_rules! each {
+    ($self:ident, $archive:ident => $body:expr) => {
+        match &$self.backend {
+            Backend::File($archive) => $body,
+            Backend::Server($archive) => $body,
+        }
+    };
+    (mut $self:ident, $archive:ident => $body:expr) => {
+        match &mut $self.backend {
+            Backend::File($archive) => $body,
+            Backend::Server($archive) => $body,
+        }
+    };
 }
 
 impl Archive {
-    pub fn open(path: &Path, access: Access) -> Result<Self, Error> {
-        check_location(path)?;
-        let exists = path.try_exists().unwrap_or(true);
-        match access {
-            Access::Read if !exists => Err(no_archive(path)),
-            Access::Read => Self::open_read(path),
-            Access::Update if !exists => Err(no_archive(path)),
-            Access::Update | Access::Store => Self::open_write(path),
-        }
+    pub fn open(location: &Location, access: Access) -> Result<Self, Error> {
+        let backend = match location {
+            Location::File(path) => Backend::File(sqlite::Sqlite::open(path, access)?),
+            Location::Server(server) => {
+                Backend::Server(Box::new(postgres::Pg::open(server, access)?))
+            }
+        };
+        Ok(Archive { backend })
     }
 
     /// An empty archive in memory, labelled `path`: what the default archive
     /// reads as before anything is stored in it (nothing is created).
     pub fn empty(path: &Path) -> Result<Self, Error> {
-        let fail = |e: rusqlite::Error| archive_error(path, e);
-        let mut archive = Archive {
-            conn: Connection::open_in_memory().map_err(fail)?,
-            path: path.to_owned(),
-            created: false,
-        };
-        archive.migrate()?;
-        Ok(archive)
+        Ok(Archive {
+            backend: Backend::File(sqlite::Sqlite::empty(path)?),
+        })
     }
 
-    fn open_read(path: &Path) -> Result<Self, Error> {
-        let fail = |e: rusqlite::Error| archive_error(path, e);
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut archive = Archive {
-            conn: Connection::open_with_flags(path, flags).map_err(fail)?,
-            path: path.to_owned(),
-            created: false,
-        };
-        archive.conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
-        let version = match archive.version_raw() {
-            // A WAL archive in a folder we cannot write, with no `-shm` file
-            // beside it, cannot be opened read-only the usual way. Nobody can
-            // be writing it then (a writer leaves `-wal` and `-shm` behind),
-            // so it is read as an immutable file.
-            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) => {
-                archive.conn = Connection::open_with_flags(
-                    immutable_uri(path),
-                    flags | OpenFlags::SQLITE_OPEN_URI,
-                )
-                .map_err(fail)?;
-                archive.version_raw().map_err(fail)?
-            }
-            other => other.map_err(fail)?,
-        };
-        schema::refuse_newer(path, version)?;
-        if version < schema::CURRENT {
-            // Upgrading is a write; done once, by whoever can write.
-            drop(archive);
-            return Self::open_write(path).map_err(|e| {
-                archive_error(
-                    path,
-                    format!(
-                        "schema version {version} is older than this defuse's ({}), and upgrading it failed ({e}). \
-                         Upgrading needs write access once: make the file and its folder writable and run \
-                         `defuse cases check`, or read it with the defuse that wrote it",
-                        schema::CURRENT
-                    ),
-                )
-            });
-        }
-        Ok(archive)
-    }
-
-    fn open_write(path: &Path) -> Result<Self, Error> {
-        let fail = |e: rusqlite::Error| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) => archive_error(
-                path,
-                format!("{e}; writing needs the file and its folder writable"),
-            ),
-            _ => archive_error(path, e),
-        };
-        let created = create_new(path)?;
-        let conn = Connection::open(path).map_err(fail)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(fail)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(fail)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(fail)?;
-        let mut archive = Archive {
-            conn,
-            path: path.to_owned(),
-            created,
-        };
-        schema::refuse_newer(path, archive.version()?)?;
-        if !created {
-            archive.refuse_damaged()?;
-        }
-        archive.migrate()?;
-        Ok(archive)
-    }
-
-    /// Whether opening created the archive file, so the caller can say so once.
+    /// Whether opening created the archive, so the caller can say so once.
     pub fn created(&self) -> bool {
-        self.created
+        each!(self, a => a.created())
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The schema version of this archive.
+    pub fn version(&self) -> Result<usize, Error> {
+        each!(self, a => a.version())
     }
 
-    fn fail(&self, e: rusqlite::Error) -> Error {
-        archive_error(&self.path, e)
+    /// Stores a completed triage and its commitments, unless the same call
+    /// is already stored (looked up by fingerprint under the same lock that
+    /// guards the insert, so two racing replays store one case). `waiting`
+    /// is called once if another writer holds the archive for more than a
+    /// moment, so the caller can tell the rep why nothing happens yet.
+    pub fn store(&mut self, case: &NewCase, waiting: &mut dyn FnMut()) -> Result<Stored, Error> {
+        each!(mut self, a => a.store(case, waiting))
+    }
+
+    /// The case that stored this call, if any (a case that counts before a
+    /// void one).
+    pub fn find_call(&self, call: &Fingerprint) -> Result<Option<i64>, Error> {
+        each!(self, a => a.find_call(call))
+    }
+
+    /// Marks a case void: kept, but left out of history, follow-ups, stats
+    /// and exports. `id` is a number (`12`, `#12`) or a case id.
+    pub fn void(&mut self, id: &str, voiding: &Voiding) -> Result<Result<i64, VoidRefused>, Error> {
+        each!(mut self, a => a.void(id, voiding))
+    }
+
+    /// Voids every case that repeats an earlier counting case's call (same
+    /// fingerprint), each with "duplicate of #N" and `voiding`'s reason, if
+    /// any, after it. Returns (voided, original) pairs.
+    pub fn void_duplicates(&mut self, voiding: &Voiding) -> Result<Vec<(i64, i64)>, Error> {
+        each!(mut self, a => a.void_duplicates(voiding))
+    }
+
+    /// Marks a commitment (a remedy or a follow-up) done, with when and by
+    /// whom; refused if unknown or already done.
+    pub fn commitment_done(
+        &mut self,
+        number: i64,
+        at: &str,
+        by: &str,
+    ) -> Result<Result<(), DoneRefused>, Error> {
+        each!(mut self, a => a.commitment_done(number, at, by))
+    }
+
+    pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
+        each!(self, a => a.list(filter))
+    }
+
+    /// A case by its number (`12`, `#12`) or its case id (the latest with it).
+    pub fn find(&self, id: &str) -> Result<Option<CasePlan>, Error> {
+        each!(self, a => a.find(id))
+    }
+
+    /// Commitments across all counting cases, by due time.
+    pub fn commitments(&self, filter: &Commitments) -> Result<Vec<CommitmentRow>, Error> {
+        each!(self, a => a.commitments(filter))
+    }
+
+    /// Counting cases that repeat an earlier counting case's call:
+    /// (duplicate, original) by number, oldest duplicate first.
+    pub fn duplicates(&self) -> Result<Vec<(i64, i64)>, Error> {
+        each!(self, a => a.duplicates())
+    }
+
+    pub fn count(&self) -> Result<i64, Error> {
+        each!(self, a => a.count())
+    }
+
+    /// The calls that count (neither void nor rehearsals) on or after
+    /// `since_epoch`, oldest first, with their answers and plans.
+    pub fn stored_calls(&self, since_epoch: Option<i64>) -> Result<Vec<StoredCall>, Error> {
+        each!(self, a => a.stored_calls(since_epoch))
+    }
+
+    pub fn stats(&self, include_void: bool) -> Result<Stats, Error> {
+        each!(self, a => a.stats(include_void))
+    }
+
+    /// "ok", or what is damaged (SQLite's `integrity_check`; a server
+    /// keeps its own integrity, so there it is the schema and a full read).
+    pub fn integrity_check(&self) -> Result<String, Error> {
+        each!(self, a => a.integrity_check())
     }
 }
 
-/// Creates the archive file if it is missing; true if this call created it.
-/// `create_new` makes that true for exactly one of several racing processes.
-fn create_new(path: &Path) -> Result<bool, Error> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_owned(),
-            source,
-        })?;
-    }
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        // An empty file is an empty SQLite database.
-        Ok(_) => Ok(true),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
-        Err(source) => Err(Error::Write {
-            path: path.to_owned(),
-            source,
-        }),
+impl History for Archive {
+    /// A failed lookup must never stop a live call: it means no history.
+    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
+        each!(self, a => a.earlier_cases(customer, before_epoch))
     }
 }
 
-/// `file:` URI for `path` with `immutable=1`; every byte outside a safe set
-/// is percent-encoded, so any file name survives.
-fn immutable_uri(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let mut uri = String::from(if path.is_absolute() {
-        "file://"
-    } else {
-        "file:"
-    });
-    for &b in path.as_os_str().as_bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            uri.push(char::from(b));
-        } else {
-            uri.push_str(&format!("%{b:02X}"));
+/// The archive opened (read-only) on the first history lookup, not before:
+/// a live session's first prompt never waits for the database.
+pub struct LazyHistory {
+    location: Location,
+    archive: OnceCell<Option<Archive>>,
+}
+
+impl LazyHistory {
+    pub fn new(location: &Location) -> Self {
+        LazyHistory {
+            location: location.clone(),
+            archive: OnceCell::new(),
         }
     }
-    uri + "?immutable=1"
+}
+
+impl History for LazyHistory {
+    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
+        // A missing archive has no history, and one that cannot be opened
+        // means none either; storing the case at the end reports the problem.
+        let archive = self
+            .archive
+            .get_or_init(|| Archive::open(&self.location, Access::Read).ok());
+        archive
+            .as_ref()
+            .map(|a| a.earlier_cases(customer, before_epoch))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A version number means the same tables on both backends.
+    #[test]
+    fn both_backends_are_at_the_same_schema_version() {
+        assert_eq!(sqlite::CURRENT, postgres::CURRENT);
+    }
 
     #[test]
     fn customers_match_regardless_of_case_and_spacing() {
@@ -293,14 +376,5 @@ mod tests {
             customer_key("  Acme   Trading "),
             customer_key("acme trading")
         );
-    }
-
-    #[test]
-    fn odd_file_names_survive_the_uri() {
-        assert_eq!(
-            immutable_uri(Path::new("/a b/c?d#e%.db")),
-            "file:///a%20b/c%3Fd%23e%25.db?immutable=1"
-        );
-        assert_eq!(immutable_uri(Path::new("x.db")), "file:x.db?immutable=1");
     }
 }

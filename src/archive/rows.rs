@@ -33,6 +33,11 @@ macro_rules! row {
                 Ok($name { $( $field: Column::read(row, stringify!($field))?, )* })
             }
 
+            /// The same, from a PostgreSQL row.
+            pub fn read_pg(row: &postgres::Row) -> Result<Self, postgres::Error> {
+                Ok($name { $( $field: Column::read_pg(row, stringify!($field))?, )* })
+            }
+
             /// The row as text cells, in [`Self::FIELDS`] order.
             pub fn cells(&self) -> Vec<String> {
                 vec![$( Column::cell(&self.$field) ),*]
@@ -69,6 +74,9 @@ row! {
         /// Who voided it (the OS user).
         void_by: Option<String> = "void_by",
         void_reason: Option<String> = "void_reason",
+        /// Who stored it (the configured name, else the OS user); none for
+        /// cases stored before schema version 4.
+        stored_by: Option<String> = "stored_by",
     }
 }
 
@@ -117,12 +125,16 @@ row! {
 /// A column's Rust type: how it is read from SQL and shown as a CSV cell.
 pub(super) trait Column: Sized {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self>;
+    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error>;
     fn cell(&self) -> String;
 }
 
 impl Column for i64 {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
+    }
+    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
+        row.try_get(name)
     }
     fn cell(&self) -> String {
         self.to_string()
@@ -133,6 +145,9 @@ impl Column for bool {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
     }
+    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
+        row.try_get(name)
+    }
     fn cell(&self) -> String {
         self.to_string()
     }
@@ -141,6 +156,9 @@ impl Column for bool {
 impl Column for String {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
+    }
+    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
+        row.try_get(name)
     }
     fn cell(&self) -> String {
         self.clone()
@@ -151,17 +169,25 @@ impl Column for Option<String> {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
     }
+    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
+        row.try_get(name)
+    }
     fn cell(&self) -> String {
         self.clone().unwrap_or_default()
     }
 }
 
-/// Id lists are stored as JSON arrays (so SQL can `json_each` them) and
+/// Id lists are stored as JSON arrays (so SQL can `json_each` or
+/// `jsonb_array_elements_text` them) and
 /// shown in one CSV cell, `;`-separated. Unreadable JSON reads as empty: a
 /// damaged list must not hide the rest of the case.
 impl Column for Vec<String> {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         let text: String = row.get(name)?;
+        Ok(serde_json::from_str(&text).unwrap_or_default())
+    }
+    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
+        let text: String = row.try_get(name)?;
         Ok(serde_json::from_str(&text).unwrap_or_default())
     }
     fn cell(&self) -> String {

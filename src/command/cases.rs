@@ -1,12 +1,11 @@
 //! `defuse cases`: the archive, read back, and a case voided.
 
 use crate::config::Settings;
-use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::{Env, Io, json, table};
-use crate::archive::{self, Access, Archive, Filter, VoidRefused, Voiding};
+use crate::archive::{self, Access, Archive, Filter, Location, VoidRefused, Voiding};
 use crate::cli::{CasesCommand, CasesVoidArgs, ExportFormat, ListFormat, PlanFormat};
 use crate::error::Error;
 use crate::i18n::{Labels, Lang};
@@ -14,7 +13,7 @@ use crate::plan::markdown::human_time;
 
 pub fn run(
     command: &CasesCommand,
-    db: &Path,
+    db: &Location,
     lang: Lang,
     settings: &Settings,
     io: &mut Io,
@@ -139,7 +138,7 @@ pub fn run(
             let verdict = archive.integrity_check()?;
             if verdict != "ok" {
                 return Err(Error::Archive {
-                    path: db.to_owned(),
+                    path: db.to_string().into(),
                     message: format!("integrity check failed: {verdict}"),
                 });
             }
@@ -168,7 +167,7 @@ pub fn run(
 }
 
 /// Each duplicate with the case it repeats, and the commands that void them.
-fn duplicates_report(duplicates: &[(i64, i64)], db: &Path) -> String {
+fn duplicates_report(duplicates: &[(i64, i64)], db: &Location) -> String {
     let mut out = format!(
         "{} duplicate case(s): the same answers, playbook and call time as an earlier case\n",
         duplicates.len()
@@ -188,7 +187,7 @@ fn duplicates_report(duplicates: &[(i64, i64)], db: &Path) -> String {
 /// `cases void`: one case, or every duplicate. Needs write access.
 fn void(
     args: &CasesVoidArgs,
-    db: &Path,
+    db: &Location,
     lang: Lang,
     settings: &Settings,
     io: &mut Io,
@@ -250,9 +249,12 @@ fn void(
 /// The archive opened read-only. The default archive before anything is
 /// stored in it reads as empty (nothing is created); a named one that is
 /// missing is an error (most likely a typo).
-pub(super) fn open_for_reading(db: &Path, env: &Env) -> Result<Archive, Error> {
-    if archive::is_default(db, |name| env.var_os(name)) && !db.exists() {
-        return Archive::empty(db);
+pub(super) fn open_for_reading(db: &Location, env: &Env) -> Result<Archive, Error> {
+    if let Some(path) = db.file()
+        && archive::is_default(db, |name| env.var_os(name))
+        && !path.exists()
+    {
+        return Archive::empty(path);
     }
     Archive::open(db, Access::Read)
 }

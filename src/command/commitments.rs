@@ -3,11 +3,9 @@
 //! filtered by when and by owner; as a table, JSON, CSV or an iCalendar;
 //! and `done N`, which records when and by whom.
 
-use std::path::Path;
-
 use super::cases::{open_for_reading, start_of};
 use super::{Io, json, rep_name, table};
-use crate::archive::{self, Access, Archive, CommitmentRow, Commitments, DoneRefused};
+use crate::archive::{self, Access, Archive, CommitmentRow, Commitments, DoneRefused, Location};
 use crate::cli::{CommitmentFormat, CommitmentsAction, CommitmentsArgs};
 use crate::config::Settings;
 use crate::error::Error;
@@ -16,7 +14,7 @@ use crate::plan::markdown::human_time;
 
 pub fn run(
     args: &CommitmentsArgs,
-    db: &Path,
+    db: &Location,
     lang: Lang,
     settings: &Settings,
     io: &mut Io,

@@ -14,11 +14,13 @@ use crate::error::Error;
 
 pub const CONFIG_SCHEMA: &str = "defuse.config/v1";
 
-/// `archive` is the archive's path, or why there is none (no home directory).
+/// `archive` is the archive's location (a path, or a server's URL, which
+/// never holds a password), or why there is none (no home directory, a
+/// refused URL).
 pub fn run(
     args: &ConfigArgs,
     settings: &Settings,
-    archive: Result<std::path::PathBuf, String>,
+    archive: Result<crate::archive::Location, String>,
     io: &mut Io,
 ) -> Result<(), Error> {
     let lang = settings
@@ -76,7 +78,7 @@ pub fn run(
     rows.push((
         "archive",
         match &archive {
-            Ok(path) => shown(json!(path.display().to_string()), &archive_from),
+            Ok(location) => shown(json!(location.to_string()), &archive_from),
             Err(_) => shown(Value::Null, &Origin::Default),
         },
     ));

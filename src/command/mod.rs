@@ -1,6 +1,7 @@
 //! One module per subcommand. Commands write through [`Io`], so the whole CLI
 //! can run in-process with captured output.
 
+pub mod archive;
 pub mod cases;
 pub mod commitments;
 pub mod config;
@@ -22,8 +23,9 @@ use clap::Parser;
 
 pub use io::{Env, Gate, Io};
 
+use crate::archive::Location;
 use crate::cli::{Cli, Command};
-use crate::config::{Flags, Settings};
+use crate::config::{Flags, Origin, Settings};
 use crate::error::Error;
 
 /// A listing table and a final newline. Cells are escaped before the layout
@@ -120,9 +122,25 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             .clone()
             .map_or_else(|| crate::drafts::default_dir(var), Ok)
     };
+    // A URL names a server; a path (or `sqlite:PATH`) a file. The same
+    // rules wherever it was set; a refusal names where that was.
     let db = || match &settings.archive {
-        Some(archive) => Ok(archive.value.clone()),
-        None => crate::archive::default_path(var),
+        Some(archive) => Location::parse(archive.value.as_os_str(), var).map_err(|e| match e {
+            Error::Usage(message) => Error::Usage(match &archive.from {
+                Origin::Flag(_) | Origin::Default => message,
+                Origin::Env(name) => message.replacen("--db", &format!("${name}"), 1),
+                Origin::File => {
+                    let file = settings
+                        .file
+                        .as_ref()
+                        .map(|f| f.value.display().to_string());
+                    let place = format!("`archive` in {}", file.unwrap_or_default());
+                    message.replacen("--db", &place, 1)
+                }
+            }),
+            other => other,
+        }),
+        None => crate::archive::default_path(var).map(Location::File),
     };
     let playbook_dirs = &settings.playbook_dirs.value;
     let lang = || match &settings.lang {
@@ -138,7 +156,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             };
             // --no-store never looks at the archive, so needs no path for it.
             let db = match args.no_store {
-                true => PathBuf::new(),
+                true => Location::File(PathBuf::new()),
                 false => db()?,
             };
             let team = settings.team();
@@ -150,10 +168,10 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::Test(args) => {
             // Only --against-archive reads the archive.
             let db = match args.against_archive {
-                true => db()?,
-                false => PathBuf::new(),
+                true => Some(db()?),
+                false => None,
             };
-            test::run(args, playbook_dirs, &db, io)
+            test::run(args, playbook_dirs, db.as_ref(), io)
         }
         Command::Schema(args) => schema::run(args, io),
         Command::New(command) => new::run(command, io),
@@ -163,5 +181,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             let archive = db().map_err(|e| e.to_string());
             config::run(args, &settings, archive, io)
         }
+        Command::Archive(command) => archive::run(command, io),
     }
 }

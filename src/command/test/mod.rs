@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Io, json};
+use crate::archive::Location;
 use crate::catalog::{self, MAX_PLAYBOOK_BYTES};
 use crate::cli::{ListFormat, TestArgs};
 use crate::coverage::Coverage;
@@ -21,10 +22,11 @@ const SUFFIX: &str = ".tests.yaml";
 pub fn run(
     args: &TestArgs,
     playbook_dirs: &[PathBuf],
-    db: &Path,
+    db: Option<&Location>,
     io: &mut Io,
 ) -> Result<(), Error> {
-    if args.against_archive {
+    // `command::run` resolves the archive only for --against-archive.
+    if let Some(db) = db {
         return whatif::run(args, playbook_dirs, db, io);
     }
     if args.format == ListFormat::Json && !args.coverage {

@@ -9,13 +9,14 @@
 //! stored with), so a replay sees what the live call saw.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::DateTime;
 use serde::Serialize;
 
 use super::super::cases::{open_for_reading, parse_since};
 use super::super::{Io, json, table};
+use crate::archive::Location;
 use crate::archive::{Archive, StoredCall};
 use crate::catalog::{self, Loaded};
 use crate::cli::{ListFormat, TestArgs};
@@ -133,7 +134,7 @@ fn describe(before: &Decision, after: &Decision) -> String {
 pub fn run(
     args: &TestArgs,
     playbook_dirs: &[PathBuf],
-    db: &Path,
+    db: &Location,
     io: &mut Io,
 ) -> Result<(), Error> {
     let since = args.since.as_deref().map(parse_since).transpose()?;

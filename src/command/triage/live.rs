@@ -11,7 +11,7 @@ pub(super) fn live(
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
     drafts: &DraftStore,
-    db: &Path,
+    db: &Location,
     lang: Lang,
     team: &Team,
     io: &mut Io,
@@ -195,12 +195,17 @@ pub(super) fn live(
     terminal::set_exit_message(format!(
         "interrupted before the case was stored; the plan is written and {kept}"
     ));
+    let stored_by = team
+        .rep
+        .clone()
+        .unwrap_or_else(|| crate::command::os_user(&io.env));
     let case = Case {
         outcome: &outcome,
         plan: &plan,
         answers_yaml: &answers_yaml,
         call: &call,
         rehearsal: args.rehearse,
+        stored_by: &stored_by,
     };
     let stored = archive_case(db, &case, &waiting_note, &mut io.err).inspect_err(|_| {
         let _ = writeln!(io.err, "The plan and its answers are written; {kept}");

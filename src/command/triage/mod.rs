@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
 use super::Io;
-use crate::archive::{self, Access, Archive, LazyHistory, NewCase, Stored};
+use crate::archive::{Access, Archive, LazyHistory, Location, NewCase, Stored};
 use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::diagnostic::RuleId;
@@ -40,7 +40,7 @@ pub fn run(
     args: &TriageArgs,
     playbook_dirs: &[PathBuf],
     drafts_dir: &Path,
-    db: &Path,
+    db: &Location,
     lang: Lang,
     team: &Team,
     io: &mut Io,
@@ -57,7 +57,7 @@ pub fn run(
     // A case is stored at the end: refuse an impossible archive path now,
     // not after the call. With --no-store the archive is never looked at.
     if !args.no_store {
-        archive::check_location(db)?;
+        db.check()?;
     }
     match &args.answers {
         Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, team, io),
@@ -118,7 +118,7 @@ fn replay(
     path: &Path,
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
-    db: &Path,
+    db: &Location,
     lang: Lang,
     team: &Team,
     io: &mut Io,
@@ -197,12 +197,17 @@ fn replay(
     if args.no_store {
         return Ok(());
     }
+    let stored_by = team
+        .rep
+        .clone()
+        .unwrap_or_else(|| crate::command::os_user(&io.env));
     let case = Case {
         outcome: &outcome,
         plan: &plan,
         answers_yaml: &source,
         call: &call,
         rehearsal: args.rehearse,
+        stored_by: &stored_by,
     };
     let stored = archive_case(db, &case, "", &mut io.err)?;
     let _ = writeln!(io.err, "{}", stored_line(stored, db, lang));

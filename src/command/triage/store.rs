@@ -3,7 +3,7 @@
 use super::*;
 
 /// "Stored as case #N in DB", or "Already stored as case #N in DB; …".
-pub(super) fn stored_line(stored: Stored, db: &Path, lang: Lang) -> String {
+pub(super) fn stored_line(stored: Stored, db: &Location, lang: Lang) -> String {
     let l = lang.labels();
     let db = db.display().to_string();
     match stored {
@@ -19,6 +19,8 @@ pub(super) struct Case<'a> {
     pub(super) answers_yaml: &'a str,
     pub(super) call: &'a Fingerprint,
     pub(super) rehearsal: bool,
+    /// Who stores it (see [`crate::command::rep_name`]).
+    pub(super) stored_by: &'a str,
 }
 
 /// Stores a finished case in the archive (unless that call is stored
@@ -26,7 +28,7 @@ pub(super) struct Case<'a> {
 /// and when it has to wait for another writer (adding `waiting_note`), so
 /// the rep is never left guessing.
 pub(super) fn archive_case(
-    db: &Path,
+    db: &Location,
     case: &Case,
     waiting_note: &str,
     err: &mut dyn Write,
@@ -36,7 +38,9 @@ pub(super) fn archive_case(
     // write access, and this call writes nothing. A read that fails for any
     // reason leaves the answer to the write path, which reports it; the
     // lookup inside the write transaction still settles racing replays.
-    if db.exists()
+    // A server has no such check, and its store looks the call up first
+    // under the case's lock: a second connection would only add a round trip.
+    if db.file().is_some_and(Path::exists)
         && let Ok(Some(number)) =
             Archive::open(db, Access::Read).and_then(|archive| archive.find_call(case.call))
     {
@@ -54,6 +58,7 @@ pub(super) fn archive_case(
         answers_yaml: case.answers_yaml,
         call: case.call,
         rehearsal: case.rehearsal,
+        stored_by: case.stored_by,
     };
     archive.store(&new, &mut || {
         let _ = writeln!(

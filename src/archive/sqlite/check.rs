@@ -1,10 +1,11 @@
 //! Damage: the full `cases check`, and the cheap check every write does
 //! first, so a damaged archive is not written further.
 
-use super::{Archive, archive_error};
+use super::Sqlite;
+use crate::archive::archive_error;
 use crate::error::Error;
 
-impl Archive {
+impl Sqlite {
     /// `PRAGMA integrity_check`: "ok", or what is wrong.
     pub fn integrity_check(&self) -> Result<String, Error> {
         self.verdict("PRAGMA integrity_check")

@@ -1,26 +1,11 @@
 //! `cases stats`: the archive in aggregate, rehearsals and (unless asked)
 //! void cases left out.
 
-use serde::Serialize;
-
-use super::Archive;
+use super::Sqlite;
+use crate::archive::Stats;
 use crate::error::Error;
 
-/// What the archive says in aggregate (rehearsals left out).
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
-pub struct Stats {
-    pub cases: i64,
-    /// (grievance, cases)
-    pub grievances: Vec<(String, i64)>,
-    /// (month `YYYY-MM`, level, cases)
-    pub levels_by_month: Vec<(String, String, i64)>,
-    /// (remedy, times chosen)
-    pub remedies: Vec<(String, i64)>,
-    /// (customer, cases, latest case time), customers with two or more cases
-    pub repeat_customers: Vec<(String, i64, String)>,
-}
-
-impl Archive {
+impl Sqlite {
     pub fn stats(&self, include_void: bool) -> Result<Stats, Error> {
         let conn = &self.conn;
         // Which cases count, in every query below.

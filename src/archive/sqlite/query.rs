@@ -2,35 +2,15 @@
 //! customer's history for the engine (`LazyHistory` opens the archive only
 //! when a call first needs it).
 
-use std::path::{Path, PathBuf};
-
 use rusqlite::{OptionalExtension, params};
 
-use super::rows::{CaseRow, StoredCall};
-use super::{Access, Archive, customer_key};
+use super::Sqlite;
+use crate::archive::rows::{CaseRow, StoredCall};
+use crate::archive::{CasePlan, Filter, customer_key};
 use crate::error::Error;
 use crate::triage::history::{History, PastCase};
 
-#[derive(Debug, Default, Clone)]
-pub struct Filter {
-    pub customer: Option<String>,
-    pub since_epoch: Option<i64>,
-    pub level: Option<String>,
-    pub include_rehearsals: bool,
-    /// Void cases too (`--include-void`).
-    pub include_void: bool,
-    pub limit: Option<usize>,
-}
-
-/// A case with its stored plan, as `cases show` prints it.
-#[derive(Debug, Clone)]
-pub struct CasePlan {
-    pub case: CaseRow,
-    pub markdown: String,
-    pub json: String,
-}
-
-impl Archive {
+impl Sqlite {
     pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
         let mut sql = format!("SELECT {} FROM cases WHERE 1=1", CaseRow::select_list());
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
@@ -115,7 +95,7 @@ impl Archive {
     }
 }
 
-impl History for Archive {
+impl History for Sqlite {
     /// A failed lookup must never stop a live call: it means no history.
     fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
         let lookup = || -> rusqlite::Result<Vec<PastCase>> {
@@ -139,35 +119,5 @@ impl History for Archive {
             rows.collect()
         };
         lookup().unwrap_or_default()
-    }
-}
-
-/// The archive opened (read-only) on the first history lookup, not before:
-/// a live session's first prompt never waits for the database.
-pub struct LazyHistory {
-    path: PathBuf,
-    archive: std::cell::OnceCell<Option<Archive>>,
-}
-
-impl LazyHistory {
-    pub fn new(path: &Path) -> Self {
-        LazyHistory {
-            path: path.to_owned(),
-            archive: std::cell::OnceCell::new(),
-        }
-    }
-}
-
-impl History for LazyHistory {
-    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
-        // A missing archive has no history, and one that cannot be opened
-        // means none either; storing the case at the end reports the problem.
-        let archive = self
-            .archive
-            .get_or_init(|| Archive::open(&self.path, Access::Read).ok());
-        archive
-            .as_ref()
-            .map(|a| a.earlier_cases(customer, before_epoch))
-            .unwrap_or_default()
     }
 }

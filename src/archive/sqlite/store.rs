@@ -8,8 +8,9 @@ use rusqlite::{Connection, ToSql};
 
 use rusqlite::OptionalExtension;
 
-use super::commitments::Commitment;
-use super::{Archive, BUSY_TIMEOUT, archive_error, customer_key};
+use super::{BUSY_TIMEOUT, Sqlite};
+use crate::archive::commitments::Commitment;
+use crate::archive::{NewCase, Stored, VoidRefused, Voiding, archive_error, customer_key};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -17,46 +18,7 @@ use crate::triage::Fingerprint;
 /// that ordinary contention (concurrent stores take milliseconds) stays quiet.
 const QUIET_WAIT: Duration = Duration::from_secs(1);
 
-/// A case to store: the plan's facts plus the rendered plan and the answers.
-#[derive(Debug, Clone)]
-pub struct NewCase<'a> {
-    pub plan: &'a crate::plan::Plan,
-    pub level_rank: usize,
-    pub plan_markdown: &'a str,
-    pub answers_yaml: &'a str,
-    /// The call (see [`Fingerprint`]); the plan's case id ends with it.
-    pub call: &'a Fingerprint,
-    pub rehearsal: bool,
-}
-
-/// What storing a case did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stored {
-    /// Stored as this case number.
-    New(i64),
-    /// The same call is already stored, as this case number: nothing written.
-    Already(i64),
-}
-
-/// Why a case cannot be voided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VoidRefused {
-    Unknown,
-    /// A case id that several cases share (only archives from before
-    /// schema version 2 hold such): their numbers.
-    Ambiguous(Vec<i64>),
-    /// Already void: when, by whom, why.
-    AlreadyVoid(i64, String, String, String),
-}
-
-/// Who voids a case, when and why.
-#[derive(Debug, Clone)]
-pub struct Voiding<'a> {
-    pub at: &'a str,
-    pub by: &'a str,
-    pub reason: &'a str,
-}
-impl Archive {
+impl Sqlite {
     /// Stores a completed triage and its commitments, unless the same call
     /// is already stored (looked up by fingerprint inside the write
     /// transaction, so two racing replays store one case). `waiting` is
@@ -105,6 +67,7 @@ impl Archive {
             ("plan_json", &plan_json),
             ("answers_yaml", &case.answers_yaml),
             ("fingerprint", &case.call.as_str()),
+            ("stored_by", &case.stored_by),
         ];
         // Read back from the JSON the archive keeps, as the migration reads
         // old cases: one reader of a plan's commitments.

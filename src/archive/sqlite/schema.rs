@@ -5,8 +5,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::commitments::{Commitment, Kind};
-use super::{Archive, archive_error, store::write_transaction};
+use super::{Sqlite, store::write_transaction};
+use crate::archive::archive_error;
+use crate::archive::commitments::{Commitment, Kind};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -110,6 +111,12 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         ON commitments(owner COLLATE NOCASE, due_epoch) WHERE done_at IS NULL;",
         fill: Some(fill_commitments),
     },
+    // 4: who stored each case (the rep's configured name, else the OS
+    // user), for a team's shared archive. Earlier cases: unknown (NULL).
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN stored_by TEXT;",
+        fill: None,
+    },
 ];
 
 /// Adds the remedies of every case stored before version 3, read from its
@@ -161,7 +168,7 @@ fn fill_fingerprints(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The schema version this defuse writes and reads.
-pub(super) const CURRENT: usize = MIGRATIONS.len();
+pub(in crate::archive) const CURRENT: usize = MIGRATIONS.len();
 
 pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
     let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -181,7 +188,7 @@ pub(super) fn refuse_newer(path: &Path, version: usize) -> Result<(), Error> {
     Ok(())
 }
 
-impl Archive {
+impl Sqlite {
     /// The schema version of this database.
     pub fn version(&self) -> Result<usize, Error> {
         self.version_raw().map_err(|e| self.fail(e))
@@ -238,7 +245,7 @@ mod tests {
             conn.execute_batch("INSERT INTO cases VALUES (1, 'c1', '2026-01-01T00:00:00Z', 1767225600, 'Acme', 'acme', '', '', 'general', '1', 'fire', 3, 'decision_maker', '[]', '[]', 'old_bug', 'boss', 'trust', '', '', '', '', 0, '# plan', '{}', '');").unwrap();
         }
         for access in [Access::Read, Access::Store] {
-            let archive = Archive::open(&path, access).unwrap();
+            let archive = Sqlite::open(&path, access).unwrap();
             assert_eq!(archive.version().unwrap(), CURRENT);
             assert_eq!(archive.count().unwrap(), 1);
             assert_eq!(archive.find("1").unwrap().unwrap().case.customer, "Acme");
@@ -264,7 +271,7 @@ mod tests {
                     conn.pragma_update(None, "user_version", version as i64)
                         .unwrap();
                 }
-                let archive = Archive::open(&path, access).unwrap();
+                let archive = Sqlite::open(&path, access).unwrap();
                 assert_eq!(archive.version().unwrap(), CURRENT, "from v{version}");
                 assert_eq!(archive.duplicates().unwrap(), vec![]);
             }
@@ -293,7 +300,7 @@ mod tests {
                 .execute(rusqlite::params![3, answers.replace("Acme", "ACME Ltd")])
                 .unwrap();
         }
-        let archive = Archive::open(&path, Access::Store).unwrap();
+        let archive = Sqlite::open(&path, Access::Store).unwrap();
         assert_eq!(archive.duplicates().unwrap(), vec![(2, 1)]);
         let stored: String = archive
             .conn
@@ -359,7 +366,7 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join(format!("v{version}.db"));
             with_one_case(&path, version);
-            let archive = Archive::open(&path, Access::Read).unwrap();
+            let archive = Sqlite::open(&path, Access::Read).unwrap();
             assert_eq!(archive.version().unwrap(), CURRENT);
             let all = archive
                 .commitments(&crate::archive::Commitments {
@@ -405,7 +412,7 @@ mod tests {
     #[test]
     fn open_commitments_are_found_through_indexes() {
         use crate::archive::Commitments;
-        let archive = Archive::empty(Path::new("plan.db")).unwrap();
+        let archive = Sqlite::empty(Path::new("plan.db")).unwrap();
         let by_due = Commitments {
             due_before: Some(5),
             ..Default::default()
@@ -459,7 +466,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty.db");
         std::fs::write(&path, b"").unwrap();
-        let archive = Archive::open(&path, Access::Read).unwrap();
+        let archive = Sqlite::open(&path, Access::Read).unwrap();
         assert_eq!(archive.version().unwrap(), CURRENT);
         assert_eq!(archive.count().unwrap(), 0);
     }
@@ -473,7 +480,7 @@ mod tests {
             .pragma_update(None, "user_version", 99)
             .unwrap();
         for access in [Access::Read, Access::Update, Access::Store] {
-            let err = Archive::open(&path, access).err().expect("refused");
+            let err = Sqlite::open(&path, access).err().expect("refused");
             assert!(
                 err.to_string().contains("newer than this defuse knows"),
                 "{err}"

@@ -1,0 +1,132 @@
+//! Where the archive is: a file or a server, chosen by what `--db` (or
+//! `$DEFUSE_DB`) names. A `postgres://`/`postgresql://` URL is a server;
+//! `sqlite:PATH` or any other text is a file path. Another `scheme://` is
+//! refused rather than taken as a path (it once made a folder named
+//! `postgres:` and a SQLite file in it).
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::postgres::Server;
+use crate::error::Error;
+
+#[derive(Clone)]
+pub enum Location {
+    File(PathBuf),
+    Server(Box<Server>),
+}
+
+impl Location {
+    /// `text` as a location; `env` gives what a server connection reads
+    /// from the environment (`PGPASSWORD`, `PGPASSFILE`, `HOME`, the user).
+    pub fn parse(text: &OsStr, env: impl Fn(&str) -> Option<OsString>) -> Result<Self, Error> {
+        let Some(utf8) = text.to_str() else {
+            return Ok(Location::File(PathBuf::from(text)));
+        };
+        let lower = utf8.to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            return Server::parse(utf8, &env).map(|server| Location::Server(Box::new(server)));
+        }
+        if let Some(path) = utf8.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err(Error::Usage(
+                    "`sqlite:` names no file; write sqlite:PATH, e.g. sqlite:cases.db".into(),
+                ));
+            }
+            return Ok(Location::File(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = utf8.split_once("://")
+            && !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            return Err(Error::Usage(format!(
+                "--db {utf8}: unknown archive kind `{scheme}://`; name a file (PATH or sqlite:PATH) \
+                 or a PostgreSQL server (postgres://user@host:port/dbname)"
+            )));
+        }
+        Ok(Location::File(PathBuf::from(text)))
+    }
+
+    /// The file, if the archive is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Location::File(path) => Some(path),
+            Location::Server(_) => None,
+        }
+    }
+
+    /// Refuses, before anything is asked or written, an archive that cannot
+    /// be: a file path under a regular file, or a directory. A server is
+    /// only known to be reachable by connecting.
+    pub fn check(&self) -> Result<(), Error> {
+        match self {
+            Location::File(path) => super::sqlite::check_location(path),
+            Location::Server(_) => Ok(()),
+        }
+    }
+
+    /// As the rep wrote it (a URL never holds a password: those are refused).
+    pub fn display(&self) -> impl fmt::Display + '_ {
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File(path) => path.display().fmt(f),
+            Location::Server(server) => server.fmt(f),
+        }
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Location({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Location, Error> {
+        Location::parse(OsStr::new(text), |name| match name {
+            "USER" => Some("rep".into()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn paths_and_sqlite_urls_are_files_and_postgres_urls_servers() {
+        for (text, file) in [
+            ("cases.db", "cases.db"),
+            ("/tmp/a b/cases.db", "/tmp/a b/cases.db"),
+            ("sqlite:team.db", "team.db"),
+            ("sqlite:///tmp/team.db", "/tmp/team.db"),
+            ("postgres:db", "postgres:db"),
+        ] {
+            assert_eq!(parse(text).unwrap().file(), Some(Path::new(file)), "{text}");
+        }
+        for url in [
+            "postgres://rep@db.example:5433/team",
+            "postgresql://rep@db.example/team?sslmode=require",
+            "POSTGRES://rep@localhost/team",
+        ] {
+            let location = parse(url).unwrap();
+            assert!(location.file().is_none(), "{url}");
+            assert_eq!(location.to_string(), url);
+        }
+    }
+
+    #[test]
+    fn another_scheme_is_refused_not_made_a_folder() {
+        let err = parse("mysql://rep@host/db").unwrap_err().to_string();
+        assert!(err.contains("unknown archive kind `mysql://`"), "{err}");
+        assert!(parse("sqlite:").is_err());
+    }
+}

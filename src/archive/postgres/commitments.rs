@@ -1,0 +1,168 @@
+//! Commitments on the server: inserted with their case, listed by a filter
+//! (the SQLite shape, with `lower(… COLLATE "C")` for SQLite's
+//! ASCII-only `NOCASE`, matching the partial indexes), marked done.
+
+use postgres::GenericClient;
+use postgres::types::ToSql;
+
+use super::Pg;
+use crate::archive::commitments::{Commitment, Commitments, DoneRefused, Kind};
+use crate::archive::rows::CommitmentRow;
+use crate::error::Error;
+
+/// `text` compared as SQLite's `COLLATE NOCASE`: ASCII letters folded only
+/// (the C collation's `lower`), whatever the database's locale.
+const NOCASE: &str = "lower(? COLLATE \"C\")";
+
+fn nocase(expr: &str) -> String {
+    NOCASE.replace('?', expr)
+}
+
+impl Commitment {
+    pub(super) fn insert_pg(
+        &self,
+        client: &mut impl GenericClient,
+        case_row: i64,
+    ) -> Result<(), postgres::Error> {
+        let due_epoch = chrono::DateTime::parse_from_rfc3339(&self.due)
+            .map(|t| t.timestamp())
+            .unwrap_or(0);
+        client.execute(
+            "INSERT INTO commitments (case_row, kind, item_id, action, owner, owner_name, due, due_epoch)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &case_row,
+                &self.kind.as_str(),
+                &self.item_id,
+                &self.action,
+                &self.owner,
+                &self.owner_name,
+                &self.due,
+                &due_epoch,
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+impl Commitments {
+    /// The SELECT for this filter and its arguments, in PostgreSQL's dialect.
+    pub(super) fn query_pg(&self) -> (String, Vec<&(dyn ToSql + Sync)>) {
+        let mut sql = format!(
+            "SELECT {} FROM commitments m JOIN cases c ON c.id = m.case_row
+             WHERE NOT c.rehearsal AND c.void_at IS NULL",
+            CommitmentRow::select_list()
+        );
+        let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        fn arg<'a>(
+            args: &mut Vec<&'a (dyn ToSql + Sync)>,
+            value: &'a (dyn ToSql + Sync),
+        ) -> String {
+            args.push(value);
+            format!("${}", args.len())
+        }
+        if !self.include_done {
+            sql.push_str(" AND m.done_at IS NULL");
+        }
+        if let Some(before) = &self.due_before {
+            sql.push_str(&format!(" AND m.due_epoch < {}", arg(&mut args, before)));
+        }
+        if let Some(owner) = &self.owner {
+            let open = if self.include_done {
+                ""
+            } else {
+                " AND done_at IS NULL"
+            };
+            let who = arg(&mut args, owner);
+            sql.push_str(&format!(
+                " AND m.id IN (SELECT id FROM commitments WHERE {} = {}{open}
+                    UNION ALL SELECT id FROM commitments WHERE {} = {}{open})",
+                nocase("owner"),
+                nocase(&format!("{who}::text")),
+                nocase("owner_name"),
+                nocase(&format!("{who}::text")),
+            ));
+        }
+        if let Some(name) = &self.owner_name {
+            let who = arg(&mut args, name);
+            sql.push_str(&format!(
+                " AND {} = {}",
+                nocase("m.owner_name"),
+                nocase(&format!("{who}::text"))
+            ));
+        }
+        sql.push_str(" ORDER BY m.due_epoch, m.id");
+        (sql, args)
+    }
+}
+
+/// Adds the remedies of every case stored before version 3, read from its
+/// stored plan, and the people behind the follow-ups it names (SQLite's
+/// step 3 fill, the same reader).
+pub(super) fn fill_commitments(tx: &mut postgres::Transaction) -> Result<(), postgres::Error> {
+    let rows = tx.query("SELECT id, plan_json FROM cases ORDER BY id", &[])?;
+    let name = tx.prepare(
+        "UPDATE commitments SET owner_name = $3
+         WHERE case_row = $1 AND kind = 'followup' AND item_id = $2",
+    )?;
+    for row in rows {
+        let case_row: i64 = row.get("id");
+        for c in Commitment::of_plan(row.get("plan_json")) {
+            match c.kind {
+                Kind::Remedy => c.insert_pg(tx, case_row)?,
+                Kind::Followup => {
+                    if let Some(person) = &c.owner_name {
+                        tx.execute(&name, &[&case_row, &c.item_id, person])?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Pg {
+    /// See [`crate::archive::Archive::commitments`].
+    pub fn commitments(&self, filter: &Commitments) -> Result<Vec<CommitmentRow>, Error> {
+        let (sql, args) = filter.query_pg();
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&sql, &args)
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(CommitmentRow::read_pg)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// See [`crate::archive::Archive::commitment_done`].
+    pub fn commitment_done(
+        &mut self,
+        number: i64,
+        at: &str,
+        by: &str,
+    ) -> Result<Result<(), DoneRefused>, Error> {
+        let client = self.client.get_mut();
+        let outcome = (|| -> Result<Result<(), DoneRefused>, postgres::Error> {
+            let changed = client.execute(
+                "UPDATE commitments SET done_at = $2, done_by = $3
+                 WHERE id = $1 AND done_at IS NULL",
+                &[&number, &at, &by],
+            )?;
+            if changed == 1 {
+                return Ok(Ok(()));
+            }
+            let done = client.query_opt(
+                "SELECT done_at, coalesce(done_by, '') AS by FROM commitments
+                 WHERE id = $1 AND done_at IS NOT NULL",
+                &[&number],
+            )?;
+            Ok(Err(match done {
+                Some(row) => DoneRefused::AlreadyDone(row.get("done_at"), row.get("by")),
+                None => DoneRefused::Unknown,
+            }))
+        })();
+        outcome.map_err(|e| self.fail(e))
+    }
+}

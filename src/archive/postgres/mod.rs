@@ -1,0 +1,430 @@
+//! The PostgreSQL archive: one archive a whole team shares on a server.
+//!
+//! This file owns the connection: the URL (`Server`), the password (never
+//! on the command line: `$PGPASSWORD`, else `~/.pgpass`/`$PGPASSFILE`, as
+//! libpq), TLS by `sslmode` with libpq's meanings, the time limits
+//! (connecting 2 s unless the URL's `connect_timeout` says otherwise, each
+//! statement 2 s), and opening for each [`Access`].
+//! The rest: `pgpass` (the password file), `schema` (migrations, the same
+//! version numbers as SQLite's), `store` (writes), `query` (reads, stats),
+//! `commitments` (stored, listed, done),
+//! `roles` (the GRANTs of `defuse archive init`).
+
+mod commitments;
+mod pgpass;
+mod query;
+mod roles;
+mod schema;
+mod store;
+
+use std::cell::RefCell;
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use postgres::config::{Host, SslMode};
+use postgres::{Client, Config, NoTls};
+
+use super::{Access, archive_error};
+use crate::error::Error;
+
+pub use roles::Roles;
+pub(super) use schema::CURRENT;
+
+/// How long connecting (TCP, TLS and the login) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long one statement may run on the server.
+const STATEMENT_TIMEOUT_MS: u32 = 2000;
+
+/// `sslmode`, as libpq means it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tls {
+    /// Plain TCP.
+    Disable,
+    /// TLS if the server offers it, certificate unchecked (libpq's default).
+    Prefer,
+    /// TLS or no connection, certificate unchecked.
+    Require,
+    /// TLS with a certificate signed by a trusted CA, any host name.
+    VerifyCa,
+    /// TLS with a trusted certificate for this very host name.
+    VerifyFull,
+}
+
+/// A PostgreSQL archive as `--db` names it: the URL's settings (never a
+/// password) and where the password comes from.
+#[derive(Clone)]
+pub struct Server {
+    /// The URL as written: what messages show.
+    shown: String,
+    config: Config,
+    tls: Tls,
+    /// `sslrootcert`: the CA certificates (PEM) the server's must chain to.
+    root_cert: Option<PathBuf>,
+    /// `$PGPASSWORD`.
+    password: Option<String>,
+    /// `$PGPASSFILE`, else `~/.pgpass`.
+    passfile: Option<PathBuf>,
+}
+
+impl fmt::Display for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+impl Server {
+    /// Parses `postgres://user@host:port/dbname?sslmode=…`; `env` gives the
+    /// password's sources and the default user (`$PGUSER`, else the OS user).
+    pub fn parse(url: &str, env: &dyn Fn(&str) -> Option<OsString>) -> Result<Self, Error> {
+        let bad = |why: String| Error::Usage(format!("--db {url}: {why}"));
+        let var = |name: &str| {
+            env(name)
+                .and_then(|v| v.into_string().ok())
+                .filter(|v| !v.is_empty())
+        };
+        // Checked first, so no message below ever repeats a password.
+        let authority = url
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
+        if authority
+            .rsplit_once('@')
+            .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+        {
+            return Err(Error::Usage(password_refused()));
+        }
+        // sslmode and sslrootcert are ours (the client library knows only
+        // disable/prefer/require); every other parameter is the library's.
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut tls = Tls::Prefer;
+        let mut root_cert = None;
+        let mut rest = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "sslmode" => {
+                    tls = match value {
+                        "disable" => Tls::Disable,
+                        "prefer" => Tls::Prefer,
+                        "require" => Tls::Require,
+                        "verify-ca" => Tls::VerifyCa,
+                        "verify-full" => Tls::VerifyFull,
+                        other => {
+                            return Err(bad(format!(
+                                "sslmode `{other}` is not supported; use disable, prefer, require, verify-ca or verify-full"
+                            )));
+                        }
+                    }
+                }
+                "sslrootcert" => root_cert = Some(PathBuf::from(percent_decode(value))),
+                "password" => return Err(Error::Usage(password_refused())),
+                _ => rest.push(pair),
+            }
+        }
+        // URL schemes are case-insensitive; the library knows lower case only.
+        let base = match base.split_once("://") {
+            Some((scheme, after)) => format!("{}://{after}", scheme.to_ascii_lowercase()),
+            None => base.to_owned(),
+        };
+        let library_url = match rest.is_empty() {
+            true => base,
+            false => format!("{base}?{}", rest.join("&")),
+        };
+        let mut config: Config = library_url
+            .parse()
+            .map_err(|e| bad(format!("not a PostgreSQL URL ({e})")))?;
+        if config.get_password().is_some() {
+            // Not `bad`: the message must not repeat the URL, password and all.
+            return Err(Error::Usage(password_refused()));
+        }
+        if config.get_user().is_none() {
+            let user = ["PGUSER", "USER", "LOGNAME"]
+                .iter()
+                .find_map(|name| var(name))
+                .ok_or_else(|| bad("no user: write postgres://USER@host/dbname".into()))?;
+            config.user(&user);
+        }
+        if config.get_hosts().is_empty() {
+            // libpq's default on Debian: the local server's socket.
+            config.host_path("/var/run/postgresql");
+        }
+        if config.get_dbname().is_none() {
+            let user = config.get_user().unwrap_or_default().to_owned();
+            config.dbname(&user);
+        }
+        // The URL's `connect_timeout` (libpq's parameter) wins.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        let options = format!(
+            "{} -c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            config.get_options().unwrap_or_default()
+        );
+        config.options(options.trim_start());
+        config.application_name("defuse");
+        let passfile = env("PGPASSFILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| env("HOME").map(|home| Path::new(&home).join(".pgpass")));
+        Ok(Server {
+            shown: url.to_owned(),
+            config,
+            tls,
+            root_cert,
+            password: var("PGPASSWORD"),
+            passfile,
+        })
+    }
+
+    fn error(&self, message: impl fmt::Display) -> Error {
+        archive_error(Path::new(&self.shown), message)
+    }
+
+    /// The password: `$PGPASSWORD`, else the first matching `.pgpass` line.
+    fn password(&self) -> Result<Option<String>, Error> {
+        if let Some(password) = &self.password {
+            return Ok(Some(password.clone()));
+        }
+        let Some(passfile) = &self.passfile else {
+            return Ok(None);
+        };
+        // libpq matches a socket connection as `localhost`.
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(name)) => name.clone(),
+            _ => "localhost".to_owned(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        pgpass::lookup(
+            passfile,
+            &host,
+            port,
+            self.config.get_dbname().unwrap_or_default(),
+            self.config.get_user().unwrap_or_default(),
+        )
+        .map_err(|e| self.error(e))
+    }
+
+    /// A connection, or why there is none, within [`CONNECT_TIMEOUT`] in
+    /// all: the library's own timeout covers only the TCP connect, so a
+    /// server that accepts and never answers would hang the login.
+    fn connect(&self) -> Result<Client, Error> {
+        let mut config = self.config.clone();
+        if let Some(password) = self.password()? {
+            config.password(password);
+        }
+        let shown = self.shown.clone();
+        let connect = match self.tls {
+            Tls::Disable => {
+                config.ssl_mode(SslMode::Disable);
+                Box::new(move || config.connect(NoTls)) as Box<dyn FnOnce() -> _ + Send>
+            }
+            mode => {
+                config.ssl_mode(match mode {
+                    Tls::Prefer => SslMode::Prefer,
+                    _ => SslMode::Require,
+                });
+                let tls = self.tls_connector(mode)?;
+                Box::new(move || config.connect(tls))
+            }
+        };
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("defuse-pg-connect".into())
+            .spawn(move || {
+                let _ = sender.send(connect());
+            })
+            .map_err(|e| self.error(format!("cannot start connecting: {e}")))?;
+        let limit = *self
+            .config
+            .get_connect_timeout()
+            .unwrap_or(&CONNECT_TIMEOUT);
+        match receiver.recv_timeout(limit + Duration::from_millis(200)) {
+            Ok(Ok(client)) => Ok(client),
+            Ok(Err(e)) => Err(self.error(describe(&e))),
+            Err(_) => Err(archive_error(
+                Path::new(&shown),
+                format!("the server did not answer within {} s", limit.as_secs()),
+            )),
+        }
+    }
+
+    fn tls_connector(&self, mode: Tls) -> Result<postgres_native_tls::MakeTlsConnector, Error> {
+        let mut builder = native_tls::TlsConnector::builder();
+        match mode {
+            // libpq checks nothing here (without a root certificate file).
+            Tls::Prefer | Tls::Require => {
+                builder
+                    .danger_accept_invalid_certs(true)
+                    .danger_accept_invalid_hostnames(true);
+            }
+            Tls::VerifyCa => {
+                builder.danger_accept_invalid_hostnames(true);
+            }
+            Tls::VerifyFull | Tls::Disable => {}
+        }
+        if let Some(path) = &self.root_cert {
+            let pem = crate::read::read_bytes(path, 1 << 20)
+                .map_err(|e| self.error(format!("sslrootcert: {e}")))?;
+            let cert = native_tls::Certificate::from_pem(&pem)
+                .map_err(|e| self.error(format!("sslrootcert {}: {e}", path.display())))?;
+            builder.add_root_certificate(cert);
+        }
+        let connector = builder
+            .build()
+            .map_err(|e| self.error(format!("TLS: {e}")))?;
+        Ok(postgres_native_tls::MakeTlsConnector::new(connector))
+    }
+}
+
+fn password_refused() -> String {
+    "--db: the URL holds a password, which would show in the shell history and process list; \
+     remove it and set PGPASSWORD, or put it in ~/.pgpass (hostname:port:database:username:password, chmod 600)"
+        .into()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A client error with its cause: the library's top line alone is often
+/// only "error connecting to server".
+fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_owned();
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text = format!("{text}: {line}");
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// An open server archive. The client sits in a `RefCell` because reads
+/// take `&self` (as a SQLite connection allows) and the client needs `&mut`.
+pub(super) struct Pg {
+    client: RefCell<Client>,
+    server: Server,
+    created: bool,
+}
+
+impl Pg {
+    pub fn open(server: &Server, access: Access) -> Result<Self, Error> {
+        let mut pg = Pg {
+            client: RefCell::new(server.connect()?),
+            server: server.clone(),
+            created: false,
+        };
+        let version = pg.version()?;
+        schema::refuse_newer(server, version)?;
+        match access {
+            Access::Read | Access::Update if version == 0 => Err(Error::Usage(format!(
+                "no case archive at {server}; create it with `defuse archive init {server}`"
+            ))),
+            _ if version == CURRENT => Ok(pg),
+            _ => {
+                pg.created = version == 0;
+                pg.migrate()?;
+                Ok(pg)
+            }
+        }
+    }
+
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    fn fail(&self, e: postgres::Error) -> Error {
+        self.server.error(describe(&e))
+    }
+
+    /// A server keeps its own pages whole; what can be checked here is that
+    /// every case and commitment reads back.
+    pub fn integrity_check(&self) -> Result<String, Error> {
+        self.client
+            .borrow_mut()
+            .query(
+                "SELECT count(*) FROM cases c LEFT JOIN commitments m ON m.case_row = c.id",
+                &[],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok("ok".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<OsString> {
+        match name {
+            "USER" => Some("rep".into()),
+            "HOME" => Some("/home/rep".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_url_is_read_with_libpq_defaults_and_our_time_limits() {
+        let server = Server::parse("postgres://db.example/team?sslmode=verify-full", &env).unwrap();
+        assert_eq!(server.config.get_user(), Some("rep"));
+        assert_eq!(server.config.get_dbname(), Some("team"));
+        assert_eq!(server.tls, Tls::VerifyFull);
+        assert_eq!(server.config.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
+        assert_eq!(
+            server.config.get_options(),
+            Some("-c statement_timeout=2000")
+        );
+        assert_eq!(server.passfile, Some(PathBuf::from("/home/rep/.pgpass")));
+        let server = Server::parse("postgresql://lead@db.example:5433", &env).unwrap();
+        assert_eq!(server.tls, Tls::Prefer);
+        assert_eq!(server.config.get_dbname(), Some("lead"));
+        assert_eq!(server.config.get_ports(), &[5433]);
+    }
+
+    #[test]
+    fn a_password_in_the_url_or_an_unknown_sslmode_is_refused() {
+        for url in [
+            "postgres://rep:s3cret@db.example/team",
+            "postgres://rep@db.example/team?password=s3cret",
+        ] {
+            let err = Server::parse(url, &env).err().expect("refused").to_string();
+            assert!(err.contains("PGPASSWORD"), "{err}");
+        }
+        let err = Server::parse("postgres://rep@h/db?sslmode=allow", &env)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(err.contains("sslmode `allow` is not supported"), "{err}");
+    }
+
+    #[test]
+    fn percent_escapes_decode() {
+        assert_eq!(percent_decode("%2Fetc%2Fca.pem"), "/etc/ca.pem");
+        assert_eq!(percent_decode("a%zz%"), "a%zz%");
+    }
+}

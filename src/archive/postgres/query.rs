@@ -1,0 +1,194 @@
+//! Reading the server archive back: listings, one case with its plan,
+//! follow-ups, a customer's history, and stats. Text is ordered byte-wise
+//! (`COLLATE "C"`), as SQLite orders it, whatever the database's locale.
+
+use postgres::types::ToSql;
+
+use super::Pg;
+use crate::archive::rows::{CaseRow, StoredCall};
+use crate::archive::{CasePlan, Filter, Stats, customer_key};
+use crate::error::Error;
+use crate::triage::history::PastCase;
+
+impl Pg {
+    pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
+        let mut sql = format!("SELECT {} FROM cases WHERE true", CaseRow::select_list());
+        let customer = filter.customer.as_deref().map(customer_key);
+        let limit = filter.limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        if let Some(customer) = &customer {
+            args.push(customer);
+            sql.push_str(&format!(" AND customer_key = ${}", args.len()));
+        }
+        if let Some(since) = &filter.since_epoch {
+            args.push(since);
+            sql.push_str(&format!(" AND created_epoch >= ${}", args.len()));
+        }
+        if let Some(level) = &filter.level {
+            args.push(level);
+            sql.push_str(&format!(" AND level = ${}", args.len()));
+        }
+        if !filter.include_rehearsals {
+            sql.push_str(" AND NOT rehearsal");
+        }
+        if !filter.include_void {
+            sql.push_str(" AND void_at IS NULL");
+        }
+        sql.push_str(" ORDER BY created_epoch DESC, id DESC");
+        if let Some(limit) = &limit {
+            args.push(limit);
+            sql.push_str(&format!(" LIMIT ${}", args.len()));
+        }
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&sql, &args)
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(CaseRow::read_pg)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// See [`crate::archive::Archive::stored_calls`].
+    pub fn stored_calls(&self, since_epoch: Option<i64>) -> Result<Vec<StoredCall>, Error> {
+        let sql = format!(
+            "SELECT {} FROM cases WHERE NOT rehearsal AND void_at IS NULL AND created_epoch >= $1
+             ORDER BY created_epoch, id",
+            StoredCall::select_list()
+        );
+        let since = since_epoch.unwrap_or(i64::MIN);
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&sql, &[&since])
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(StoredCall::read_pg)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn find(&self, id: &str) -> Result<Option<CasePlan>, Error> {
+        let number = id.trim_start_matches('#').parse::<i64>().unwrap_or(-1);
+        let sql = format!(
+            "SELECT {}, plan_markdown, plan_json FROM cases
+             WHERE id = $1 OR case_id = $2 ORDER BY id = $1 DESC, id DESC LIMIT 1",
+            CaseRow::select_list()
+        );
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(&sql, &[&number, &id])
+            .map_err(|e| self.fail(e))?;
+        row.map(|row| {
+            Ok(CasePlan {
+                case: CaseRow::read_pg(&row)?,
+                markdown: row.try_get("plan_markdown")?,
+                json: row.try_get("plan_json")?,
+            })
+        })
+        .transpose()
+        .map_err(|e| self.fail(e))
+    }
+
+    pub fn duplicates(&self) -> Result<Vec<(i64, i64)>, Error> {
+        super::store::duplicates_in(&mut *self.client.borrow_mut()).map_err(|e| self.fail(e))
+    }
+
+    pub fn count(&self) -> Result<i64, Error> {
+        self.client
+            .borrow_mut()
+            .query_one("SELECT count(*) FROM cases", &[])
+            .map(|row| row.get(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// A failed lookup must never stop a live call: it means no history.
+    pub fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
+        let rows = self.client.borrow_mut().query(
+            "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
+             WHERE customer_key = $1 AND created_epoch < $2 AND NOT rehearsal
+               AND void_at IS NULL
+             ORDER BY created_epoch DESC LIMIT 500",
+            &[&customer_key(customer), &before_epoch],
+        );
+        let Ok(rows) = rows else {
+            return Vec::new();
+        };
+        rows.iter()
+            .filter_map(|row| {
+                let grievances: String = row.try_get("grievances").ok()?;
+                Some(PastCase {
+                    case_id: row.try_get("case_id").ok()?,
+                    time: row.try_get("created_at").ok()?,
+                    epoch: row.try_get("created_epoch").ok()?,
+                    level: row.try_get("level").ok()?,
+                    grievances: serde_json::from_str(&grievances).unwrap_or_default(),
+                    crisis: row.try_get("crisis").ok()?,
+                })
+            })
+            .collect()
+    }
+
+    pub fn stats(&self, include_void: bool) -> Result<Stats, Error> {
+        // Which cases count, in every query below.
+        let counted = if include_void {
+            "NOT rehearsal"
+        } else {
+            "NOT rehearsal AND void_at IS NULL"
+        };
+        let mut client = self.client.borrow_mut();
+        let mut run = || -> Result<Stats, postgres::Error> {
+            let cases = client
+                .query_one(&format!("SELECT count(*) FROM cases WHERE {counted}"), &[])?
+                .get(0);
+            let mut counts = |list: &str| -> Result<Vec<(String, i64)>, postgres::Error> {
+                let rows = client.query(
+                    &format!(
+                        "SELECT j AS id, count(*) AS n
+                         FROM cases, jsonb_array_elements_text(cases.{list}::jsonb) AS j
+                         WHERE {counted} GROUP BY j ORDER BY 2 DESC, j COLLATE \"C\""
+                    ),
+                    &[],
+                )?;
+                Ok(rows.iter().map(|r| (r.get("id"), r.get("n"))).collect())
+            };
+            let grievances = counts("grievances")?;
+            let remedies = counts("remedies")?;
+            let levels_by_month = client
+                .query(
+                    &format!(
+                        "SELECT substr(created_at, 1, 7) AS month, level AS id, count(*) AS n FROM cases
+                         WHERE {counted} GROUP BY month, level
+                         ORDER BY substr(created_at, 1, 7) COLLATE \"C\", max(level_rank), level COLLATE \"C\""
+                    ),
+                    &[],
+                )?
+                .iter()
+                .map(|r| (r.get("month"), r.get("id"), r.get("n")))
+                .collect();
+            let repeat_customers = client
+                .query(
+                    &format!(
+                        "SELECT max(customer COLLATE \"C\") AS id, count(*) AS n,
+                                max(created_at COLLATE \"C\") AS latest FROM cases
+                         WHERE {counted} GROUP BY customer_key HAVING count(*) >= 2
+                         ORDER BY 2 DESC, 1 LIMIT 20"
+                    ),
+                    &[],
+                )?
+                .iter()
+                .map(|r| (r.get("id"), r.get("n"), r.get("latest")))
+                .collect();
+            Ok(Stats {
+                cases,
+                grievances,
+                levels_by_month,
+                remedies,
+                repeat_customers,
+            })
+        };
+        run().map_err(|e| self.fail(e))
+    }
+}

@@ -1,0 +1,70 @@
+//! Least privilege on a team archive: the GRANTs for a rep role (store
+//! cases, mark commitments done, read the team's cases) and a lead role (a
+//! rep's rights, and voiding a case), as SQL to print or apply. Both are
+//! group roles (NOLOGIN): people log in as themselves and are granted one.
+
+use super::Pg;
+use crate::error::Error;
+
+/// The names of the two group roles.
+#[derive(Debug, Clone, Copy)]
+pub struct Roles<'a> {
+    pub rep: &'a str,
+    pub lead: &'a str,
+}
+
+/// `name` as a quoted SQL identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `name` as a quoted SQL string.
+fn literal(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
+
+impl Pg {
+    /// The GRANTs for `roles` on this database, idempotent: the roles are
+    /// created only if missing, and granting twice changes nothing.
+    pub fn grants(&self, roles: &Roles) -> Result<String, Error> {
+        let (database, schema): (String, String) = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT current_database(), current_schema()", &[])
+            .map(|row| (row.get(0), row.get(1)))
+            .map_err(|e| self.fail(e))?;
+        let (rep, lead) = (ident(roles.rep), ident(roles.lead));
+        let create = |role: &str, member_of: &str| {
+            format!(
+                "DO $$ BEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {}) THEN\n    CREATE ROLE {} NOLOGIN{member_of};\n  END IF;\nEND $$;\n",
+                literal(role),
+                ident(role)
+            )
+        };
+        let schema = ident(&schema);
+        Ok([
+            "-- Reps: store cases, mark commitments done, read the team's cases.".to_owned(),
+            create(roles.rep, ""),
+            format!("GRANT CONNECT ON DATABASE {} TO {rep};", ident(&database)),
+            format!("GRANT USAGE ON SCHEMA {schema} TO {rep};"),
+            format!("GRANT SELECT ON {schema}.defuse_schema, {schema}.cases, {schema}.commitments TO {rep};"),
+            format!("GRANT INSERT ON {schema}.cases, {schema}.commitments TO {rep};"),
+            format!("GRANT UPDATE (done_at, done_by) ON {schema}.commitments TO {rep};"),
+            "-- Leads: a rep's rights, and voiding a case (cases are never deleted).".to_owned(),
+            create(roles.lead, &format!(" IN ROLE {rep}")),
+            format!("GRANT UPDATE (void_at, void_by, void_reason) ON {schema}.cases TO {lead};"),
+            String::new(),
+        ]
+        .join("\n"))
+    }
+
+    /// Runs `sql` (the GRANTs) in one transaction.
+    pub fn apply(&mut self, sql: &str) -> Result<(), Error> {
+        let client = self.client.get_mut();
+        let outcome = client.transaction().and_then(|mut tx| {
+            tx.batch_execute(sql)?;
+            tx.commit()
+        });
+        outcome.map_err(|e| self.fail(e))
+    }
+}
