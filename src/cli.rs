@@ -82,6 +82,31 @@ pub enum Command {
     /// environment variable, the config file, or the default.
     #[command(after_help = EXIT_CODES)]
     Config(ConfigArgs),
+    /// Print a shell completion script, e.g.
+    /// `defuse completions bash > ~/.local/share/bash-completion/completions/defuse`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; `defuse man | man -l -`), or write one
+    /// page per command into a directory with --out.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell the script is for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write `defuse.1` and a page per subcommand (`defuse-cases-list.1`, …)
+    /// into this directory instead of printing `defuse.1`.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace pages that already exist in --out.
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]

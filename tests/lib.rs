@@ -11,6 +11,7 @@ mod cli;
 mod commitments;
 mod common;
 mod compat;
+mod completions;
 mod config;
 mod drafts;
 mod engine;

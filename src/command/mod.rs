@@ -3,9 +3,11 @@
 
 pub mod cases;
 pub mod commitments;
+pub mod completions;
 pub mod config;
 pub mod drafts;
 pub mod lint;
+pub mod man;
 pub mod playbooks;
 pub mod schema;
 pub mod test;
@@ -100,6 +102,13 @@ pub fn main<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>, io: &m
 }
 
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
+    // Generated from the clap types alone: a broken config file must not
+    // stop a shell's completion setup or a packager's build.
+    match &cli.command {
+        Command::Completions(args) => return completions::run(args, io),
+        Command::Man(args) => return man::run(args, io),
+        _ => {}
+    }
     let var = |name: &str| io.env.var_os(name);
     // The config file is read first, whatever the command: a broken one is
     // reported before anything else happens (exit 2).
@@ -154,5 +163,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             let archive = db().map_err(|e| e.to_string());
             config::run(args, &settings, archive, io)
         }
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     }
 }
