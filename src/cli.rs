@@ -47,6 +47,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Colours in the live session: auto (on a terminal, unless $NO_COLOR is
+    /// set; $CLICOLOR_FORCE forces them), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -109,10 +114,24 @@ pub struct ManArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
-    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, short, value_enum, default_value_t = ConfigFormat::Table)]
+    pub format: ConfigFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    /// One setting a line: name, value, where it came from.
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -169,7 +188,12 @@ pub struct TriageArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
+    /// Columns for people: boxed on a terminal, plain (space-aligned) when
+    /// stdout is a pipe or a file.
     Table,
+    /// Tab-separated, a header line first (tabs and newlines in cells become spaces).
+    Tsv,
+    /// JSON for scripts.
     Json,
 }
 
@@ -366,7 +390,10 @@ pub struct CommitmentsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CommitmentFormat {
+    /// Columns for people: boxed on a terminal, plain when piped.
     Table,
+    /// Tab-separated, a header line first.
+    Tsv,
     Json,
     Csv,
     /// iCalendar (RFC 5545): one VTODO per commitment, stable UIDs.

@@ -13,6 +13,7 @@ mod common;
 mod compat;
 mod completions;
 mod config;
+mod conventions;
 mod drafts;
 mod engine;
 mod fuzz_replay;

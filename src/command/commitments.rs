@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::cases::{open_for_reading, start_of};
-use super::{Io, json, rep_name, table};
+use super::{Io, Layout, json, rep_name, table};
 use crate::archive::{self, Access, Archive, CommitmentRow, Commitments, DoneRefused};
 use crate::cli::{CommitmentFormat, CommitmentsAction, CommitmentsArgs};
 use crate::config::Settings;
@@ -75,7 +75,10 @@ pub fn run(
             Some(name) => (l.no_commitments_for)(name) + "\n",
             None => format!("{}\n", l.no_open_commitments),
         },
-        CommitmentFormat::Table => listing(&rows, now, l) + l.mark_commitment_done + "\n",
+        CommitmentFormat::Table => {
+            listing(&rows, now, Layout::of(false, io), l) + l.mark_commitment_done + "\n"
+        }
+        CommitmentFormat::Tsv => listing(&rows, now, Layout::Tsv, l),
     };
     io.print(&text)
 }
@@ -83,6 +86,7 @@ pub fn run(
 fn listing(
     rows: &[CommitmentRow],
     now: chrono::DateTime<chrono::FixedOffset>,
+    layout: Layout,
     l: &Labels,
 ) -> String {
     let rows = rows.iter().map(|c| {
@@ -103,6 +107,7 @@ fn listing(
         ]
     });
     table(
+        layout,
         &["#", l.kind, l.due, l.customer, l.action, l.owner, l.case],
         rows,
     )
