@@ -25,31 +25,56 @@ Exit codes:
 pub struct Cli {
     /// The config file [default: $XDG_CONFIG_HOME/defuse/config.toml, else
     /// ~/.config/defuse/config.toml, if it exists]. See `defuse config`.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 
     /// Extra directories searched for playbooks (after ./playbooks). Repeatable.
     /// [env: DEFUSE_PLAYBOOK_DIR, `:`-separated]
-    #[arg(long, global = true, value_delimiter = ':')]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_delimiter = ':'
+    )]
     pub playbook_dir: Vec<PathBuf>,
 
     /// Where live sessions keep their drafts [default: $XDG_STATE_HOME/defuse/drafts]
     /// [env: DEFUSE_DRAFTS_DIR].
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
     pub drafts_dir: Option<PathBuf>,
 
     /// Language of prompts, tables and plans: en, zh-TW or zh-CN [default:
     /// $DEFUSE_LANG, then $LC_ALL, $LC_MESSAGES or $LANG, then en].
-    #[arg(long, global = true, value_name = "LANG")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "LANG"
+    )]
     pub lang: Option<crate::i18n::Lang>,
 
     /// The case archive [default: $XDG_DATA_HOME/defuse/cases.db] [env: DEFUSE_DB].
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     pub db: Option<PathBuf>,
 
     /// Colours in the live session: auto (on a terminal, unless $NO_COLOR is
     /// set; $CLICOLOR_FORCE forces them), always, never.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
     #[command(subcommand)]
@@ -309,12 +334,14 @@ pub struct CasesVoidArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CasesListArgs {
-    #[arg(long)]
+    /// Only customers whose name contains this, case aside ("acme").
+    #[arg(long, value_name = "TEXT")]
     pub customer: Option<String>,
     /// Only cases on or after this date (YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    #[arg(long)]
+    /// Only cases at this level, by its id, case aside ("fire", "Major").
+    #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
     /// Include rehearsals (`triage --rehearse`).
     #[arg(long)]
@@ -322,8 +349,10 @@ pub struct CasesListArgs {
     /// Include void cases (`cases void`).
     #[arg(long)]
     pub include_void: bool,
+    /// At most this many cases, newest first.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// How to print the list.
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }

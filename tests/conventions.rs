@@ -115,3 +115,45 @@ fn color_is_a_global_flag_with_three_choices() {
         .status(2)
         .stderr_contains("[possible values: auto, always, never]");
 }
+
+#[test]
+fn cases_list_filters_ignore_case_and_say_when_nothing_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+        ])
+        .args(["--out", "-"])
+        .run()
+        .success();
+    let list = |args: &[&str]| {
+        Test::new()
+            .env("DEFUSE_DB", &db)
+            .args(["cases", "list"])
+            .args(args)
+            .run()
+            .success()
+            .stdout
+    };
+    assert!(list(&["--customer", "NORDL"]).contains("Nordlicht GmbH"));
+    assert!(list(&["--level", "Concern"]).contains("Nordlicht GmbH"));
+    assert_eq!(
+        list(&["--customer", "acme"]),
+        "No cases match (the archive holds 1 case).\n"
+    );
+    let help = Test::new()
+        .args(["cases", "list", "--help"])
+        .run()
+        .success()
+        .stdout;
+    let globals = help
+        .find("Global options:")
+        .expect("a heading of their own");
+    assert!(help.find("--customer").unwrap() < globals, "{help}");
+    assert!(help[globals..].contains("--db <PATH>"), "{help}");
+}

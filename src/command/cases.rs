@@ -42,7 +42,13 @@ pub fn run(
             match args.format {
                 ListFormat::Json => json(&rows),
                 ListFormat::Table if rows.is_empty() => {
-                    (l.no_cases)(&db.display().to_string()) + "\n"
+                    let filtered = filter.customer.is_some()
+                        || filter.since_epoch.is_some()
+                        || filter.level.is_some();
+                    match archive.count()? {
+                        n if filtered && n > 0 => (l.no_cases_match)(n) + "\n",
+                        _ => (l.no_cases)(&db.display().to_string()) + "\n",
+                    }
                 }
                 ListFormat::Table | ListFormat::Tsv => table(
                     layout(args.format),
