@@ -25,27 +25,57 @@ Exit codes:
 pub struct Cli {
     /// The config file [default: $XDG_CONFIG_HOME/defuse/config.toml, else
     /// ~/.config/defuse/config.toml, if it exists]. See `defuse config`.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 
     /// Extra directories searched for playbooks (after ./playbooks). Repeatable.
     /// [env: DEFUSE_PLAYBOOK_DIR, `:`-separated]
-    #[arg(long, global = true, value_delimiter = ':')]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_delimiter = ':'
+    )]
     pub playbook_dir: Vec<PathBuf>,
 
     /// Where live sessions keep their drafts [default: $XDG_STATE_HOME/defuse/drafts]
     /// [env: DEFUSE_DRAFTS_DIR].
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
     pub drafts_dir: Option<PathBuf>,
 
     /// Language of prompts, tables and plans: en, zh-TW or zh-CN [default:
     /// $DEFUSE_LANG, then $LC_ALL, $LC_MESSAGES or $LANG, then en].
-    #[arg(long, global = true, value_name = "LANG")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "LANG"
+    )]
     pub lang: Option<crate::i18n::Lang>,
 
     /// The case archive [default: $XDG_DATA_HOME/defuse/cases.db] [env: DEFUSE_DB].
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     pub db: Option<PathBuf>,
+
+    /// Colours in the live session: auto (on a terminal, unless $NO_COLOR is
+    /// set; $CLICOLOR_FORCE forces them), always, never.
+    #[arg(long, global = true, help_heading = "Global options", value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Command,
@@ -88,6 +118,12 @@ pub enum Command {
     /// Set up a team archive on a PostgreSQL server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Archive(ArchiveCommand),
+    /// Print a shell completion script, e.g.
+    /// `defuse completions bash > ~/.local/share/bash-completion/completions/defuse`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; `defuse man | man -l -`), or write one
+    /// page per command into a directory with --out.
+    Man(ManArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,9 +167,42 @@ pub struct ArchiveInitArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell the script is for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write `defuse.1` and a page per subcommand (`defuse-cases-list.1`, …)
+    /// into this directory instead of printing `defuse.1`.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace pages that already exist in --out.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
-    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, short, value_enum, default_value_t = ConfigFormat::Table)]
+    pub format: ConfigFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    /// One setting a line: name, value, where it came from.
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,7 +259,12 @@ pub struct TriageArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
+    /// Columns for people: boxed on a terminal, plain (space-aligned) when
+    /// stdout is a pipe or a file.
     Table,
+    /// Tab-separated, a header line first (tabs and newlines in cells become spaces).
+    Tsv,
+    /// JSON for scripts.
     Json,
 }
 
@@ -330,12 +404,14 @@ pub struct CasesVoidArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CasesListArgs {
-    #[arg(long)]
+    /// Only customers whose name contains this, case aside ("acme").
+    #[arg(long, value_name = "TEXT")]
     pub customer: Option<String>,
     /// Only cases on or after this date (YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    #[arg(long)]
+    /// Only cases at this level, by its id, case aside ("fire", "Major").
+    #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
     /// Include rehearsals (`triage --rehearse`).
     #[arg(long)]
@@ -343,8 +419,10 @@ pub struct CasesListArgs {
     /// Include void cases (`cases void`).
     #[arg(long)]
     pub include_void: bool,
+    /// At most this many cases, newest first.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// How to print the list.
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }
@@ -411,7 +489,10 @@ pub struct CommitmentsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CommitmentFormat {
+    /// Columns for people: boxed on a terminal, plain when piped.
     Table,
+    /// Tab-separated, a header line first.
+    Tsv,
     Json,
     Csv,
     /// iCalendar (RFC 5545): one VTODO per commitment, stable UIDs.

@@ -12,5 +12,7 @@ fn main() -> ExitCode {
         std::io::stdin().is_terminal(),
         Env::Process,
     );
+    io.stdout_terminal = std::io::stdout().is_terminal();
+    io.err_terminal = std::io::stderr().is_terminal();
     ExitCode::from(command::main(std::env::args_os(), &mut io))
 }

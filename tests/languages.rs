@@ -54,6 +54,7 @@ fn an_unknown_language_is_a_usage_error() {
 fn listing_tables_line_up_with_chinese_text() {
     let out = Test::new()
         .args(["--lang", "zh-TW", "playbooks"])
+        .stdout_terminal()
         .run()
         .success()
         .stdout;

@@ -20,6 +20,7 @@ pub struct Test {
     args: Vec<OsString>,
     env: BTreeMap<String, OsString>,
     current_dir: Option<PathBuf>,
+    stdout_terminal: bool,
 }
 
 impl Test {
@@ -35,6 +36,7 @@ impl Test {
             args: Vec::new(),
             env,
             current_dir: None,
+            stdout_terminal: false,
         }
     }
 
@@ -63,11 +65,18 @@ impl Test {
         self
     }
 
+    /// Runs as if stdout were a terminal (listings are boxed there).
+    pub fn stdout_terminal(mut self) -> Self {
+        self.stdout_terminal = true;
+        self
+    }
+
     pub fn run(self) -> Output {
         let Test {
             args,
             env,
             current_dir,
+            stdout_terminal,
         } = self;
         // A thread of its own, with the main thread's stack size, so a
         // working directory can be given to it alone.
@@ -83,6 +92,7 @@ impl Test {
                 let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
                 let status = {
                     let mut io = Io::new(&mut stdout, &mut stderr, false, Env::Vars(env));
+                    io.stdout_terminal = stdout_terminal;
                     let argv = std::iter::once(OsString::from("defuse")).chain(args);
                     command::main(argv, &mut io)
                 };

@@ -4,7 +4,7 @@ use crate::config::Settings;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
-use super::{Env, Io, json, table};
+use super::{Env, Io, Layout, json, table};
 use crate::archive::{self, Access, Archive, Filter, Location, VoidRefused, Voiding};
 use crate::cli::{CasesCommand, CasesVoidArgs, ExportFormat, ListFormat, PlanFormat};
 use crate::error::Error;
@@ -26,6 +26,7 @@ pub fn run(
         _ => open_for_reading(db, &io.env)?,
     };
     let l = lang.labels();
+    let layout = |format: ListFormat| Layout::of(format == ListFormat::Tsv, io);
     let text = match command {
         CasesCommand::List(args) => {
             let filter = Filter {
@@ -40,9 +41,16 @@ pub fn run(
             match args.format {
                 ListFormat::Json => json(&rows),
                 ListFormat::Table if rows.is_empty() => {
-                    (l.no_cases)(&db.display().to_string()) + "\n"
+                    let filtered = filter.customer.is_some()
+                        || filter.since_epoch.is_some()
+                        || filter.level.is_some();
+                    match archive.count()? {
+                        n if filtered && n > 0 => (l.no_cases_match)(n) + "\n",
+                        _ => (l.no_cases)(&db.display().to_string()) + "\n",
+                    }
                 }
-                ListFormat::Table => table(
+                ListFormat::Table | ListFormat::Tsv => table(
+                    layout(args.format),
                     &[
                         "#",
                         l.case,
@@ -131,7 +139,7 @@ pub fn run(
             let stats = archive.stats(args.include_void)?;
             match args.format {
                 ListFormat::Json => json(&stats),
-                ListFormat::Table => stats_tables(&stats, l),
+                ListFormat::Table | ListFormat::Tsv => stats_tables(&stats, layout(args.format), l),
             }
         }
         CasesCommand::Check => {
@@ -259,7 +267,7 @@ pub(super) fn open_for_reading(db: &Location, env: &Env) -> Result<Archive, Erro
     Archive::open(db, Access::Read)
 }
 
-fn stats_tables(stats: &crate::archive::Stats, l: &Labels) -> String {
+fn stats_tables(stats: &crate::archive::Stats, layout: Layout, l: &Labels) -> String {
     let counts = |pairs: &[(String, i64)]| {
         pairs
             .iter()
@@ -274,12 +282,24 @@ fn stats_tables(stats: &crate::archive::Stats, l: &Labels) -> String {
         .repeat_customers
         .iter()
         .map(|(c, n, t)| vec![c.clone(), n.to_string(), human_time(t)]);
-    (l.cases_counted)(stats.cases)
-        + "\n\n"
-        + &table(&[l.grievance, l.cases], counts(&stats.grievances))
-        + &table(&[l.month, l.level, l.cases], months)
-        + &table(&[l.remedy, l.chosen], counts(&stats.remedies))
-        + &table(&[l.repeat_customer, l.cases, l.latest], repeat)
+    // Boxes keep tables apart; plain ones need a blank line between them.
+    // A table with no rows is left out: its header alone says nothing.
+    let gap = if layout == Layout::Boxed { "" } else { "\n" };
+    let tables = [
+        (!stats.grievances.is_empty())
+            .then(|| table(layout, &[l.grievance, l.cases], counts(&stats.grievances))),
+        (!stats.levels_by_month.is_empty())
+            .then(|| table(layout, &[l.month, l.level, l.cases], months)),
+        (!stats.remedies.is_empty())
+            .then(|| table(layout, &[l.remedy, l.chosen], counts(&stats.remedies))),
+        (!stats.repeat_customers.is_empty())
+            .then(|| table(layout, &[l.repeat_customer, l.cases, l.latest], repeat)),
+    ];
+    let tables: Vec<String> = tables.into_iter().flatten().collect();
+    match tables.is_empty() {
+        true => (l.cases_counted)(stats.cases) + "\n",
+        false => (l.cases_counted)(stats.cases) + "\n\n" + &tables.join(gap),
+    }
 }
 
 pub(super) fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {

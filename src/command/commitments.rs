@@ -4,7 +4,7 @@
 //! and `done N`, which records when and by whom.
 
 use super::cases::{open_for_reading, start_of};
-use super::{Io, json, rep_name, table};
+use super::{Io, Layout, json, rep_name, table};
 use crate::archive::{self, Access, Archive, CommitmentRow, Commitments, DoneRefused, Location};
 use crate::cli::{CommitmentFormat, CommitmentsAction, CommitmentsArgs};
 use crate::config::Settings;
@@ -73,7 +73,10 @@ pub fn run(
             Some(name) => (l.no_commitments_for)(name) + "\n",
             None => format!("{}\n", l.no_open_commitments),
         },
-        CommitmentFormat::Table => listing(&rows, now, l) + l.mark_commitment_done + "\n",
+        CommitmentFormat::Table => {
+            listing(&rows, now, Layout::of(false, io), l) + l.mark_commitment_done + "\n"
+        }
+        CommitmentFormat::Tsv => listing(&rows, now, Layout::Tsv, l),
     };
     io.print(&text)
 }
@@ -81,6 +84,7 @@ pub fn run(
 fn listing(
     rows: &[CommitmentRow],
     now: chrono::DateTime<chrono::FixedOffset>,
+    layout: Layout,
     l: &Labels,
 ) -> String {
     let rows = rows.iter().map(|c| {
@@ -101,6 +105,7 @@ fn listing(
         ]
     });
     table(
+        layout,
         &["#", l.kind, l.due, l.customer, l.action, l.owner, l.case],
         rows,
     )

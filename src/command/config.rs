@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::Io;
-use crate::cli::{ConfigArgs, ListFormat};
+use crate::cli::{ConfigArgs, ConfigFormat};
 use crate::config::{Origin, Report, Role, Setting, Settings, Shown};
 use crate::error::Error;
 
@@ -112,8 +112,8 @@ pub fn run(
             .collect(),
     };
     match args.format {
-        ListFormat::Json => io.print(&super::json(&report)),
-        ListFormat::Table => {
+        ConfigFormat::Json => io.print(&super::json(&report)),
+        ConfigFormat::Table => {
             let looked_for = crate::config::default_path(|name| io.env.var_os(name));
             let text = text(settings, &rows, archive.err(), looked_for.as_deref());
             io.print(&text)

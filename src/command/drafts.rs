@@ -55,7 +55,7 @@ pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(),
         // them: the errors and their summary say it all.
         ListFormat::Table if rows.is_empty() && unreadable > 0 => String::new(),
         ListFormat::Table if rows.is_empty() => (l.no_drafts)(&dir.display().to_string()) + "\n",
-        ListFormat::Table => {
+        ListFormat::Table | ListFormat::Tsv => {
             let rows = rows.iter().map(|r| {
                 vec![
                     r.id.clone(),
@@ -66,7 +66,9 @@ pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(),
                     (l.ago)(&r.age),
                 ]
             });
-            table(
+            let layout = super::Layout::of(args.format == ListFormat::Tsv, io);
+            let listing = table(
+                layout,
                 &[
                     l.id,
                     l.customer,
@@ -76,8 +78,11 @@ pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(),
                     l.saved,
                 ],
                 rows,
-            ) + l.resume_hint
-                + "\n"
+            );
+            match layout {
+                super::Layout::Tsv => listing,
+                _ => listing + l.resume_hint + "\n",
+            }
         }
     };
     io.print(&text)?;

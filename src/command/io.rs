@@ -17,6 +17,14 @@ pub struct Io<'a> {
     pub err: Gate<'a>,
     /// Whether a live session may be started (stdin is a terminal).
     pub interactive: bool,
+    /// Whether stdout is a terminal: listings are boxed there, plain in a
+    /// pipe or a file. The binary sets it; tests may.
+    pub stdout_terminal: bool,
+    /// Whether stderr is a terminal (where the live session draws).
+    pub err_terminal: bool,
+    /// Whether the live session is drawn in colour: `--color`, `NO_COLOR`,
+    /// `CLICOLOR_FORCE` and `err_terminal`, decided once by `command::run`.
+    pub colour: bool,
     pub env: Env,
 }
 
@@ -31,6 +39,9 @@ impl<'a> Io<'a> {
             out: Gate::new(out),
             err: Gate::new(err),
             interactive,
+            stdout_terminal: false,
+            err_terminal: false,
+            colour: false,
             env,
         }
     }
@@ -164,6 +175,24 @@ impl Env {
         self.var_os(name).and_then(|v| v.into_string().ok())
     }
 
+    /// Whether to colour output for a stream that is (or is not) a terminal:
+    /// `--color always|never` decide; under `auto`, a non-empty `NO_COLOR`
+    /// turns colour off (no-color.org), then a `CLICOLOR_FORCE` other than
+    /// `0` turns it on even in a pipe, then `CLICOLOR=0` turns it off, then
+    /// a terminal gets colour unless `TERM` is `dumb`.
+    pub fn colour(&self, choice: crate::cli::ColorChoice, terminal: bool) -> bool {
+        use crate::cli::ColorChoice;
+        let set = |name: &str| self.var_os(name).filter(|v| !v.is_empty());
+        match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+            ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+            ColorChoice::Auto if set("CLICOLOR").is_some_and(|v| v == "0") => false,
+            ColorChoice::Auto => terminal && self.var("TERM").as_deref() != Some("dumb"),
+        }
+    }
+
     /// A path from a variable; set but empty counts as unset.
     pub fn path(&self, name: &str) -> Option<PathBuf> {
         self.var_os(name)
@@ -207,6 +236,35 @@ mod tests {
             through_gate(&[b"a,b\r\nc\rd\r", b"\ne\r"]),
             "a,b\r\nc\\u{d}d\r\ne\\u{d}"
         );
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_clicolor_force_then_the_terminal() {
+        use crate::cli::ColorChoice::{Always, Auto, Never};
+        let env = |vars: &[(&str, &str)]| {
+            Env::Vars(
+                vars.iter()
+                    .map(|(k, v)| ((*k).into(), (*v).into()))
+                    .collect(),
+            )
+        };
+        let none = env(&[]);
+        assert!(none.colour(Auto, true));
+        assert!(!none.colour(Auto, false));
+        assert!(none.colour(Always, false));
+        assert!(!none.colour(Never, true));
+        let no_color = env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]);
+        assert!(!no_color.colour(Auto, true));
+        assert!(
+            no_color.colour(Always, true),
+            "the flag wins over the environment"
+        );
+        // An empty NO_COLOR is unset (no-color.org).
+        assert!(env(&[("NO_COLOR", "")]).colour(Auto, true));
+        assert!(env(&[("CLICOLOR_FORCE", "1")]).colour(Auto, false));
+        assert!(!env(&[("CLICOLOR_FORCE", "0")]).colour(Auto, false));
+        assert!(!env(&[("CLICOLOR", "0")]).colour(Auto, true));
+        assert!(!env(&[("TERM", "dumb")]).colour(Auto, true));
     }
 
     #[test]

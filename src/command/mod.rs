@@ -4,9 +4,11 @@
 pub mod archive;
 pub mod cases;
 pub mod commitments;
+pub mod completions;
 pub mod config;
 pub mod drafts;
 pub mod lint;
+pub mod man;
 pub mod new;
 pub mod playbooks;
 pub mod schema;
@@ -28,24 +30,78 @@ use crate::cli::{Cli, Command};
 use crate::config::{Flags, Origin, Settings};
 use crate::error::Error;
 
-/// A listing table and a final newline. Cells are escaped before the layout
+/// How a listing is laid out: what `--format table|tsv` asks for, and
+/// whether stdout is a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Box-drawn columns, for a terminal.
+    Boxed,
+    /// Space-aligned columns and no box drawing, for a pipe or a file
+    /// (`grep`, `less`, a mail).
+    Plain,
+    /// Tab-separated values with a header line, for `cut` and spreadsheets.
+    Tsv,
+}
+
+impl Layout {
+    pub fn of(tsv: bool, io: &Io) -> Layout {
+        match (tsv, io.stdout_terminal) {
+            (true, _) => Layout::Tsv,
+            (false, true) => Layout::Boxed,
+            (false, false) => Layout::Plain,
+        }
+    }
+}
+
+/// A listing and a final newline. Cells are escaped before the layout
 /// (not only by the gate after it), so the columns are measured as shown.
 pub fn table<R: IntoIterator<Item = String>>(
+    layout: Layout,
     header: &[&str],
     rows: impl IntoIterator<Item = R>,
 ) -> String {
+    let cells = |row: R| {
+        row.into_iter()
+            .map(|cell| crate::text::for_terminal(&cell))
+            .collect::<Vec<_>>()
+    };
+    if layout == Layout::Tsv {
+        // A tab or a line break inside a cell would start a new column or row.
+        let line = |cells: Vec<String>| {
+            cells
+                .iter()
+                .map(|c| c.replace(['\t', '\n', '\r'], " "))
+                .collect::<Vec<_>>()
+                .join("\t")
+                + "\n"
+        };
+        let head = line(header.iter().map(|h| (*h).to_owned()).collect());
+        return rows
+            .into_iter()
+            .map(cells)
+            .map(line)
+            .fold(head, |a, b| a + &b);
+    }
     let mut table = comfy_table::Table::new();
     table
-        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .load_preset(match layout {
+            Layout::Boxed => comfy_table::presets::UTF8_FULL_CONDENSED,
+            _ => comfy_table::presets::NOTHING,
+        })
         .set_header(header.to_vec());
     for row in rows {
-        table.add_row(
-            row.into_iter()
-                .map(|cell| crate::text::for_terminal(&cell))
-                .collect::<Vec<_>>(),
-        );
+        table.add_row(cells(row));
     }
-    format!("{table}\n")
+    if layout == Layout::Boxed {
+        return format!("{table}\n");
+    }
+    // NOTHING keeps each cell's one-space padding: drop it at both ends of a line.
+    let text = table.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
+        .collect();
+    lines.join("\n") + "\n"
 }
 
 /// Who is at the keyboard, as the shell knows it: `$USER`, else
@@ -103,6 +159,14 @@ pub fn main<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>, io: &m
 }
 
 pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
+    io.colour = io.env.colour(cli.color, io.err_terminal);
+    // Generated from the clap types alone: a broken config file must not
+    // stop a shell's completion setup or a packager's build.
+    match &cli.command {
+        Command::Completions(args) => return completions::run(args, io),
+        Command::Man(args) => return man::run(args, io),
+        _ => {}
+    }
     let var = |name: &str| io.env.var_os(name);
     // The config file is read first, whatever the command: a broken one is
     // reported before anything else happens (exit 2).
@@ -182,5 +246,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
             config::run(args, &settings, archive, io)
         }
         Command::Archive(command) => archive::run(command, io),
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     }
 }

@@ -48,7 +48,8 @@ pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], lang: Lang, io: &mut Io) -> R
     let l = lang.labels();
     let text = match args.format {
         ListFormat::Json => json(&rows),
-        ListFormat::Table => table(
+        ListFormat::Table | ListFormat::Tsv => table(
+            super::Layout::of(args.format == ListFormat::Tsv, io),
             &[l.id, l.title, l.version, l.languages, l.source],
             rows.iter().map(|row| {
                 let source = if row.active {

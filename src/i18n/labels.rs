@@ -151,6 +151,8 @@ pub struct Labels {
     pub void_banner: fn(i64, &str, &str, &str) -> String,
     pub case_voided: fn(i64) -> String,
     pub no_cases: fn(&str) -> String,
+    /// (cases in the archive): a `cases list` filter that matched none.
+    pub no_cases_match: fn(i64) -> String,
     pub overdue: &'static str,
     pub no_open_commitments: &'static str,
     /// (person)
@@ -364,6 +366,10 @@ const EN: Labels = Labels {
     void_banner: |n, by, at, why| format!("Case #{n} is void: voided by {by} at {at}: {why}"),
     case_voided: |n| format!("Case #{n} is now void"),
     no_cases: |db| format!("No cases in {db}."),
+    no_cases_match: |n| match n {
+        1 => "No cases match (the archive holds 1 case).".into(),
+        n => format!("No cases match (the archive holds {n} cases)."),
+    },
     overdue: "(overdue)",
     no_open_commitments: "No open commitments.",
     no_commitments_for: |who| format!("No open commitments owned by {who}."),
@@ -555,6 +561,7 @@ const ZH_TW: Labels = Labels {
     void_banner: |n, by, at, why| format!("第 {n} 號案件已作廢：{by} 於 {at} 作廢，原因：{why}"),
     case_voided: |n| format!("第 {n} 號案件已作廢"),
     no_cases: |db| format!("{db} 裡還沒有案件。"),
+    no_cases_match: |n| format!("沒有符合條件的案件（案件庫共有 {n} 件）。"),
     overdue: "（已逾期）",
     no_open_commitments: "沒有待辦的承諾事項。",
     no_commitments_for: |who| format!("沒有 {who} 負責的待辦承諾事項。"),
@@ -740,6 +747,7 @@ const ZH_CN: Labels = Labels {
     void_banner: |n, by, at, why| format!("第 {n} 号案件已作废：{by} 于 {at} 作废，原因：{why}"),
     case_voided: |n| format!("第 {n} 号案件已作废"),
     no_cases: |db| format!("{db} 里还没有案件。"),
+    no_cases_match: |n| format!("没有符合条件的案件（案件库共有 {n} 个）。"),
     overdue: "（已逾期）",
     no_open_commitments: "没有待办的承诺事项。",
     no_commitments_for: |who| format!("没有 {who} 负责的待办承诺事项。"),

@@ -121,6 +121,14 @@ pub struct TerminalPrompter {
     verdict: Option<Verdict>,
 }
 
+/// Colours on or off for everything the session draws, as `command::Env::colour`
+/// decided from `--color`, `NO_COLOR` and `CLICOLOR_FORCE` (console's own
+/// guess would read the environment behind the CLI's back).
+pub fn use_colour(on: bool) {
+    dialoguer::console::set_colors_enabled(on);
+    dialoguer::console::set_colors_enabled_stderr(on);
+}
+
 /// The columns a line may use: one less than the terminal's width, so no
 /// line ever ends on the last column (where terminals differ on wrapping).
 fn usable(term: &Term) -> usize {

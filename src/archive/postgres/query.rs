@@ -18,7 +18,9 @@ impl Pg {
         let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
         if let Some(customer) = &customer {
             args.push(customer);
-            sql.push_str(&format!(" AND customer_key = ${}", args.len()));
+            // A substring, case aside, as on SQLite: the key is lowercased
+            // by Rust; strpos takes no LIKE wildcards.
+            sql.push_str(&format!(" AND strpos(customer_key, ${}) > 0", args.len()));
         }
         if let Some(since) = &filter.since_epoch {
             args.push(since);
@@ -26,7 +28,7 @@ impl Pg {
         }
         if let Some(level) = &filter.level {
             args.push(level);
-            sql.push_str(&format!(" AND level = ${}", args.len()));
+            sql.push_str(&format!(" AND lower(level) = lower(${})", args.len()));
         }
         if !filter.include_rehearsals {
             sql.push_str(" AND NOT rehearsal");

@@ -15,7 +15,9 @@ impl Sqlite {
         let mut sql = format!("SELECT {} FROM cases WHERE 1=1", CaseRow::select_list());
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(customer) = &filter.customer {
-            sql.push_str(" AND customer_key = ?");
+            // A substring, case aside: the key is lowercased by Rust (all
+            // of Unicode), so instr needs no collation; no LIKE wildcards.
+            sql.push_str(" AND instr(customer_key, ?) > 0");
             args.push(Box::new(customer_key(customer)));
         }
         if let Some(since) = filter.since_epoch {
@@ -23,7 +25,7 @@ impl Sqlite {
             args.push(Box::new(since));
         }
         if let Some(level) = &filter.level {
-            sql.push_str(" AND level = ?");
+            sql.push_str(" AND level = ? COLLATE NOCASE");
             args.push(Box::new(level.clone()));
         }
         if !filter.include_rehearsals {

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use chrono::DateTime;
 use serde::Serialize;
 
+use super::super::Layout;
 use super::super::cases::{open_for_reading, parse_since};
 use super::super::{Io, json, table};
 use crate::archive::Location;
@@ -187,10 +188,11 @@ pub fn run(
     }
     let text = match args.format {
         ListFormat::Json => json(&report),
-        ListFormat::Table => {
+        ListFormat::Table | ListFormat::Tsv => {
             let mut text = String::new();
             if !report.cases.is_empty() {
                 text = table(
+                    Layout::of(args.format == ListFormat::Tsv, io),
                     &["#", "case", "customer", "before → after"],
                     report.cases.iter().map(|c| {
                         let change = match (&c.after, &c.error) {

@@ -96,6 +96,7 @@ pub(super) fn live(
         "interrupted; your answers are saved in draft {id}\n  {resume_hint}"
     ));
 
+    terminal::use_colour(io.colour);
     let mut prompter = TerminalPrompter::new(lang);
     // A resumed rep sees what the draft already holds before the next question.
     // Only the screen is at stake: a failing terminal fails the first prompt too.

@@ -1,0 +1,159 @@
+//! CLI conventions: listings are boxed on a terminal, plain in a pipe, tab-
+//! separated with `--format tsv`; `--color` is a global flag.
+
+use crate::test::Test;
+
+#[test]
+fn listings_are_boxed_on_a_terminal_plain_in_a_pipe_and_tab_separated_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+            "--out",
+            "-",
+        ])
+        .run()
+        .success();
+    let list = |extra: &[&str], terminal: bool| {
+        let test = Test::new()
+            .env("DEFUSE_DB", &db)
+            .args(["cases", "list"])
+            .args(extra);
+        let test = if terminal {
+            test.stdout_terminal()
+        } else {
+            test
+        };
+        test.run().success().stdout
+    };
+    let boxed = list(&[], true);
+    assert!(
+        boxed.starts_with('┌') && boxed.contains("┆ Nordlicht GmbH"),
+        "{boxed}"
+    );
+
+    let plain = list(&[], false);
+    let lines: Vec<&str> = plain.lines().collect();
+    assert_eq!(lines.len(), 2, "{plain}");
+    assert!(lines[0].starts_with("#  Case "), "{plain}");
+    assert!(lines[1].starts_with("1  2026"), "{plain}");
+    assert!(!plain.contains(['│', '┆', '─', '┌']), "{plain}");
+    // Columns line up: the customer starts at the same column on both lines.
+    assert_eq!(
+        lines[0].find("Customer"),
+        lines[1].find("Nordlicht GmbH"),
+        "{plain}"
+    );
+    assert!(lines.iter().all(|l| !l.ends_with(' ')), "{plain:?}");
+
+    let tsv = list(&["--format", "tsv"], true);
+    let rows: Vec<Vec<&str>> = tsv.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "#",
+            "Case",
+            "Time",
+            "Customer",
+            "Level",
+            "Grievances",
+            "Playbook"
+        ]
+    );
+    assert_eq!(rows[1][3], "Nordlicht GmbH");
+    assert_eq!(rows.len(), 2);
+
+    let json = list(&["--format", "json"], false);
+    assert!(json.trim_start().starts_with('['), "{json}");
+}
+
+#[test]
+fn stats_with_nothing_to_count_show_no_empty_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    // A rehearsal is stored but not counted.
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--rehearse",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+        ])
+        .args(["--out", "-"])
+        .run()
+        .success();
+    Test::new()
+        .env("DEFUSE_DB", &db)
+        .args(["cases", "stats"])
+        .run()
+        .success()
+        .stdout("0 cases (rehearsals not counted)\n");
+}
+
+#[test]
+fn color_is_a_global_flag_with_three_choices() {
+    for when in ["auto", "always", "never"] {
+        Test::new()
+            .args(["--color", when, "playbooks"])
+            .run()
+            .success();
+        Test::new()
+            .args(["playbooks", "--color", when])
+            .run()
+            .success();
+    }
+    Test::new()
+        .args(["--color", "sometimes", "playbooks"])
+        .run()
+        .status(2)
+        .stderr_contains("[possible values: auto, always, never]");
+}
+
+#[test]
+fn cases_list_filters_ignore_case_and_say_when_nothing_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+        ])
+        .args(["--out", "-"])
+        .run()
+        .success();
+    let list = |args: &[&str]| {
+        Test::new()
+            .env("DEFUSE_DB", &db)
+            .args(["cases", "list"])
+            .args(args)
+            .run()
+            .success()
+            .stdout
+    };
+    assert!(list(&["--customer", "NORDL"]).contains("Nordlicht GmbH"));
+    assert!(list(&["--level", "Concern"]).contains("Nordlicht GmbH"));
+    assert_eq!(
+        list(&["--customer", "acme"]),
+        "No cases match (the archive holds 1 case).\n"
+    );
+    let help = Test::new()
+        .args(["cases", "list", "--help"])
+        .run()
+        .success()
+        .stdout;
+    let globals = help
+        .find("Global options:")
+        .expect("a heading of their own");
+    assert!(help.find("--customer").unwrap() < globals, "{help}");
+    assert!(help[globals..].contains("--db <PATH>"), "{help}");
+}
