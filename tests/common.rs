@@ -15,6 +15,13 @@ pub fn playbook(id: &str) -> Playbook {
 }
 
 /// Replays `answers` (YAML) on `pb`, as `defuse triage --answers` would.
+/// Every problem loading `text` as `pb.yaml` reports; empty when it loads.
+pub fn problems(text: &str) -> String {
+    load_str("pb.yaml", text)
+        .map(|_| String::new())
+        .unwrap_or_else(|e| e.to_string())
+}
+
 pub fn triage(pb: &Playbook, answers: &str) -> Outcome {
     let mut prompter =
         ScriptPrompter::new("test.answers.yaml", answers, pb).unwrap_or_else(|e| panic!("{e}"));

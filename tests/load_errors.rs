@@ -1,10 +1,9 @@
 //! A bad playbook or answers file gives every problem with file:line:col and
 //! a hint — never a panic.
 
-use defuse::playbook::load_str;
 use defuse::prompt::script::ScriptPrompter;
 
-use crate::common::playbook;
+use crate::common::{playbook, problems};
 
 /// A minimal valid playbook; tests break one thing at a time.
 const MINIMAL: &str = "\
@@ -28,12 +27,6 @@ remedies:
   catalogue:
     - {id: r1, kind: compensation, label: L, action: A, owner: O, due: 24h, when: {flag: real_loss}}
 ";
-
-fn problems(text: &str) -> String {
-    load_str("pb.yaml", text)
-        .map(|_| String::new())
-        .unwrap_or_else(|e| e.to_string())
-}
 
 #[test]
 fn the_minimal_playbook_is_valid() {

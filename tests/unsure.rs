@@ -5,13 +5,12 @@
 
 use defuse::i18n::Lang;
 use defuse::plan::{self, markdown};
-use defuse::playbook::load_str;
 use defuse::playbook::vocab::{AtStake, ComplaintKind, CrisisType};
 use defuse::prompt::script::ScriptPrompter;
 use defuse::triage::session::{InvalidAnswer, Outcome, Session};
 use defuse::triage::{Fingerprint, drive};
 
-use crate::common::{authority, level, playbook, remedies, triage};
+use crate::common::{authority, level, playbook, problems, remedies, triage};
 
 fn answers(assess: &str, grievance: &str) -> String {
     format!("case: {{customer: Helios Pay}}\nassess: {{{assess}}}\ngrievance: {{{grievance}}}\n")
@@ -325,12 +324,6 @@ remedies:
   catalogue:
     - {id: r1, kind: compensation, label: L, action: A, owner: O, due: 24h, when: {flag: real_loss}}
 ";
-
-fn problems(text: &str) -> String {
-    load_str("pb.yaml", text)
-        .map(|_| String::new())
-        .unwrap_or_else(|e| e.to_string())
-}
 
 #[test]
 fn lint_checks_assume_and_forbids() {
