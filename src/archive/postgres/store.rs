@@ -14,7 +14,7 @@ use postgres::types::ToSql;
 
 use super::Pg;
 use crate::archive::commitments::Commitment;
-use crate::archive::{NewCase, Stored, VoidRefused, Voiding, customer_key};
+use crate::archive::{NewCase, Stored, VoidRefused, Voiding, case_columns};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -25,53 +25,13 @@ impl Pg {
     /// See [`crate::archive::Archive::store`].
     pub fn store(&mut self, case: &NewCase, waiting: &mut dyn FnMut()) -> Result<Stored, Error> {
         let plan = case.plan;
-        let epoch = |rfc3339: &str| {
-            chrono::DateTime::parse_from_rfc3339(rfc3339)
-                .map(|t| t.timestamp())
-                .unwrap_or(0)
-        };
-        let json = |v: Vec<&str>| serde_json::to_string(&v).unwrap_or_else(|_| "[]".into());
-        let r = &plan.record;
-        let created_epoch = epoch(&plan.case.time);
-        let key = customer_key(&plan.case.customer);
-        let level_rank = case.level_rank as i64;
-        let grievances = json(plan.grievances.iter().map(|g| g.id.as_str()).collect());
-        let remedies = json(plan.remedies.iter().map(|r| r.id.as_str()).collect());
-        let playbook_version = plan.case.playbook.version.to_string();
-        let plan_json = plan.to_json();
+        let derived = case.derived();
         let fingerprint = case.call.as_str();
         // Read back from the JSON the archive keeps: one reader of a plan's
         // commitments, for new cases and the v3 migration, on both backends.
-        let commitments = Commitment::of_plan(&plan_json);
-        let columns: &[(&str, &(dyn ToSql + Sync))] = &[
-            ("case_id", &plan.case.id),
-            ("created_at", &plan.case.time),
-            ("created_epoch", &created_epoch),
-            ("customer", &plan.case.customer),
-            ("customer_key", &key),
-            ("contact", &plan.case.contact),
-            ("role", &plan.case.role),
-            ("playbook_id", &plan.case.playbook.id),
-            ("playbook_version", &playbook_version),
-            ("level", &plan.assessment.level.id),
-            ("level_rank", &level_rank),
-            ("authority", &plan.assessment.authority.id),
-            ("grievances", &grievances),
-            ("remedies", &remedies),
-            ("complaint_kind", &r.complaint_kind.id),
-            ("crisis", &r.crisis.id),
-            ("at_stake", &r.at_stake.id),
-            ("remedy_sought", &r.remedy_sought),
-            ("impact", &r.impact),
-            ("our_owner", &r.our_owner),
-            ("customer_loss", &r.customer_loss),
-            ("rehearsal", &case.rehearsal),
-            ("plan_markdown", &case.plan_markdown),
-            ("plan_json", &plan_json),
-            ("answers_yaml", &case.answers_yaml),
-            ("fingerprint", &fingerprint),
-            ("stored_by", &case.stored_by),
-        ];
+        let commitments = Commitment::of_plan(&derived.plan_json);
+        let columns: &[(&str, &(dyn ToSql + Sync))] =
+            &case_columns!(case, &derived, &fingerprint, dyn ToSql + Sync);
         let client = self.client.get_mut();
         let outcome = (|| -> Result<Result<Stored, String>, postgres::Error> {
             let mut tx = client.transaction()?;

@@ -10,7 +10,7 @@ use rusqlite::OptionalExtension;
 
 use super::{BUSY_TIMEOUT, Sqlite};
 use crate::archive::commitments::Commitment;
-use crate::archive::{NewCase, Stored, VoidRefused, Voiding, archive_error, customer_key};
+use crate::archive::{NewCase, Stored, VoidRefused, Voiding, archive_error, case_columns};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -26,52 +26,13 @@ impl Sqlite {
     /// caller can tell the rep why nothing happens yet.
     pub fn store(&mut self, case: &NewCase, waiting: &mut dyn FnMut()) -> Result<Stored, Error> {
         let plan = case.plan;
-        let epoch = |rfc3339: &str| {
-            chrono::DateTime::parse_from_rfc3339(rfc3339)
-                .map(|t| t.timestamp())
-                .unwrap_or(0)
-        };
-        let json = |v: Vec<&str>| serde_json::to_string(&v).unwrap_or_else(|_| "[]".into());
-        let r = &plan.record;
-        let plan_json = plan.to_json();
-        let case_columns: &[(&str, &dyn ToSql)] = &[
-            ("case_id", &plan.case.id),
-            ("created_at", &plan.case.time),
-            ("created_epoch", &epoch(&plan.case.time)),
-            ("customer", &plan.case.customer),
-            ("customer_key", &customer_key(&plan.case.customer)),
-            ("contact", &plan.case.contact),
-            ("role", &plan.case.role),
-            ("playbook_id", &plan.case.playbook.id),
-            ("playbook_version", &plan.case.playbook.version),
-            ("level", &plan.assessment.level.id),
-            ("level_rank", &(case.level_rank as i64)),
-            ("authority", &plan.assessment.authority.id),
-            (
-                "grievances",
-                &json(plan.grievances.iter().map(|g| g.id.as_str()).collect()),
-            ),
-            (
-                "remedies",
-                &json(plan.remedies.iter().map(|r| r.id.as_str()).collect()),
-            ),
-            ("complaint_kind", &r.complaint_kind.id),
-            ("crisis", &r.crisis.id),
-            ("at_stake", &r.at_stake.id),
-            ("remedy_sought", &r.remedy_sought),
-            ("impact", &r.impact),
-            ("our_owner", &r.our_owner),
-            ("customer_loss", &r.customer_loss),
-            ("rehearsal", &case.rehearsal),
-            ("plan_markdown", &case.plan_markdown),
-            ("plan_json", &plan_json),
-            ("answers_yaml", &case.answers_yaml),
-            ("fingerprint", &case.call.as_str()),
-            ("stored_by", &case.stored_by),
-        ];
+        let derived = case.derived();
+        let plan_json = &derived.plan_json;
+        let case_columns: &[(&str, &dyn ToSql)] =
+            &case_columns!(case, &derived, &case.call.as_str(), dyn ToSql);
         // Read back from the JSON the archive keeps, as the migration reads
         // old cases: one reader of a plan's commitments.
-        let commitments = Commitment::of_plan(&plan_json);
+        let commitments = Commitment::of_plan(plan_json);
         let outcome = write_transaction(&self.conn, waiting, |tx| {
             if let Some(number) = stored_call(tx, case.call)? {
                 return Ok(Ok(Stored::Already(number)));
