@@ -61,6 +61,8 @@ pub struct Summary {
     pub title: Localized,
     pub version: String,
     pub languages: BTreeSet<Lang>,
+    /// Each level's id and its label, as `cases list --level` matches them.
+    pub levels: Vec<(String, Localized)>,
 }
 
 impl Summary {
@@ -70,6 +72,11 @@ impl Summary {
             title: playbook.title.clone(),
             version: playbook.version.clone(),
             languages: playbook.languages(),
+            levels: playbook
+                .levels
+                .iter()
+                .map(|l| (l.id.value.clone(), l.label.clone()))
+                .collect(),
         }
     }
 }
@@ -263,9 +270,12 @@ pub fn resolve(name: &str, extra_dirs: &[PathBuf]) -> Result<Loaded, Error> {
     if EMBEDDED.iter().any(|(n, _)| *n == name) {
         return embedded(name);
     }
+    // An id in several sources (embedded and ./playbooks) is named once.
     let known: Vec<String> = list(extra_dirs)?
         .into_iter()
         .filter_map(|e| e.result.ok().map(|p| p.id))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
     let hint = crate::diagnostic::did_you_mean(name, known.iter().map(String::as_str))
         .map(|h| format!(" {h}"))

@@ -194,6 +194,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
+    /// A table for people, or JSON (`defuse.config/v1`) for scripts.
     #[arg(long, short, value_enum, default_value_t = ConfigFormat::Table)]
     pub format: ConfigFormat,
 }
@@ -219,7 +220,9 @@ pub struct TriageArgs {
     #[arg(long, short)]
     pub playbook: Option<String>,
 
-    /// Replay an answers file instead of asking (no terminal needed).
+    /// Replay an answers file instead of asking (no terminal needed). A live
+    /// session writes one beside its plan; `defuse schema answers` describes
+    /// the format, so one can also be written by hand.
     #[arg(long, short, value_name = "FILE", conflicts_with = "resume")]
     pub answers: Option<PathBuf>,
 
@@ -270,12 +273,14 @@ pub enum ListFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct PlaybooksArgs {
+    /// How to print the list.
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct DraftsArgs {
+    /// How to print the list.
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 
@@ -300,6 +305,7 @@ pub struct LintArgs {
     /// Files or directories (searched recursively) [default: playbooks/].
     pub paths: Vec<PathBuf>,
 
+    /// How to report findings: for people, for scripts, or for CI.
     #[arg(long, short, value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,
 
@@ -366,6 +372,7 @@ pub enum SchemaKind {
 
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
+    /// Which file format to describe.
     #[arg(value_enum, default_value_t = SchemaKind::Playbook)]
     pub kind: SchemaKind,
 }
@@ -410,7 +417,8 @@ pub struct CasesListArgs {
     /// Only cases on or after this date (YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only cases at this level, by its id, case aside ("fire", "Major").
+    /// Only cases at this level: its id or its label in any language, case
+    /// aside ("fire", "Major incident", "火警").
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
     /// Include rehearsals (`triage --rehearse`).
@@ -431,6 +439,7 @@ pub struct CasesListArgs {
 pub struct CasesShowArgs {
     /// The case number (`12`) or case id (`20261123-1000-acme`).
     pub id: String,
+    /// The plan as Markdown, or as the stored JSON plan.
     #[arg(long, short, value_enum, default_value_t = PlanFormat::Md)]
     pub format: PlanFormat,
 }
@@ -443,6 +452,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct CasesExportArgs {
+    /// JSON (every field), or CSV for spreadsheets.
     #[arg(long, short, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
     /// Leave out contact details (contact name and role).
@@ -481,6 +491,7 @@ pub struct CommitmentsArgs {
     /// due by the end of that day (e.g. tomorrow evening's list).
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// How to print the list: a table, TSV, JSON, CSV, or an iCalendar file.
     #[arg(long, short, value_enum, default_value_t = CommitmentFormat::Table)]
     pub format: CommitmentFormat,
     #[command(subcommand)]
@@ -510,6 +521,7 @@ pub enum CommitmentsAction {
 
 #[derive(Debug, clap::Args)]
 pub struct CasesStatsArgs {
+    /// How to print the counts.
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
     /// Count void cases too.

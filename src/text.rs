@@ -96,6 +96,12 @@ pub fn markdown_inline(text: &str) -> String {
     out
 }
 
+/// "1 case", "2 cases": a count with its English noun (messages that are
+/// only in English; labels word their own counts per language).
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A file-name-safe slug: ASCII letters and digits, and letters of other
 /// scripts kept as they are; everything else collapses to `-`.
 pub fn slug(text: &str) -> String {
@@ -120,6 +126,13 @@ pub fn slug(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_say_one_or_many() {
+        assert_eq!(super::count(0, "case", "cases"), "0 cases");
+        assert_eq!(super::count(1, "case", "cases"), "1 case");
+        assert_eq!(super::count(2, "case", "cases"), "2 cases");
+    }
+
     use super::*;
 
     #[test]

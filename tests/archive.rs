@@ -335,7 +335,7 @@ crate::each_backend! {
             third.contains("**Level: Serious**"),
             "raised one level:\n{third}"
         );
-        assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+        assert!(third.contains("history `repeat_customer`: 2 earlier cases: 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
         // Replaying the same answers again gives the same plan (only earlier
         // cases count), and stores no second case.
         let again = defuse(db)

@@ -114,7 +114,7 @@ crate::each_backend! {
         defuse(db)
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 cases, schema version 4\n");
+            .stdout("ok: 1 case, schema version 4\n");
 
         // Another call time is another call.
         replay(
@@ -192,7 +192,7 @@ crate::each_backend! {
         defuse(db)
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 cases, schema version 4\n");
+            .stdout("ok: 1 case, schema version 4\n");
     }
 }
 
@@ -407,7 +407,7 @@ fn a_voided_duplicate_no_longer_raises_a_later_calls_level() {
     assert!(
         check
             .stdout
-            .starts_with("ok: 3 cases, schema version 4\n1 duplicate case(s)"),
+            .starts_with("ok: 3 cases, schema version 4\n1 duplicate case"),
         "{check}"
     );
     let check = check
@@ -415,7 +415,7 @@ fn a_voided_duplicate_no_longer_raises_a_later_calls_level() {
         .stdout_contains(" cases void 2 --reason \"duplicate of #1\"")
         .stdout_contains("cases void --duplicates");
     assert!(
-        check.stderr.contains("error: 1 duplicate case(s) in "),
+        check.stderr.contains("error: 1 duplicate case in "),
         "{check}"
     );
 

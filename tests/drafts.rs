@@ -25,7 +25,7 @@ fn drafts_never_says_no_drafts_beside_an_unreadable_one_and_discard_removes_it()
         .stderr_contains("draft 20261123-100000-1 is corrupt: defuse cannot read it back")
         .stderr_contains("20261123-100000-1.draft.yaml:1:")
         .stderr_contains("defuse drafts --discard 20261123-100000-1")
-        .stderr_contains("1 draft(s) could not be read");
+        .stderr_contains("1 draft could not be read");
     assert!(!out.stderr.contains("answers file"), "{out}");
 
     in_dir(tmp.path())

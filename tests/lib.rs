@@ -33,3 +33,4 @@ mod scenario_coverage;
 mod schema;
 mod test;
 mod unsure;
+mod wording;

@@ -245,7 +245,7 @@ fn what_if_lists_the_stored_cases_an_edit_would_change() {
         .arg(&db)
         .run()
         .success()
-        .stdout("5 case(s) replayed: 0 would change, 0 no longer replay\n");
+        .stdout("5 cases replayed: 0 would change, 0 no longer replay\n");
 
     let out = Test::new()
         .args(["test", "--against-archive", "--db"])
@@ -263,7 +263,7 @@ fn what_if_lists_the_stored_cases_an_edit_would_change() {
         .arg(&edited)
         .run()
         .status(1)
-        .stderr_contains("error: 1 stored case(s) would change, 0 no longer replay");
+        .stderr_contains("error: 1 stored case would change, 0 no longer replay");
 
     let out = Test::new()
         .args(["test", "--against-archive", "-f", "json", "--db"])
@@ -292,7 +292,7 @@ fn what_if_lists_the_stored_cases_an_edit_would_change() {
         .arg(&edited)
         .run()
         .success()
-        .stdout("0 case(s) replayed: 0 would change, 0 no longer replay\n");
+        .stdout("0 cases replayed: 0 would change, 0 no longer replay\n");
 
     // Read-only: not a byte of the database or its journal changed (the
     // `-shm` file is SQLite's shared-memory index, which readers update).
@@ -354,7 +354,7 @@ fn what_if_leaves_out_void_and_rehearsal_cases_and_reports_answers_that_no_longe
         .arg(&edited)
         .run()
         .status(1)
-        .stderr_contains("error: 0 stored case(s) would change, 1 no longer replay");
+        .stderr_contains("error: 0 stored cases would change, 1 no longer replays");
     assert!(!out.stdout.contains("Bright Retail"), "{}", out.stdout);
     assert!(
         out.stdout.contains("no longer replays: answers:19:11: error: invalid answer to `grievance.picked`: `lost_face` is not one of"),
@@ -364,7 +364,7 @@ fn what_if_leaves_out_void_and_rehearsal_cases_and_reports_answers_that_no_longe
     // Four counting cases: the void one and the rehearsal are not replayed.
     assert!(
         out.stdout
-            .ends_with("4 case(s) replayed: 0 would change, 1 no longer replay\n"),
+            .ends_with("4 cases replayed: 0 would change, 1 no longer replays\n"),
         "{}",
         out.stdout
     );
@@ -379,7 +379,7 @@ fn what_if_without_an_archive_replays_nothing_at_the_default_place_and_fails_on_
         .args(["test", "--against-archive", "--fail-on-change"])
         .run()
         .success()
-        .stdout("0 case(s) replayed: 0 would change, 0 no longer replay\n");
+        .stdout("0 cases replayed: 0 would change, 0 no longer replay\n");
     Test::new()
         .args(["test", "--against-archive", "--db"])
         .arg(dir.path().join("none.db"))

@@ -32,7 +32,11 @@ pub fn run(
             let filter = Filter {
                 customer: args.customer.clone(),
                 since_epoch: args.since.as_deref().map(parse_since).transpose()?,
-                level: args.level.clone(),
+                level: args
+                    .level
+                    .as_deref()
+                    .map(|level| level_id(level, &settings.playbook_dirs.value, lang))
+                    .transpose()?,
                 include_rehearsals: args.rehearsals,
                 include_void: args.include_void,
                 limit: Some(args.limit),
@@ -151,8 +155,8 @@ pub fn run(
                 });
             }
             let ok = format!(
-                "ok: {} cases, schema version {}\n",
-                archive.count()?,
+                "ok: {}, schema version {}\n",
+                crate::text::count(archive.count()? as usize, "case", "cases"),
                 archive.version()?
             );
             let duplicates = archive.duplicates()?;
@@ -162,8 +166,8 @@ pub fn run(
                 io.print(&ok)?;
                 io.print(&duplicates_report(&duplicates, db))?;
                 return Err(Error::Findings(format!(
-                    "{} duplicate case(s) in {}",
-                    duplicates.len(),
+                    "{} in {}",
+                    crate::text::count(duplicates.len(), "duplicate case", "duplicate cases"),
                     db.display()
                 )));
             }
@@ -177,8 +181,8 @@ pub fn run(
 /// Each duplicate with the case it repeats, and the commands that void them.
 fn duplicates_report(duplicates: &[(i64, i64)], db: &Location) -> String {
     let mut out = format!(
-        "{} duplicate case(s): the same answers, playbook and call time as an earlier case\n",
-        duplicates.len()
+        "{}: the same answers, playbook and call time as an earlier case\n",
+        crate::text::count(duplicates.len(), "duplicate case", "duplicate cases")
     );
     for (duplicate, original) in duplicates {
         out += &format!(
@@ -250,6 +254,46 @@ fn void(
         Err(VoidRefused::AlreadyVoid(number, at, by, why)) => Err(Error::Usage(format!(
             "case #{number} is already void (voided by {by} at {}: {why})",
             human_time(&at)
+        ))),
+    }
+}
+
+/// `--level` by a level's id or its label in any of the playbook's
+/// languages, case aside, as the id the archive stores. Levels come from
+/// the catalog; a name none of its playbooks knows is refused with the
+/// levels that exist, rather than listing nothing.
+fn level_id(name: &str, dirs: &[std::path::PathBuf], lang: Lang) -> Result<String, Error> {
+    let wanted = name.trim().to_lowercase();
+    let mut known: Vec<(String, String)> = Vec::new();
+    let mut matched: Vec<String> = Vec::new();
+    for entry in crate::catalog::list(dirs)? {
+        let Ok(summary) = entry.result else { continue };
+        for (id, label) in &summary.levels {
+            let names = std::iter::once(id.clone()).chain(Lang::ALL.map(|l| label.text(l)));
+            if names.into_iter().any(|n| n.to_lowercase() == wanted) && !matched.contains(id) {
+                matched.push(id.clone());
+            }
+            let shown = (id.clone(), label.text(lang));
+            if !known.contains(&shown) {
+                known.push(shown);
+            }
+        }
+    }
+    match matched.as_slice() {
+        [id] => Ok(id.clone()),
+        [] => {
+            let known: Vec<String> = known
+                .iter()
+                .map(|(id, label)| format!("{id} ({label})"))
+                .collect();
+            Err(Error::Usage(format!(
+                "no level `{name}` in any playbook; give a level's id or label: {}",
+                known.join(", ")
+            )))
+        }
+        ids => Err(Error::Usage(format!(
+            "`{name}` names several levels ({}); give the id",
+            ids.join(", ")
         ))),
     }
 }

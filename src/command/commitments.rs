@@ -64,13 +64,21 @@ pub fn run(
         // A calendar needs the done ones to mark them completed.
         include_done: args.all || args.format == CommitmentFormat::Ics,
     };
-    let rows = open_for_reading(db, &io.env)?.commitments(&filter)?;
+    let archive = open_for_reading(db, &io.env)?;
+    let rows = archive.commitments(&filter)?;
     let text = match args.format {
         CommitmentFormat::Json => json(&rows),
         CommitmentFormat::Csv => archive::commitments_csv(&rows),
         CommitmentFormat::Ics => archive::ics(&rows, now.to_utc(), l),
         CommitmentFormat::Table if rows.is_empty() => match &mine {
             Some(name) => (l.no_commitments_for)(name) + "\n",
+            // A filter that matched nothing says how many it looked at.
+            None if filter.due_before.is_some() || filter.owner.is_some() => {
+                match archive.commitments(&Commitments::default())?.len() {
+                    0 => format!("{}\n", l.no_open_commitments),
+                    n => (l.no_commitments_match)(n) + "\n",
+                }
+            }
             None => format!("{}\n", l.no_open_commitments),
         },
         CommitmentFormat::Table => {

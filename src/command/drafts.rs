@@ -88,7 +88,8 @@ pub fn run(args: &DraftsArgs, dir: &Path, lang: Lang, io: &mut Io) -> Result<(),
     io.print(&text)?;
     if unreadable > 0 {
         return Err(Error::Findings(format!(
-            "{unreadable} draft(s) could not be read"
+            "{} could not be read",
+            crate::text::count(unreadable, "draft", "drafts")
         )));
     }
     Ok(())

@@ -75,8 +75,8 @@ pub fn run(args: &PlaybooksArgs, dirs: &[PathBuf], lang: Lang, io: &mut Io) -> R
         Ok(())
     } else {
         Err(Error::Findings(format!(
-            "{} playbook(s) could not be loaded",
-            broken.len()
+            "{} could not be loaded",
+            crate::text::count(broken.len(), "playbook", "playbooks")
         )))
     }
 }

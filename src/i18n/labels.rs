@@ -157,6 +157,8 @@ pub struct Labels {
     pub no_open_commitments: &'static str,
     /// (person)
     pub no_commitments_for: fn(&str) -> String,
+    /// A filter matched none of this many open commitments.
+    pub no_commitments_match: fn(usize) -> String,
     pub mark_commitment_done: &'static str,
     pub commitment_done: fn(i64) -> String,
     /// The two kinds of commitment (the `Kind` column of `commitments`).
@@ -168,6 +170,7 @@ pub struct Labels {
     pub stopped_at: &'static str,
     pub answers: &'static str,
     pub saved: &'static str,
+    /// How long ago, from `drafts::age` ("3m"; "0m", under a minute, reads "just now").
     pub ago: fn(&str) -> String,
     pub no_drafts: fn(&str) -> String,
     pub resume_hint: &'static str,
@@ -373,6 +376,10 @@ const EN: Labels = Labels {
     overdue: "(overdue)",
     no_open_commitments: "No open commitments.",
     no_commitments_for: |who| format!("No open commitments owned by {who}."),
+    no_commitments_match: |n| match n {
+        1 => "No commitments match (1 is open).".into(),
+        n => format!("No commitments match ({n} are open)."),
+    },
     mark_commitment_done: "Mark one done with `defuse commitments done NUMBER`.",
     commitment_done: |n| format!("Commitment #{n} done."),
     kind_remedy: "remedy",
@@ -382,11 +389,17 @@ const EN: Labels = Labels {
     stopped_at: "Stopped at",
     answers: "Answers",
     saved: "Saved",
-    ago: |age| format!("{age} ago"),
+    ago: |age| match age {
+        "0m" => "just now".into(),
+        _ => format!("{age} ago"),
+    },
     no_drafts: |dir| format!("No drafts in {dir}."),
     resume_hint: "Resume one with `defuse triage --resume ID`.",
     draft_discarded: |id| format!("Draft {id} discarded."),
-    cases_counted: |n| format!("{n} cases (rehearsals not counted)"),
+    cases_counted: |n| match n {
+        1 => "1 case (rehearsals not counted)".into(),
+        n => format!("{n} cases (rehearsals not counted)"),
+    },
     cases: "Cases",
     month: "Month",
     chosen: "Chosen",
@@ -398,7 +411,10 @@ const EN: Labels = Labels {
     authority_baseline: |id| format!("authority `{id}`: baseline, no higher rule held"),
     level_because: |id, rule| format!("level `{id}` because {rule}"),
     level_baseline: |id| format!("level `{id}`: baseline, no higher rule held"),
-    history_held: |rule, n, cases| format!("history `{rule}`: {n} earlier case(s): {cases}"),
+    history_held: |rule, n, cases| match n {
+        1 => format!("history `{rule}`: 1 earlier case: {cases}"),
+        n => format!("history `{rule}`: {n} earlier cases: {cases}"),
+    },
     level_raised: |n| format!("level +{n}"),
     unsure: |question, level, assumed| {
         format!(
@@ -427,7 +443,10 @@ const EN: Labels = Labels {
     plain_unsure: |question, assumed| {
         format!("not sure about “{question}”, so judged as if “{assumed}”")
     },
-    plain_history: |n| format!("{n} earlier case(s) from this customer"),
+    plain_history: |n| match n {
+        1 => "1 earlier case from this customer".into(),
+        n => format!("{n} earlier cases from this customer"),
+    },
     plain_answer: |question, answer| format!("“{question}” {answer}"),
 };
 
@@ -565,6 +584,7 @@ const ZH_TW: Labels = Labels {
     overdue: "（已逾期）",
     no_open_commitments: "沒有待辦的承諾事項。",
     no_commitments_for: |who| format!("沒有 {who} 負責的待辦承諾事項。"),
+    no_commitments_match: |n| format!("沒有符合條件的承諾事項（待辦共有 {n} 項）。"),
     mark_commitment_done: "完成後執行 `defuse commitments done 編號` 標記。",
     commitment_done: |n| format!("第 {n} 號承諾事項已完成。"),
     kind_remedy: "補救措施",
@@ -574,7 +594,10 @@ const ZH_TW: Labels = Labels {
     stopped_at: "停在",
     answers: "已答",
     saved: "儲存於",
-    ago: |age| format!("{age} 前"),
+    ago: |age| match age {
+        "0m" => "剛剛".into(),
+        _ => format!("{age} 前"),
+    },
     no_drafts: |dir| format!("{dir} 裡沒有草稿。"),
     resume_hint: "用 `defuse triage --resume ID` 接續。",
     draft_discarded: |id| format!("草稿 {id} 已捨棄。"),
@@ -751,6 +774,7 @@ const ZH_CN: Labels = Labels {
     overdue: "（已逾期）",
     no_open_commitments: "没有待办的承诺事项。",
     no_commitments_for: |who| format!("没有 {who} 负责的待办承诺事项。"),
+    no_commitments_match: |n| format!("没有符合条件的承诺事项（待办共有 {n} 项）。"),
     mark_commitment_done: "完成后执行 `defuse commitments done 编号` 标记。",
     commitment_done: |n| format!("第 {n} 号承诺事项已完成。"),
     kind_remedy: "补救措施",
@@ -760,7 +784,10 @@ const ZH_CN: Labels = Labels {
     stopped_at: "停在",
     answers: "已答",
     saved: "保存于",
-    ago: |age| format!("{age} 前"),
+    ago: |age| match age {
+        "0m" => "刚刚".into(),
+        _ => format!("{age} 前"),
+    },
     no_drafts: |dir| format!("{dir} 里没有草稿。"),
     resume_hint: "用 `defuse triage --resume ID` 继续。",
     draft_discarded: |id| format!("草稿 {id} 已丢弃。"),

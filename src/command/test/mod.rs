@@ -107,12 +107,16 @@ pub fn run(
     }
     if failed + broken > 0 {
         let files = if broken > 0 {
-            format!("; {broken} scenario file(s) could not run")
+            format!(
+                "; {} could not run",
+                crate::text::count(broken, "scenario file", "scenario files")
+            )
         } else {
             String::new()
         };
         Err(Error::Findings(format!(
-            "{failed} scenario(s) failed{files}"
+            "{} failed{files}",
+            crate::text::count(failed, "scenario", "scenarios")
         )))
     } else {
         Ok(())

@@ -211,8 +211,15 @@ pub fn run(
                 );
             }
             text.push_str(&format!(
-                "{} case(s) replayed: {} would change, {} no longer replay\n",
-                report.replayed, report.changed, report.failed
+                "{} replayed: {} would change, {} no longer {}\n",
+                crate::text::count(report.replayed, "case", "cases"),
+                report.changed,
+                report.failed,
+                if report.failed == 1 {
+                    "replays"
+                } else {
+                    "replay"
+                }
             ));
             text
         }
@@ -220,8 +227,14 @@ pub fn run(
     io.print(&text)?;
     if args.fail_on_change && report.changed + report.failed > 0 {
         return Err(Error::Findings(format!(
-            "{} stored case(s) would change, {} no longer replay",
-            report.changed, report.failed
+            "{} would change, {} no longer {}",
+            crate::text::count(report.changed, "stored case", "stored cases"),
+            report.failed,
+            if report.failed == 1 {
+                "replays"
+            } else {
+                "replay"
+            }
         )));
     }
     Ok(())

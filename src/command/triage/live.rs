@@ -19,7 +19,8 @@ pub(super) fn live(
     if !io.interactive {
         return Err(Error::Usage(
             "no terminal to ask questions on (stdin is not a terminal).\n  \
-             To run without one, pass `--answers FILE` (see examples/*.answers.yaml)"
+             To run without one, pass `--answers FILE`: `defuse triage --help` shows how, and \
+             `defuse schema answers` describes the file"
                 .into(),
         ));
     }
