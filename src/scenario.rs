@@ -257,7 +257,8 @@ pub fn run(
         let line = case.name.referenced.line();
         let expect = case.expect;
         let canonical = CanonicalAnswers::of_file(&case.answers);
-        let mut prompter = ScriptPrompter::from_file(name, source, case.answers, pb)?;
+        let mut prompter =
+            ScriptPrompter::from_file(name, source, case.answers, pb)?.anchored(&case.name);
         let mut session = Session::new(pb);
         let outcome = match drive(&mut session, &mut prompter, |_| {}) {
             Ok(outcome) => outcome,

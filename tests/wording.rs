@@ -190,3 +190,83 @@ fn every_option_of_every_command_has_help_and_global_ones_are_apart() {
     let global = help.find("Global options:").unwrap();
     assert!(own < global && help[global..].contains("--db"), "{help}");
 }
+
+/// A fresh `defuse new playbook demo` in `dir`, which lints and tests clean.
+fn new_playbook(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    Test::new()
+        .args(["new", "playbook", "demo", "--dir"])
+        .arg(dir)
+        .run()
+        .success();
+    (dir.join("demo.yaml"), dir.join("demo.tests.yaml"))
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn an_unquoted_comma_in_a_flow_mapping_gets_advice_for_authors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (playbook, _) = new_playbook(tmp.path());
+    let text = std::fs::read_to_string(&playbook).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
+    edit(&playbook, title, "title: {en: Hello, world}");
+    let out = Test::new().arg("lint").arg(&playbook).run().status(1);
+    assert!(!out.stdout.contains("Option<"), "{out}");
+    assert!(
+        out.stdout.contains("demo.yaml:4:25: error: a value is missing here: text is expected, and nothing is written [yaml-syntax]"),
+        "{out}"
+    );
+    assert!(out.stdout.contains(r#"`{en: "Hello, world"}`"#), "{out}");
+}
+
+#[test]
+fn a_scenario_missing_an_answer_is_reported_at_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, scenarios) = new_playbook(tmp.path());
+    let text = std::fs::read_to_string(&scenarios).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l.contains("- name: our failure is a fire"))
+        .unwrap();
+    edit(
+        &scenarios,
+        "our_fault: \"yes\", role: decision_maker",
+        "our_fault: \"yes\"",
+    );
+    let out = Test::new().arg("test").arg(&scenarios).run().status(1);
+    let at = format!("demo.tests.yaml:{line}:11: error: missing answer `assess.role`");
+    assert!(out.stdout.contains(&at), "{at}\n{out}");
+    assert!(!out.stdout.contains(":1:1:"), "{out}");
+}
+
+#[test]
+fn every_case_and_record_field_is_a_template_placeholder() {
+    use defuse::playbook::template::{PLACEHOLDERS, check};
+    use defuse::triage::prompt_id::{CaseField, Field, RecordField};
+    for key in CaseField::keys().into_iter().chain(RecordField::keys()) {
+        assert!(PLACEHOLDERS.contains(&key), "{key}");
+        assert_eq!(check(&format!("{{{{{key}}}}}")), Ok(()), "{key}");
+    }
+    // And lint names the allowed ones on an unknown one.
+    let tmp = tempfile::tempdir().unwrap();
+    let (playbook, _) = new_playbook(tmp.path());
+    let action = "      action: Walk them through the background and the timeline, calmly.\n";
+    let text = std::fs::read_to_string(&playbook).unwrap();
+    let with = |placeholder: &str| {
+        let template = format!("      template: \"What you lost: {{{{{placeholder}}}}}\"\n");
+        text.replacen(action, &format!("{action}{template}"), 1)
+    };
+    std::fs::write(&playbook, with("customer_loss")).unwrap();
+    Test::new().arg("lint").arg(&playbook).run().success();
+    std::fs::write(&playbook, with("customer_los")).unwrap();
+    Test::new()
+        .arg("lint")
+        .arg(&playbook)
+        .run()
+        .status(1)
+        .stdout_contains("did you mean `customer_loss`? allowed placeholders: customer, contact,");
+}

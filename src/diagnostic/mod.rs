@@ -127,7 +127,10 @@ impl LoadError {
             .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
         let message = humane_limit(message);
         let rule = yaml_rule(&message);
-        let mut help = near_miss(&message).or_else(|| limit_help(&message));
+        let (message, null_help) = humane_null(message);
+        let mut help = null_help
+            .or_else(|| near_miss(&message))
+            .or_else(|| limit_help(&message));
         let (mut line, mut column) = (line, column);
         // The parser reports a missing field where the mapping ends; for a
         // top-level field that is some unrelated last key, so point at the top.
@@ -152,6 +155,29 @@ impl LoadError {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
+}
+
+/// serde speaks to programmers about a value left empty ("cannot
+/// deserialize null into string; use Option<String>"). The usual cause in a
+/// playbook is an unquoted comma in a `{…}` mapping: `{en: Hello, world}`
+/// reads as `en: Hello` and a key `world` with no value.
+fn humane_null(message: String) -> (String, Option<String>) {
+    let Some(rest) = message.strip_prefix("cannot deserialize null into ") else {
+        return (message, None);
+    };
+    let what = rest.split(';').next().unwrap_or_default().trim();
+    let what = match what {
+        "string" => "text".to_owned(),
+        other => other.to_owned(),
+    };
+    (
+        format!("a value is missing here: {what} is expected, and nothing is written"),
+        Some(
+            "write the value; inside `{…}` or `[…]` quote text that holds a comma, e.g. \
+             `{en: \"Hello, world\"}` (an unquoted comma starts a new entry)"
+                .to_owned(),
+        ),
+    )
 }
 
 /// "did you mean `owner`?" for `unknown field `ownr`, expected one of …`

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-/// Every placeholder a template may use, filled from the case.
+/// Every placeholder a template may use, filled from the case: each case
+/// and record field is one (`tests/wording.rs` checks it).
 pub const PLACEHOLDERS: &[&str] = &[
     "customer",
     "contact",
@@ -15,6 +16,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "customer_words",
     "impact",
     "remedy_sought",
+    "customer_loss",
     "our_owner",
     "owner",
     "due",

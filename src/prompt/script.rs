@@ -22,6 +22,9 @@ pub struct ScriptPrompter {
     file: AnswersFile,
     /// Position of the answer just given, for error messages.
     last_position: Option<Spanned<()>>,
+    /// Where a missing answer is reported: the answers' owner (a scenario
+    /// in a scenario file); the file's start when there is none.
+    anchor: Option<Spanned<()>>,
 }
 
 /// Where a value was written, without the value.
@@ -101,6 +104,7 @@ impl ScriptPrompter {
             source: source.to_owned(),
             file,
             last_position: None,
+            anchor: None,
         })
     }
 
@@ -112,6 +116,13 @@ impl ScriptPrompter {
     /// The call time recorded in the file, if any, with its position.
     pub fn now(&self) -> Option<&Spanned<String>> {
         self.file.now.as_ref()
+    }
+
+    /// Missing answers are reported at `at` (e.g. the scenario they belong
+    /// to) instead of the start of the file.
+    pub fn anchored<T>(mut self, at: &Spanned<T>) -> Self {
+        self.anchor = Some(position(at));
+        self
     }
 
     pub fn error<T>(
@@ -203,8 +214,8 @@ impl Prompter for ScriptPrompter {
                     return Ok(Reply::Answer(AnswerValue::Text(String::new())));
                 }
                 Err(self
-                    .error::<()>(
-                        None,
+                    .error(
+                        self.anchor.as_ref(),
                         RuleId::MissingAnswer,
                         format!("missing answer `{}`: {}", prompt.id, prompt.title),
                         Some(format!(

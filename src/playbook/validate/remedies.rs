@@ -175,10 +175,19 @@ fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
                         RuleId::TemplateError,
                         at,
                         format!("template{which} of remedy `{}`: {e}", r.id.value),
-                        Some(format!(
-                            "placeholders: {}",
-                            template::PLACEHOLDERS.join(", ")
-                        )),
+                        Some(match &e {
+                            template::TemplateError::Unknown(name) => {
+                                let hint =
+                                    did_you_mean(name, template::PLACEHOLDERS.iter().copied())
+                                        .map(|h| format!("{h} "))
+                                        .unwrap_or_default();
+                                format!(
+                                    "{hint}allowed placeholders: {}",
+                                    template::PLACEHOLDERS.join(", ")
+                                )
+                            }
+                            template::TemplateError::Unclosed(_) => "close it with `}}`".to_owned(),
+                        }),
                     );
                 }
             }
