@@ -31,5 +31,6 @@ mod pty;
 mod readme;
 mod scenario_coverage;
 mod schema;
+mod stats;
 mod test;
 mod unsure;

@@ -352,16 +352,23 @@ mod tests {
         for lang in Lang::ALL {
             let page = page(&review(lang), "2026-11-29T09:00:00+08:00");
             assert!(!page.contains("<script"), "{page}");
-            assert!(page.contains("&lt;script&gt;alert(&quot;x&quot;)"), "{page}");
+            assert!(
+                page.contains("&lt;script&gt;alert(&quot;x&quot;)"),
+                "{page}"
+            );
             assert!(page.contains("O&#39;Brien &amp; "), "{page}");
             // Shown, not obeyed: the escape is visible text.
             assert!(page.contains("\\u{202e}kcab\\u{1b}[31m\\u{85}"), "{page}");
             assert!(
-                !page.chars().any(|c| crate::text::is_dangerous(c) || c == '\t'),
+                !page
+                    .chars()
+                    .any(|c| crate::text::is_dangerous(c) || c == '\t'),
                 "no control or bidi character is left: {page:?}"
             );
             // Nothing is fetched and nothing runs.
-            for never in ["<script", "src=", "href=", "@import", "url(", "<link", "<img"] {
+            for never in [
+                "<script", "src=", "href=", "@import", "url(", "<link", "<img",
+            ] {
                 assert!(!page.contains(never), "{never} in {page}");
             }
         }
@@ -383,7 +390,10 @@ mod tests {
         calm.overdue.clear();
         calm.repeat.clear();
         let page = page(&calm, "2026-11-29T09:00:00+08:00");
-        assert!(page.contains("<p class=\"none\">No commitment is overdue.</p>"), "{page}");
+        assert!(
+            page.contains("<p class=\"none\">No commitment is overdue.</p>"),
+            "{page}"
+        );
         assert!(page.contains("<p class=\"none\">No customer has called more than once.</p>"));
     }
 }
