@@ -356,3 +356,57 @@ fn tables(review: &Review, layout: Layout) -> String {
         false => review.counted.clone() + "\n\n" + &tables.join(gap),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_the_playbooks_labels_and_unknown_ones_stay_ids() {
+        let ids = ["no-such-playbook".to_owned(), "general".to_owned()];
+        let names = Names::of(&ids, &[], Lang::ZhTw);
+        assert_eq!(names.grievance("perfunctory"), "態度敷衍");
+        assert_eq!(names.level("concern").0, "要留意");
+        assert_eq!(
+            names.grievance("only_in_a_lost_playbook"),
+            "only_in_a_lost_playbook"
+        );
+        assert_eq!(names.level("gone"), ("gone".to_owned(), None));
+        let none = Names::of(&["no-such-playbook".to_owned()], &[], Lang::En);
+        assert_eq!(none.remedy("boss_apology"), "boss_apology");
+    }
+
+    #[test]
+    fn two_ids_with_one_label_are_one_bar() {
+        let counts = [
+            ("a".to_owned(), 1),
+            ("b".to_owned(), 3),
+            ("c".to_owned(), 2),
+        ];
+        let same = relabel(&counts, |id| match id {
+            "c" => "B".to_owned(),
+            other => other.to_uppercase(),
+        });
+        assert_eq!(same, [("B".to_owned(), 5), ("A".to_owned(), 1)]);
+    }
+
+    #[test]
+    fn levels_are_ordered_by_rank_and_months_keep_that_order() {
+        let stats = Stats {
+            cases: 3,
+            levels_by_month: vec![
+                ("2026-10".into(), "fire".into(), 1),
+                ("2026-11".into(), "concern".into(), 1),
+                ("2026-11".into(), "mystery".into(), 1),
+                ("2026-11".into(), "fire".into(), 1),
+            ],
+            playbooks: vec!["general".into()],
+            ..Stats::default()
+        };
+        let names = Names::of(&stats.playbooks, &[], Lang::En);
+        let review = Review::of(&stats, &names, Lang::En);
+        assert_eq!(review.levels, ["Concern", "Fire", "mystery"]);
+        assert_eq!(review.months[1].1, [(0, 1), (1, 1), (2, 1)]);
+        assert_eq!(review.months[0].1, [(1, 1)]);
+    }
+}
