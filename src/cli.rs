@@ -521,10 +521,32 @@ pub enum CommitmentsAction {
 
 #[derive(Debug, clap::Args)]
 pub struct CasesStatsArgs {
-    /// How to print the counts.
+    /// `table`: bars on a terminal; `tsv` and `json` for scripts.
     #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
     /// Count void cases too.
     #[arg(long)]
     pub include_void: bool,
+    /// Break the counts down: cases and their commitments (open, overdue,
+    /// done) per rep who stored them, per commitment owner, or per month.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub by: Option<StatsBy>,
+    /// Write the monthly review as one self-contained HTML page (charts
+    /// drawn in SVG; no network, no JavaScript) to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long, requires = "html")]
+    pub force: bool,
+}
+
+/// What `cases stats --by` breaks the counts down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsBy {
+    /// The rep who stored the case.
+    Rep,
+    /// The commitment's owner (the person named, else the role).
+    Owner,
+    /// The month of the call.
+    Month,
 }

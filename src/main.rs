@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Env::Process,
     );
     io.stdout_terminal = std::io::stdout().is_terminal();
+    io.stdout_cols = defuse::prompt::terminal::stdout_columns();
     io.err_terminal = std::io::stderr().is_terminal();
     ExitCode::from(command::main(std::env::args_os(), &mut io))
 }

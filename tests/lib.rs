@@ -31,6 +31,7 @@ mod pty;
 mod readme;
 mod scenario_coverage;
 mod schema;
+mod stats;
 mod test;
 mod unsure;
 mod wording;

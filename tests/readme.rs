@@ -63,10 +63,17 @@ fn readme_commands_run() {
             let Some(command) = line.strip_prefix("$ defuse ") else {
                 continue;
             };
+            // A page the README writes lands in the temp dir, not the repo.
+            let args = command
+                .split_whitespace()
+                .map(|arg| match arg.ends_with(".html") {
+                    true => tmp.path().join(arg).into_os_string(),
+                    false => arg.into(),
+                });
             Test::new()
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .env("DEFUSE_DB", &db)
-                .args(command.split_whitespace())
+                .args(args)
                 .run()
                 .success();
         }

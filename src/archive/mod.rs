@@ -195,6 +195,93 @@ pub struct Stats {
     pub remedies: Vec<(String, i64)>,
     /// (customer, cases, latest case time), customers with two or more cases
     pub repeat_customers: Vec<(String, i64, String)>,
+    /// The playbooks the counted cases were triaged with, by id: where the
+    /// labels of the ids above come from.
+    pub playbooks: Vec<String>,
+    /// (owner: the person the plan names, else the role; open commitments
+    /// past their due time)
+    pub overdue_by_owner: Vec<(String, i64)>,
+    /// The counts broken down, when asked (`--by`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<Breakdown>,
+}
+
+/// What `cases stats --by` breaks the counts down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum By {
+    /// Who stored the case (`stored_by`; cases stored before schema
+    /// version 4 have no one).
+    Rep,
+    /// Who owns the commitment: the person the plan names, else the role.
+    Owner,
+    /// The month the call was taken (`YYYY-MM`).
+    Month,
+}
+
+/// The counts per rep, owner or month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Breakdown {
+    pub by: By,
+    pub rows: Vec<BreakdownRow>,
+}
+
+/// One rep's, owner's or month's counts. Commitments are those of the
+/// counted cases (for `owner`: the owner's own); `open` includes `overdue`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreakdownRow {
+    /// `None`: a case stored before the archive recorded who stored it.
+    pub key: Option<String>,
+    pub cases: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub done: i64,
+}
+
+impl By {
+    /// The SQL that yields `key, cases, open, overdue, done`, the same on
+    /// both backends: only `CASE`, `sum`, `count(DISTINCT)` and `coalesce`.
+    /// `counted` filters `c` (the cases); `order_text` is what makes the
+    /// backend order text byte-wise (PostgreSQL needs ` COLLATE "C"`).
+    pub(crate) fn sql(self, counted: &str, now_epoch: i64, order_text: &str) -> String {
+        let (key, join, order) = match self {
+            By::Rep => (
+                "c.stored_by",
+                "LEFT JOIN",
+                format!("cases DESC, c.stored_by{order_text}"),
+            ),
+            By::Owner => (
+                "coalesce(m.owner_name, m.owner)",
+                "JOIN",
+                format!("overdue DESC, open DESC, coalesce(m.owner_name, m.owner){order_text}"),
+            ),
+            By::Month => (
+                "substr(c.created_at, 1, 7)",
+                "LEFT JOIN",
+                format!("substr(c.created_at, 1, 7){order_text}"),
+            ),
+        };
+        // Nulls last on both (SQLite sorts them first, PostgreSQL last).
+        format!(
+            "SELECT {key} AS key, count(DISTINCT c.id) AS cases,
+                    sum(CASE WHEN m.id IS NOT NULL AND m.done_at IS NULL THEN 1 ELSE 0 END) AS open,
+                    sum(CASE WHEN m.done_at IS NULL AND m.due_epoch < {now_epoch} THEN 1 ELSE 0 END) AS overdue,
+                    sum(CASE WHEN m.done_at IS NOT NULL THEN 1 ELSE 0 END) AS done
+             FROM cases c {join} commitments m ON m.case_row = c.id
+             WHERE {counted} GROUP BY {key} ORDER BY ({key}) IS NULL, {order}"
+        )
+    }
+}
+
+/// The shared SQL of the overdue commitments per owner (see `By::sql`).
+pub(crate) fn overdue_sql(counted: &str, now_epoch: i64, order_text: &str) -> String {
+    format!(
+        "SELECT coalesce(m.owner_name, m.owner) AS id, count(*) AS n
+         FROM commitments m JOIN cases c ON c.id = m.case_row
+         WHERE {counted} AND m.done_at IS NULL AND m.due_epoch < {now_epoch}
+         GROUP BY coalesce(m.owner_name, m.owner)
+         ORDER BY 2 DESC, coalesce(m.owner_name, m.owner){order_text}"
+    )
 }
 
 /// The default archive path (see the module docs).
@@ -379,8 +466,14 @@ impl Archive {
         each!(self, a => a.stored_calls(since_epoch))
     }
 
-    pub fn stats(&self, include_void: bool) -> Result<Stats, Error> {
-        each!(self, a => a.stats(include_void))
+    /// The archive in aggregate; overdue means due before `now_epoch`.
+    pub fn stats(
+        &self,
+        include_void: bool,
+        now_epoch: i64,
+        by: Option<By>,
+    ) -> Result<Stats, Error> {
+        each!(self, a => a.stats(include_void, now_epoch, by))
     }
 
     /// "ok", or what is damaged (SQLite's `integrity_check`; a server

@@ -8,7 +8,7 @@ use super::{Env, Io, Layout, json, table};
 use crate::archive::{self, Access, Archive, Filter, Location, VoidRefused, Voiding};
 use crate::cli::{CasesCommand, CasesVoidArgs, ExportFormat, ListFormat, PlanFormat};
 use crate::error::Error;
-use crate::i18n::{Labels, Lang};
+use crate::i18n::Lang;
 use crate::plan::markdown::human_time;
 
 pub fn run(
@@ -140,11 +140,8 @@ pub fn run(
             }
         }
         CasesCommand::Stats(args) => {
-            let stats = archive.stats(args.include_void)?;
-            match args.format {
-                ListFormat::Json => json(&stats),
-                ListFormat::Table | ListFormat::Tsv => stats_tables(&stats, layout(args.format), l),
-            }
+            let dirs = &settings.playbook_dirs.value;
+            return super::stats::run(args, &archive, dirs, lang, io);
         }
         CasesCommand::Check => {
             let verdict = archive.integrity_check()?;
@@ -309,41 +306,6 @@ pub(super) fn open_for_reading(db: &Location, env: &Env) -> Result<Archive, Erro
         return Archive::empty(path);
     }
     Archive::open(db, Access::Read)
-}
-
-fn stats_tables(stats: &crate::archive::Stats, layout: Layout, l: &Labels) -> String {
-    let counts = |pairs: &[(String, i64)]| {
-        pairs
-            .iter()
-            .map(|(k, n)| vec![k.clone(), n.to_string()])
-            .collect::<Vec<_>>()
-    };
-    let months = stats
-        .levels_by_month
-        .iter()
-        .map(|(m, l, n)| vec![m.clone(), l.clone(), n.to_string()]);
-    let repeat = stats
-        .repeat_customers
-        .iter()
-        .map(|(c, n, t)| vec![c.clone(), n.to_string(), human_time(t)]);
-    // Boxes keep tables apart; plain ones need a blank line between them.
-    // A table with no rows is left out: its header alone says nothing.
-    let gap = if layout == Layout::Boxed { "" } else { "\n" };
-    let tables = [
-        (!stats.grievances.is_empty())
-            .then(|| table(layout, &[l.grievance, l.cases], counts(&stats.grievances))),
-        (!stats.levels_by_month.is_empty())
-            .then(|| table(layout, &[l.month, l.level, l.cases], months)),
-        (!stats.remedies.is_empty())
-            .then(|| table(layout, &[l.remedy, l.chosen], counts(&stats.remedies))),
-        (!stats.repeat_customers.is_empty())
-            .then(|| table(layout, &[l.repeat_customer, l.cases, l.latest], repeat)),
-    ];
-    let tables: Vec<String> = tables.into_iter().flatten().collect();
-    match tables.is_empty() {
-        true => (l.cases_counted)(stats.cases) + "\n",
-        false => (l.cases_counted)(stats.cases) + "\n\n" + &tables.join(gap),
-    }
 }
 
 pub(super) fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {

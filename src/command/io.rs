@@ -20,6 +20,9 @@ pub struct Io<'a> {
     /// Whether stdout is a terminal: listings are boxed there, plain in a
     /// pipe or a file. The binary sets it; tests may.
     pub stdout_terminal: bool,
+    /// stdout's width in columns when it is a terminal (the binary sets
+    /// it; `$COLUMNS` overrides it), for what is drawn to fit, like bars.
+    pub stdout_cols: Option<usize>,
     /// Whether stderr is a terminal (where the live session draws).
     pub err_terminal: bool,
     /// Whether the live session is drawn in colour: `--color`, `NO_COLOR`,
@@ -40,6 +43,7 @@ impl<'a> Io<'a> {
             err: Gate::new(err),
             interactive,
             stdout_terminal: false,
+            stdout_cols: None,
             err_terminal: false,
             colour: false,
             env,

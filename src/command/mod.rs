@@ -12,6 +12,7 @@ pub mod man;
 pub mod new;
 pub mod playbooks;
 pub mod schema;
+pub mod stats;
 pub mod test;
 pub mod triage;
 

@@ -129,6 +129,14 @@ pub fn use_colour(on: bool) {
     dialoguer::console::set_colors_enabled_stderr(on);
 }
 
+/// stdout's width when it is a terminal, for output drawn to fit it
+/// (`cases stats`' bars).
+pub fn stdout_columns() -> Option<usize> {
+    Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| usize::from(cols))
+}
+
 /// The columns a line may use: one less than the terminal's width, so no
 /// line ever ends on the last column (where terminals differ on wrapping).
 fn usable(term: &Term) -> usize {

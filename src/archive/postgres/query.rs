@@ -6,7 +6,9 @@ use postgres::types::ToSql;
 
 use super::Pg;
 use crate::archive::rows::{CaseRow, StoredCall};
-use crate::archive::{CasePlan, Filter, Stats, customer_key};
+use crate::archive::{
+    Breakdown, BreakdownRow, By, CasePlan, Filter, Stats, customer_key, overdue_sql,
+};
 use crate::error::Error;
 use crate::triage::history::PastCase;
 
@@ -133,35 +135,45 @@ impl Pg {
             .collect()
     }
 
-    pub fn stats(&self, include_void: bool) -> Result<Stats, Error> {
+    pub fn stats(
+        &self,
+        include_void: bool,
+        now_epoch: i64,
+        by: Option<By>,
+    ) -> Result<Stats, Error> {
         // Which cases count, in every query below.
         let counted = if include_void {
-            "NOT rehearsal"
+            "NOT c.rehearsal"
         } else {
-            "NOT rehearsal AND void_at IS NULL"
+            "NOT c.rehearsal AND c.void_at IS NULL"
         };
+        const BYTEWISE: &str = " COLLATE \"C\"";
         let mut client = self.client.borrow_mut();
         let mut run = || -> Result<Stats, postgres::Error> {
             let cases = client
-                .query_one(&format!("SELECT count(*) FROM cases WHERE {counted}"), &[])?
-                .get(0);
-            let mut counts = |list: &str| -> Result<Vec<(String, i64)>, postgres::Error> {
-                let rows = client.query(
-                    &format!(
-                        "SELECT j AS id, count(*) AS n
-                         FROM cases, jsonb_array_elements_text(cases.{list}::jsonb) AS j
-                         WHERE {counted} GROUP BY j ORDER BY 2 DESC, j COLLATE \"C\""
-                    ),
+                .query_one(
+                    &format!("SELECT count(*) FROM cases c WHERE {counted}"),
                     &[],
-                )?;
+                )?
+                .get(0);
+            let mut counts = |sql: &str| -> Result<Vec<(String, i64)>, postgres::Error> {
+                let rows = client.query(sql, &[])?;
                 Ok(rows.iter().map(|r| (r.get("id"), r.get("n"))).collect())
             };
-            let grievances = counts("grievances")?;
-            let remedies = counts("remedies")?;
+            let list_counts = |list: &str| {
+                format!(
+                    "SELECT j AS id, count(*) AS n
+                     FROM cases c, jsonb_array_elements_text(c.{list}::jsonb) AS j
+                     WHERE {counted} GROUP BY j ORDER BY 2 DESC, j COLLATE \"C\""
+                )
+            };
+            let grievances = counts(&list_counts("grievances"))?;
+            let remedies = counts(&list_counts("remedies"))?;
+            let overdue_by_owner = counts(&overdue_sql(counted, now_epoch, BYTEWISE))?;
             let levels_by_month = client
                 .query(
                     &format!(
-                        "SELECT substr(created_at, 1, 7) AS month, level AS id, count(*) AS n FROM cases
+                        "SELECT substr(created_at, 1, 7) AS month, level AS id, count(*) AS n FROM cases c
                          WHERE {counted} GROUP BY month, level
                          ORDER BY substr(created_at, 1, 7) COLLATE \"C\", max(level_rank), level COLLATE \"C\""
                     ),
@@ -174,7 +186,7 @@ impl Pg {
                 .query(
                     &format!(
                         "SELECT max(customer COLLATE \"C\") AS id, count(*) AS n,
-                                max(created_at COLLATE \"C\") AS latest FROM cases
+                                max(created_at COLLATE \"C\") AS latest FROM cases c
                          WHERE {counted} GROUP BY customer_key HAVING count(*) >= 2
                          ORDER BY 2 DESC, 1 LIMIT 20"
                     ),
@@ -183,12 +195,43 @@ impl Pg {
                 .iter()
                 .map(|r| (r.get("id"), r.get("n"), r.get("latest")))
                 .collect();
+            let playbooks = client
+                .query(
+                    &format!(
+                        "SELECT DISTINCT playbook_id COLLATE \"C\" AS id FROM cases c
+                         WHERE {counted} ORDER BY 1"
+                    ),
+                    &[],
+                )?
+                .iter()
+                .map(|r| r.get("id"))
+                .collect();
+            let by = match by {
+                None => None,
+                Some(by) => {
+                    let rows = client
+                        .query(&by.sql(counted, now_epoch, BYTEWISE), &[])?
+                        .iter()
+                        .map(|r| BreakdownRow {
+                            key: r.get("key"),
+                            cases: r.get("cases"),
+                            open: r.get("open"),
+                            overdue: r.get("overdue"),
+                            done: r.get("done"),
+                        })
+                        .collect();
+                    Some(Breakdown { by, rows })
+                }
+            };
             Ok(Stats {
                 cases,
                 grievances,
                 levels_by_month,
                 remedies,
                 repeat_customers,
+                playbooks,
+                overdue_by_owner,
+                by,
             })
         };
         run().map_err(|e| self.fail(e))
