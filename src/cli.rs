@@ -13,6 +13,13 @@ Exit codes:
   3    runtime failure: a write, the case archive or the terminal failed
   130  interrupted; the answers given so far are saved";
 
+const SYNC_EXIT_CODES: &str = "\
+Exit codes:
+  0    every case waiting for this archive is stored (or none was waiting)
+  2    usage: the archive is not a server
+  3    the server could not take them (they stay in the outbox: nothing is
+       lost), or the outbox cannot be read";
+
 const LINT_EXIT_CODES: &str = "\
 Exit codes:
   0    no errors (warnings allowed unless --deny-warnings)
@@ -118,6 +125,12 @@ pub enum Command {
     /// Set up a team archive on a PostgreSQL server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Archive(ArchiveCommand),
+    /// Store the cases waiting in the outbox (those the team's server could
+    /// not take at the end of a call) on the server archive. Safe to run
+    /// at any time, twice at once, or from cron: quiet unless it stored or
+    /// failed something.
+    #[command(after_help = SYNC_EXIT_CODES)]
+    Sync(SyncArgs),
     /// Print a shell completion script, e.g.
     /// `defuse completions bash > ~/.local/share/bash-completion/completions/defuse`.
     Completions(CompletionsArgs),
@@ -203,6 +216,21 @@ pub struct ConfigArgs {
 pub enum ConfigFormat {
     /// One setting a line: name, value, where it came from.
     Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// `json`: a summary (stored, already there, failed, waiting) even when
+    /// nothing happened.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: SyncFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SyncFormat {
+    /// A line for each thing that happened; nothing when nothing did.
+    Text,
     Json,
 }
 

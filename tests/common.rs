@@ -84,6 +84,7 @@ pub fn bin() -> assert_cmd::Command {
     // ~/.config/defuse/config.toml must not change what a test sees.
     cmd.env("DEFUSE_DB", scratch().join("cases.db"))
         .env("XDG_CONFIG_HOME", scratch())
+        .env("DEFUSE_OUTBOX", scratch().join("outbox.db"))
         .env_remove("DEFUSE_DRAFTS_DIR");
     // Tests choose their language explicitly; the machine's locale must not leak in.
     for var in ["DEFUSE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {

@@ -25,6 +25,7 @@ mod lint;
 mod lint_docs;
 mod load_errors;
 mod new_playbook;
+mod outbox;
 mod plans;
 mod playbook_tools;
 mod pty;

@@ -39,6 +39,7 @@ fn in_test_env(mut cmd: Command, dir: &Path, args: &[&str]) -> Command {
         .env("DEFUSE_PLAN_DIR", dir.join("plans"))
         .env("DEFUSE_DRAFTS_DIR", dir.join("drafts"))
         .env("DEFUSE_DB", dir.join("cases.db"))
+        .env("DEFUSE_OUTBOX", dir.join("outbox.db"))
         .env_remove("DEFUSE_PLAYBOOK_DIR");
     for var in ["DEFUSE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
         cmd.env_remove(var);
@@ -1039,4 +1040,76 @@ fn at_80x24_every_screen_of_a_zh_tw_session_is_clean() {
 #[test]
 fn at_160x50_every_screen_of_a_zh_tw_session_is_clean() {
     a_session_that_reads_cleanly(160, 50, &ZH_TW, &[("LANG", "zh_TW.UTF-8")]);
+}
+
+/// A team server that accepts and never answers (a firewall black hole):
+/// the first prompt is drawn at once (nothing connects before the customer
+/// is known), history gives up after its budget and the plan says so, and
+/// the case goes to the outbox in one line; the draft is gone only then.
+/// With a test server, the proxy then forwards and `defuse sync` delivers.
+/// The time from the last answer to the outbox line is printed, not asserted.
+#[test]
+fn a_black_hole_server_never_holds_up_a_live_call_and_the_case_waits_in_the_outbox() {
+    use crate::outbox::{Mode, Proxy, print_figure, server_address, through};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = crate::backends::Db::postgres();
+    let proxy = db.as_ref().map(|db| Proxy::to(&server_address(db)));
+    // Without a test server, a listener nobody accepts on: the kernel
+    // completes the handshake and nothing ever answers.
+    let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = match (&db, &proxy) {
+        (Some(db), Some(proxy)) => {
+            proxy.set(Mode::BlackHole);
+            through(db, proxy)
+        }
+        _ => format!(
+            "postgres://rep@127.0.0.1:{}/team?sslmode=disable",
+            hole.local_addr().unwrap().port()
+        ),
+    };
+    let mut cmd = command(tmp.path(), &["triage", "--now", NOW]);
+    cmd.env("DEFUSE_DB", &url).env("USER", "rep");
+    let mut rep = Rep::spawn(cmd);
+    full_triage(&mut rep);
+    let last_answer = std::time::Instant::now();
+    rep.see("Not stored on the server (");
+    print_figure(
+        "live call, black hole: last answer to outbox line",
+        last_answer.elapsed(),
+    );
+    let rest = rep.rest();
+    assert!(rep.exit_status().ends_with(", 0)"), "{rest}");
+    assert!(
+        drafts_in(tmp.path()).is_empty(),
+        "the case is safe: draft removed"
+    );
+    let plan = plan_in(tmp.path());
+    assert!(
+        plan.contains("team history unavailable: the server did not answer within 300 ms"),
+        "{plan}"
+    );
+    let outbox = tmp.path().join("outbox.db");
+    let waiting: i64 = rusqlite::Connection::open(&outbox)
+        .unwrap()
+        .query_row("SELECT count(*) FROM outbox", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(waiting, 1);
+    if let (Some(db), Some(proxy)) = (&db, &proxy) {
+        proxy.set(Mode::Forward);
+        crate::common::bin()
+            .env("DEFUSE_DB", &url)
+            .env("DEFUSE_OUTBOX", &outbox)
+            .arg("sync")
+            .assert()
+            .success()
+            .stderr(predicates::str::contains(
+                "Stored 1 case(s) from the outbox",
+            ));
+        let stored: i64 = db
+            .admin()
+            .query_one("SELECT count(*) FROM cases", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(stored, 1);
+    }
 }

@@ -31,6 +31,7 @@ impl Test {
         let env = BTreeMap::from([
             ("DEFUSE_DB".into(), scratch.join("cases.db").into()),
             ("DEFUSE_DRAFTS_DIR".into(), scratch.join("drafts").into()),
+            ("DEFUSE_OUTBOX".into(), scratch.join("outbox.db").into()),
         ]);
         Test {
             args: Vec::new(),

@@ -17,13 +17,15 @@
 
 mod commitments;
 mod export;
+mod history;
 mod ics;
 mod location;
+mod outbox;
 mod postgres;
 mod rows;
 mod sqlite;
+mod values;
 
-use std::cell::OnceCell;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -35,8 +37,10 @@ use crate::triage::history::{History, PastCase};
 
 pub use commitments::{Commitments, DoneRefused};
 pub use export::{commitments_csv, csv};
+pub use history::{HISTORY_BUDGET, LazyHistory};
 pub use ics::{ics, kind_label};
 pub use location::Location;
+pub use outbox::{Delivered, Outbox, Synced, deliver, sync};
 pub use postgres::Roles;
 pub use rows::{CaseRow, CommitmentRow, StoredCall};
 
@@ -69,72 +73,7 @@ pub struct NewCase<'a> {
     pub stored_by: &'a str,
 }
 
-/// The values a case row stores that are derived from its plan, computed
-/// once for either backend; [`case_columns!`] lists them with the rest.
-pub(crate) struct Derived {
-    pub created_epoch: i64,
-    pub customer_key: String,
-    pub level_rank: i64,
-    pub grievances: String,
-    pub remedies: String,
-    pub plan_json: String,
-}
-
-impl NewCase<'_> {
-    pub(crate) fn derived(&self) -> Derived {
-        let plan = self.plan;
-        let ids = |v: Vec<&str>| serde_json::to_string(&v).unwrap_or_else(|_| "[]".into());
-        Derived {
-            created_epoch: chrono::DateTime::parse_from_rfc3339(&plan.case.time)
-                .map(|t| t.timestamp())
-                .unwrap_or(0),
-            customer_key: customer_key(&plan.case.customer),
-            level_rank: self.level_rank as i64,
-            grievances: ids(plan.grievances.iter().map(|g| g.id.as_str()).collect()),
-            remedies: ids(plan.remedies.iter().map(|r| r.id.as_str()).collect()),
-            plan_json: plan.to_json(),
-        }
-    }
-}
-
-/// Every column of a new case row, named, as `&dyn $param` for the backend's
-/// parameter trait: one list for SQLite and PostgreSQL.
-macro_rules! case_columns {
-    ($case:expr, $derived:expr, $fingerprint:expr, $param:ty) => {{
-        let (c, d) = ($case, $derived);
-        let (plan, r) = (c.plan, &c.plan.record);
-        [
-            ("case_id", &plan.case.id as &$param),
-            ("created_at", &plan.case.time),
-            ("created_epoch", &d.created_epoch),
-            ("customer", &plan.case.customer),
-            ("customer_key", &d.customer_key),
-            ("contact", &plan.case.contact),
-            ("role", &plan.case.role),
-            ("playbook_id", &plan.case.playbook.id),
-            ("playbook_version", &plan.case.playbook.version),
-            ("level", &plan.assessment.level.id),
-            ("level_rank", &d.level_rank),
-            ("authority", &plan.assessment.authority.id),
-            ("grievances", &d.grievances),
-            ("remedies", &d.remedies),
-            ("complaint_kind", &r.complaint_kind.id),
-            ("crisis", &r.crisis.id),
-            ("at_stake", &r.at_stake.id),
-            ("remedy_sought", &r.remedy_sought),
-            ("impact", &r.impact),
-            ("our_owner", &r.our_owner),
-            ("customer_loss", &r.customer_loss),
-            ("rehearsal", &c.rehearsal),
-            ("plan_markdown", &c.plan_markdown),
-            ("plan_json", &d.plan_json),
-            ("answers_yaml", &c.answers_yaml),
-            ("fingerprint", $fingerprint),
-            ("stored_by", &c.stored_by),
-        ]
-    }};
-}
-pub(crate) use case_columns;
+pub(crate) use values::{CaseValues, case_columns};
 
 /// What storing a case did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -487,36 +426,6 @@ impl History for Archive {
     /// A failed lookup must never stop a live call: it means no history.
     fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
         each!(self, a => a.earlier_cases(customer, before_epoch))
-    }
-}
-
-/// The archive opened (read-only) on the first history lookup, not before:
-/// a live session's first prompt never waits for the database.
-pub struct LazyHistory {
-    location: Location,
-    archive: OnceCell<Option<Archive>>,
-}
-
-impl LazyHistory {
-    pub fn new(location: &Location) -> Self {
-        LazyHistory {
-            location: location.clone(),
-            archive: OnceCell::new(),
-        }
-    }
-}
-
-impl History for LazyHistory {
-    fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
-        // A missing archive has no history, and one that cannot be opened
-        // means none either; storing the case at the end reports the problem.
-        let archive = self
-            .archive
-            .get_or_init(|| Archive::open(&self.location, Access::Read).ok());
-        archive
-            .as_ref()
-            .map(|a| a.earlier_cases(customer, before_epoch))
-            .unwrap_or_default()
     }
 }
 

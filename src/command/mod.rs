@@ -13,6 +13,7 @@ pub mod new;
 pub mod playbooks;
 pub mod schema;
 pub mod stats;
+pub mod sync;
 pub mod test;
 pub mod triage;
 
@@ -240,8 +241,17 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         }
         Command::Schema(args) => schema::run(args, io),
         Command::New(command) => new::run(command, io),
-        Command::Cases(command) => cases::run(command, &db()?, lang()?, &settings, io),
-        Command::Commitments(args) => commitments::run(args, &db()?, lang()?, &settings, io),
+        Command::Cases(command) => {
+            let db = db()?;
+            sync::quietly(&db, io);
+            cases::run(command, &db, lang()?, &settings, io)
+        }
+        Command::Commitments(args) => {
+            let db = db()?;
+            sync::quietly(&db, io);
+            commitments::run(args, &db, lang()?, &settings, io)
+        }
+        Command::Sync(args) => sync::run(args, &db()?, io),
         Command::Config(args) => {
             let archive = db().map_err(|e| e.to_string());
             config::run(args, &settings, archive, io)

@@ -88,6 +88,10 @@ pub struct Labels {
     pub stored_as_case: fn(i64, &str) -> String,
     pub already_stored: fn(i64, &str) -> String,
     pub not_stored: &'static str,
+    /// The case waits in the outbox (why, outbox path).
+    pub queued_in_outbox: fn(&str, &str) -> String,
+    /// The plan's line when the server's history could not be read (why).
+    pub team_history_unavailable: fn(&str) -> String,
 
     // The plan.
     pub plan_title: fn(&str) -> String,
@@ -307,6 +311,12 @@ const EN: Labels = Labels {
     stored_as_case: |n, db| format!("Stored as case #{n} in {db}"),
     already_stored: |n, db| format!("Already stored as case #{n} in {db}; not stored again"),
     not_stored: "Not stored (--no-store)",
+    queued_in_outbox: |why, outbox| {
+        format!(
+            "Not stored on the server ({why}); the case is safe in the outbox {outbox} and `defuse sync` will store it"
+        )
+    },
+    team_history_unavailable: |why| format!("team history unavailable: {why}"),
 
     plan_title: |customer| format!("Action plan: {customer}"),
     case: "Case",
@@ -521,6 +531,12 @@ const ZH_TW: Labels = Labels {
     stored_as_case: |n, db| format!("已存為第 {n} 號案件，位於 {db}"),
     already_stored: |n, db| format!("已存為第 {n} 號案件，位於 {db}；不再重複儲存"),
     not_stored: "未儲存（--no-store）",
+    queued_in_outbox: |why, outbox| {
+        format!(
+            "未能存到伺服器（{why}）；案件已安全存放在待送區 {outbox}，`defuse sync` 會把它存上去"
+        )
+    },
+    team_history_unavailable: |why| format!("無法取得團隊紀錄：{why}"),
 
     plan_title: |customer| format!("行動計畫：{customer}"),
     case: "案件",
@@ -711,6 +727,12 @@ const ZH_CN: Labels = Labels {
     stored_as_case: |n, db| format!("已存为第 {n} 号案件，位于 {db}"),
     already_stored: |n, db| format!("已存为第 {n} 号案件，位于 {db}；不再重复存储"),
     not_stored: "未存储（--no-store）",
+    queued_in_outbox: |why, outbox| {
+        format!(
+            "未能存到服务器（{why}）；案件已安全保存在待发区 {outbox}，`defuse sync` 会把它存上去"
+        )
+    },
+    team_history_unavailable: |why| format!("无法获取团队记录：{why}"),
 
     plan_title: |customer| format!("行动方案：{customer}"),
     case: "案件",

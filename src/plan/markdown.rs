@@ -130,6 +130,12 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         writeln!(md, "{}", pb(sentence))?;
         writeln!(md)?;
     }
+    // The level may be low for want of the team's history: say so where
+    // the level is read.
+    if let Some(why) = &plan.team_history_unavailable {
+        writeln!(md, "> {}", user(&(l.team_history_unavailable)(why)))?;
+        writeln!(md)?;
+    }
     writeln!(
         md,
         "- **{}{}{}** — {}",

@@ -50,6 +50,11 @@ pub struct Plan {
     /// or the playbook); absent when dues are wall-clock time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub working_hours: Option<WorkingHours>,
+    /// Why the team's history of this customer could not be read (the
+    /// level was judged without it); absent when it was, or there is none
+    /// to read. Set by the command that looked it up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_history_unavailable: Option<String>,
 }
 
 /// How a due time was counted from its delay, when working hours apply.
@@ -459,6 +464,7 @@ pub fn compose_for(
             })
             .collect(),
         working_hours: working_hours.cloned(),
+        team_history_unavailable: None,
     }
 }
 

@@ -35,6 +35,12 @@ pub trait History {
     /// This customer's cases before `before_epoch`, newest first, without
     /// rehearsals or void cases.
     fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase>;
+
+    /// Why earlier cases could not be looked up, if they could not (the
+    /// plan says so: a level without the team's history may be too low).
+    fn unavailable(&self) -> Option<String> {
+        None
+    }
 }
 
 impl History for Vec<PastCase> {

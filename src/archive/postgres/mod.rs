@@ -37,6 +37,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long one statement may run on the server.
 const STATEMENT_TIMEOUT_MS: u32 = 2000;
 
+/// How long the server keeps a session idle inside a transaction.
+const IDLE_IN_TRANSACTION_MS: u32 = 5000;
+
 /// `sslmode`, as libpq means it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tls {
@@ -157,8 +160,11 @@ impl Server {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        // A client that vanished mid-transaction (a cut network) would
+        // otherwise hold its case's lock until the server's TCP keepalive
+        // notices; a store's transaction is never idle that long.
         let options = format!(
-            "{} -c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            "{} -c statement_timeout={STATEMENT_TIMEOUT_MS} -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}",
             config.get_options().unwrap_or_default()
         );
         config.options(options.trim_start());
@@ -177,7 +183,40 @@ impl Server {
         })
     }
 
-    fn error(&self, message: impl fmt::Display) -> Error {
+    /// Which archive this is, whatever the URL's other settings:
+    /// `user@host:port/dbname`. The outbox keeps a case for this archive.
+    pub fn identity(&self) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(name)) => name.clone(),
+            Some(Host::Unix(path)) => path.display().to_string(),
+            None => String::new(),
+        };
+        format!(
+            "{}@{host}:{}/{}",
+            self.config.get_user().unwrap_or_default(),
+            self.config.get_ports().first().copied().unwrap_or(5432),
+            self.config.get_dbname().unwrap_or_default()
+        )
+    }
+
+    /// How long one store may take in all, client-side: the login's limit,
+    /// then the statement limit, with a little slack. The server enforces
+    /// its statement timeout only while it is alive and reachable; a
+    /// connection that went silent after the login would otherwise hang.
+    pub fn store_limit(&self) -> Duration {
+        self.connect_limit()
+            + Duration::from_millis(u64::from(STATEMENT_TIMEOUT_MS))
+            + Duration::from_millis(300)
+    }
+
+    fn connect_limit(&self) -> Duration {
+        *self
+            .config
+            .get_connect_timeout()
+            .unwrap_or(&CONNECT_TIMEOUT)
+    }
+
+    pub(super) fn error(&self, message: impl fmt::Display) -> Error {
         archive_error(Path::new(&self.shown), message)
     }
 
@@ -235,10 +274,7 @@ impl Server {
                 let _ = sender.send(connect());
             })
             .map_err(|e| self.error(format!("cannot start connecting: {e}")))?;
-        let limit = *self
-            .config
-            .get_connect_timeout()
-            .unwrap_or(&CONNECT_TIMEOUT);
+        let limit = self.connect_limit();
         match receiver.recv_timeout(limit + Duration::from_millis(200)) {
             Ok(Ok(client)) => Ok(client),
             Ok(Err(e)) => Err(self.error(describe(&e))),
@@ -397,7 +433,7 @@ mod tests {
         assert_eq!(server.config.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
         assert_eq!(
             server.config.get_options(),
-            Some("-c statement_timeout=2000")
+            Some("-c statement_timeout=2000 -c idle_in_transaction_session_timeout=5000")
         );
         assert_eq!(server.passfile, Some(PathBuf::from("/home/rep/.pgpass")));
         let server = Server::parse("postgresql://lead@db.example:5433", &env).unwrap();

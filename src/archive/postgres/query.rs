@@ -110,17 +110,24 @@ impl Pg {
 
     /// A failed lookup must never stop a live call: it means no history.
     pub fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
-        let rows = self.client.borrow_mut().query(
-            "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
-             WHERE customer_key = $1 AND created_epoch < $2 AND NOT rehearsal
-               AND void_at IS NULL
-             ORDER BY created_epoch DESC LIMIT 500",
-            &[&customer_key(customer), &before_epoch],
-        );
-        let Ok(rows) = rows else {
-            return Vec::new();
-        };
-        rows.iter()
+        self.history(customer, before_epoch).unwrap_or_default()
+    }
+
+    /// The customer's earlier cases, or why they could not be read.
+    pub fn history(&self, customer: &str, before_epoch: i64) -> Result<Vec<PastCase>, Error> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
+                 WHERE customer_key = $1 AND created_epoch < $2 AND NOT rehearsal
+                   AND void_at IS NULL
+                 ORDER BY created_epoch DESC LIMIT 500",
+                &[&customer_key(customer), &before_epoch],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(rows
+            .iter()
             .filter_map(|row| {
                 let grievances: String = row.try_get("grievances").ok()?;
                 Some(PastCase {
@@ -132,7 +139,7 @@ impl Pg {
                     crisis: row.try_get("crisis").ok()?,
                 })
             })
-            .collect()
+            .collect())
     }
 
     pub fn stats(

@@ -14,7 +14,7 @@ use postgres::types::ToSql;
 
 use super::Pg;
 use crate::archive::commitments::Commitment;
-use crate::archive::{NewCase, Stored, VoidRefused, Voiding, case_columns};
+use crate::archive::{CaseValues, NewCase, Stored, VoidRefused, Voiding, case_columns};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -24,18 +24,24 @@ const STORE_LOCK: i32 = 0x6465_6675;
 impl Pg {
     /// See [`crate::archive::Archive::store`].
     pub fn store(&mut self, case: &NewCase, waiting: &mut dyn FnMut()) -> Result<Stored, Error> {
-        let plan = case.plan;
-        let derived = case.derived();
-        let fingerprint = case.call.as_str();
+        self.store_values(&case.values(), waiting)
+    }
+
+    /// Stores a case from its row's values (a live call's, or one waiting
+    /// in the outbox), unless its call is already stored.
+    pub fn store_values(
+        &mut self,
+        values: &CaseValues,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<Stored, Error> {
         // Read back from the JSON the archive keeps: one reader of a plan's
         // commitments, for new cases and the v3 migration, on both backends.
-        let commitments = Commitment::of_plan(&derived.plan_json);
-        let columns: &[(&str, &(dyn ToSql + Sync))] =
-            &case_columns!(case, &derived, &fingerprint, dyn ToSql + Sync);
+        let commitments = Commitment::of_plan(&values.plan_json);
+        let columns: &[(&str, &(dyn ToSql + Sync))] = &case_columns!(values, dyn ToSql + Sync);
         let client = self.client.get_mut();
         let outcome = (|| -> Result<Result<Stored, String>, postgres::Error> {
             let mut tx = client.transaction()?;
-            let lock_args: [&(dyn ToSql + Sync); 2] = [&STORE_LOCK, &plan.case.id];
+            let lock_args: [&(dyn ToSql + Sync); 2] = [&STORE_LOCK, &values.case_id];
             let locked: bool = tx
                 .query_one(
                     "SELECT pg_try_advisory_xact_lock($1, hashtext($2))",
@@ -46,18 +52,18 @@ impl Pg {
                 waiting();
                 tx.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &lock_args)?;
             }
-            if let Some(number) = stored_call(&mut tx, case.call)? {
+            if let Some(number) = stored_call(&mut tx, &values.fingerprint)? {
                 return Ok(Ok(Stored::Already(number)));
             }
             // A different call with the same id: see the SQLite store.
             if let Some(other) = tx.query_opt(
                 "SELECT id FROM cases WHERE case_id = $1 LIMIT 1",
-                &[&plan.case.id],
+                &[&values.case_id],
             )? {
                 return Ok(Err(format!(
                     "case id {} is already used by case #{}, a different call; \
                      replay the answers with a call time one second later (--now)",
-                    plan.case.id,
+                    values.case_id,
                     other.get::<_, i64>(0)
                 )));
             }
@@ -76,7 +82,7 @@ impl Pg {
     }
 
     pub fn find_call(&self, call: &Fingerprint) -> Result<Option<i64>, Error> {
-        stored_call(&mut *self.client.borrow_mut(), call).map_err(|e| self.fail(e))
+        stored_call(&mut *self.client.borrow_mut(), call.as_str()).map_err(|e| self.fail(e))
     }
 
     pub fn void(&mut self, id: &str, voiding: &Voiding) -> Result<Result<i64, VoidRefused>, Error> {
@@ -137,12 +143,12 @@ impl Pg {
 /// The counting case with this fingerprint, else a void one.
 fn stored_call(
     client: &mut impl GenericClient,
-    call: &Fingerprint,
+    fingerprint: &str,
 ) -> Result<Option<i64>, postgres::Error> {
     Ok(client
         .query_opt(
             "SELECT id FROM cases WHERE fingerprint = $1 ORDER BY void_at IS NOT NULL, id LIMIT 1",
-            &[&call.as_str()],
+            &[&fingerprint],
         )?
         .map(|row| row.get(0)))
 }

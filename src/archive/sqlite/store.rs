@@ -26,10 +26,9 @@ impl Sqlite {
     /// caller can tell the rep why nothing happens yet.
     pub fn store(&mut self, case: &NewCase, waiting: &mut dyn FnMut()) -> Result<Stored, Error> {
         let plan = case.plan;
-        let derived = case.derived();
-        let plan_json = &derived.plan_json;
-        let case_columns: &[(&str, &dyn ToSql)] =
-            &case_columns!(case, &derived, &case.call.as_str(), dyn ToSql);
+        let values = case.values();
+        let plan_json = &values.plan_json;
+        let case_columns: &[(&str, &dyn ToSql)] = &case_columns!(&values, dyn ToSql);
         // Read back from the JSON the archive keeps, as the migration reads
         // old cases: one reader of a plan's commitments.
         let commitments = Commitment::of_plan(plan_json);

@@ -11,7 +11,7 @@ pub(super) fn live(
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
     drafts: &DraftStore,
-    db: &Location,
+    (db, outbox): (&Location, &Outbox),
     lang: Lang,
     team: &Team,
     io: &mut Io,
@@ -138,7 +138,8 @@ pub(super) fn live(
         &playbook.version,
         now.timestamp(),
     );
-    let plan = plan::compose_for(playbook, &outcome, now, &call, team);
+    let mut plan = plan::compose_for(playbook, &outcome, now, &call, team);
+    plan.team_history_unavailable = history.unavailable();
     let plan_path = write_plan(args, &plan, io).inspect_err(|_| {
         if draft_saved {
             let _ = writeln!(
@@ -209,18 +210,26 @@ pub(super) fn live(
         rehearsal: args.rehearse,
         stored_by: &stored_by,
     };
-    let stored = archive_case(db, &case, &waiting_note, &mut io.err).inspect_err(|_| {
+    let stored = archive_case(db, &case, &waiting_note, outbox, &mut io.err).inspect_err(|_| {
         let _ = writeln!(io.err, "The plan and its answers are written; {kept}");
     })?;
-    let (Stored::New(number) | Stored::Already(number)) = stored;
-    terminal::set_exit_message(format!("interrupted; the case is stored as #{number}"));
+    terminal::set_exit_message(match &stored {
+        Kept::Stored(Stored::New(number) | Stored::Already(number)) => {
+            format!("interrupted; the case is stored as #{number}")
+        }
+        Kept::Queued(_, outbox) => format!(
+            "interrupted; the case is safe in the outbox {} (`defuse sync` stores it)",
+            outbox.display()
+        ),
+    });
+    // Safe on the server or in the outbox: the draft has done its job.
     let _ = drafts.remove(&id);
     finished(
         prompter,
         &plan,
         plan_path.as_ref(),
         &answers_path,
-        &stored_line(stored, db, lang),
+        &stored_line(&stored, db, lang),
     )
 }
 

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
 use super::Io;
-use crate::archive::{Access, Archive, LazyHistory, Location, NewCase, Stored};
+use crate::archive::{
+    self, Access, Archive, Delivered, LazyHistory, Location, NewCase, Outbox, Stored,
+};
 use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::diagnostic::RuleId;
@@ -22,6 +24,7 @@ use crate::prompt::script::ScriptPrompter;
 use crate::prompt::terminal::{self, TerminalPrompter};
 use crate::triage::answers::AnswersFile;
 use crate::triage::fingerprint::CanonicalAnswers;
+use crate::triage::history::History;
 use crate::triage::session::{Outcome, Session, Snapshot};
 use crate::triage::{self, Fingerprint, PromptId};
 
@@ -56,17 +59,31 @@ pub fn run(
     }
     // A case is stored at the end: refuse an impossible archive path now,
     // not after the call. With --no-store the archive is never looked at.
-    if !args.no_store {
-        db.check()?;
-    }
+    // A server's outbox too: a case that cannot reach the server goes there.
+    let outbox = match args.no_store {
+        true => Outbox::at(PathBuf::new()),
+        false => {
+            db.check()?;
+            super::sync::outbox(io)?
+        }
+    };
     match &args.answers {
-        Some(path) => replay(args, path, now_arg, playbook_dirs, db, lang, team, io),
+        Some(path) => replay(
+            args,
+            path,
+            now_arg,
+            playbook_dirs,
+            (db, &outbox),
+            lang,
+            team,
+            io,
+        ),
         None => live(
             args,
             now_arg,
             playbook_dirs,
             &DraftStore::new(drafts_dir.to_owned()),
-            db,
+            (db, &outbox),
             lang,
             team,
             io,
@@ -118,7 +135,7 @@ fn replay(
     path: &Path,
     now_arg: Option<DateTime<FixedOffset>>,
     playbook_dirs: &[PathBuf],
-    db: &Location,
+    (db, outbox): (&Location, &Outbox),
     lang: Lang,
     team: &Team,
     io: &mut Io,
@@ -188,7 +205,8 @@ fn replay(
         &playbook.version,
         now.timestamp(),
     );
-    let plan = plan::compose_for(&playbook, &outcome, now, &call, team);
+    let mut plan = plan::compose_for(&playbook, &outcome, now, &call, team);
+    plan.team_history_unavailable = history.unavailable();
     let written = write_plan(args, &plan, io)?;
     let l = lang.labels();
     if let Some(path) = written {
@@ -209,8 +227,8 @@ fn replay(
         rehearsal: args.rehearse,
         stored_by: &stored_by,
     };
-    let stored = archive_case(db, &case, "", &mut io.err)?;
-    let _ = writeln!(io.err, "{}", stored_line(stored, db, lang));
+    let kept = archive_case(db, &case, "", outbox, &mut io.err)?;
+    let _ = writeln!(io.err, "{}", stored_line(&kept, db, lang));
     Ok(())
 }
 

@@ -2,13 +2,22 @@
 
 use super::*;
 
-/// "Stored as case #N in DB", or "Already stored as case #N in DB; …".
-pub(super) fn stored_line(stored: Stored, db: &Location, lang: Lang) -> String {
+/// Where a finished call's case is now: either is safe.
+pub(super) enum Kept {
+    Stored(Stored),
+    /// The server could not take it (why); it waits in the outbox.
+    Queued(String, PathBuf),
+}
+
+/// "Stored as case #N in DB", "Already stored as case #N in DB; …", or
+/// that the case waits in the outbox and why: one line.
+pub(super) fn stored_line(kept: &Kept, db: &Location, lang: Lang) -> String {
     let l = lang.labels();
     let db = db.display().to_string();
-    match stored {
-        Stored::New(number) => (l.stored_as_case)(number, &db),
-        Stored::Already(number) => (l.already_stored)(number, &db),
+    match kept {
+        Kept::Stored(Stored::New(number)) => (l.stored_as_case)(*number, &db),
+        Kept::Stored(Stored::Already(number)) => (l.already_stored)(*number, &db),
+        Kept::Queued(why, outbox) => (l.queued_in_outbox)(why, &outbox.display().to_string()),
     }
 }
 
@@ -24,15 +33,17 @@ pub(super) struct Case<'a> {
 }
 
 /// Stores a finished case in the archive (unless that call is stored
-/// already). Says on `err`, in one line each, when it creates the archive
-/// and when it has to wait for another writer (adding `waiting_note`), so
-/// the rep is never left guessing.
+/// already); a server that cannot take it leaves it in the `outbox`. Says on
+/// `err`, in one line each, when it creates the archive and when it has to
+/// wait for another writer (adding `waiting_note`), so the rep is never left
+/// guessing. After a server store, pushes what the outbox holds for it.
 pub(super) fn archive_case(
     db: &Location,
     case: &Case,
     waiting_note: &str,
+    outbox: &Outbox,
     err: &mut dyn Write,
-) -> Result<Stored, Error> {
+) -> Result<Kept, Error> {
     // A replay of a stored call is found read-only first: a write open
     // checks the whole file for damage (seconds on a big archive) and needs
     // write access, and this call writes nothing. A read that fails for any
@@ -44,13 +55,9 @@ pub(super) fn archive_case(
         && let Ok(Some(number)) =
             Archive::open(db, Access::Read).and_then(|archive| archive.find_call(case.call))
     {
-        return Ok(Stored::Already(number));
+        return Ok(Kept::Stored(Stored::Already(number)));
     }
     let plan_markdown = markdown::render(case.plan);
-    let mut archive = Archive::open(db, Access::Store)?;
-    if archive.created() {
-        let _ = writeln!(err, "Created the case archive {}", db.display());
-    }
     let new = NewCase {
         plan: case.plan,
         level_rank: case.outcome.assessment.level,
@@ -60,11 +67,44 @@ pub(super) fn archive_case(
         rehearsal: case.rehearsal,
         stored_by: case.stored_by,
     };
-    archive.store(&new, &mut || {
+    let waiting = |err: &mut dyn Write| {
         let _ = writeln!(
             err,
             "Waiting for the case archive {}: another program is writing to it.{waiting_note}",
             db.display()
         );
-    })
+    };
+    if db.file().is_some() {
+        let mut archive = Archive::open(db, Access::Store)?;
+        if archive.created() {
+            let _ = writeln!(err, "Created the case archive {}", db.display());
+        }
+        return archive.store(&new, &mut || waiting(err)).map(Kept::Stored);
+    }
+    // A server may be away, silent or refusing: the case then waits in the
+    // outbox, within the server's time limits, and the call ends as usual.
+    let delivered = archive::deliver(db, outbox, &new, &mut || waiting(err))?;
+    match delivered {
+        Delivered::Stored { stored, created } => {
+            if created {
+                let _ = writeln!(err, "Created the case archive {}", db.display());
+            }
+            // The server answers now: what waited for it goes too (after
+            // the call, so it never delays one).
+            if outbox.count(db).unwrap_or(0) > 0
+                && let Ok(synced) = archive::sync(db, outbox)
+                && !synced.stored.is_empty()
+            {
+                let _ = writeln!(
+                    err,
+                    "Stored {} earlier case(s) from the outbox {} in {}",
+                    synced.stored.len(),
+                    outbox.path().display(),
+                    db.display()
+                );
+            }
+            Ok(Kept::Stored(stored))
+        }
+        Delivered::Queued { reason } => Ok(Kept::Queued(reason, outbox.path().to_owned())),
+    }
 }
