@@ -413,6 +413,10 @@ pub struct CasesListArgs {
     /// Only cases at this level, by its id, case aside ("fire", "Major").
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
+    /// Only cases this rep stored, by name, case aside ("li wei"): the
+    /// configured `name`, else the OS user, when they stored it.
+    #[arg(long, value_name = "NAME")]
+    pub rep: Option<String>,
     /// Include rehearsals (`triage --rehearse`).
     #[arg(long)]
     pub rehearsals: bool,

@@ -322,23 +322,36 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
 
 crate::each_backend! {
     fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones(db) {
-    let replay = |now: &str, rehearse: bool| store(db, "general-venting", Some(now), rehearse);
-        let first = replay("2026-09-01T09:00:00+01:00", false);
+    // Two reps share the archive: each one's cases count, and are cited with
+    // who stored them.
+    let replay = |now: &str, rehearse: bool, rep: &str| {
+        defuse(db)
+            .env("USER", rep)
+            .args(["triage", "--out", "-", "--now", now, "--answers"])
+            .arg(example("general-venting"))
+            .args(if rehearse { &["--rehearse"][..] } else { &[][..] })
+            .run()
+            .success()
+            .stderr_contains("Stored as case #")
+            .stdout
+    };
+        let first = replay("2026-09-01T09:00:00+01:00", false, "li");
         assert!(
             first.contains("**Level: Concern**") && !first.contains("history `"),
             "{first}"
         );
-        replay("2026-10-01T09:00:00+01:00", true); // a rehearsal never counts
-        replay("2026-10-15T09:00:00+01:00", false);
-        let third = replay("2026-11-24T09:15:00+01:00", false);
+        replay("2026-10-01T09:00:00+01:00", true, "li"); // a rehearsal never counts
+        replay("2026-10-15T09:00:00+01:00", false, "bob");
+        let third = replay("2026-11-24T09:15:00+01:00", false, "chen");
         assert!(
             third.contains("**Level: Serious**"),
             "raised one level:\n{third}"
         );
-        assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+        assert!(third.contains("history `repeat_customer`: 2 earlier case(s): 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting) stored by bob; 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) stored by li → level +1"), "{third}");
         // Replaying the same answers again gives the same plan (only earlier
         // cases count), and stores no second case.
         let again = defuse(db)
+            .env("USER", "chen")
             .args([
                 "triage",
                 "--out",
@@ -353,6 +366,17 @@ crate::each_backend! {
             .stderr_contains("Already stored as case #4 in ")
             .stdout;
         assert_eq!(again, third);
+        // The plan's JSON names them too, in the order of `cases`.
+        let json = defuse(db).args(["cases", "show", "4", "--format", "json"]).run().success().stdout;
+        let plan: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let history = plan["assessment"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "history")
+            .unwrap();
+        assert_eq!(history["stored_by"], serde_json::json!(["bob", "li"]), "{history}");
+        assert_eq!(history["cases"].as_array().unwrap().len(), 2);
     }
 }
 
@@ -585,5 +609,28 @@ crate::each_backend! {
             .collect();
         by.sort();
         assert_eq!(by, ["Li Wei", "bob"], "{out}");
+        // `--rep` lists one rep's cases, case aside; the table shows who.
+        let listed = |rep: &str| {
+            let out = defuse(db).args(["cases", "list", "--format", "json", "--rep", rep]).run().success().stdout;
+            let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+            rows.as_array().unwrap().iter().map(|r| r["case_id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        };
+        let li = listed("li wei");
+        assert_eq!(li.len(), 1);
+        assert_eq!(listed("BOB").len(), 1);
+        assert_ne!(listed("BOB"), li);
+        assert!(listed("bo").is_empty(), "a whole name, not a part");
+        defuse(db)
+            .args(["cases", "list", "--rep", "nobody"])
+            .run()
+            .success()
+            .stdout_contains("match");
+        defuse(db)
+            .args(["cases", "list", "--format", "tsv"])
+            .run()
+            .success()
+            .stdout_contains("\tRep\t")
+            .stdout_contains("\tLi Wei\t")
+            .stdout_contains("\tbob\t");
     }
 }

@@ -528,3 +528,46 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
         .run()
         .stdout("ok: 2 cases, schema version 4\n");
 }
+
+crate::each_backend! {
+    /// A team archive: each rep's calls name the people behind the roles, and
+    /// `--mine` / `--owner` find a person's commitments whoever stored the case.
+    fn owners_are_found_across_the_team(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let as_person = |name: &str| {
+            let home = dir.path().join(name);
+            std::fs::create_dir_all(home.join("defuse")).unwrap();
+            std::fs::write(
+                home.join("defuse/config.toml"),
+                format!("name = \"{name}\"\n[roster]\n\"Team lead\" = \"Chen Mei\"\n"),
+            )
+            .unwrap();
+            defuse(db).env("XDG_CONFIG_HOME", &home)
+        };
+        for (rep, now) in [("Li Wei", CALL), ("Bob Tan", "2026-11-23T11:00:00+08:00")] {
+            as_person(rep)
+                .args(["triage", "--out", "-", "--answers"])
+                .arg(example("general-fire"))
+                .args(["--now", now])
+                .run()
+                .success();
+        }
+        let cases_of = |rows: &[serde_json::Value]| {
+            let mut cases: Vec<i64> = rows.iter().map(|r| r["case_number"].as_i64().unwrap()).collect();
+            cases.dedup();
+            cases
+        };
+        let lead = json(
+            &as_person("Chen Mei")
+                .args(["commitments", "--mine", "--format", "json"])
+                .run()
+                .success(),
+        );
+        assert_eq!(cases_of(&lead), [1, 2], "the lead's items from both reps' cases");
+        assert!(lead.iter().all(|r| r["owner_name"] == "Chen Mei"), "{lead:?}");
+        let li = listed(db, &["--owner", "LI WEI"]);
+        assert!(!li.is_empty() && cases_of(&li) == [1], "{li:?}");
+        let bob = listed(db, &["--owner", "bob tan"]);
+        assert!(!bob.is_empty() && cases_of(&bob) == [2], "{bob:?}");
+    }
+}

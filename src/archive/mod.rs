@@ -169,6 +169,9 @@ pub struct Filter {
     pub customer: Option<String>,
     pub since_epoch: Option<i64>,
     pub level: Option<String>,
+    /// Only cases this rep stored (`--rep`), case aside as `--owner`
+    /// (ASCII letters folded only, SQLite's NOCASE, on both backends).
+    pub rep: Option<String>,
     pub include_rehearsals: bool,
     /// Void cases too (`--include-void`).
     pub include_void: bool,
