@@ -148,6 +148,20 @@ pub enum ArchiveCommand {
     /// Create (or upgrade) the schema at a postgres:// URL, as the role that
     /// will own it, and print the GRANTs for a rep role and a lead role.
     Init(ArchiveInitArgs),
+    /// Copy every case (with its commitments and void state) from one
+    /// archive into another, e.g. a rep's file into the team's server.
+    /// Run it twice and nothing is copied twice.
+    Copy(ArchiveCopyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ArchiveCopyArgs {
+    /// The archive to copy from: a file (PATH.db) or a postgres:// URL.
+    #[arg(long, value_name = "ARCHIVE")]
+    pub from: String,
+    /// The archive to copy into (created if missing): a postgres:// URL or a file.
+    #[arg(long, value_name = "ARCHIVE")]
+    pub to: String,
 }
 
 #[derive(Debug, clap::Args)]

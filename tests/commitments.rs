@@ -482,6 +482,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
             WHERE id = (SELECT min(id) FROM followups);
          DROP TABLE commitments;
          ALTER TABLE cases DROP COLUMN stored_by;
+         ALTER TABLE cases DROP COLUMN stored_role;
          UPDATE defuse_schema SET version = 2;",
     );
     let all = listed(&db, &["--all"]);
@@ -526,7 +527,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 2 cases, schema version 4\n");
+        .stdout("ok: 2 cases, schema version 5\n");
 }
 
 crate::each_backend! {

@@ -16,6 +16,7 @@
 //! speaks SQL.
 
 mod commitments;
+mod copy;
 mod export;
 mod ics;
 mod location;
@@ -34,6 +35,7 @@ use crate::triage::Fingerprint;
 use crate::triage::history::{History, PastCase};
 
 pub use commitments::{Commitments, DoneRefused};
+pub use copy::{Copied, copy};
 pub use export::{commitments_csv, csv};
 pub use ics::{ics, kind_label};
 pub use location::Location;
@@ -350,6 +352,16 @@ impl Archive {
         by: &str,
     ) -> Result<Result<(), DoneRefused>, Error> {
         each!(mut self, a => a.commitment_done(number, at, by))
+    }
+
+    /// Every case with its commitments, for `archive copy`.
+    pub(crate) fn records(&self) -> Result<Vec<copy::Record>, Error> {
+        each!(self, a => a.records())
+    }
+
+    /// Writes a case copied from another archive, unless its call is here.
+    pub(crate) fn copy_in(&mut self, record: &copy::Record) -> Result<Stored, Error> {
+        each!(mut self, a => a.copy_in(record))
     }
 
     pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
