@@ -524,6 +524,16 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
         .map(|r| r["number"].as_i64().unwrap())
         .max();
     assert_eq!(newest, Some(40));
+    // Version 5: the role that stored a case; unknown for earlier cases
+    // (not the migrating role's), the login for new ones.
+    let roles: Vec<Option<String>> = db
+        .admin()
+        .query("SELECT stored_role FROM cases ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(roles, [None, Some("defuse_test".to_owned())]);
     defuse(&db)
         .args(["cases", "check"])
         .run()
