@@ -161,6 +161,20 @@ pub enum ArchiveCommand {
     /// Create (or upgrade) the schema at a postgres:// URL, as the role that
     /// will own it, and print the GRANTs for a rep role and a lead role.
     Init(ArchiveInitArgs),
+    /// Copy every case (with its commitments and void state) from one
+    /// archive into another, e.g. a rep's file into the team's server.
+    /// Run it twice and nothing is copied twice.
+    Copy(ArchiveCopyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ArchiveCopyArgs {
+    /// The archive to copy from: a file (PATH.db) or a postgres:// URL.
+    #[arg(long, value_name = "ARCHIVE")]
+    pub from: String,
+    /// The archive to copy into (created if missing): a postgres:// URL or a file.
+    #[arg(long, value_name = "ARCHIVE")]
+    pub to: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -449,6 +463,10 @@ pub struct CasesListArgs {
     /// aside ("fire", "Major incident", "火警").
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
+    /// Only cases this rep stored, by name, case aside ("li wei"): the
+    /// configured `name`, else the OS user, when they stored it.
+    #[arg(long, value_name = "NAME")]
+    pub rep: Option<String>,
     /// Include rehearsals (`triage --rehearse`).
     #[arg(long)]
     pub rehearsals: bool,

@@ -360,6 +360,7 @@ mod tests {
             level: "concern".into(),
             grievances: vec!["venting".into()],
             crisis: "product".into(),
+            stored_by: None,
         }
     }
 

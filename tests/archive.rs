@@ -220,7 +220,7 @@ fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 4\n"));
+        .stdout(&format!("ok: {count} cases, schema version 5\n"));
 }
 
 crate::each_backend! {
@@ -322,23 +322,36 @@ fn a_writer_killed_mid_write_leaves_the_database_consistent() {
 
 crate::each_backend! {
     fn a_third_complaint_in_90_days_is_raised_and_cites_the_earlier_ones(db) {
-    let replay = |now: &str, rehearse: bool| store(db, "general-venting", Some(now), rehearse);
-        let first = replay("2026-09-01T09:00:00+01:00", false);
+    // Two reps share the archive: each one's cases count, and are cited with
+    // who stored them.
+    let replay = |now: &str, rehearse: bool, rep: &str| {
+        defuse(db)
+            .env("USER", rep)
+            .args(["triage", "--out", "-", "--now", now, "--answers"])
+            .arg(example("general-venting"))
+            .args(if rehearse { &["--rehearse"][..] } else { &[][..] })
+            .run()
+            .success()
+            .stderr_contains("Stored as case #")
+            .stdout
+    };
+        let first = replay("2026-09-01T09:00:00+01:00", false, "li");
         assert!(
             first.contains("**Level: Concern**") && !first.contains("history `"),
             "{first}"
         );
-        replay("2026-10-01T09:00:00+01:00", true); // a rehearsal never counts
-        replay("2026-10-15T09:00:00+01:00", false);
-        let third = replay("2026-11-24T09:15:00+01:00", false);
+        replay("2026-10-01T09:00:00+01:00", true, "li"); // a rehearsal never counts
+        replay("2026-10-15T09:00:00+01:00", false, "bob");
+        let third = replay("2026-11-24T09:15:00+01:00", false, "chen");
         assert!(
             third.contains("**Level: Serious**"),
             "raised one level:\n{third}"
         );
-        assert!(third.contains("history `repeat_customer`: 2 earlier cases: 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting); 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) → level +1"), "{third}");
+        assert!(third.contains("history `repeat_customer`: 2 earlier cases: 20261015-0900-nordlicht-gmbh-22c22080 (2026-10-15, concern: perfunctory, venting) stored by bob; 20260901-0900-nordlicht-gmbh-831c9f44 (2026-09-01, concern: perfunctory, venting) stored by li → level +1"), "{third}");
         // Replaying the same answers again gives the same plan (only earlier
         // cases count), and stores no second case.
         let again = defuse(db)
+            .env("USER", "chen")
             .args([
                 "triage",
                 "--out",
@@ -353,6 +366,17 @@ crate::each_backend! {
             .stderr_contains("Already stored as case #4 in ")
             .stdout;
         assert_eq!(again, third);
+        // The plan's JSON names them too, in the order of `cases`.
+        let json = defuse(db).args(["cases", "show", "4", "--format", "json"]).run().success().stdout;
+        let plan: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let history = plan["assessment"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "history")
+            .unwrap();
+        assert_eq!(history["stored_by"], serde_json::json!(["bob", "li"]), "{history}");
+        assert_eq!(history["cases"].as_array().unwrap().len(), 2);
     }
 }
 
@@ -453,6 +477,7 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .to_owned();
     let (rep_role, lead_role) = (format!("rep_{suffix}"), format!("lead_{suffix}"));
     let (alice, lena) = (format!("alice_{suffix}"), format!("lena_{suffix}"));
+    let bob = format!("bob_{suffix}");
     let init = |apply: bool| {
         let mut test = Test::new().args([
             "archive",
@@ -478,12 +503,15 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .stdout_contains(&format!(
             "GRANT UPDATE (void_at, void_by, void_reason) ON \"public\".cases TO \"{lead_role}\";"
         ))
-        .stderr_contains("schema version 4");
+        .stdout_contains("ENABLE ROW LEVEL SECURITY")
+        .stdout_contains("CREATE POLICY defuse_done_own ON \"public\".commitments FOR UPDATE")
+        .stderr_contains("schema version 5");
     init(true).stderr_contains("Applied the GRANTs");
     init(true); // twice changes nothing
     db.admin()
         .batch_execute(&format!(
             "CREATE ROLE {alice} LOGIN PASSWORD 'alice-pw' IN ROLE {rep_role};
+             CREATE ROLE {bob} LOGIN PASSWORD 'bob-pw' IN ROLE {rep_role};
              CREATE ROLE {lena} LOGIN PASSWORD 'lena-pw' IN ROLE {lead_role};"
         ))
         .unwrap();
@@ -516,6 +544,69 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .run()
         .status(2)
         .stderr_contains("is already done (by alice at ");
+    // Row-level security: bob reads alice's case but cannot mark its
+    // commitments done; he marks his own.
+    let as_bob = || {
+        Test::new()
+            .env("DEFUSE_DB", db.as_user(&bob))
+            .env("PGPASSWORD", "bob-pw")
+            .env("USER", "bob")
+    };
+    let open_of = |test: Test, case: i64| -> Vec<i64> {
+        let out = test
+            .args(["commitments", "--format", "json"])
+            .run()
+            .success()
+            .stdout;
+        let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["case_number"] == case)
+            .map(|r| r["number"].as_i64().unwrap())
+            .collect()
+    };
+    let alices = open_of(as_bob(), 1);
+    assert!(!alices.is_empty(), "bob reads the team's commitments");
+    as_bob()
+        .args(["commitments", "done", &alices[0].to_string()])
+        .run()
+        .status(2)
+        .stderr_contains(&format!(
+            "commitment #{} belongs to case #1, stored by ",
+            alices[0]
+        ))
+        .stderr_contains("Nothing was changed");
+    assert_eq!(open_of(as_bob(), 1), alices, "nothing changed");
+    as_bob()
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2020-01-02T10:00:00Z",
+            "--answers",
+        ])
+        .arg(example("general-fire"))
+        .run()
+        .success()
+        .stderr_contains("Stored as case #2 in ");
+    let bobs = open_of(as_bob(), 2);
+    as_bob()
+        .args(["commitments", "done", &bobs[0].to_string()])
+        .run()
+        .success();
+    assert_eq!(open_of(as_bob(), 2), bobs[1..], "his own is done");
+    // A rep cannot claim another role as the one that stored a case.
+    let forged = db
+        .admin()
+        .query_one(
+            &format!("SELECT count(*) FROM cases WHERE stored_role = '{bob}'"),
+            &[],
+        )
+        .unwrap()
+        .get::<_, i64>(0);
+    assert_eq!(forged, 1, "bob's one case is recorded as his role's");
     as_alice()
         .args(["cases", "void", "1", "--reason", "test"])
         .run()
@@ -547,6 +638,11 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
     as_lena()
         .args(["cases", "void", "1", "--reason", "a test call"])
+        .run()
+        .success();
+    // A lead marks any rep's commitment done.
+    as_lena()
+        .args(["commitments", "done", &bobs[1].to_string()])
         .run()
         .success();
     as_alice()
@@ -586,5 +682,160 @@ crate::each_backend! {
             .collect();
         by.sort();
         assert_eq!(by, ["Li Wei", "bob"], "{out}");
+        // `--rep` lists one rep's cases, case aside; the table shows who.
+        let listed = |rep: &str| {
+            let out = defuse(db).args(["cases", "list", "--format", "json", "--rep", rep]).run().success().stdout;
+            let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+            rows.as_array().unwrap().iter().map(|r| r["case_id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        };
+        let li = listed("li wei");
+        assert_eq!(li.len(), 1);
+        assert_eq!(listed("BOB").len(), 1);
+        assert_ne!(listed("BOB"), li);
+        assert!(listed("bo").is_empty(), "a whole name, not a part");
+        defuse(db)
+            .args(["cases", "list", "--rep", "nobody"])
+            .run()
+            .success()
+            .stdout_contains("match");
+        defuse(db)
+            .args(["cases", "list", "--format", "tsv"])
+            .run()
+            .success()
+            .stdout_contains("\tRep\t")
+            .stdout_contains("\tLi Wei\t")
+            .stdout_contains("\tbob\t");
     }
+}
+
+crate::each_backend! {
+    /// Moving in: a rep's file copied into the team archive (a server, or
+    /// another file) keeps every case id, void state and done commitment;
+    /// numbers are the target's next ones; a second run copies nothing.
+    fn a_reps_archive_moves_in_once_with_its_void_cases_and_done_commitments(db) {
+        let local = Db::sqlite();
+        let as_li = || Test::new().env("DEFUSE_DB", local.url()).env("USER", "li");
+        for (name, now) in [
+            ("general-fire", "2026-11-01T10:00:00+08:00"),
+            ("general-venting", "2026-11-02T10:00:00+08:00"),
+            ("general-leverage", "2026-11-03T10:00:00+08:00"),
+        ] {
+            as_li()
+                .args(["triage", "--out", "-", "--now", now, "--answers"])
+                .arg(example(name))
+                .run()
+                .success();
+        }
+        as_li().args(["cases", "void", "2", "--reason", "test call"]).run().success();
+        as_li().args(["commitments", "done", "1"]).run().success();
+        // The team archive has a case of its own already: #1 there.
+        defuse(db)
+            .env("USER", "bob")
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(example("general-public"))
+            .run()
+            .success();
+        let export = |archive: &std::ffi::OsStr| -> Vec<serde_json::Value> {
+            let out = Test::new()
+                .env("DEFUSE_DB", archive)
+                .args(["cases", "list", "--include-void", "--format", "json"])
+                .run()
+                .success()
+                .stdout;
+            serde_json::from_str::<serde_json::Value>(&out).unwrap().as_array().unwrap().clone()
+        };
+        let commitments = |archive: &std::ffi::OsStr| -> Vec<serde_json::Value> {
+            let out = Test::new()
+                .env("DEFUSE_DB", archive)
+                .args(["commitments", "--all", "--format", "json"])
+                .run()
+                .success()
+                .stdout;
+            serde_json::from_str::<serde_json::Value>(&out).unwrap().as_array().unwrap().clone()
+        };
+        let copy = || {
+            Test::new()
+                .args(["archive", "copy", "--from"])
+                .arg(local.url())
+                .arg("--to")
+                .arg(db.url())
+                .run()
+                .success()
+        };
+        let open_local = commitments(local.url()).len();
+        let copied = copy().stdout;
+        assert!(copied.starts_with("Copied 3 cases with "), "{copied}");
+        assert!(copied.ends_with("; 0 already there.\n"), "{copied}");
+        copy().stdout_contains("Copied 0 cases with 0 commitments from ").stdout_contains("; 3 already there.");
+        let (mine, team) = (export(local.url()), export(db.url()));
+        assert_eq!(team.len(), 4, "no duplicates: {team:?}");
+        for case in &mine {
+            let there = team
+                .iter()
+                .find(|t| t["case_id"] == case["case_id"])
+                .unwrap_or_else(|| panic!("{} copied", case["case_id"]));
+            for field in ["created_at", "customer", "level", "void_at", "void_by", "void_reason", "stored_by"] {
+                assert_eq!(there[field], case[field], "{field}");
+            }
+            // Numbers continue after the team's own case.
+            assert_eq!(there["number"], case["number"].as_i64().unwrap() + 1);
+        }
+        assert!(team.iter().any(|t| t["void_reason"] == "test call"));
+        // Commitments: those of counting cases, the done one still done by li.
+        let team_commitments = commitments(db.url());
+        let copied_ones: Vec<_> = team_commitments.iter().filter(|c| c["case_number"] != 1).collect();
+        assert_eq!(copied_ones.len(), open_local, "{team_commitments:?}");
+        let done: Vec<_> = copied_ones.iter().filter(|c| !c["done_at"].is_null()).collect();
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0]["done_by"], "li");
+        let local_first = &commitments(local.url())[..];
+        assert!(local_first.iter().any(|c| c["item"] == done[0]["item"] && !c["done_at"].is_null()));
+        // And back: the team archive into a new file keeps the same cases.
+        let back = tempfile::tempdir().unwrap();
+        let back = back.path().join("back.db");
+        Test::new()
+            .args(["archive", "copy", "--from"])
+            .arg(db.url())
+            .arg("--to")
+            .arg(&back)
+            .run()
+            .success()
+            .stderr_contains("Created the case archive")
+            .stdout_contains("Copied 4 cases");
+        let ids = |rows: Vec<serde_json::Value>| {
+            let mut ids: Vec<String> = rows.iter().map(|r| r["case_id"].as_str().unwrap().to_owned()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(export(back.as_os_str())), ids(team));
+    }
+}
+
+/// Copying needs an archive to copy from, and two different ones.
+#[test]
+fn archive_copy_refuses_a_missing_source_and_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.db");
+    Test::new()
+        .args(["archive", "copy", "--from"])
+        .arg(&missing)
+        .args(["--to", "team.db"])
+        .run()
+        .status(2)
+        .stderr_contains("--from: no archive at ");
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .env("DEFUSE_DB", &db)
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(example("general-fire"))
+        .run()
+        .success();
+    Test::new()
+        .args(["archive", "copy", "--from"])
+        .arg(&db)
+        .arg("--to")
+        .arg(&db)
+        .run()
+        .status(2)
+        .stderr_contains("the same archive");
 }

@@ -226,6 +226,18 @@ fn a_damaged_archive_refuses_new_cases_and_its_intact_cases_can_still_be_read() 
         .success()
         .stdout_contains("\n30 ");
     defuse(&db).args(["cases", "check"]).run().status(3);
+    // Moving a damaged archive in is refused before the target is touched.
+    let team = tmp.path().join("team.db");
+    Test::new()
+        .args(["archive", "copy", "--from"])
+        .arg(&db)
+        .arg("--to")
+        .arg(&team)
+        .run()
+        .status(3)
+        .stderr_contains("the archive is damaged")
+        .stderr_contains("nothing was copied");
+    assert!(!team.exists());
 }
 
 #[test]

@@ -62,6 +62,7 @@ fn listings_are_boxed_on_a_terminal_plain_in_a_pipe_and_tab_separated_on_request
             "Customer",
             "Level",
             "Grievances",
+            "Rep",
             "Playbook"
         ]
     );

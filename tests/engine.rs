@@ -532,6 +532,7 @@ fn earlier_cases_raise_the_level_and_are_cited() {
         level: "concern".into(),
         grievances: vec!["not_valued".into()],
         crisis: crisis.into(),
+        stored_by: None,
     };
     let earlier = vec![
         case("c1", 10, "none"),

@@ -238,7 +238,7 @@ fn a_stopped_server_keeps_the_case_in_the_outbox_and_sync_stores_it_once_back() 
         .arg("sync")
         .run()
         .status(3)
-        .stderr_contains("1 case(s) still wait for")
+        .stderr_contains("1 case still waiting for")
         .stderr_contains("safe");
     assert_eq!(counted(&db, &outbox), (1, 1));
     // Restarted: sync stores it; run again, nothing happens and nothing is said.
@@ -247,7 +247,7 @@ fn a_stopped_server_keeps_the_case_in_the_outbox_and_sync_stores_it_once_back() 
         .arg("sync")
         .run()
         .success()
-        .stderr_contains("Stored 1 case(s) from the outbox")
+        .stderr_contains("Stored 1 case from the outbox")
         .stderr_contains("#2");
     assert_eq!(counted(&db, &outbox), (2, 0));
     rep(&url, &outbox).arg("sync").run().success().stderr("");
@@ -284,7 +284,7 @@ fn a_server_killed_during_the_store_loses_nothing() {
         .args(["cases", "list"])
         .run()
         .success()
-        .stderr_contains("Stored 1 case(s) from the outbox");
+        .stderr_contains("Stored 1 case from the outbox");
     assert_eq!(counted(&db, &outbox), (2, 0));
 }
 
@@ -388,7 +388,7 @@ fn a_wrong_password_keeps_the_case_and_sync_stores_it_with_the_right_one() {
         .arg("sync")
         .run()
         .success()
-        .stderr_contains("Stored 1 case(s)");
+        .stderr_contains("Stored 1 case");
     assert_eq!(counted(&db, &outbox), (2, 0));
     db.execute(&format!("DROP OWNED BY {role}; DROP ROLE {role};"));
 }

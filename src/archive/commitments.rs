@@ -101,6 +101,9 @@ pub enum DoneRefused {
     Unknown,
     /// Already done: when and by whom.
     AlreadyDone(String, String),
+    /// On a server with row-level security: the commitment belongs to a case
+    /// another role stored (its number, and who stored it, if known).
+    NotYours(i64, Option<String>),
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 //! speaks SQL.
 
 mod commitments;
+mod copy;
 mod export;
 mod history;
 mod ics;
@@ -36,6 +37,7 @@ use crate::triage::Fingerprint;
 use crate::triage::history::{History, PastCase};
 
 pub use commitments::{Commitments, DoneRefused};
+pub use copy::{Copied, copy};
 pub use export::{commitments_csv, csv};
 pub use history::{HISTORY_BUDGET, LazyHistory};
 pub use ics::{ics, kind_label};
@@ -108,6 +110,9 @@ pub struct Filter {
     pub customer: Option<String>,
     pub since_epoch: Option<i64>,
     pub level: Option<String>,
+    /// Only cases this rep stored (`--rep`), case aside as `--owner`
+    /// (ASCII letters folded only, SQLite's NOCASE, on both backends).
+    pub rep: Option<String>,
     pub include_rehearsals: bool,
     /// Void cases too (`--include-void`).
     pub include_void: bool,
@@ -373,6 +378,16 @@ impl Archive {
         by: &str,
     ) -> Result<Result<(), DoneRefused>, Error> {
         each!(mut self, a => a.commitment_done(number, at, by))
+    }
+
+    /// Every case with its commitments, for `archive copy`.
+    pub(crate) fn records(&self) -> Result<Vec<copy::Record>, Error> {
+        each!(self, a => a.records())
+    }
+
+    /// Writes a case copied from another archive, unless its call is here.
+    pub(crate) fn copy_in(&mut self, record: &copy::Record) -> Result<Stored, Error> {
+        each!(mut self, a => a.copy_in(record))
     }
 
     pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {

@@ -7,7 +7,37 @@
 use serde::Serialize;
 
 /// Declares a row type: `field: Type = "SQL expression",` per column.
+/// `insertable` first: every field is also a column to insert, by its name
+/// (only types both drivers bind: no lists).
 macro_rules! row {
+    (
+        insertable
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_attr:meta])* $field:ident: $ty:ty = $sql:literal, )*
+        }
+    ) => {
+        row! {
+            $(#[$attr])*
+            pub struct $name {
+                $( $(#[$field_attr])* $field: $ty = $sql, )*
+            }
+        }
+
+        impl $name {
+            /// (column, value) pairs for a SQLite insert.
+            pub(crate) fn columns_sqlite(&self) -> Vec<(&'static str, &dyn rusqlite::ToSql)> {
+                vec![$( (stringify!($field), &self.$field as &dyn rusqlite::ToSql) ),*]
+            }
+
+            /// (column, value) pairs for a PostgreSQL insert.
+            pub(crate) fn columns_pg(
+                &self,
+            ) -> Vec<(&'static str, &(dyn postgres::types::ToSql + Sync))> {
+                vec![$( (stringify!($field), &self.$field as &(dyn postgres::types::ToSql + Sync)) ),*]
+            }
+        }
+    };
     (
         $(#[$attr:meta])*
         pub struct $name:ident {
@@ -19,6 +49,8 @@ macro_rules! row {
             $( $(#[$field_attr])* pub $field: $ty, )*
         }
 
+        // Not every row is listed as CSV (`archive copy`'s records are not).
+        #[allow(dead_code)]
         impl $name {
             /// Field names, in order: the CSV header and the JSON keys.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
@@ -119,6 +151,63 @@ row! {
         authority: String = "authority",
         plan_json: String = "plan_json",
         answers_yaml: String = "answers_yaml",
+    }
+}
+
+row! {
+    insertable
+    /// Every stored column of a case but its number and (on a server) the
+    /// database role that stored it: what `archive copy` carries over.
+    #[derive(Debug, Clone)]
+    pub struct CaseRecord {
+        case_id: String = "case_id",
+        created_at: String = "created_at",
+        created_epoch: i64 = "created_epoch",
+        customer: String = "customer",
+        customer_key: String = "customer_key",
+        contact: String = "contact",
+        role: String = "role",
+        playbook_id: String = "playbook_id",
+        playbook_version: String = "playbook_version",
+        level: String = "level",
+        level_rank: i64 = "level_rank",
+        authority: String = "authority",
+        /// JSON text, kept as stored.
+        grievances: String = "grievances",
+        remedies: String = "remedies",
+        complaint_kind: String = "complaint_kind",
+        crisis: String = "crisis",
+        at_stake: String = "at_stake",
+        remedy_sought: String = "remedy_sought",
+        impact: String = "impact",
+        our_owner: String = "our_owner",
+        customer_loss: String = "customer_loss",
+        rehearsal: bool = "rehearsal",
+        plan_markdown: String = "plan_markdown",
+        plan_json: String = "plan_json",
+        answers_yaml: String = "answers_yaml",
+        fingerprint: Option<String> = "fingerprint",
+        void_at: Option<String> = "void_at",
+        void_by: Option<String> = "void_by",
+        void_reason: Option<String> = "void_reason",
+        stored_by: Option<String> = "stored_by",
+    }
+}
+
+row! {
+    insertable
+    /// Every stored column of a commitment but its number and its case's.
+    #[derive(Debug, Clone)]
+    pub struct CommitmentRecord {
+        kind: String = "kind",
+        item_id: String = "item_id",
+        action: String = "action",
+        owner: String = "owner",
+        owner_name: Option<String> = "owner_name",
+        due: String = "due",
+        due_epoch: i64 = "due_epoch",
+        done_at: Option<String> = "done_at",
+        done_by: Option<String> = "done_by",
     }
 }
 

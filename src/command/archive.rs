@@ -1,14 +1,22 @@
 //! `defuse archive init`: a team archive on a PostgreSQL server — the
 //! schema created by the role that owns it, and the least-privilege roles
 //! reps and leads log in through, printed as GRANTs or applied.
+//! `defuse archive copy`: one archive's cases into another (moving in).
 
 use super::Io;
 use crate::archive::{self, Location};
-use crate::cli::ArchiveCommand;
+use crate::cli::{ArchiveCommand, ArchiveCopyArgs};
 use crate::error::Error;
+use crate::text::count;
+
+/// Progress is told every this many cases (a rep's archive copies in seconds).
+const PROGRESS_EVERY: usize = 500;
 
 pub fn run(command: &ArchiveCommand, io: &mut Io) -> Result<(), Error> {
-    let ArchiveCommand::Init(args) = command;
+    let args = match command {
+        ArchiveCommand::Init(args) => args,
+        ArchiveCommand::Copy(args) => return copy(args, io),
+    };
     let location = Location::parse(args.url.as_ref(), |name| io.env.var_os(name))?;
     if location.file().is_some() {
         return Err(Error::Usage(format!(
@@ -39,4 +47,30 @@ pub fn run(command: &ArchiveCommand, io: &mut Io) -> Result<(), Error> {
         );
     }
     io.print(&setup.grants)
+}
+
+fn copy(args: &ArchiveCopyArgs, io: &mut Io) -> Result<(), Error> {
+    let parse = |flag: &str, text: &str| {
+        Location::parse(text.as_ref(), |name| io.env.var_os(name))
+            .map_err(|e| Error::Usage(format!("--{flag}: {e}")))
+    };
+    let (from, to) = (parse("from", &args.from)?, parse("to", &args.to)?);
+    if from.file().is_some_and(|path| !path.exists()) {
+        return Err(Error::Usage(format!("--from: no archive at {from}")));
+    }
+    let err = &mut io.err;
+    let copied = archive::copy(&from, &to, &mut |done, total| {
+        if done % PROGRESS_EVERY == 0 && done < total {
+            let _ = writeln!(err, "{done} of {total} cases…");
+        }
+    })?;
+    if copied.created {
+        let _ = writeln!(io.err, "Created the case archive {to}");
+    }
+    io.print(&format!(
+        "Copied {} with {} from {from} to {to}; {} already there.\n",
+        count(copied.copied, "case", "cases"),
+        count(copied.commitments, "commitment", "commitments"),
+        copied.already
+    ))
 }

@@ -37,6 +37,7 @@ pub fn run(
                     .as_deref()
                     .map(|level| level_id(level, &settings.playbook_dirs.value, lang))
                     .transpose()?,
+                rep: args.rep.clone(),
                 include_rehearsals: args.rehearsals,
                 include_void: args.include_void,
                 limit: Some(args.limit),
@@ -47,7 +48,8 @@ pub fn run(
                 ListFormat::Table if rows.is_empty() => {
                     let filtered = filter.customer.is_some()
                         || filter.since_epoch.is_some()
-                        || filter.level.is_some();
+                        || filter.level.is_some()
+                        || filter.rep.is_some();
                     match archive.count()? {
                         n if filtered && n > 0 => (l.no_cases_match)(n) + "\n",
                         _ => (l.no_cases)(&db.display().to_string()) + "\n",
@@ -62,6 +64,7 @@ pub fn run(
                         l.customer,
                         l.level,
                         l.grievances,
+                        l.rep,
                         l.playbook,
                     ],
                     rows.iter().map(|r| {
@@ -81,6 +84,7 @@ pub fn run(
                             customer,
                             r.level.clone(),
                             r.grievances.join(l.list_sep),
+                            r.stored_by.clone().unwrap_or_default(),
                             r.playbook.clone(),
                         ]
                     }),

@@ -37,6 +37,12 @@ pub fn run(
                 "commitment #{number} is already done (by {by} at {})",
                 human_time(&at)
             ))),
+            // The same exit status as the other refusals: the request, not the tool, failed.
+            Err(DoneRefused::NotYours(case, stored_by)) => Err(Error::Usage(format!(
+                "commitment #{number} belongs to case #{case}, stored by {}: a rep marks done \
+                 only the commitments of the cases they stored; ask them or a team lead. Nothing was changed",
+                stored_by.as_deref().unwrap_or("another rep")
+            ))),
         };
     }
     // As of another time: its own offset says where its day ends.

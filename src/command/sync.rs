@@ -7,6 +7,7 @@ use super::Io;
 use crate::archive::{self, Location, Outbox, Synced};
 use crate::cli::{SyncArgs, SyncFormat};
 use crate::error::Error;
+use crate::text::count;
 
 /// The outbox this process uses (see [`Outbox::default_path`]).
 pub fn outbox(io: &Io) -> Result<Outbox, Error> {
@@ -40,7 +41,8 @@ pub fn run(args: &SyncArgs, db: &Location, io: &mut Io) -> Result<(), Error> {
         Some((_, why)) => Err(Error::Archive {
             path: outbox.path().to_owned(),
             message: format!(
-                "{left} case(s) still wait for {db}: {why}; they are safe there, run `defuse sync` again later"
+                "{} still waiting for {db}: {why}; safe in the outbox, run `defuse sync` again later",
+                count(left, "case", "cases")
             ),
         }),
         None => Ok(()),
@@ -59,8 +61,8 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
     if !synced.stored.is_empty() {
         let _ = writeln!(
             err,
-            "Stored {} case(s) from the outbox {} in {db}: {}",
-            synced.stored.len(),
+            "Stored {} from the outbox {} in {db}: {}",
+            count(synced.stored.len(), "case", "cases"),
             outbox.path().display(),
             numbers(&synced.stored)
         );
@@ -68,16 +70,16 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
     if !synced.already.is_empty() {
         let _ = writeln!(
             err,
-            "{} case(s) from the outbox were already in {db} ({}); removed from the outbox",
-            synced.already.len(),
+            "{} from the outbox already in {db} ({}); removed from the outbox",
+            count(synced.already.len(), "case", "cases"),
             numbers(&synced.already)
         );
     }
     if synced.other_archives > 0 {
         let _ = writeln!(
             err,
-            "note: {} case(s) in the outbox {} wait for another archive; run `defuse sync --db URL` with that archive's URL",
-            synced.other_archives,
+            "note: {} in the outbox {} wait for another archive; run `defuse sync --db URL` with that archive's URL",
+            count(synced.other_archives, "case", "cases"),
             outbox.path().display()
         );
     }

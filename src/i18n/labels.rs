@@ -101,6 +101,8 @@ pub struct Labels {
     pub role: &'static str,
     pub time: &'static str,
     pub playbook: &'static str,
+    /// The rep who stored a case (a listing's column).
+    pub rep: &'static str,
     pub section_assessment: &'static str,
     pub response_force: &'static str,
     pub stance: &'static str,
@@ -194,6 +196,8 @@ pub struct Labels {
     pub level_baseline: fn(&str) -> String,
     /// rule, number of cases, the cases cited
     pub history_held: fn(&str, usize, &str) -> String,
+    /// a case cited, the rep who stored it
+    pub case_stored_by: fn(&str, &str) -> String,
     pub level_raised: fn(usize) -> String,
     /// question, level, assumed answer
     pub unsure: fn(&str, &str, &str) -> String,
@@ -325,6 +329,7 @@ const EN: Labels = Labels {
     role: "Role",
     time: "Time",
     playbook: "Playbook",
+    rep: "Rep",
     section_assessment: "1. Assessment",
     response_force: "Response force",
     stance: "Stance",
@@ -425,6 +430,7 @@ const EN: Labels = Labels {
         1 => format!("history `{rule}`: 1 earlier case: {cases}"),
         n => format!("history `{rule}`: {n} earlier cases: {cases}"),
     },
+    case_stored_by: |case, rep| format!("{case} stored by {rep}"),
     level_raised: |n| format!("level +{n}"),
     unsure: |question, level, assumed| {
         format!(
@@ -545,6 +551,7 @@ const ZH_TW: Labels = Labels {
     role: "職位",
     time: "時間",
     playbook: "應對手冊",
+    rep: "客服人員",
     section_assessment: "1. 情勢判斷",
     response_force: "應對力度",
     stance: "應對姿態",
@@ -630,6 +637,7 @@ const ZH_TW: Labels = Labels {
     level_because: |id, rule| format!("等級判為 `{id}`，因為 {rule}"),
     level_baseline: |id| format!("等級判為 `{id}`：基準值，沒有更高的規則成立"),
     history_held: |rule, n, cases| format!("歷史紀錄 `{rule}`：先前 {n} 件案件：{cases}"),
+    case_stored_by: |case, rep| format!("{case}，由 {rep} 建檔"),
     level_raised: |n| format!("等級 +{n}"),
     unsure: |question, level, assumed| {
         format!("`{question}` 不確定 — 不確定就取較高等級：`{level}`（視同 `{assumed}`）")
@@ -741,6 +749,7 @@ const ZH_CN: Labels = Labels {
     role: "职位",
     time: "时间",
     playbook: "应对手册",
+    rep: "客服人员",
     section_assessment: "1. 情况研判",
     response_force: "应对力度",
     stance: "应对姿态",
@@ -826,6 +835,7 @@ const ZH_CN: Labels = Labels {
     level_because: |id, rule| format!("等级判为 `{id}`，因为 {rule}"),
     level_baseline: |id| format!("等级判为 `{id}`：基准值，没有更高的规则成立"),
     history_held: |rule, n, cases| format!("历史记录 `{rule}`：之前 {n} 个案件：{cases}"),
+    case_stored_by: |case, rep| format!("{case}，由 {rep} 建档"),
     level_raised: |n| format!("等级 +{n}"),
     unsure: |question, level, assumed| {
         format!("`{question}` 不确定 — 不确定就取较高等级：`{level}`（按 `{assumed}` 处理）")

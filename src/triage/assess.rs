@@ -37,6 +37,11 @@ pub enum Reason {
         flags: Vec<String>,
         /// The earlier cases it counted, cited.
         cases: Vec<String>,
+        /// Who stored each of `cases` (same order; null where unknown). Left
+        /// out when no case says, so plans without a team archive keep
+        /// their shape (still `defuse.plan/v1`: an optional field).
+        #[serde(skip_serializing_if = "no_rep_known")]
+        stored_by: Vec<Option<String>>,
     },
     /// "If unsure, take the higher": an unsure answer raised the level or
     /// the authority (one of the two is set).
@@ -48,6 +53,10 @@ pub enum Reason {
         #[serde(skip_serializing_if = "Option::is_none")]
         authority: Option<String>,
     },
+}
+
+fn no_rep_known(stored_by: &[Option<String>]) -> bool {
+    stored_by.iter().all(Option::is_none)
 }
 
 /// An answer the rep was not sure of, and what the judgement assumed instead.
@@ -100,8 +109,17 @@ impl Reason {
                 raise_level,
                 flags,
                 cases,
+                stored_by,
             } => {
-                let mut text = (l.history_held)(rule, cases.len(), &cases.join("; "));
+                let cited: Vec<String> = cases
+                    .iter()
+                    .enumerate()
+                    .map(|(i, case)| match stored_by.get(i) {
+                        Some(Some(rep)) => (l.case_stored_by)(case, rep),
+                        _ => case.clone(),
+                    })
+                    .collect();
+                let mut text = (l.history_held)(rule, cases.len(), &cited.join("; "));
                 if *raise_level > 0 {
                     text += &format!(" → {}", (l.level_raised)(*raise_level));
                 }
@@ -400,6 +418,7 @@ pub fn assess(
             raise_level: rule.raise_level,
             flags: rule.flags.iter().map(|f| f.value.clone()).collect(),
             cases: cases.iter().map(|c| c.cite()).collect(),
+            stored_by: cases.iter().map(|c| c.stored_by.clone()).collect(),
         });
     }
 
@@ -463,5 +482,51 @@ fn unsure_alternatives(
             Some((key, alternatives))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A team archive's history cites whose case it was, in every language;
+    /// a case from before the archive recorded it is cited as before.
+    #[test]
+    fn history_cites_who_stored_each_case() {
+        let reason = Reason::History {
+            rule: "repeat_customer".into(),
+            raise_level: 0,
+            flags: Vec::new(),
+            cases: vec!["c2 (2026-10-15, concern: venting)".into(), "c1".into()],
+            stored_by: vec![Some("Li Wei".into()), None],
+        };
+        for (lang, cited) in [
+            (
+                Lang::En,
+                "c2 (2026-10-15, concern: venting) stored by Li Wei; c1",
+            ),
+            (
+                Lang::ZhTw,
+                "c2 (2026-10-15, concern: venting)，由 Li Wei 建檔; c1",
+            ),
+            (
+                Lang::ZhCn,
+                "c2 (2026-10-15, concern: venting)，由 Li Wei 建档; c1",
+            ),
+        ] {
+            let text = reason.describe(lang);
+            assert!(text.ends_with(cited), "{lang:?}: {text}");
+        }
+        let json = serde_json::to_value(&reason).unwrap();
+        assert_eq!(json["stored_by"], serde_json::json!(["Li Wei", null]));
+        let unknown = Reason::History {
+            rule: "r".into(),
+            raise_level: 0,
+            flags: Vec::new(),
+            cases: vec!["c1".into()],
+            stored_by: vec![None],
+        };
+        let json = serde_json::to_value(&unknown).unwrap();
+        assert!(json.get("stored_by").is_none(), "{json}");
     }
 }

@@ -15,6 +15,9 @@ pub struct PastCase {
     pub level: String,
     pub grievances: Vec<String>,
     pub crisis: String,
+    /// The rep who stored it (their configured name, else the OS user);
+    /// none for cases stored before the archive recorded it.
+    pub stored_by: Option<String>,
 }
 
 impl PastCase {

@@ -153,14 +153,19 @@ impl Pg {
             if changed == 1 {
                 return Ok(Ok(()));
             }
-            let done = client.query_opt(
-                "SELECT done_at, coalesce(done_by, '') AS by FROM commitments
-                 WHERE id = $1 AND done_at IS NOT NULL",
+            // Seen but not changed, and not done: row-level security kept
+            // this role from another's commitment (the update policy).
+            let found = client.query_opt(
+                "SELECT m.done_at, coalesce(m.done_by, '') AS by, c.id AS case_number, c.stored_by
+                 FROM commitments m JOIN cases c ON c.id = m.case_row WHERE m.id = $1",
                 &[&number],
             )?;
-            Ok(Err(match done {
-                Some(row) => DoneRefused::AlreadyDone(row.get("done_at"), row.get("by")),
+            Ok(Err(match found {
                 None => DoneRefused::Unknown,
+                Some(row) => match row.get::<_, Option<String>>("done_at") {
+                    Some(at) => DoneRefused::AlreadyDone(at, row.get("by")),
+                    None => DoneRefused::NotYours(row.get("case_number"), row.get("stored_by")),
+                },
             }))
         })();
         outcome.map_err(|e| self.fail(e))

@@ -11,6 +11,7 @@
 //! `roles` (the GRANTs of `defuse archive init`).
 
 mod commitments;
+mod copy;
 mod pgpass;
 mod query;
 mod roles;

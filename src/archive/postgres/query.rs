@@ -16,6 +16,7 @@ impl Pg {
     pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
         let mut sql = format!("SELECT {} FROM cases WHERE true", CaseRow::select_list());
         let customer = filter.customer.as_deref().map(customer_key);
+        let rep = filter.rep.as_deref().map(str::trim);
         let limit = filter.limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
         let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
         if let Some(customer) = &customer {
@@ -31,6 +32,13 @@ impl Pg {
         if let Some(level) = &filter.level {
             args.push(level);
             sql.push_str(&format!(" AND lower(level) = lower(${})", args.len()));
+        }
+        if let Some(rep) = &rep {
+            args.push(rep);
+            sql.push_str(&format!(
+                " AND lower(stored_by COLLATE \"C\") = lower(${}::text COLLATE \"C\")",
+                args.len()
+            ));
         }
         if !filter.include_rehearsals {
             sql.push_str(" AND NOT rehearsal");
@@ -119,7 +127,7 @@ impl Pg {
             .client
             .borrow_mut()
             .query(
-                "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
+                "SELECT case_id, created_at, created_epoch, level, grievances, crisis, stored_by FROM cases
                  WHERE customer_key = $1 AND created_epoch < $2 AND NOT rehearsal
                    AND void_at IS NULL
                  ORDER BY created_epoch DESC LIMIT 500",
@@ -137,6 +145,7 @@ impl Pg {
                     level: row.try_get("level").ok()?,
                     grievances: serde_json::from_str(&grievances).unwrap_or_default(),
                     crisis: row.try_get("crisis").ok()?,
+                    stored_by: row.try_get("stored_by").ok()?,
                 })
             })
             .collect())

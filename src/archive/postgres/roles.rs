@@ -1,7 +1,15 @@
 //! Least privilege on a team archive: the GRANTs for a rep role (store
-//! cases, mark commitments done, read the team's cases) and a lead role (a
-//! rep's rights, and voiding a case), as SQL to print or apply. Both are
-//! group roles (NOLOGIN): people log in as themselves and are granted one.
+//! cases, mark its own commitments done, read the team's cases) and a lead
+//! role (a rep's rights, voiding a case, marking any commitment done), as
+//! SQL to print or apply. Both are group roles (NOLOGIN): people log in as
+//! themselves and are granted one.
+//!
+//! "Its own" is decided by the database, not by a name a client sends: a
+//! case records the login role that stored it (`cases.stored_role`, default
+//! `current_user`), and row-level security lets a role update only the
+//! commitments of the cases it stored, and insert only cases stored as
+//! itself. The archive's owner (who ran `archive init`) is not bound by the
+//! policies (PostgreSQL exempts a table's owner), nor is a superuser.
 
 use super::Pg;
 use crate::error::Error;
@@ -16,6 +24,13 @@ pub struct Roles<'a> {
 /// `name` as a quoted SQL identifier.
 fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A policy, replaced if it exists (so running the SQL twice changes nothing).
+fn policy(name: &str, table: &str, command: &str, role: &str, rule: &str) -> String {
+    format!(
+        "DROP POLICY IF EXISTS {name} ON {table};\nCREATE POLICY {name} ON {table} FOR {command} TO {role} {rule};"
+    )
 }
 
 /// `name` as a quoted SQL string.
@@ -42,6 +57,10 @@ impl Pg {
             )
         };
         let schema = ident(&schema);
+        // A commitment is the role's own when the role stored its case.
+        let own = format!(
+            "EXISTS (SELECT 1 FROM {schema}.cases c WHERE c.id = case_row AND c.stored_role = current_user)"
+        );
         Ok([
             "-- Reps: store cases, mark commitments done, read the team's cases.".to_owned(),
             create(roles.rep, ""),
@@ -53,6 +72,17 @@ impl Pg {
             "-- Leads: a rep's rights, and voiding a case (cases are never deleted).".to_owned(),
             create(roles.lead, &format!(" IN ROLE {rep}")),
             format!("GRANT UPDATE (void_at, void_by, void_reason) ON {schema}.cases TO {lead};"),
+            "-- Row-level security: every role reads every case; a rep stores cases as itself and".to_owned(),
+            "-- marks done the commitments of the cases it stored; a lead voids and marks any done.".to_owned(),
+            format!("ALTER TABLE {schema}.cases ENABLE ROW LEVEL SECURITY;"),
+            format!("ALTER TABLE {schema}.commitments ENABLE ROW LEVEL SECURITY;"),
+            policy("defuse_read", &format!("{schema}.cases"), "SELECT", &rep, "USING (true)"),
+            policy("defuse_store", &format!("{schema}.cases"), "INSERT", &rep, "WITH CHECK (stored_role = current_user)"),
+            policy("defuse_void", &format!("{schema}.cases"), "UPDATE", &lead, "USING (true)"),
+            policy("defuse_read", &format!("{schema}.commitments"), "SELECT", &rep, "USING (true)"),
+            policy("defuse_store", &format!("{schema}.commitments"), "INSERT", &rep, &format!("WITH CHECK ({own})")),
+            policy("defuse_done_own", &format!("{schema}.commitments"), "UPDATE", &rep, &format!("USING ({own})")),
+            policy("defuse_done_any", &format!("{schema}.commitments"), "UPDATE", &lead, "USING (true)"),
             String::new(),
         ]
         .join("\n"))

@@ -118,6 +118,15 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE cases ADD COLUMN stored_by TEXT;",
         fill: None,
     },
+    // 5: the database role that stored each case (the login, `current_user`,
+    // as the column's default: no client can claim another's, and the rep
+    // role's insert policy checks it). Added without the default first, so
+    // earlier cases stay NULL (unknown) rather than the migrating role's.
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN stored_role TEXT;
+    ALTER TABLE cases ALTER COLUMN stored_role SET DEFAULT current_user;",
+        fill: None,
+    },
 ];
 
 /// The schema version this defuse writes and reads.

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::triage::Fingerprint;
 
 /// The advisory lock class for stores (the key is the case id's hash).
-const STORE_LOCK: i32 = 0x6465_6675;
+pub(super) const STORE_LOCK: i32 = 0x6465_6675;
 
 impl Pg {
     /// See [`crate::archive::Archive::store`].
@@ -201,7 +201,7 @@ pub(super) fn duplicates_in(
 
 /// `INSERT INTO table (a, b) VALUES ($1, $2) RETURNING id`: each column is
 /// named once, beside its value.
-fn insert(
+pub(super) fn insert(
     client: &mut impl GenericClient,
     table: &str,
     columns: &[(&str, &(dyn ToSql + Sync))],

@@ -10,6 +10,7 @@
 
 mod check;
 mod commitments;
+mod copy;
 mod query;
 mod schema;
 mod stats;

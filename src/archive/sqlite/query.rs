@@ -28,6 +28,10 @@ impl Sqlite {
             sql.push_str(" AND level = ? COLLATE NOCASE");
             args.push(Box::new(level.clone()));
         }
+        if let Some(rep) = &filter.rep {
+            sql.push_str(" AND stored_by = ? COLLATE NOCASE");
+            args.push(Box::new(rep.trim().to_owned()));
+        }
         if !filter.include_rehearsals {
             sql.push_str(" AND rehearsal = 0");
         }
@@ -102,7 +106,7 @@ impl History for Sqlite {
     fn earlier_cases(&self, customer: &str, before_epoch: i64) -> Vec<PastCase> {
         let lookup = || -> rusqlite::Result<Vec<PastCase>> {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT case_id, created_at, created_epoch, level, grievances, crisis FROM cases
+                "SELECT case_id, created_at, created_epoch, level, grievances, crisis, stored_by FROM cases
                  WHERE customer_key = ?1 AND created_epoch < ?2 AND rehearsal = 0
                    AND void_at IS NULL
                  ORDER BY created_epoch DESC LIMIT 500",
@@ -116,6 +120,7 @@ impl History for Sqlite {
                     level: row.get("level")?,
                     grievances: serde_json::from_str(&grievances).unwrap_or_default(),
                     crisis: row.get("crisis")?,
+                    stored_by: row.get("stored_by")?,
                 })
             })?;
             rows.collect()

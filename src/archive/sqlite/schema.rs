@@ -117,6 +117,13 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE cases ADD COLUMN stored_by TEXT;",
         fill: None,
     },
+    // 5: the database role that stored each case, which row-level security
+    // on a server checks ("a rep marks done the commitments of the cases it
+    // stored"). A file has no roles: always NULL here.
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN stored_role TEXT;",
+        fill: None,
+    },
 ];
 
 /// Adds the remedies of every case stored before version 3, read from its

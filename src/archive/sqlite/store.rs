@@ -170,7 +170,11 @@ pub(super) fn duplicates_in(conn: &Connection) -> rusqlite::Result<Vec<(i64, i64
 
 /// `INSERT INTO table (a, b) VALUES (:a, :b)`: each column is named once,
 /// beside its value.
-fn insert(conn: &Connection, table: &str, columns: &[(&str, &dyn ToSql)]) -> rusqlite::Result<()> {
+pub(super) fn insert(
+    conn: &Connection,
+    table: &str,
+    columns: &[(&str, &dyn ToSql)],
+) -> rusqlite::Result<()> {
     let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
     let keys: Vec<String> = names.iter().map(|name| format!(":{name}")).collect();
     let sql = format!(

@@ -97,8 +97,8 @@ pub(super) fn archive_case(
             {
                 let _ = writeln!(
                     err,
-                    "Stored {} earlier case(s) from the outbox {} in {}",
-                    synced.stored.len(),
+                    "Stored {} from the outbox {} in {}",
+                    crate::text::count(synced.stored.len(), "earlier case", "earlier cases"),
                     outbox.path().display(),
                     db.display()
                 );
