@@ -31,5 +31,8 @@ mod pty;
 mod readme;
 mod scenario_coverage;
 mod schema;
+mod server_migrations;
+mod storm;
 mod test;
+mod tls;
 mod unsure;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
 use super::Io;
-use crate::archive::{Access, Archive, LazyHistory, Location, NewCase, Stored};
+use crate::archive::{self, Access, Archive, LazyHistory, Location, NewCase, Stored};
 use crate::catalog::{self, DEFAULT_ID, Loaded, Source};
 use crate::cli::{PlanFormat, TriageArgs};
 use crate::diagnostic::RuleId;
@@ -178,6 +178,7 @@ fn replay(
     let history = LazyHistory::new(db);
     let mut session = Session::new(&playbook).in_lang(lang);
     if !args.no_store {
+        archive::check_ahead(db);
         session = session.with_history(&history, now.timestamp());
     }
     let outcome =
