@@ -18,15 +18,57 @@ fn nocase(expr: &str) -> String {
     NOCASE.replace('?', expr)
 }
 
+/// Inserts a case's commitments in one statement (one round trip, not one
+/// per commitment: a store over a network pays per round trip), in order,
+/// so their numbers follow the plan's order as on SQLite.
+pub(super) fn insert_all_pg(
+    client: &mut impl GenericClient,
+    case_row: i64,
+    commitments: &[Commitment],
+) -> Result<(), postgres::Error> {
+    if commitments.is_empty() {
+        return Ok(());
+    }
+    let column = |f: fn(&Commitment) -> &str| commitments.iter().map(f).collect::<Vec<_>>();
+    let names: Vec<Option<&str>> = commitments
+        .iter()
+        .map(|c| c.owner_name.as_deref())
+        .collect();
+    let due_epochs: Vec<i64> = commitments.iter().map(Commitment::due_epoch).collect();
+    client.execute(
+        "INSERT INTO commitments (case_row, kind, item_id, action, owner, owner_name, due, due_epoch)
+         SELECT $1, kind, item_id, action, owner, owner_name, due, due_epoch
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+             WITH ORDINALITY AS c(kind, item_id, action, owner, owner_name, due, due_epoch, n)
+         ORDER BY n",
+        &[
+            &case_row,
+            &column(|c| c.kind.as_str()),
+            &column(|c| &c.item_id),
+            &column(|c| &c.action),
+            &column(|c| &c.owner),
+            &names,
+            &column(|c| &c.due),
+            &due_epochs,
+        ],
+    )?;
+    Ok(())
+}
+
 impl Commitment {
+    /// The due time as epoch seconds (0 if unreadable, as on SQLite).
+    fn due_epoch(&self) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(&self.due)
+            .map(|t| t.timestamp())
+            .unwrap_or(0)
+    }
+
     pub(super) fn insert_pg(
         &self,
         client: &mut impl GenericClient,
         case_row: i64,
     ) -> Result<(), postgres::Error> {
-        let due_epoch = chrono::DateTime::parse_from_rfc3339(&self.due)
-            .map(|t| t.timestamp())
-            .unwrap_or(0);
+        let due_epoch = self.due_epoch();
         client.execute(
             "INSERT INTO commitments (case_row, kind, item_id, action, owner, owner_name, due, due_epoch)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

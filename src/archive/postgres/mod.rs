@@ -16,6 +16,7 @@ mod pgpass;
 mod query;
 mod roles;
 mod schema;
+pub(super) use schema::schema_at;
 mod store;
 
 use std::cell::RefCell;

@@ -184,6 +184,33 @@ pub(super) fn refuse_newer(server: &Server, version: usize) -> Result<(), Error>
     Ok(())
 }
 
+/// A database exactly as the defuse of schema `version` left it: its own
+/// migrations, in order (for migration tests, see `server_schema_at`).
+pub(in crate::archive) fn schema_at(server: &Server, version: usize) -> Result<(), Error> {
+    let mut client = server.connect()?;
+    let fail = |e: postgres::Error| server.error(super::describe(&e));
+    let mut tx = client.transaction().map_err(fail)?;
+    if version > 0 {
+        tx.batch_execute("CREATE TABLE defuse_schema (version INTEGER NOT NULL)")
+            .map_err(fail)?;
+    }
+    for migration in MIGRATIONS.iter().take(version) {
+        tx.batch_execute(migration.sql).map_err(fail)?;
+        if let Some(fill) = migration.fill {
+            fill(&mut tx).map_err(fail)?;
+        }
+    }
+    if version > 0 {
+        let version = i32::try_from(version).unwrap_or(i32::MAX);
+        tx.execute(
+            "INSERT INTO defuse_schema (version) VALUES ($1)",
+            &[&version],
+        )
+        .map_err(fail)?;
+    }
+    tx.commit().map_err(fail)
+}
+
 impl Pg {
     /// The schema version of this database.
     pub fn version(&self) -> Result<usize, Error> {

@@ -68,9 +68,7 @@ impl Pg {
                 )));
             }
             let number = insert(&mut tx, "cases", columns)?;
-            for commitment in &commitments {
-                commitment.insert_pg(&mut tx, number)?;
-            }
+            super::commitments::insert_all_pg(&mut tx, number, &commitments)?;
             tx.commit()?;
             Ok(Ok(Stored::New(number)))
         })();

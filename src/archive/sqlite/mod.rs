@@ -25,7 +25,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::{Access, archive_error};
 use crate::error::Error;
 
-#[cfg(test)]
+pub(super) use check::check_ahead;
 pub(super) use schema::CURRENT;
 
 /// How long any statement waits for another process's lock before failing.

@@ -64,6 +64,10 @@ pub(super) fn live(
     let playbook = &loaded.playbook;
     note_untranslated(playbook, lang, &mut io.err);
     let history = LazyHistory::new(db);
+    if !args.no_store {
+        // Done while the rep talks, not after the last answer.
+        archive::check_ahead(db);
+    }
     let mut session = Session::restore(playbook, &snapshot)
         .map_err(|stale| Error::Findings(format!("draft {id} cannot be resumed: {stale}")))?
         .in_lang(lang)

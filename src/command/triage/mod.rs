@@ -195,6 +195,7 @@ fn replay(
     let history = LazyHistory::new(db);
     let mut session = Session::new(&playbook).in_lang(lang);
     if !args.no_store {
+        archive::check_ahead(db);
         session = session.with_history(&history, now.timestamp());
     }
     let outcome =
