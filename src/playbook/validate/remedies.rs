@@ -138,6 +138,7 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
 }
 
 fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
+    let fields: Vec<&str> = pb.fields.iter().map(|f| f.id.value.as_str()).collect();
     let kinds: BTreeSet<&str> = BUILTIN_REMEDY_KINDS
         .iter()
         .copied()
@@ -169,19 +170,29 @@ fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
         for t in templates.map(|v| &v.text) {
             let Some(at) = t.spanned() else { continue };
             for (locale, text) in t.versions() {
-                if let Err(e) = template::check(text) {
+                if let Err(e) = template::check(text, &fields) {
                     let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();
                     c.at(
                         RuleId::TemplateError,
                         at,
                         format!("template{which} of remedy `{}`: {e}", r.id.value),
-                        Some(format!(
-                            "placeholders: {}",
-                            template::PLACEHOLDERS.join(", ")
-                        )),
+                        Some(placeholders_help(&fields)),
                     );
                 }
             }
         }
     }
+}
+
+/// The placeholders a template of this playbook may use, for help texts.
+fn placeholders_help(fields: &[&str]) -> String {
+    let own = fields
+        .iter()
+        .map(|f| format!("{}{f}", template::FIELD_PREFIX));
+    let all: Vec<String> = template::PLACEHOLDERS
+        .iter()
+        .map(|p| (*p).to_owned())
+        .chain(own)
+        .collect();
+    format!("placeholders: {}", all.join(", "))
 }
