@@ -78,6 +78,8 @@ pub(crate) struct Derived {
     pub grievances: String,
     pub remedies: String,
     pub plan_json: String,
+    /// The playbook's own fields, as `rows::fields_json` writes them.
+    pub fields: String,
 }
 
 impl NewCase<'_> {
@@ -93,6 +95,14 @@ impl NewCase<'_> {
             grievances: ids(plan.grievances.iter().map(|g| g.id.as_str()).collect()),
             remedies: ids(plan.remedies.iter().map(|r| r.id.as_str()).collect()),
             plan_json: plan.to_json(),
+            fields: rows::fields_json(
+                &plan
+                    .case
+                    .fields
+                    .iter()
+                    .map(|f| (f.id.clone(), f.value.clone()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -131,6 +141,7 @@ macro_rules! case_columns {
             ("answers_yaml", &c.answers_yaml),
             ("fingerprint", $fingerprint),
             ("stored_by", &c.stored_by),
+            ("case_fields", &d.fields),
         ]
     }};
 }

@@ -118,6 +118,11 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE cases ADD COLUMN stored_by TEXT;",
         fill: None,
     },
+    // 5: the playbook's own fields of each case (see SQLite's step 5).
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN case_fields TEXT NOT NULL DEFAULT '';",
+        fill: None,
+    },
 ];
 
 /// The schema version this defuse writes and reads.
