@@ -587,3 +587,70 @@ crate::each_backend! {
         assert_eq!(by, ["Li Wei", "bob"], "{out}");
     }
 }
+
+crate::each_backend! {
+    fn a_playbooks_own_fields_are_stored_listed_and_exported(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let answers = dir.path().join("scope.answers.yaml");
+        std::fs::write(
+            &answers,
+            "playbook: scope-dispute\nnow: 2026-11-23T10:00:00+08:00\n\
+             case: {customer: Meridian}\nfield: {contract_ref: \"=CR-2026-014\"}\n\
+             assess: {in_contract: \"no\", phase: negotiating, pressure: \"no\", role: staff, deadline: \"no\", walkout: \"no\"}\n\
+             grievance: {picked: [scope_misunderstanding]}\n",
+        )
+        .unwrap();
+        let plan = defuse(db)
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(&answers)
+            .run()
+            .success()
+            .stderr_contains("Stored as case #")
+            .stdout;
+        assert!(plan.contains("| Contract or change-request number |"), "{plan}");
+        assert!(plan.contains("Ref.: =CR-2026-014"), "{plan}");
+        // A case of a playbook without fields has none.
+        store(db, "general-fire", None, false);
+
+        let rows: serde_json::Value = serde_json::from_str(
+            &defuse(db).args(["cases", "export"]).run().success().stdout,
+        )
+        .unwrap();
+        let by_customer = |name: &str| {
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["customer"] == name)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            by_customer("Meridian")["fields"],
+            serde_json::json!({"contract_ref": "=CR-2026-014"})
+        );
+        assert_eq!(by_customer("Acme Trading")["fields"], serde_json::json!({}));
+
+        let csv = defuse(db)
+            .args(["cases", "export", "--format", "csv"])
+            .run()
+            .success()
+            .stdout;
+        let header = csv.lines().next().unwrap();
+        assert!(header.ends_with(",stored_by,fields"), "{header}");
+        // One JSON cell: it starts with `{`, so no value can make it a formula.
+        assert!(
+            csv.contains(r#","{""contract_ref"":""=CR-2026-014""}""#),
+            "{csv}"
+        );
+        let shown = defuse(db)
+            .args(["cases", "show", "--format", "json", "1"])
+            .run()
+            .success()
+            .stdout;
+        let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(
+            shown["case"]["fields"],
+            serde_json::json!([{"id": "contract_ref", "label": "Contract or change-request number", "value": "=CR-2026-014"}])
+        );
+    }
+}
