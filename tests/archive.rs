@@ -220,7 +220,7 @@ fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 4\n"));
+        .stdout(&format!("ok: {count} cases, schema version 5\n"));
 }
 
 crate::each_backend! {
@@ -477,7 +477,7 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .stdout_contains(&format!(
             "GRANT UPDATE (void_at, void_by, void_reason) ON \"public\".cases TO \"{lead_role}\";"
         ))
-        .stderr_contains("schema version 4");
+        .stderr_contains("schema version 5");
     init(true).stderr_contains("Applied the GRANTs");
     init(true); // twice changes nothing
     db.admin()

@@ -526,5 +526,5 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 2 cases, schema version 4\n");
+        .stdout("ok: 2 cases, schema version 5\n");
 }

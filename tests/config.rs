@@ -642,6 +642,6 @@ crate::each_backend! {
             .env("DEFUSE_DB", db.url())
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 cases, schema version 4\n");
+            .stdout("ok: 1 cases, schema version 5\n");
     }
 }
