@@ -220,7 +220,7 @@ fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 5\n"));
+        .stdout(&format!("ok: {count} cases, schema version 6\n"));
 }
 
 crate::each_backend! {
@@ -505,7 +505,7 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         ))
         .stdout_contains("ENABLE ROW LEVEL SECURITY")
         .stdout_contains("CREATE POLICY defuse_done_own ON \"public\".commitments FOR UPDATE")
-        .stderr_contains("schema version 5");
+        .stderr_contains("schema version 6");
     init(true).stderr_contains("Applied the GRANTs");
     init(true); // twice changes nothing
     db.admin()
@@ -838,4 +838,71 @@ fn archive_copy_refuses_a_missing_source_and_itself() {
         .run()
         .status(2)
         .stderr_contains("the same archive");
+}
+
+crate::each_backend! {
+    fn a_playbooks_own_fields_are_stored_listed_and_exported(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let answers = dir.path().join("scope.answers.yaml");
+        std::fs::write(
+            &answers,
+            "playbook: scope-dispute\nnow: 2026-11-23T10:00:00+08:00\n\
+             case: {customer: Meridian}\nfield: {contract_ref: \"=CR-2026-014\"}\n\
+             assess: {in_contract: \"no\", phase: negotiating, pressure: \"no\", role: staff, deadline: \"no\", walkout: \"no\"}\n\
+             grievance: {picked: [scope_misunderstanding]}\n",
+        )
+        .unwrap();
+        let plan = defuse(db)
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(&answers)
+            .run()
+            .success()
+            .stderr_contains("Stored as case #")
+            .stdout;
+        assert!(plan.contains("| Contract or change-request number |"), "{plan}");
+        assert!(plan.contains("Ref.: =CR-2026-014"), "{plan}");
+        // A case of a playbook without fields has none.
+        store(db, "general-fire", None, false);
+
+        let rows: serde_json::Value = serde_json::from_str(
+            &defuse(db).args(["cases", "export"]).run().success().stdout,
+        )
+        .unwrap();
+        let by_customer = |name: &str| {
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["customer"] == name)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            by_customer("Meridian")["fields"],
+            serde_json::json!({"contract_ref": "=CR-2026-014"})
+        );
+        assert_eq!(by_customer("Acme Trading")["fields"], serde_json::json!({}));
+
+        let csv = defuse(db)
+            .args(["cases", "export", "--format", "csv"])
+            .run()
+            .success()
+            .stdout;
+        let header = csv.lines().next().unwrap();
+        assert!(header.ends_with(",stored_by,fields"), "{header}");
+        // One JSON cell: it starts with `{`, so no value can make it a formula.
+        assert!(
+            csv.contains(r#","{""contract_ref"":""=CR-2026-014""}""#),
+            "{csv}"
+        );
+        let shown = defuse(db)
+            .args(["cases", "show", "--format", "json", "1"])
+            .run()
+            .success()
+            .stdout;
+        let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(
+            shown["case"]["fields"],
+            serde_json::json!([{"id": "contract_ref", "label": "Contract or change-request number", "value": "=CR-2026-014"}])
+        );
+    }
 }

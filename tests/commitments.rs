@@ -483,6 +483,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
          DROP TABLE commitments;
          ALTER TABLE cases DROP COLUMN stored_by;
          ALTER TABLE cases DROP COLUMN stored_role;
+         ALTER TABLE cases DROP COLUMN case_fields;
          UPDATE defuse_schema SET version = 2;",
     );
     let all = listed(&db, &["--all"]);
@@ -537,7 +538,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 2 cases, schema version 5\n");
+        .stdout("ok: 2 cases, schema version 6\n");
 }
 
 crate::each_backend! {

@@ -17,6 +17,7 @@ mod config;
 mod conventions;
 mod drafts;
 mod engine;
+mod fields;
 mod fuzz_replay;
 mod gate;
 mod guide;

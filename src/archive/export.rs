@@ -76,16 +76,33 @@ mod tests {
             void_by: None,
             void_reason: None,
             stored_by: Some("Li Wei".into()),
+            fields: [("order_id".into(), "A-1042".into())].into(),
         }
     }
 
     #[test]
     fn a_case_exports_as_one_quoted_crlf_record() {
         insta::assert_snapshot!(csv(&[row("Acme Trading", "Jane Li")]).replace("\r\n", "⏎\n"), @r#"
-        number,case_id,created_at,customer,contact,role,playbook,level,authority,grievances,remedies,complaint_kind,crisis,at_stake,remedy_sought,impact,our_owner,customer_loss,rehearsal,void_at,void_by,void_reason,stored_by⏎
+        number,case_id,created_at,customer,contact,role,playbook,level,authority,grievances,remedies,complaint_kind,crisis,at_stake,remedy_sought,impact,our_owner,customer_loss,rehearsal,void_at,void_by,void_reason,stored_by,fields⏎
         "7","20261123-1000-acme-trading","2026-11-23T10:00:00+08:00","Acme Trading","Jane Li","CTO, ""acting""","general v1.0.0","fire","decision_maker","real_loss;not_valued","boss_apology","old_bug","boss","trust","a call back
-        by Friday","","","'-5 orders","false","","","","Li Wei"⏎
+        by Friday","","","'-5 orders","false","","","","Li Wei","{""order_id"":""A-1042""}"⏎
         "#);
+    }
+
+    /// A field's value cannot start the cell (the JSON object does), and its
+    /// control characters are escaped twice over: by JSON, then the cell.
+    #[test]
+    fn a_case_without_fields_has_an_empty_cell_and_field_values_stay_inert() {
+        let mut plain = row("Acme", "Jane");
+        plain.fields.clear();
+        assert!(csv(&[plain]).ends_with(",\"Li Wei\",\"\"\r\n"));
+        let mut hostile = row("Acme", "Jane");
+        hostile.fields = [("po".into(), "=cmd|' /C calc'!A0\t\u{1b}".into())].into();
+        let out = csv(&[hostile]);
+        assert!(
+            out.contains(r#""{""po"":""=cmd|' /C calc'!A0\t\u001b""}""#),
+            "{out}"
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! never by position) and its CSV cells all come from that line. Adding a
 //! column to a listing is one line here, plus the migration and the insert.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// Declares a row type: `field: Type = "SQL expression",` per column.
@@ -109,6 +111,8 @@ row! {
         /// Who stored it (the configured name, else the OS user); none for
         /// cases stored before schema version 4.
         stored_by: Option<String> = "stored_by",
+        /// The playbook's own fields (`fields:`) by id; empty when it has none.
+        fields: BTreeMap<String, String> = "case_fields",
     }
 }
 
@@ -191,6 +195,8 @@ row! {
         void_by: Option<String> = "void_by",
         void_reason: Option<String> = "void_reason",
         stored_by: Option<String> = "stored_by",
+        /// The playbook's own fields: JSON text, kept as stored.
+        case_fields: String = "case_fields",
     }
 }
 
@@ -281,6 +287,33 @@ impl Column for Vec<String> {
     }
     fn cell(&self) -> String {
         self.join(";")
+    }
+}
+
+/// A case's own fields are stored as one JSON object (`{"order_id":"A-1"}`,
+/// "" for none) and exported as one CSV cell holding that object: the
+/// columns of an export stay the same whatever playbooks its cases used.
+/// Unreadable JSON reads as empty, as id lists do.
+impl Column for BTreeMap<String, String> {
+    fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
+        let text: String = row.get(name)?;
+        Ok(serde_json::from_str(&text).unwrap_or_default())
+    }
+    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
+        let text: String = row.try_get(name)?;
+        Ok(serde_json::from_str(&text).unwrap_or_default())
+    }
+    fn cell(&self) -> String {
+        fields_json(self)
+    }
+}
+
+/// The stored and exported form of a case's fields: "" for none.
+pub(crate) fn fields_json(fields: &BTreeMap<String, String>) -> String {
+    if fields.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(fields).unwrap_or_default()
     }
 }
 

@@ -38,6 +38,10 @@ pub(crate) struct CaseValues {
     /// The call's fingerprint: what makes a store idempotent.
     pub fingerprint: String,
     pub stored_by: String,
+    /// The playbook's own fields, as `rows::fields_json` writes them.
+    /// (Absent from cases queued before fields existed.)
+    #[serde(default)]
+    pub case_fields: String,
 }
 
 impl NewCase<'_> {
@@ -75,6 +79,14 @@ impl NewCase<'_> {
             answers_yaml: self.answers_yaml.to_owned(),
             fingerprint: self.call.as_str().to_owned(),
             stored_by: self.stored_by.to_owned(),
+            case_fields: super::rows::fields_json(
+                &plan
+                    .case
+                    .fields
+                    .iter()
+                    .map(|f| (f.id.clone(), f.value.clone()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -112,6 +124,7 @@ macro_rules! case_columns {
             ("answers_yaml", &v.answers_yaml),
             ("fingerprint", &v.fingerprint),
             ("stored_by", &v.stored_by),
+            ("case_fields", &v.case_fields),
         ]
     }};
 }

@@ -177,6 +177,10 @@ rules! {
         summary: "A template does not parse or uses an unknown placeholder."
         why: "A template with an unknown placeholder would print it unfilled in a customer letter."
         fix: "Use a known placeholder; the help lists them.";
+    InvalidField "invalid-field" Lint Error
+        summary: "A playbook field (`fields:`) whose id, mask or limits cannot work."
+        why: "A field's id is an answers-file key and a template placeholder (`{{field.ID}}` and `{{ID}}`): it must be a plain name that no built-in placeholder has. A mask or length that no value can meet, or a mask on a number or date, would refuse every answer mid-call."
+        fix: "Use lowercase letters, digits and `_` for the id, not a built-in placeholder's name; give `mask` and `max_len` only to `text` fields, with a `max_len` no shorter than the mask.";
     UnknownRule "unknown-rule" Lint Error
         summary: "An `allow:` list names a rule that does not exist."
         why: "An `allow:` for a rule that does not exist suppresses nothing."

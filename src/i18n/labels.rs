@@ -64,6 +64,13 @@ pub struct Labels {
     /// A name longer than the cap (the cap, the length typed).
     pub too_long: fn(usize, usize) -> String,
     pub invalid_duration: fn(&str) -> String,
+    /// A playbook field's value that is not a number / not a date.
+    pub field_not_number: &'static str,
+    pub field_not_date: &'static str,
+    /// A field's value over its `max_len` (the limit, the length typed).
+    pub field_too_long: fn(usize, usize) -> String,
+    /// A field's value not in its mask's shape (the mask).
+    pub field_mask: fn(&str) -> String,
 
     // Terminal chrome and table headers.
     pub yes: &'static str,
@@ -292,6 +299,12 @@ const EN: Labels = Labels {
     invalid_duration: |text| {
         format!("`{text}` is not a delay: write a number and a unit, e.g. 30m, 2h, 24h, 3d, 1w")
     },
+    field_not_number: "write a number, e.g. 42 or 17.50 (no spaces or separators)",
+    field_not_date: "write a date as YYYY-MM-DD, e.g. 2026-11-23",
+    field_too_long: |max, got| format!("at most {max} characters here; this has {got}"),
+    field_mask: |mask| {
+        format!("write it as `{mask}` (# a digit, @ a letter, * either, the rest as shown)")
+    },
 
     yes: "Yes",
     no: "No",
@@ -514,6 +527,10 @@ const ZH_TW: Labels = Labels {
     invalid_duration: |text| {
         format!("`{text}` 不是有效的期限：請寫數字加單位，例如 30m、2h、24h、3d、1w")
     },
+    field_not_number: "請填數字，例如 42 或 17.50（不加空格或分隔符號）",
+    field_not_date: "請以 YYYY-MM-DD 填寫日期，例如 2026-11-23",
+    field_too_long: |max, got| format!("這裡最多 {max} 個字元，這個有 {got} 個"),
+    field_mask: |mask| format!("請照 `{mask}` 的格式填寫（# 數字、@ 字母、* 兩者皆可，其餘照寫）"),
 
     yes: "是",
     no: "否",
@@ -712,6 +729,10 @@ const ZH_CN: Labels = Labels {
     invalid_duration: |text| {
         format!("`{text}` 不是有效的期限：请写数字加单位，例如 30m、2h、24h、3d、1w")
     },
+    field_not_number: "请填数字，例如 42 或 17.50（不加空格或分隔符）",
+    field_not_date: "请按 YYYY-MM-DD 填写日期，例如 2026-11-23",
+    field_too_long: |max, got| format!("这里最多 {max} 个字符，这个有 {got} 个"),
+    field_mask: |mask| format!("请按 `{mask}` 的格式填写（# 数字、@ 字母、* 两者皆可，其余照写）"),
 
     yes: "是",
     no: "否",

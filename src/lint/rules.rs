@@ -111,6 +111,11 @@ pub fn example(rule: RuleId) -> Option<String> {
             "      due: 24h\n",
             "      due: 24h\n      template: \"Dear {{custmer}},\"\n",
         ),
+        InvalidField => sub(
+            base,
+            "version: \"1\"\n",
+            "version: \"1\"\nfields:\n  - {id: date, label: Order date, kind: date}\n",
+        ),
         UnknownRule => sub(
             base,
             "version: \"1\"\n",

@@ -110,9 +110,15 @@ fn write_plan(md: &mut String, plan: &Plan) -> std::fmt::Result {
         vec![l.customer.into(), or_dash(&case.customer)],
         vec![l.contact.into(), or_dash(&case.contact)],
         vec![l.role.into(), or_dash(&case.role)],
-        vec![l.time.into(), human_time(&case.time)],
-        vec![l.playbook.into(), playbook],
     ];
+    // The playbook's own fields belong with who called.
+    rows.extend(
+        case.fields
+            .iter()
+            .map(|f| vec![cell(&f.label), or_dash(&f.value)]),
+    );
+    rows.push(vec![l.time.into(), human_time(&case.time)]);
+    rows.push(vec![l.playbook.into(), playbook]);
     if let Some(hours) = &plan.working_hours {
         let mut shown = format!("{} {}", hours.days, hours.hours);
         if let Some(zone) = &hours.time_zone {

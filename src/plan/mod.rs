@@ -77,6 +77,19 @@ pub struct Case {
     /// RFC 3339, with the rep's UTC offset.
     pub time: String,
     pub playbook: PlaybookRef,
+    /// The playbook's own fields (`fields:`), in its order; absent when it
+    /// has none, so plans of other playbooks keep their shape.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldOut>,
+}
+
+/// One of the playbook's own fields: its id, its label in the plan's
+/// language, and the value the rep gave ("" when left empty).
+#[derive(Debug, Serialize)]
+pub struct FieldOut {
+    pub id: String,
+    pub label: String,
+    pub value: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -304,6 +317,17 @@ pub fn compose_for(
     for (key, value) in &outcome.record {
         values.insert(key, value.clone());
     }
+    // The playbook's own fields fill `{{field.ID}}` and `{{ID}}` (lint keeps
+    // ids off the built-in names, so neither form hides one).
+    let long_names: Vec<String> = outcome
+        .fields
+        .iter()
+        .map(|(id, _)| format!("{}{id}", template::FIELD_PREFIX))
+        .collect();
+    for ((id, value), long) in outcome.fields.iter().zip(&long_names) {
+        values.entry(id).or_insert_with(|| value.clone());
+        values.insert(long, value.clone());
+    }
 
     let remedies = outcome
         .remedies
@@ -389,6 +413,17 @@ pub fn compose_for(
                 title: pb.title.text(lang),
                 version: pb.version.clone(),
             },
+            fields: outcome
+                .fields
+                .iter()
+                .map(|(id, value)| FieldOut {
+                    id: id.clone(),
+                    label: pb
+                        .field(id)
+                        .map_or_else(|| id.clone(), |f| f.label.text(lang)),
+                    value: value.clone(),
+                })
+                .collect(),
         },
         assessment: AssessmentOut {
             in_words: in_words::sentences(pb, outcome, lang),

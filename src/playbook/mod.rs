@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod condition;
+pub mod field;
 pub mod load;
 pub mod localized;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod vocab;
 pub mod wording;
 
 pub use condition::{Condition, Facts};
+pub use field::{AskedAt, FieldDef, FieldKind, FieldRule};
 pub use load::{LoadError, load_str};
 pub use localized::Localized;
 pub use model::*;

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::condition::{Condition, Key};
+use super::field::FieldDef;
 use super::localized::Localized;
 use super::vocab::{AtStake, ComplaintKind, CrisisType, Vocabulary};
 use super::wording::Wording;
@@ -37,6 +38,10 @@ pub struct Playbook {
     /// Words to find the playbook by, e.g. `[outage, sla]`.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Your own fields of a case, asked in every call and kept with it: an
+    /// order id, an invoice number. Templates fill them (`{{field.order_id}}`).
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
     /// Named numeric scores that answers move (at least `severity` and `authority`).
     pub scores: Vec<Named>,
     /// Named flags that answers raise (e.g. `breach_risk`).
@@ -555,6 +560,10 @@ impl Question {
 }
 
 impl Playbook {
+    /// A field of the playbook's own, by id.
+    pub fn field(&self, id: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.id.value == id)
+    }
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.assess.questions.iter().find(|q| q.id.value == id)
     }
@@ -715,6 +724,11 @@ impl Playbook {
         let at = TextPath::of;
         add(at("", None, "title"), &self.title, top);
         add(at("", None, "description"), &self.description, top);
+        for f in &self.fields {
+            let id = Some(f.id.value.as_str());
+            add(at("fields", id, "label"), &f.label, top);
+            add(at("fields", id, "help"), &f.help, top);
+        }
         for (list, items) in [("scores", &self.scores), ("flags", &self.flags)] {
             for n in items {
                 let id = Some(n.id.value.as_str());

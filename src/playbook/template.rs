@@ -30,13 +30,18 @@ pub enum TemplateError {
     Unknown(String),
 }
 
-/// Checks that every `{{name}}` is closed and known.
-pub fn check(template: &str) -> Result<(), TemplateError> {
+/// Checks that every `{{name}}` is closed and known: a built-in
+/// placeholder, or one of the playbook's own `fields` as `field.ID` or `ID`.
+pub fn check(template: &str, fields: &[&str]) -> Result<(), TemplateError> {
     fill_with(template, |name| {
-        PLACEHOLDERS.contains(&name).then(String::new)
+        let own = name.strip_prefix(FIELD_PREFIX).unwrap_or(name);
+        (PLACEHOLDERS.contains(&name) || fields.contains(&own)).then(String::new)
     })
     .map(|_| ())
 }
+
+/// A playbook field's long placeholder: `{{field.order_id}}`.
+pub const FIELD_PREFIX: &str = "field.";
 
 /// Fills a checked template. Unknown names cannot occur after `check`, but are
 /// left visible rather than panicking if they do.
@@ -77,10 +82,25 @@ mod tests {
     #[test]
     fn rejects_unknown_and_unclosed() {
         assert_eq!(
-            check("{{custmer}}"),
+            check("{{custmer}}", &[]),
             Err(TemplateError::Unknown("custmer".into()))
         );
-        assert_eq!(check("ok {{customer"), Err(TemplateError::Unclosed(3)));
-        assert!(check("{{customer}} and {{due}}").is_ok());
+        assert_eq!(check("ok {{customer", &[]), Err(TemplateError::Unclosed(3)));
+        assert!(check("{{customer}} and {{due}}", &[]).is_ok());
+    }
+
+    #[test]
+    fn playbook_fields_are_placeholders_long_and_short() {
+        let fields = ["order_id"];
+        assert!(check("{{field.order_id}} / {{ order_id }}", &fields).is_ok());
+        assert_eq!(
+            check("{{field.order}}", &fields),
+            Err(TemplateError::Unknown("field.order".into()))
+        );
+        // Without the declaration neither form is known.
+        assert!(check("{{order_id}}", &[]).is_err());
+        assert!(check("{{field.order_id}}", &[]).is_err());
+        // `field.` does not make a built-in a field.
+        assert!(check("{{field.customer}}", &fields).is_err());
     }
 }

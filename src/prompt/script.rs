@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 
 use super::{PromptError, Prompter, Reply};
 use crate::playbook::Playbook;
+use crate::playbook::field::unknown_field_help;
 use crate::playbook::load::{LoadError, RuleId, did_you_mean};
 use crate::triage::PromptId;
 use crate::triage::answers::{AdjustmentIn, AnswerValue, AnswersFile, answer_error};
@@ -56,20 +57,33 @@ impl ScriptPrompter {
             .iter()
             .map(|q| q.id.value.as_str())
             .collect();
+        let fields: Vec<&str> = playbook
+            .fields
+            .iter()
+            .map(|f| f.id.value.as_str())
+            .collect();
         for (section, entries, known) in [
             ("case", &file.case, CaseField::keys()),
             ("assess", &file.assess, questions),
             ("grievance", &file.grievance, GrievanceField::keys()),
             ("record", &file.record, RecordField::keys()),
+            ("field", &file.field, fields),
         ] {
             for (key, value) in entries {
                 if !known.contains(&key.as_str()) {
-                    let help = did_you_mean(key, known.iter().copied()).or_else(|| {
-                        Some(format!("known keys of `{section}`: {}", known.join(", ")))
-                    });
+                    let help = if section == "field" {
+                        Some(unknown_field_help(&playbook.fields, key))
+                    } else {
+                        did_you_mean(key, known.iter().copied()).or_else(|| {
+                            Some(format!("known keys of `{section}`: {}", known.join(", ")))
+                        })
+                    };
                     let message = match section {
                         "assess" => {
                             format!("playbook `{}` has no question `{key}`", playbook.id.value)
+                        }
+                        "field" => {
+                            format!("playbook `{}` has no field `{key}`", playbook.id.value)
                         }
                         _ => format!("unknown answer `{section}.{key}`"),
                     };
@@ -210,7 +224,8 @@ impl Prompter for ScriptPrompter {
                 if let Some(default) = &prompt.default {
                     return Ok(Reply::Answer(default.clone()));
                 }
-                if prompt.kind == PromptKind::Text && !prompt.required {
+                let typed = matches!(prompt.kind, PromptKind::Text | PromptKind::Field(_));
+                if typed && !prompt.required {
                     return Ok(Reply::Answer(AnswerValue::Text(String::new())));
                 }
                 Err(self

@@ -407,7 +407,7 @@ impl TerminalPrompter {
                         AnswerValue::Keys(picked.into_iter().map(|i| opts[i].key.clone()).collect())
                     })
             }
-            PromptKind::Text | PromptKind::Duration => {
+            PromptKind::Text | PromptKind::Duration | PromptKind::Field(_) => {
                 // dialoguer echoes the final answer raw and leaves the rows a
                 // long answer wrapped onto; the answer is echoed by `ask`,
                 // escaped and on one line, and those rows cleared here.

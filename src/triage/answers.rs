@@ -11,6 +11,7 @@
 //! assess: {our_failure: yes, decision_maker: no}
 //! grievance: {picked: [lost_face], words: "You made me look foolish"}
 //! remedies: {adjust: {private_talk: {owner: Team lead, due: 4h}}}
+//! field: {order_id: A-1042}
 //! ```
 
 use std::collections::BTreeMap;
@@ -173,6 +174,10 @@ pub struct AnswersFile {
     #[serde(default)]
     #[schemars(with = "SectionSchema")]
     pub record: Section,
+    /// The playbook's own fields (`fields:`), by id: `{order_id: A-1042}`.
+    #[serde(default)]
+    #[schemars(with = "SectionSchema")]
+    pub field: Section,
 }
 
 impl AnswersFile {
@@ -189,6 +194,7 @@ impl AnswersFile {
             PromptId::Assess(question) => self.assess.get(question),
             PromptId::Grievance(field) => self.grievance.get(field.key()),
             PromptId::Record(field) => self.record.get(field.key()),
+            PromptId::Field(id) => self.field.get(id),
             PromptId::RemediesSelected => self.remedies.selected.as_ref(),
             PromptId::Adjust(_) | PromptId::Owner(_) | PromptId::Due(_) => None,
         }
@@ -249,6 +255,8 @@ pub struct AnswersOut {
     pub remedies: RemedyOut,
     #[serde(skip_serializing_if = "Ordered::is_empty")]
     pub record: Ordered,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    pub field: Ordered,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -289,6 +297,7 @@ impl AnswersOut {
             PromptId::Assess(question) => (&mut self.assess, question.clone()),
             PromptId::Grievance(field) => (&mut self.grievance, field.key().to_owned()),
             PromptId::Record(field) => (&mut self.record, field.key().to_owned()),
+            PromptId::Field(id) => (&mut self.field, id.clone()),
             PromptId::RemediesSelected => {
                 if let AnswerValue::Keys(keys) = value {
                     self.remedies.selected = Some(keys);

@@ -133,13 +133,28 @@ fn canonical(file: &AnswersFile) -> String {
         remedies.insert("selected".into(), raw(&selected.value));
     }
     remedies.insert("adjust".into(), Value::Object(adjust));
-    let all = serde_json::json!({
+    let mut all = serde_json::json!({
         "case": section(&file.case),
         "assess": section(&file.assess),
         "grievance": section(&file.grievance),
         "remedies": remedies,
         "record": section(&file.record),
     });
+    // A field left empty is a field not given, and only a call with a value
+    // has the key: every call recorded before playbooks had fields keeps its
+    // fingerprint (and case id), and a live call and the replay of its
+    // answers file (which writes `order_id: ""`) agree.
+    let given: super::answers::Section = file
+        .field
+        .iter()
+        .filter(|(_, answer)| !matches!(&answer.value, RawAnswer::Text(t) if t.trim().is_empty()))
+        .map(|(key, answer)| (key.clone(), answer.clone()))
+        .collect();
+    if !given.is_empty()
+        && let Value::Object(map) = &mut all
+    {
+        map.insert("field".into(), section(&given));
+    }
     all.to_string()
 }
 
@@ -153,6 +168,21 @@ mod tests {
 
     fn of(answers: &str) -> Fingerprint {
         Fingerprint::of(answers, "general", "1.0.0", 1_795_399_200)
+    }
+
+    #[test]
+    fn fields_count_only_when_given() {
+        let base = of(ANSWERS);
+        // An empty field is no field: calls from before fields keep their id.
+        assert_eq!(of(&format!("{ANSWERS}field: {{order_id: \"\"}}\n")), base);
+        let with = of(&format!("{ANSWERS}field: {{order_id: A-1}}\n"));
+        assert_ne!(with, base);
+        assert_ne!(with, of(&format!("{ANSWERS}field: {{order_id: A-2}}\n")));
+        // Pinned: the canonical form of a call without fields never changes.
+        assert_eq!(
+            CanonicalAnswers::of_text(ANSWERS).0,
+            r#"{"assess":{"our_failure":"yes","scale":"4"},"case":{"contact":"Jane Li","customer":"Acme"},"grievance":{"picked":["lost_face","not_valued"]},"record":{},"remedies":{"adjust":{}}}"#
+        );
     }
 
     #[test]

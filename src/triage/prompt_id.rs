@@ -32,6 +32,8 @@ pub enum PromptId {
     Due(usize),
     /// `record.{field}`
     Record(RecordField),
+    /// `field.{id}`: one of the playbook's own fields (`fields:`).
+    Field(String),
 }
 
 /// The fields of the case, in the order asked.
@@ -158,6 +160,7 @@ pub enum Section {
     Grievance,
     Remedies,
     Record,
+    Field,
 }
 
 impl Section {
@@ -168,6 +171,7 @@ impl Section {
             Section::Grievance => "grievance",
             Section::Remedies => "remedies",
             Section::Record => "record",
+            Section::Field => "field",
         }
     }
 }
@@ -186,6 +190,7 @@ impl PromptId {
             | PromptId::Owner(_)
             | PromptId::Due(_) => Section::Remedies,
             PromptId::Record(_) => Section::Record,
+            PromptId::Field(_) => Section::Field,
         }
     }
 
@@ -201,6 +206,7 @@ impl PromptId {
             PromptId::Owner(round) => format!("owner.{round}").into(),
             PromptId::Due(round) => format!("due.{round}").into(),
             PromptId::Record(field) => field.key().into(),
+            PromptId::Field(id) => id.as_str().into(),
         }
     }
 }
@@ -235,6 +241,7 @@ impl FromStr for PromptId {
             "assess" if !key.is_empty() => Some(PromptId::Assess(key.to_owned())),
             "grievance" => GrievanceField::from_key(key).map(PromptId::Grievance),
             "record" => RecordField::from_key(key).map(PromptId::Record),
+            "field" if !key.is_empty() => Some(PromptId::Field(key.to_owned())),
             "remedies" => match key.split_once('.') {
                 None if key == "selected" => Some(PromptId::RemediesSelected),
                 Some(("adjust", n)) => return round(n).map(PromptId::Adjust),
@@ -293,6 +300,7 @@ mod tests {
             ]);
         }
         ids.extend(RecordField::ALL.iter().map(|&f| PromptId::Record(f)));
+        ids.push(PromptId::Field("order_id".into()));
         ids
     }
 
@@ -320,6 +328,7 @@ mod tests {
             (PromptId::Owner(0), "remedies.owner.0"),
             (PromptId::Due(10), "remedies.due.10"),
             (PromptId::Record(RecordField::OurOwner), "record.our_owner"),
+            (PromptId::Field("order_id".into()), "field.order_id"),
         ];
         for (id, text) in cases {
             assert_eq!(id.to_string(), text);
@@ -346,6 +355,8 @@ mod tests {
             "remedies.adjust.01",
             "remedies.due.1.2",
             "record.notes",
+            "field",
+            "field.",
             "plan.customer",
         ] {
             assert_eq!(

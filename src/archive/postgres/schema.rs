@@ -127,6 +127,11 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     ALTER TABLE cases ALTER COLUMN stored_role SET DEFAULT current_user;",
         fill: None,
     },
+    // 6: the playbook's own fields of each case (see SQLite's step 6).
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN case_fields TEXT NOT NULL DEFAULT '';",
+        fill: None,
+    },
 ];
 
 /// The schema version this defuse writes and reads.

@@ -124,6 +124,12 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE cases ADD COLUMN stored_role TEXT;",
         fill: None,
     },
+    // 6: the playbook's own fields of each case (`fields:`), one JSON
+    // object; "" for cases whose playbook has none, as every earlier one.
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN case_fields TEXT NOT NULL DEFAULT '';",
+        fill: None,
+    },
 ];
 
 /// Adds the remedies of every case stored before version 3, read from its

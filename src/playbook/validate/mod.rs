@@ -7,6 +7,7 @@
 //! `yaml_boolean_words` only under `defuse lint`. Each file owns one concern;
 //! they all report through `Checker`, which applies the `allow:` lists.
 
+mod fields;
 mod languages;
 mod levels;
 mod lint_only;
@@ -90,6 +91,7 @@ pub fn validate<'a>(pb: &'a Playbook, source: &'a str) -> Vec<Problem> {
     questions::check(&mut c, pb, &refs);
     levels::check(&mut c, pb, &refs);
     remedies::check(&mut c, pb, &refs);
+    fields::check(&mut c, pb);
     c.problems.sort_by_key(|p| (p.line, p.column));
     c.problems
 }

@@ -257,6 +257,7 @@ pub(super) fn check_unique_ids(c: &mut Checker, pb: &Playbook) {
     unique(c, "remedy", pb.remedies.catalogue.iter().map(|r| &r.id));
     unique(c, "follow-up", pb.followups.iter().map(|f| &f.id));
     unique(c, "history rule", pb.history.iter().map(|h| &h.id));
+    unique(c, "field", pb.fields.iter().map(|f| &f.id));
     unique(
         c,
         "complaint kind",

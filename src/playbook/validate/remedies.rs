@@ -138,6 +138,7 @@ pub(super) fn check<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
 }
 
 fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
+    let fields: Vec<&str> = pb.fields.iter().map(|f| f.id.value.as_str()).collect();
     let kinds: BTreeSet<&str> = BUILTIN_REMEDY_KINDS
         .iter()
         .copied()
@@ -169,28 +170,37 @@ fn check_remedies<'a>(c: &mut Checker<'a>, pb: &'a Playbook, refs: &Refs) {
         for t in templates.map(|v| &v.text) {
             let Some(at) = t.spanned() else { continue };
             for (locale, text) in t.versions() {
-                if let Err(e) = template::check(text) {
+                if let Err(e) = template::check(text, &fields) {
                     let which = locale.map(|l| format!(" ({l})")).unwrap_or_default();
                     c.at(
                         RuleId::TemplateError,
                         at,
                         format!("template{which} of remedy `{}`: {e}", r.id.value),
-                        Some(match &e {
-                            template::TemplateError::Unknown(name) => {
-                                let hint =
-                                    did_you_mean(name, template::PLACEHOLDERS.iter().copied())
-                                        .map(|h| format!("{h} "))
-                                        .unwrap_or_default();
-                                format!(
-                                    "{hint}allowed placeholders: {}",
-                                    template::PLACEHOLDERS.join(", ")
-                                )
-                            }
-                            template::TemplateError::Unclosed(_) => "close it with `}}`".to_owned(),
-                        }),
+                        Some(template_help(&e, &fields)),
                     );
                 }
             }
         }
+    }
+}
+
+/// The placeholders a template of this playbook may use, for help texts.
+fn template_help(e: &template::TemplateError, fields: &[&str]) -> String {
+    match e {
+        template::TemplateError::Unknown(name) => {
+            let own = fields
+                .iter()
+                .map(|f| format!("{}{f}", template::FIELD_PREFIX));
+            let all: Vec<String> = template::PLACEHOLDERS
+                .iter()
+                .map(|p| (*p).to_owned())
+                .chain(own)
+                .collect();
+            let hint = did_you_mean(name, all.iter().map(String::as_str))
+                .map(|h| format!("{h} "))
+                .unwrap_or_default();
+            format!("{hint}allowed placeholders: {}", all.join(", "))
+        }
+        template::TemplateError::Unclosed(_) => "close it with `}}`".to_owned(),
     }
 }

@@ -5,7 +5,7 @@
 use super::{Opt, Prompt, PromptKind, Session, Stage};
 use crate::i18n::Lang;
 use crate::playbook::vocab::{AtStake, ComplaintKind, CrisisType, NONE_CLEAR, Vocabulary};
-use crate::playbook::{QuestionKind, Suggest};
+use crate::playbook::{AskedAt, FieldDef, QuestionKind, Suggest};
 use crate::triage::answers::AnswerValue;
 use crate::triage::assess::{Assessment, Walk};
 use crate::triage::prompt_id::{CaseField, Field, GrievanceField, PromptId, RecordField};
@@ -43,6 +43,10 @@ impl<'p> Session<'p> {
                 None,
                 field.required()
             ));
+        }
+
+        for def in pb.fields.iter().filter(|f| f.asked_at == AskedAt::Case) {
+            offer!(self.field_prompt(def, Stage::Case));
         }
 
         let walk = Walk::new(pb, |id| {
@@ -254,7 +258,29 @@ impl<'p> Session<'p> {
                 offer!(self.record_prompt(field, Stage::Record));
             }
         }
+        for def in pb.fields.iter().filter(|f| f.asked_at == AskedAt::Record) {
+            offer!(self.field_prompt(def, Stage::Record));
+        }
         (done, None)
+    }
+
+    /// One of the playbook's own fields: typed text its rule checks.
+    fn field_prompt(&self, def: &FieldDef, stage: Stage) -> Prompt {
+        let help = def.help.text(self.lang);
+        let help = if help.is_empty() && !def.required {
+            self.lang.labels().record_help.to_owned()
+        } else {
+            help
+        };
+        self.prompt(
+            PromptId::Field(def.id.value.clone()),
+            stage,
+            &def.label.text(self.lang),
+            &help,
+            PromptKind::Field(def.rule()),
+            None,
+            def.required,
+        )
     }
 
     /// A complaint-record field: free text, may be left empty.

@@ -42,6 +42,9 @@ pub struct Outcome {
     pub followups: Vec<String>,
     pub donts: Vec<(Step, String)>,
     pub record: BTreeMap<&'static str, String>,
+    /// The playbook's own fields (`fields:`), by id in the playbook's order,
+    /// trimmed; "" when left empty.
+    pub fields: Vec<(String, String)>,
 }
 
 impl Outcome {
@@ -115,8 +118,19 @@ impl<'p> Session<'p> {
             .iter()
             .map(|&field| (field.key(), self.text(&PromptId::Record(field))))
             .collect();
+        let fields = self
+            .playbook
+            .fields
+            .iter()
+            .map(|f| {
+                let id = f.id.value.clone();
+                let value = self.text(&PromptId::Field(id.clone()));
+                (id, value)
+            })
+            .collect();
         Ok(Outcome {
             lang: self.lang,
+            fields,
             customer: self.text(&PromptId::Case(CaseField::Customer)),
             contact: self.text(&PromptId::Case(CaseField::Contact)),
             role: self.text(&PromptId::Case(CaseField::Role)),

@@ -4,8 +4,9 @@
 
 use crate::duration::Due;
 use crate::i18n::Lang;
-use crate::playbook::Step;
+use crate::playbook::field::FieldError;
 use crate::playbook::vocab::NONE_CLEAR;
+use crate::playbook::{FieldRule, Step};
 use crate::triage::PromptId;
 use crate::triage::answers::{AnswerValue, RawAnswer};
 use crate::triage::prompt_id::{GrievanceField, RecordField};
@@ -75,6 +76,8 @@ pub enum PromptKind {
     },
     /// Text that must read as a duration (`4h`).
     Duration,
+    /// Typed text for one of the playbook's own fields, checked by its rule.
+    Field(FieldRule),
 }
 
 /// One question to put to the rep.
@@ -104,6 +107,8 @@ pub enum InvalidAnswer {
     Required,
     /// A name over [`MAX_NAME_CHARS`]: how many characters it has.
     TooLong(usize),
+    /// A playbook field's value that does not fit its rule.
+    Field(FieldError),
     /// What only an answers file can get wrong (unknown keys, wrong types).
     Other(String),
 }
@@ -115,6 +120,15 @@ impl InvalidAnswer {
             InvalidAnswer::NoneClearAlone => lang.labels().none_clear_alone.into(),
             InvalidAnswer::Required => lang.labels().answer_required.into(),
             InvalidAnswer::TooLong(got) => (lang.labels().too_long)(MAX_NAME_CHARS, *got),
+            InvalidAnswer::Field(why) => {
+                let l = lang.labels();
+                match why {
+                    FieldError::NotANumber => l.field_not_number.into(),
+                    FieldError::NotADate => l.field_not_date.into(),
+                    FieldError::TooLong(max, got) => (l.field_too_long)(*max, *got),
+                    FieldError::NotMask(mask) => (l.field_mask)(mask),
+                }
+            }
             InvalidAnswer::Other(why) => why.clone(),
         }
     }
@@ -151,12 +165,14 @@ impl Prompt {
             (PromptKind::YesNo | PromptKind::Choice(_), RawAnswer::Number(n)) => {
                 AnswerValue::Key(n.to_string())
             }
-            (PromptKind::Text | PromptKind::Duration, RawAnswer::Text(t)) => {
-                AnswerValue::Text(t.clone())
-            }
-            (PromptKind::Text | PromptKind::Duration, RawAnswer::Number(n)) => {
-                AnswerValue::Text(n.to_string())
-            }
+            (
+                PromptKind::Text | PromptKind::Duration | PromptKind::Field(_),
+                RawAnswer::Text(t),
+            ) => AnswerValue::Text(t.clone()),
+            (
+                PromptKind::Text | PromptKind::Duration | PromptKind::Field(_),
+                RawAnswer::Number(n),
+            ) => AnswerValue::Text(n.to_string()),
             (_, RawAnswer::List(_)) => {
                 return Err(InvalidAnswer::Other(
                     "expected one answer, not a list".into(),
@@ -225,6 +241,12 @@ impl Prompt {
                     Ok(())
                 }
             }
+            // Checked as it will be filed: trimmed, as every text answer is.
+            (PromptKind::Field(rule), AnswerValue::Text(t)) => match t.trim() {
+                "" if self.required => Err(InvalidAnswer::Required),
+                "" => Ok(()),
+                value => rule.check(value).map_err(InvalidAnswer::Field),
+            },
             (PromptKind::Duration, AnswerValue::Text(t)) => t
                 .parse::<Due>()
                 .map(|_| ())
