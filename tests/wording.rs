@@ -59,7 +59,7 @@ fn counts_are_singular_for_one() {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout("ok: 1 case, schema version 4\n");
+        .stdout("ok: 1 case, schema version 6\n");
     Test::new()
         .env("DEFUSE_DB", &db)
         .args(["cases", "stats"])
@@ -249,7 +249,7 @@ fn every_case_and_record_field_is_a_template_placeholder() {
     use defuse::triage::prompt_id::{CaseField, Field, RecordField};
     for key in CaseField::keys().into_iter().chain(RecordField::keys()) {
         assert!(PLACEHOLDERS.contains(&key), "{key}");
-        assert_eq!(check(&format!("{{{{{key}}}}}")), Ok(()), "{key}");
+        assert_eq!(check(&format!("{{{{{key}}}}}"), &[]), Ok(()), "{key}");
     }
     // And lint names the allowed ones on an unknown one.
     let tmp = tempfile::tempdir().unwrap();

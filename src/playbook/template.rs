@@ -43,10 +43,29 @@ pub fn check(template: &str, fields: &[&str]) -> Result<(), TemplateError> {
 /// A playbook field's long placeholder: `{{field.order_id}}`.
 pub const FIELD_PREFIX: &str = "field.";
 
-/// Fills a checked template. Unknown names cannot occur after `check`, but are
-/// left visible rather than panicking if they do.
+/// Fills a checked template. A line whose placeholders all came out empty
+/// is left out: it only carried those values (`Ref.: {{order_id}}` with no
+/// order id must not print a bare "Ref.:"). Unknown names cannot occur
+/// after `check`, but are left visible rather than panicking if they do.
 pub fn fill(template: &str, values: &BTreeMap<&str, String>) -> String {
-    fill_with(template, |name| values.get(name).cloned()).unwrap_or_else(|_| template.to_owned())
+    let mut out = String::with_capacity(template.len());
+    for line in template.split_inclusive('\n') {
+        let (mut placeholders, mut empty) = (0, 0);
+        let Ok(filled) = fill_with(line, |name| {
+            let value = values.get(name).cloned();
+            placeholders += 1;
+            empty += usize::from(value.as_deref().is_some_and(|v| v.trim().is_empty()));
+            value
+        }) else {
+            // A placeholder split over lines: fill the template whole.
+            return fill_with(template, |name| values.get(name).cloned())
+                .unwrap_or_else(|_| template.to_owned());
+        };
+        if placeholders == 0 || empty < placeholders {
+            out.push_str(&filled);
+        }
+    }
+    out
 }
 
 fn fill_with(
@@ -77,6 +96,20 @@ mod tests {
     fn fills_known_placeholders() {
         let values = BTreeMap::from([("customer", "Acme".to_owned())]);
         assert_eq!(fill("Dear {{ customer }},", &values), "Dear Acme,");
+    }
+
+    #[test]
+    fn a_line_of_empty_values_is_left_out() {
+        let values = BTreeMap::from([("customer", "Acme".to_owned()), ("order", String::new())]);
+        assert_eq!(
+            fill("Dear {{customer}},\nRef.: {{order}}\nThanks.", &values),
+            "Dear Acme,\nThanks."
+        );
+        // A line with one value among empty ones stays, and so does plain text.
+        assert_eq!(
+            fill("{{customer}} {{order}}\n\nBye", &values),
+            "Acme \n\nBye"
+        );
     }
 
     #[test]
