@@ -535,7 +535,8 @@ crate::each_backend! {
     /// language as stored; as stored too when its playbook is gone or
     /// changed. CSV and JSON's `action` keep the stored wording.
     fn commitments_are_worded_in_the_readers_language(db) {
-        for now in [CALL, "2026-11-23T11:00:00+08:00", "2026-11-23T12:00:00+08:00"] {
+        let times = ["11:00", "12:00", "13:00"].map(|t| format!("2026-11-23T{t}:00+08:00"));
+        for now in [CALL].into_iter().chain(times.iter().map(String::as_str)) {
             defuse(db)
                 .args(["--lang", "zh-TW", "triage", "--out", "-", "--answers"])
                 .arg(example("general-fire"))
@@ -547,7 +548,8 @@ crate::each_backend! {
         db.execute(
             "UPDATE commitments SET action = 'as stored' WHERE case_row = 1 AND item_id = 'listen_first';
              UPDATE cases SET playbook_id = 'gone' WHERE id = 2;
-             UPDATE cases SET playbook_version = '0.0.1' WHERE id = 3;",
+             UPDATE cases SET playbook_version = '0.0.1' WHERE id = 3;
+             UPDATE cases SET answers_yaml = 'customer: [' WHERE id = 4;",
         );
         let list = |lang: &str| {
             json(
@@ -572,8 +574,9 @@ crate::each_backend! {
         );
         assert_eq!(first["display_owner"], "Account rep");
         assert_eq!((&first["action"], &first["owner"]), (&"as stored".into(), &"業務".into()));
-        // An unknown playbook, a changed version: the stored wording.
-        for case in [2, 3] {
+        // An unknown playbook, a changed version, answers that no longer
+        // replay: the stored wording.
+        for case in [2, 3, 4] {
             let row = listen(&en, case);
             assert_eq!((&row["display_action"], &row["action"]), (&stored_zh.into(), &stored_zh.into()));
             assert_eq!(row["display_owner"], "業務");

@@ -365,8 +365,10 @@ impl Archive {
     }
 
     /// The stored calls among the case `numbers` whose plan is not worded in
-    /// `lang` (or names no language), to word their commitments for a
-    /// reader of `lang`; a plan in `lang` is not read.
+    /// `lang`, to word their commitments for a reader of `lang`; the calls
+    /// of plans in `lang` are not read. A plan naming no language was
+    /// stored before there were languages: English. A damaged plan fails
+    /// the whole query (the caller then shows the stored wording).
     pub fn calls_not_in(&self, numbers: &[i64], lang: Lang) -> Result<Vec<StoredCall>, Error> {
         each!(self, a => a.calls_not_in(numbers, lang.code()))
     }

@@ -92,8 +92,7 @@ impl Sqlite {
         let ids = serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into());
         let sql = format!(
             "SELECT {} FROM cases WHERE id IN (SELECT value FROM json_each(?1))
-               AND json_extract(CASE WHEN json_valid(plan_json) THEN plan_json END, '$.lang')
-                   IS NOT ?2
+               AND coalesce(json_extract(plan_json, '$.lang'), 'en') <> ?2
              ORDER BY id",
             StoredCall::select_list()
         );
