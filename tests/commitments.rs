@@ -583,3 +583,79 @@ crate::each_backend! {
         assert!(!bob.is_empty() && cases_of(&bob) == [2], "{bob:?}");
     }
 }
+
+crate::each_backend! {
+    /// #16: a commitment's action and owner are shown in the reader's
+    /// language, replayed from the stored answers; in the case's own
+    /// language as stored; as stored too when its playbook is gone or
+    /// changed. CSV and JSON's `action` keep the stored wording.
+    fn commitments_are_worded_in_the_readers_language(db) {
+        let times = ["11:00", "12:00", "13:00"].map(|t| format!("2026-11-23T{t}:00+08:00"));
+        for now in [CALL].into_iter().chain(times.iter().map(String::as_str)) {
+            defuse(db)
+                .args(["--lang", "zh-TW", "triage", "--out", "-", "--answers"])
+                .arg(example("general-fire"))
+                .args(["--now", now])
+                .run()
+                .success();
+        }
+        // Case 1's first action as stored differs from any replay of it.
+        db.execute(
+            "UPDATE commitments SET action = 'as stored' WHERE case_row = 1 AND item_id = 'listen_first';
+             UPDATE cases SET playbook_id = 'gone' WHERE id = 2;
+             UPDATE cases SET playbook_version = '0.0.1' WHERE id = 3;
+             UPDATE cases SET answers_yaml = 'customer: [' WHERE id = 4;",
+        );
+        let list = |lang: &str| {
+            json(
+                &defuse(db)
+                    .args(["--lang", lang, "commitments", "--format", "json"])
+                    .run()
+                    .success(),
+            )
+        };
+        let listen = |rows: &[serde_json::Value], case: i64| {
+            rows.iter()
+                .find(|r| r["case_number"] == case && r["item"] == "listen_first")
+                .expect("listen_first of the case")
+                .clone()
+        };
+        let stored_zh = "讓他把話說完。在解釋或道歉之前，先用他的話複述你聽到的重點。";
+        let en = list("en");
+        let first = listen(&en, 1);
+        assert_eq!(
+            first["display_action"],
+            "Let them finish. Summarise what you heard in their words before you explain or apologise."
+        );
+        assert_eq!(first["display_owner"], "Account rep");
+        assert_eq!((&first["action"], &first["owner"]), (&"as stored".into(), &"業務".into()));
+        // An unknown playbook, a changed version, answers that no longer
+        // replay: the stored wording.
+        for case in [2, 3, 4] {
+            let row = listen(&en, case);
+            assert_eq!((&row["display_action"], &row["action"]), (&stored_zh.into(), &stored_zh.into()));
+            assert_eq!(row["display_owner"], "業務");
+        }
+        // The case's own language: as stored, not replayed.
+        let zh = list("zh-TW");
+        assert_eq!(zh.len(), en.len());
+        assert!(zh.iter().all(|r| r["display_action"] == r["action"] && r["display_owner"] == r["owner"]));
+        assert_eq!(listen(&zh, 1)["display_action"], "as stored");
+        // The table and the calendar are for readers too; CSV is not.
+        let table = defuse(db).args(["--lang", "en", "commitments"]).run().success().stdout;
+        assert!(table.contains("Let them finish. Summarise"), "{table}");
+        assert!(!table.contains("as stored"), "{table}");
+        let ics = defuse(db)
+            .args(["--lang", "en", "commitments", "--format", "ics"])
+            .run()
+            .success()
+            .stdout;
+        assert!(unfold(&ics).contains("Acme Trading: Let them finish."), "{ics}");
+        let csv = defuse(db)
+            .args(["--lang", "en", "commitments", "--format", "csv"])
+            .run()
+            .success()
+            .stdout;
+        assert!(csv.contains("as stored") && !csv.contains("Let them finish"), "{csv}");
+    }
+}

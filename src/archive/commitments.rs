@@ -72,6 +72,31 @@ impl Commitment {
     }
 }
 
+/// A commitment's wording in a plan, keyed as stored (kind, item id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    /// `remedy` or `followup`.
+    pub kind: &'static str,
+    pub item: String,
+    pub action: String,
+    /// The role.
+    pub owner: String,
+}
+
+/// A plan's commitments as they would be stored, wording only: what
+/// `defuse commitments` shows for a plan composed in another language.
+pub fn wording_of_plan(plan_json: &str) -> Vec<Wording> {
+    Commitment::of_plan(plan_json)
+        .into_iter()
+        .map(|c| Wording {
+            kind: c.kind.as_str(),
+            item: c.item_id,
+            action: c.action,
+            owner: c.owner,
+        })
+        .collect()
+}
+
 /// Which commitments a listing shows. Void cases and rehearsals never.
 #[derive(Debug, Clone, Default)]
 pub struct Commitments {

@@ -33,10 +33,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::triage::Fingerprint;
 use crate::triage::history::{History, PastCase};
 
-pub use commitments::{Commitments, DoneRefused};
+pub use commitments::{Commitments, DoneRefused, Wording, wording_of_plan};
 pub use copy::{Copied, copy};
 pub use export::{commitments_csv, csv};
 pub use history::{HISTORY_BUDGET, LazyHistory};
@@ -417,6 +418,15 @@ impl Archive {
     /// Commitments across all counting cases, by due time.
     pub fn commitments(&self, filter: &Commitments) -> Result<Vec<CommitmentRow>, Error> {
         each!(self, a => a.commitments(filter))
+    }
+
+    /// The stored calls among the case `numbers` whose plan is not worded in
+    /// `lang`, to word their commitments for a reader of `lang`; the calls
+    /// of plans in `lang` are not read. A plan naming no language was
+    /// stored before there were languages: English. A damaged plan fails
+    /// the whole query (the caller then shows the stored wording).
+    pub fn calls_not_in(&self, numbers: &[i64], lang: Lang) -> Result<Vec<StoredCall>, Error> {
+        each!(self, a => a.calls_not_in(numbers, lang.code()))
     }
 
     /// Counting cases that repeat an earlier counting case's call:

@@ -2,10 +2,24 @@
 //! remedies chosen and the follow-ups — across all cases, by due time;
 //! filtered by when and by owner; as a table, JSON, CSV or an iCalendar;
 //! and `done N`, which records when and by whom.
+//!
+//! Actions and owner roles are shown in the reader's language: a case
+//! stored in another language is replayed in the reader's (see
+//! `in_reader_lang`); CSV, for machines, and JSON's `action` and `owner`
+//! keep the stored wording (JSON adds `display_action`, `display_owner`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
 
 use super::cases::{open_for_reading, start_of};
+use super::test::whatif::replay_call;
 use super::{Io, Layout, json, rep_name, table};
-use crate::archive::{self, Access, Archive, CommitmentRow, Commitments, DoneRefused, Location};
+use crate::archive::{
+    self, Access, Archive, CommitmentRow, Commitments, DoneRefused, Location, Wording,
+};
+use crate::catalog;
 use crate::cli::{CommitmentFormat, CommitmentsAction, CommitmentsArgs};
 use crate::config::Settings;
 use crate::error::Error;
@@ -72,10 +86,25 @@ pub fn run(
     };
     let archive = open_for_reading(db, &io.env)?;
     let rows = archive.commitments(&filter)?;
+    // CSV is for machines: the stored wording, no replay.
+    let shown = match args.format {
+        CommitmentFormat::Csv => Vec::new(),
+        _ => in_reader_lang(&rows, &archive, lang, &settings.playbook_dirs.value),
+    };
     let text = match args.format {
-        CommitmentFormat::Json => json(&rows),
+        CommitmentFormat::Json => json(
+            &rows
+                .iter()
+                .zip(&shown)
+                .map(|(row, shown)| Listed {
+                    row,
+                    display_action: &shown.action,
+                    display_owner: &shown.owner,
+                })
+                .collect::<Vec<_>>(),
+        ),
         CommitmentFormat::Csv => archive::commitments_csv(&rows),
-        CommitmentFormat::Ics => archive::ics(&rows, now.to_utc(), l),
+        CommitmentFormat::Ics => archive::ics(&shown, now.to_utc(), l),
         CommitmentFormat::Table if rows.is_empty() => match &mine {
             Some(name) => (l.no_commitments_for)(name) + "\n",
             // A filter that matched nothing says how many it looked at.
@@ -88,20 +117,102 @@ pub fn run(
             None => format!("{}\n", l.no_open_commitments),
         },
         CommitmentFormat::Table => {
-            listing(&rows, now, Layout::of(false, io), l) + l.mark_commitment_done + "\n"
+            listing(&rows, &shown, now, Layout::of(false, io), l) + l.mark_commitment_done + "\n"
         }
-        CommitmentFormat::Tsv => listing(&rows, now, Layout::Tsv, l),
+        CommitmentFormat::Tsv => listing(&rows, &shown, now, Layout::Tsv, l),
     };
     io.print(&text)
 }
 
+/// A commitment in `--format json`: its stored row, and its text as shown.
+#[derive(Serialize)]
+struct Listed<'a> {
+    #[serde(flatten)]
+    row: &'a CommitmentRow,
+    /// `action` in the reader's language (`action` keeps the stored wording).
+    display_action: &'a str,
+    /// `owner` (the role) in the reader's language, likewise.
+    display_owner: &'a str,
+}
+
+/// Each row as shown to a reader of `lang`, in row order: its action and
+/// owner role in `lang`, the rest as stored. A case stored in
+/// `lang` keeps its stored wording, and costs one light query for the whole
+/// listing (plans in `lang` are not read); every other case whose playbook
+/// still resolves at the same id and version has its stored answers
+/// replayed in `lang` at its own call time (as `test --against-archive`
+/// does), once per case, and each commitment takes its text by kind and
+/// item id from that plan, so `when:` variants and times are as they were.
+/// Anything that cannot be replayed keeps the stored wording: a reader is
+/// never refused a listing for it.
+fn in_reader_lang(
+    rows: &[CommitmentRow],
+    archive: &Archive,
+    lang: Lang,
+    playbook_dirs: &[PathBuf],
+) -> Vec<CommitmentRow> {
+    let cases: Vec<i64> = rows
+        .iter()
+        .map(|r| r.case_number)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let calls = match cases.is_empty() {
+        true => Vec::new(),
+        false => archive.calls_not_in(&cases, lang).unwrap_or_default(),
+    };
+    let mut playbooks = BTreeMap::new();
+    // By case number, then by (kind, item id).
+    let mut texts: BTreeMap<i64, BTreeMap<(&str, String), Wording>> = BTreeMap::new();
+    for call in &calls {
+        let loaded = playbooks
+            .entry(call.playbook_id.clone())
+            .or_insert_with(|| catalog::resolve(&call.playbook_id, playbook_dirs).ok());
+        let Some(pb) = loaded
+            .as_ref()
+            .map(|l| &l.playbook)
+            .filter(|pb| pb.version == call.playbook_version)
+        else {
+            continue;
+        };
+        let Ok(replayed) = replay_call(call, pb, archive, lang) else {
+            continue;
+        };
+        let plan = crate::plan::compose(pb, &replayed.outcome, replayed.now, &replayed.call);
+        let wording = archive::wording_of_plan(&plan.to_json());
+        texts.insert(
+            call.number,
+            wording
+                .into_iter()
+                .map(|w| ((w.kind, w.item.clone()), w))
+                .collect(),
+        );
+    }
+    rows.iter()
+        .map(|r| {
+            let shown = texts
+                .get(&r.case_number)
+                .and_then(|t| t.get(&(r.kind.as_str(), r.item.clone())));
+            match shown {
+                Some(w) => CommitmentRow {
+                    action: w.action.clone(),
+                    owner: w.owner.clone(),
+                    ..r.clone()
+                },
+                None => r.clone(),
+            }
+        })
+        .collect()
+}
+
 fn listing(
     rows: &[CommitmentRow],
+    shown: &[CommitmentRow],
     now: chrono::DateTime<chrono::FixedOffset>,
     layout: Layout,
     l: &Labels,
 ) -> String {
-    let rows = rows.iter().map(|c| {
+    let rows = rows.iter().zip(shown).map(|(c, shown)| {
         let late = chrono::DateTime::parse_from_rfc3339(&c.due).is_ok_and(|d| d < now);
         let due = match (&c.done_at, late) {
             (Some(_), _) => format!("{} {}", human_time(&c.due), l.done),
@@ -113,8 +224,8 @@ fn listing(
             archive::kind_label(&c.kind, l).to_owned(),
             due,
             c.customer.clone(),
-            c.action.clone(),
-            c.owner_shown(),
+            shown.action.clone(),
+            shown.owner_shown(),
             format!("#{}", c.case_number),
         ]
     });

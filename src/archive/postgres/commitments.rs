@@ -7,7 +7,7 @@ use postgres::types::ToSql;
 
 use super::Pg;
 use crate::archive::commitments::{Commitment, Commitments, DoneRefused, Kind};
-use crate::archive::rows::CommitmentRow;
+use crate::archive::rows::{CommitmentRow, StoredCall};
 use crate::error::Error;
 
 /// `text` compared as SQLite's `COLLATE NOCASE`: ASCII letters folded only
@@ -174,6 +174,25 @@ impl Pg {
             .map_err(|e| self.fail(e))?;
         rows.iter()
             .map(CommitmentRow::read_pg)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// See [`crate::archive::Archive::calls_not_in`].
+    pub fn calls_not_in(&self, numbers: &[i64], lang: &str) -> Result<Vec<StoredCall>, Error> {
+        let sql = format!(
+            "SELECT {} FROM cases WHERE id = ANY($1)
+               AND coalesce(plan_json::json ->> 'lang', 'en') <> $2
+             ORDER BY id",
+            StoredCall::select_list()
+        );
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&sql, &[&numbers, &lang])
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(StoredCall::read_pg)
             .collect::<Result<_, _>>()
             .map_err(|e| self.fail(e))
     }

@@ -5,7 +5,7 @@ use rusqlite::{Connection, ToSql, params_from_iter};
 
 use super::Sqlite;
 use crate::archive::commitments::{Commitment, Commitments, DoneRefused};
-use crate::archive::rows::CommitmentRow;
+use crate::archive::rows::{CommitmentRow, StoredCall};
 use crate::error::Error;
 
 impl Commitment {
@@ -79,6 +79,26 @@ impl Sqlite {
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
         let rows = stmt
             .query_map(params_from_iter(args), CommitmentRow::read)
+            .map_err(|e| self.fail(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))?;
+        Ok(rows)
+    }
+
+    /// See [`crate::archive::Archive::calls_not_in`].
+    pub fn calls_not_in(&self, numbers: &[i64], lang: &str) -> Result<Vec<StoredCall>, Error> {
+        // The numbers as one JSON array, so a listing of thousands of cases
+        // is one statement under any bound-parameter limit.
+        let ids = serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into());
+        let sql = format!(
+            "SELECT {} FROM cases WHERE id IN (SELECT value FROM json_each(?1))
+               AND coalesce(json_extract(plan_json, '$.lang'), 'en') <> ?2
+             ORDER BY id",
+            StoredCall::select_list()
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params![ids, lang], StoredCall::read)
             .map_err(|e| self.fail(e))?
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.fail(e))?;

@@ -2,7 +2,7 @@
 //! `--coverage` adds what the scenarios exercise, per playbook;
 //! `--against-archive` replays stored calls instead (`whatif`).
 
-mod whatif;
+pub(in crate::command) mod whatif;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

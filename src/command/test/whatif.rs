@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use chrono::DateTime;
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::super::Layout;
@@ -22,11 +22,14 @@ use crate::archive::{Archive, StoredCall};
 use crate::catalog::{self, Loaded};
 use crate::cli::{ListFormat, TestArgs};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::playbook::Playbook;
 use crate::prompt::script::ScriptPrompter;
 use crate::triage::answers::AnswersFile;
-use crate::triage::drive;
-use crate::triage::session::Session;
+use crate::triage::fingerprint::CanonicalAnswers;
+use crate::triage::history::History;
+use crate::triage::session::{Outcome, Session};
+use crate::triage::{Fingerprint, drive};
 
 /// What a plan decided, as compared: level, authority, proposed remedies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,8 +77,25 @@ fn proposed_in(plan_json: &str) -> Vec<String> {
     ids
 }
 
-/// Replays one stored call through `pb`, with the archive as its history.
-fn replay(call: &StoredCall, pb: &Playbook, archive: &Archive) -> Result<Decision, String> {
+/// A stored call replayed: what the session decided, at the call's own time.
+pub(in crate::command) struct Replayed {
+    pub outcome: Outcome,
+    /// The call time as stored.
+    pub now: DateTime<FixedOffset>,
+    /// What names the call (it ends the case id).
+    pub call: Fingerprint,
+}
+
+/// Replays one stored call's answers (as written) through `pb`, worded in
+/// `lang`, with `history` as it is at the call's own time. The one replay
+/// of the archive: what-if compares its decisions, `commitments` words its
+/// plan in the reader's language. Errors are one line (a table cell).
+pub(in crate::command) fn replay_call(
+    call: &StoredCall,
+    pb: &Playbook,
+    history: &dyn History,
+    lang: Lang,
+) -> Result<Replayed, String> {
     let name = "answers".to_owned();
     // A table cell: the first line of the error (`case ID:19:11: error: …`).
     fn first(e: impl std::fmt::Display) -> String {
@@ -84,12 +104,28 @@ fn replay(call: &StoredCall, pb: &Playbook, archive: &Archive) -> Result<Decisio
     let mut file = AnswersFile::parse(&name, &call.answers_yaml).map_err(first)?;
     // The playbook is the one of the stored id, found as `test` finds it.
     file.playbook = None;
+    let answers = CanonicalAnswers::of_file(&file);
     let mut prompter =
         ScriptPrompter::from_file(&name, &call.answers_yaml, file, pb).map_err(first)?;
     let now = DateTime::parse_from_rfc3339(&call.created_at)
         .map_err(|e| format!("stored call time `{}`: {e}", call.created_at))?;
-    let mut session = Session::new(pb).with_history(archive, now.timestamp());
+    let mut session = Session::new(pb)
+        .in_lang(lang)
+        .with_history(history, now.timestamp());
     let outcome = drive(&mut session, &mut prompter, |_| {}).map_err(first)?;
+    let call = Fingerprint::new(
+        &answers,
+        &call.playbook_id,
+        &call.playbook_version,
+        now.timestamp(),
+    );
+    Ok(Replayed { outcome, now, call })
+}
+
+/// Replays one stored call through `pb`, with the archive as its history.
+fn replay(call: &StoredCall, pb: &Playbook, archive: &Archive) -> Result<Decision, String> {
+    // Decisions never depend on the language.
+    let outcome = replay_call(call, pb, archive, Lang::default())?.outcome;
     // What the playbook proposes now, whatever the rep ticked then: a
     // remedy newly proposed must show even though the recorded selection
     // (replayed as written) lacks it.
