@@ -537,7 +537,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 2 cases, schema version 5\n");
+        .stdout("ok: 2 cases, schema version 6\n");
 }
 
 crate::each_backend! {

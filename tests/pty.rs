@@ -1102,9 +1102,7 @@ fn a_black_hole_server_never_holds_up_a_live_call_and_the_case_waits_in_the_outb
             .arg("sync")
             .assert()
             .success()
-            .stderr(predicates::str::contains(
-                "Stored 1 case from the outbox",
-            ));
+            .stderr(predicates::str::contains("Stored 1 case from the outbox"));
         let stored: i64 = db
             .admin()
             .query_one("SELECT count(*) FROM cases", &[])
