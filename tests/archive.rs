@@ -897,7 +897,8 @@ fn a_server_without_pg_trgm_rights_gets_the_schema_without_the_index() {
         return;
     };
     let url = db.url().to_str().unwrap().to_owned();
-    let role = format!("nocreate_{}", url.rsplit_once('/').unwrap().1);
+    let database = url.rsplit_once('/').unwrap().1.split('?').next().unwrap();
+    let role = format!("nocreate_{database}");
     db.admin()
         .batch_execute(&format!(
             "CREATE ROLE {role} LOGIN PASSWORD 'nocreate-pw';

@@ -77,7 +77,7 @@ fn every_earlier_server_version_is_brought_to_the_current_one() {
                 .args(["cases", "check"])
                 .run()
                 .success()
-                .stdout_contains(&format!("ok: 1 cases, schema version {SCHEMA_VERSION}"));
+                .stdout_contains(&format!("ok: 1 case, schema version {SCHEMA_VERSION}"));
             let listed = json(
                 Test::new()
                     .args(["--db"])
