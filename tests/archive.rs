@@ -220,7 +220,7 @@ fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 6\n"));
+        .stdout(&format!("ok: {count} cases, schema version 7\n"));
 }
 
 crate::each_backend! {
@@ -505,7 +505,8 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         ))
         .stdout_contains("ENABLE ROW LEVEL SECURITY")
         .stdout_contains("CREATE POLICY defuse_done_own ON \"public\".commitments FOR UPDATE")
-        .stderr_contains("schema version 6");
+        .stderr_contains("schema version 7")
+        .stderr_lacks("No trigram index");
     init(true).stderr_contains("Applied the GRANTs");
     init(true); // twice changes nothing
     db.admin()
@@ -905,4 +906,117 @@ crate::each_backend! {
             serde_json::json!([{"id": "contract_ref", "label": "Contract or change-request number", "value": "=CR-2026-014"}])
         );
     }
+}
+
+crate::each_backend! {
+    /// `--customer` is a substring, case and spacing aside: `%` and `_` in it
+    /// are the characters, not LIKE's wildcards, on both backends.
+    fn a_customer_filter_is_a_literal_substring(db) {
+        store(db, "general-fire", None, false);
+        let dir = tempfile::tempdir().unwrap();
+        let answers = dir.path().join("percent.answers.yaml");
+        let original = std::fs::read_to_string(example("general-fire")).unwrap();
+        assert!(original.contains("customer: Acme Trading,"));
+        std::fs::write(
+            &answers,
+            original.replace("customer: Acme Trading,", "customer: Acme 100%_Trading,"),
+        )
+        .unwrap();
+        defuse(db)
+            .args(["triage", "--out", "-", "--answers"])
+            .arg(&answers)
+            .run()
+            .success()
+            .stderr_contains("Stored as case #2");
+        let customers = |filter: &str| -> Vec<String> {
+            let out = defuse(db)
+                .args(["cases", "list", "--format", "json", "--customer", filter])
+                .run()
+                .success()
+                .stdout;
+            let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .map(|row| row["customer"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let percent = vec!["Acme 100%_Trading".to_owned()];
+        assert_eq!(customers("100%_"), percent);
+        assert_eq!(customers("%"), percent);
+        assert_eq!(customers("_"), percent);
+        assert_eq!(customers("  ACME   trading"), vec!["Acme Trading".to_owned()]);
+        // As wildcards these would match both customers.
+        assert_eq!(customers("acme%trading"), Vec::<String>::new());
+        assert_eq!(customers("acme_trading"), Vec::<String>::new());
+        assert_eq!(customers("acme\\"), Vec::<String>::new());
+        assert_eq!(customers("ACME").len(), 2);
+    }
+}
+
+/// A role that may create tables but not extensions (no CREATE on the
+/// database) still gets the whole schema: `cases list --customer` works
+/// without its index and `archive init` says so once; the owner's `archive
+/// init` adds the index later.
+#[test]
+fn a_server_without_pg_trgm_rights_gets_the_schema_without_the_index() {
+    let Some(db) = Db::postgres() else {
+        return;
+    };
+    let url = db.url().to_str().unwrap().to_owned();
+    let database = url.rsplit_once('/').unwrap().1.split('?').next().unwrap();
+    let role = format!("nocreate_{database}");
+    db.admin()
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD 'nocreate-pw';
+             GRANT CREATE ON SCHEMA public TO {role};"
+        ))
+        .unwrap();
+    let as_role = || {
+        Test::new()
+            .env("DEFUSE_DB", db.as_user(&role))
+            .env("PGPASSWORD", "nocreate-pw")
+    };
+    as_role()
+        .args(["archive", "init", &db.as_user(&role)])
+        .run()
+        .success()
+        .stderr_contains(&format!(
+            "schema version {}",
+            defuse::archive::SCHEMA_VERSION
+        ))
+        .stderr_contains("No trigram index for `cases list --customer` (permission denied to create extension \"pg_trgm\")");
+    as_role()
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(example("general-fire"))
+        .run()
+        .success()
+        .stderr_contains("Stored as case #1");
+    as_role()
+        .args(["cases", "list", "--customer", "acme"])
+        .run()
+        .success()
+        .stdout_contains("Acme Trading");
+    let index = || -> bool {
+        db.admin()
+            .query_one(
+                "SELECT to_regclass('cases_by_customer_trigrams') IS NOT NULL",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert!(!index());
+    // The database's owner (here the test superuser) may: run again, it is made.
+    Test::new()
+        .args(["archive", "init", &url])
+        .run()
+        .success()
+        .stderr_lacks("No trigram index");
+    assert!(index());
+    as_role()
+        .args(["cases", "list", "--customer", "ACME"])
+        .run()
+        .success()
+        .stdout_contains("Acme Trading");
 }

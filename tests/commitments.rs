@@ -538,7 +538,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 2 cases, schema version 6\n");
+        .stdout("ok: 2 cases, schema version 7\n");
 }
 
 crate::each_backend! {

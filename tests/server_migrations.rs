@@ -119,5 +119,29 @@ fn every_earlier_server_version_is_brought_to_the_current_one() {
             .unwrap()
             .get(0);
         assert_eq!(version_now as usize, SCHEMA_VERSION, "from v{version}");
+        // Step 7: `--customer` has its trigram index (the test role may
+        // create pg_trgm) and finds the old case and the new one.
+        let indexed: bool = db
+            .admin()
+            .query_one(
+                "SELECT to_regclass('cases_by_customer_trigrams') IS NOT NULL",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert!(indexed, "from v{version}");
+        let listed = json(Test::new().args(["--db"]).arg(db.url()).args([
+            "cases",
+            "list",
+            "--customer",
+            "ACME",
+            "--format",
+            "json",
+        ]));
+        assert_eq!(
+            listed.as_array().unwrap().len(),
+            cases + 1,
+            "from v{version}"
+        );
     }
 }

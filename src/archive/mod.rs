@@ -254,6 +254,25 @@ pub fn customer_key(customer: &str) -> String {
         .to_lowercase()
 }
 
+/// What `cases list --customer TEXT` matches, as a `LIKE` pattern on
+/// `customer_key` (escaped with a backslash): the key of `TEXT` anywhere in
+/// it. `%`, `_` and a backslash in the text are literal, as a substring search
+/// promises. Both backends match with it, so they agree, and PostgreSQL's
+/// trigram index can serve it (`strpos`/`instr` cannot use an index).
+pub(crate) fn customer_pattern(text: &str) -> String {
+    let key = customer_key(text);
+    let mut pattern = String::with_capacity(key.len() + 2);
+    pattern.push('%');
+    for c in key.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 fn archive_error(path: &Path, message: impl std::fmt::Display) -> Error {
     Error::Archive {
         path: path.to_owned(),
@@ -268,6 +287,9 @@ pub struct ServerSetup {
     pub version: usize,
     /// The GRANTs for the two roles (applied, if asked).
     pub grants: String,
+    /// Why `cases list --customer` has no index here (it then reads every
+    /// case), if it has none: pg_trgm missing or not ours to create.
+    pub no_customer_index: Option<String>,
 }
 
 /// Creates (or upgrades) a server archive's schema, as the role connected,
@@ -277,6 +299,7 @@ pub fn init_server(location: &Location, roles: &Roles, apply: bool) -> Result<Se
         return Err(Error::Usage(format!("{location} is not a server archive")));
     };
     let mut pg = postgres::Pg::open(server, Access::Store)?;
+    let no_customer_index = pg.customer_index()?.err();
     let grants = pg.grants(roles)?;
     if apply {
         pg.apply(&grants)?;
@@ -284,6 +307,7 @@ pub fn init_server(location: &Location, roles: &Roles, apply: bool) -> Result<Se
     Ok(ServerSetup {
         version: pg.version()?,
         grants,
+        no_customer_index,
     })
 }
 
@@ -495,5 +519,12 @@ mod tests {
             customer_key("  Acme   Trading "),
             customer_key("acme trading")
         );
+    }
+
+    #[test]
+    fn a_customer_filter_is_a_literal_substring_pattern() {
+        assert_eq!(customer_pattern("  ACME   Trading "), "%acme trading%");
+        assert_eq!(customer_pattern("100%_a\\b"), "%100\\%\\_a\\\\b%");
+        assert_eq!(customer_pattern(""), "%%");
     }
 }

@@ -34,6 +34,13 @@ pub fn run(command: &ArchiveCommand, io: &mut Io) -> Result<(), Error> {
         "The case archive {location} is at schema version {}.",
         setup.version
     );
+    if let Some(why) = &setup.no_customer_index {
+        let _ = writeln!(
+            io.err,
+            "No trigram index for `cases list --customer` ({why}): it will read every case. \
+             Install PostgreSQL's contrib (pg_trgm) or let the database owner create it, then run this again."
+        );
+    }
     if args.apply {
         let _ = writeln!(
             io.err,

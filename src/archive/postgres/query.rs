@@ -7,7 +7,8 @@ use postgres::types::ToSql;
 use super::Pg;
 use crate::archive::rows::{CaseRow, StoredCall};
 use crate::archive::{
-    Breakdown, BreakdownRow, By, CasePlan, Filter, Stats, customer_key, overdue_sql,
+    Breakdown, BreakdownRow, By, CasePlan, Filter, Stats, customer_key, customer_pattern,
+    overdue_sql,
 };
 use crate::error::Error;
 use crate::triage::history::PastCase;
@@ -15,15 +16,19 @@ use crate::triage::history::PastCase;
 impl Pg {
     pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {
         let mut sql = format!("SELECT {} FROM cases WHERE true", CaseRow::select_list());
-        let customer = filter.customer.as_deref().map(customer_key);
+        let customer = filter.customer.as_deref().map(customer_pattern);
         let rep = filter.rep.as_deref().map(str::trim);
         let limit = filter.limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
         let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
         if let Some(customer) = &customer {
             args.push(customer);
             // A substring, case aside, as on SQLite: the key is lowercased
-            // by Rust; strpos takes no LIKE wildcards.
-            sql.push_str(&format!(" AND strpos(customer_key, ${}) > 0", args.len()));
+            // by Rust, the pattern escaped. A LIKE, which the trigram index
+            // (schema 7) serves; `strpos` read every case.
+            sql.push_str(&format!(
+                r" AND customer_key LIKE ${} ESCAPE '\'",
+                args.len()
+            ));
         }
         if let Some(since) = &filter.since_epoch {
             args.push(since);

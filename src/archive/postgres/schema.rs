@@ -132,7 +132,73 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE cases ADD COLUMN case_fields TEXT NOT NULL DEFAULT '';",
         fill: None,
     },
+    // 7: `cases list --customer` (a substring of the key, a LIKE '%…%')
+    // through a trigram index, not a read of every case. pg_trgm is a
+    // contrib extension: a server without it, or a role that may not
+    // create it, gets the step without the index (see `customer_index`).
+    Migration {
+        sql: "",
+        fill: Some(try_customer_index),
+    },
 ];
+
+/// The index `cases list --customer` is served by (schema 7).
+pub(super) const CUSTOMER_INDEX: &str = "cases_by_customer_trigrams";
+
+/// Step 7's fill: the index if it can be made, else nothing (the listing
+/// still works, by reading every case). Never fails a migration: a rep's
+/// store may be the one that migrates. `archive init` says what is missing.
+fn try_customer_index(tx: &mut postgres::Transaction) -> Result<(), postgres::Error> {
+    let _ = customer_index(tx)?;
+    Ok(())
+}
+
+/// Creates the extension (trusted since PostgreSQL 13: a database owner may)
+/// and the index, inside a savepoint, so a refusal leaves the transaction
+/// usable. `Ok(Err(why))` when it could not be made.
+pub(super) fn customer_index(
+    tx: &mut postgres::Transaction,
+) -> Result<Result<(), String>, postgres::Error> {
+    let mut attempt = tx.savepoint("customer_index")?;
+    let made = (|| {
+        attempt.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")?;
+        // The operator class lives where the extension was installed,
+        // which need not be on the search path.
+        let schema: String = attempt
+            .query_one(
+                "SELECT quote_ident(n.nspname) FROM pg_extension e
+                 JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'",
+                &[],
+            )?
+            .get(0);
+        // Building it reads every case: a big archive takes longer than
+        // a statement's usual limit. `SET LOCAL` ends with the savepoint
+        // if it fails, else is put back below.
+        let limit: String = attempt
+            .query_one("SELECT current_setting('statement_timeout')", &[])?
+            .get(0);
+        attempt.batch_execute("SET LOCAL statement_timeout = 0")?;
+        attempt.batch_execute(&format!(
+            "CREATE INDEX IF NOT EXISTS {CUSTOMER_INDEX}
+                 ON cases USING gin (customer_key {schema}.gin_trgm_ops)"
+        ))?;
+        attempt.execute(
+            "SELECT set_config('statement_timeout', $1, true)",
+            &[&limit],
+        )?;
+        Ok::<_, postgres::Error>(())
+    })();
+    match made {
+        Ok(()) => {
+            attempt.commit()?;
+            Ok(Ok(()))
+        }
+        Err(e) => {
+            attempt.rollback()?;
+            Ok(Err(super::describe(&e)))
+        }
+    }
+}
 
 /// The schema version this defuse writes and reads.
 pub(in crate::archive) const CURRENT: usize = MIGRATIONS.len();
@@ -217,6 +283,26 @@ pub(in crate::archive) fn schema_at(server: &Server, version: usize) -> Result<(
 }
 
 impl Pg {
+    /// Makes `cases list --customer`'s index if it is missing (step 7 could
+    /// not, or pg_trgm was installed since); `Ok(Err(why))` if it still
+    /// cannot be made.
+    pub(in crate::archive) fn customer_index(&mut self) -> Result<Result<(), String>, Error> {
+        let server = self.server.clone();
+        let fail = |e: postgres::Error| server.error(super::describe(&e));
+        let client: &mut Client = self.client.get_mut();
+        let exists: bool = client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&CUSTOMER_INDEX])
+            .map_err(fail)?
+            .get(0);
+        if exists {
+            return Ok(Ok(()));
+        }
+        let mut tx = client.transaction().map_err(fail)?;
+        let made = customer_index(&mut tx).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(made)
+    }
+
     /// The schema version of this database.
     pub fn version(&self) -> Result<usize, Error> {
         read_version(&mut *self.client.borrow_mut()).map_err(|e| self.fail(e))

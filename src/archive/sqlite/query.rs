@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Sqlite;
 use crate::archive::rows::{CaseRow, StoredCall};
-use crate::archive::{CasePlan, Filter, customer_key};
+use crate::archive::{CasePlan, Filter, customer_key, customer_pattern};
 use crate::error::Error;
 use crate::triage::history::{History, PastCase};
 
@@ -15,10 +15,12 @@ impl Sqlite {
         let mut sql = format!("SELECT {} FROM cases WHERE 1=1", CaseRow::select_list());
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(customer) = &filter.customer {
-            // A substring, case aside: the key is lowercased by Rust (all
-            // of Unicode), so instr needs no collation; no LIKE wildcards.
-            sql.push_str(" AND instr(customer_key, ?) > 0");
-            args.push(Box::new(customer_key(customer)));
+            // A substring, case aside: the key and the pattern are
+            // lowercased by Rust (all of Unicode; LIKE's own ASCII folding
+            // then changes nothing), the user's `%` and `_` escaped. The
+            // same pattern as on a server, so both match alike.
+            sql.push_str(r" AND customer_key LIKE ? ESCAPE '\'");
+            args.push(Box::new(customer_pattern(customer)));
         }
         if let Some(since) = filter.since_epoch {
             sql.push_str(" AND created_epoch >= ?");
