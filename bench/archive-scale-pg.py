@@ -142,7 +142,7 @@ def storm(db, label, processes=16, each=100):
             # A distinct call: its own call time (one per process and store).
             now = f"2031-{1 + p % 12:02d}-{1 + p // 12:02d}T{i // 60:02d}:{i % 60:02d}:00Z"
             t = time.perf_counter()
-            out = subprocess.run([DEFUSE, "triage", "--answers", answers, "--now", now, "--out", os.devnull],
+            out = subprocess.run([DEFUSE, "triage", "--answers", answers, "--now", now, "--out", "-"],
                                  env=env, capture_output=True, text=True)
             times.append((time.perf_counter() - t) * 1000)
             shown = [l for l in out.stderr.splitlines() if not l.startswith(("Stored", "Created"))]
