@@ -112,7 +112,20 @@ impl Pg {
                 row.get("why"),
             )))
         })();
-        outcome.map_err(|e| self.fail(e))
+        outcome.map_err(|e| self.void_failed(e))
+    }
+
+    /// A rep's role may not void (`archive init`'s GRANTs): that is a
+    /// refusal of the request, said as one, not a server failure.
+    fn void_failed(&self, e: postgres::Error) -> Error {
+        if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            return Error::Usage(
+                "your database role may not void cases: voiding is a team lead's \
+                 (the lead role of `defuse archive init`); ask a team lead. Nothing was changed"
+                    .into(),
+            );
+        }
+        self.fail(e)
     }
 
     pub fn void_duplicates(&mut self, voiding: &Voiding) -> Result<Vec<(i64, i64)>, Error> {
@@ -134,7 +147,7 @@ impl Pg {
             tx.commit()?;
             Ok(pairs)
         })();
-        outcome.map_err(|e| self.fail(e))
+        outcome.map_err(|e| self.void_failed(e))
     }
 }
 
