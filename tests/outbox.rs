@@ -10,7 +10,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -203,25 +203,40 @@ fn counted(db: &Db, outbox: &Path) -> (i64, i64) {
 
 /// A server made once (schema created), so the faults below hit a store,
 /// not the first creation of the archive.
-fn archive_with_one_case(db: &Db, outbox: &Path) {
-    triage(
-        db.url().to_str().unwrap(),
-        outbox,
-        "general-fire",
-        "2020-01-01T09:00:00Z",
-    )
-    .success()
-    .stderr_contains("Stored as case #1");
+/// A server archive holding case #1, and the rep's outbox (none yet).
+struct Rig {
+    db: Db,
+    outbox: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Rig {
+    /// `None` when no server is available (see `Db::postgres`).
+    fn with_one_case() -> Option<Rig> {
+        let db = Db::postgres()?;
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().join("outbox.db");
+        triage(
+            db.url().to_str().unwrap(),
+            &outbox,
+            "general-fire",
+            "2020-01-01T09:00:00Z",
+        )
+        .success()
+        .stderr_contains("Stored as case #1");
+        Some(Rig {
+            db,
+            outbox,
+            _dir: dir,
+        })
+    }
 }
 
 #[test]
 fn a_stopped_server_keeps_the_case_in_the_outbox_and_sync_stores_it_once_back() {
-    let Some(db) = Db::postgres() else {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let outbox = dir.path().join("outbox.db");
-    archive_with_one_case(&db, &outbox);
     let mut proxy = Proxy::to(&server_address(&db));
     let url = through(&db, &proxy);
     proxy.stop();
@@ -260,12 +275,9 @@ fn a_stopped_server_keeps_the_case_in_the_outbox_and_sync_stores_it_once_back() 
 
 #[test]
 fn a_server_killed_during_the_store_loses_nothing() {
-    let Some(db) = Db::postgres() else {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let outbox = dir.path().join("outbox.db");
-    archive_with_one_case(&db, &outbox);
     let mut proxy = Proxy::to(&server_address(&db));
     let url = through(&db, &proxy);
     // The connection dies as the case's row is sent: the transaction is
@@ -292,12 +304,9 @@ fn a_server_killed_during_the_store_loses_nothing() {
 /// server's statement timeout cannot help, the client's deadline does.
 #[test]
 fn a_connection_gone_silent_mid_store_is_given_up_and_the_case_kept() {
-    let Some(db) = Db::postgres() else {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let outbox = dir.path().join("outbox.db");
-    archive_with_one_case(&db, &outbox);
     let proxy = Proxy::to(&server_address(&db));
     let url = through(&db, &proxy);
     let mut proxy = proxy;
@@ -317,12 +326,9 @@ fn a_connection_gone_silent_mid_store_is_given_up_and_the_case_kept() {
 
 #[test]
 fn a_black_hole_server_keeps_the_case_in_the_outbox() {
-    let Some(db) = Db::postgres() else {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let outbox = dir.path().join("outbox.db");
-    archive_with_one_case(&db, &outbox);
     let proxy = Proxy::to(&server_address(&db));
     let url = through(&db, &proxy);
     proxy.set(Mode::BlackHole);
@@ -343,12 +349,9 @@ fn a_black_hole_server_keeps_the_case_in_the_outbox() {
 
 #[test]
 fn a_wrong_password_keeps_the_case_and_sync_stores_it_with_the_right_one() {
-    let Some(db) = Db::postgres() else {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let outbox = dir.path().join("outbox.db");
-    archive_with_one_case(&db, &outbox);
     let role = format!(
         "rep_{}",
         db.url()
@@ -396,12 +399,9 @@ fn a_wrong_password_keeps_the_case_and_sync_stores_it_with_the_right_one() {
 /// Two syncs at once and a live store of the same call: stored once.
 #[test]
 fn concurrent_syncs_and_a_racing_store_store_each_case_once() {
-    let Some(db) = Db::postgres() else {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let outbox = dir.path().join("outbox.db");
-    archive_with_one_case(&db, &outbox);
     let mut proxy = Proxy::to(&server_address(&db));
     let url = through(&db, &proxy);
     proxy.stop();
