@@ -6,7 +6,8 @@ use super::Checker;
 use crate::diagnostic::{RuleId, did_you_mean};
 use crate::i18n::Lang;
 use crate::playbook::localized::key_position;
-use crate::playbook::model::{Playbook, languages_of};
+use crate::playbook::model::Playbook;
+use crate::playbook::texts::languages_of;
 
 /// Locale keys must be ones the tool speaks: text under a misspelt one
 /// would never be shown.
