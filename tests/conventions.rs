@@ -25,7 +25,7 @@ fn listings_are_boxed_on_a_terminal_plain_in_a_pipe_and_tab_separated_on_request
             .args(["cases", "list"])
             .args(extra);
         let test = if terminal {
-            test.stdout_terminal()
+            test.stdout_terminal().env("COLUMNS", "200")
         } else {
             test
         };
@@ -71,6 +71,46 @@ fn listings_are_boxed_on_a_terminal_plain_in_a_pipe_and_tab_separated_on_request
 
     let json = list(&["--format", "json"], false);
     assert!(json.trim_start().starts_with('['), "{json}");
+}
+
+#[test]
+fn boxed_listings_fit_the_terminal_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+        ])
+        .args(["--out", "-"])
+        .run()
+        .success();
+    for listing in [&["cases", "list"][..], &["commitments", "--all"]] {
+        for columns in [60_usize, 80, 100] {
+            let out = Test::new()
+                .env("DEFUSE_DB", &db)
+                .env("COLUMNS", columns.to_string())
+                .args(listing)
+                .stdout_terminal()
+                .run()
+                .success()
+                .stdout;
+            assert!(out.starts_with('┌'), "{out}");
+            let widest = out
+                .lines()
+                .map(unicode_width::UnicodeWidthStr::width)
+                .max()
+                .unwrap_or(0);
+            assert!(
+                widest <= columns,
+                "{listing:?} at {columns}: {widest}\n{out}"
+            );
+            assert!(out.contains("Nordl"), "{out}");
+        }
+    }
 }
 
 #[test]

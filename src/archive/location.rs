@@ -2,7 +2,8 @@
 //! `$DEFUSE_DB`) names. A `postgres://`/`postgresql://` URL is a server;
 //! `sqlite:PATH` or any other text is a file path. Another `scheme://` is
 //! refused rather than taken as a path (it once made a folder named
-//! `postgres:` and a SQLite file in it).
+//! `postgres:` and a SQLite file in it), and so is a mistyped server URL
+//! (`postgres:/rep@host/db`): a rep would believe the team had the case.
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
@@ -28,6 +29,16 @@ impl Location {
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
             return Server::parse(utf8, &env).map(|server| Location::Server(Box::new(server)));
         }
+        if let Some(scheme) = ["postgresql:", "postgres:"]
+            .into_iter()
+            .find(|scheme| lower.starts_with(scheme))
+        {
+            let rest = utf8[scheme.len()..].trim_start_matches(['/', '\\']);
+            return Err(Error::Usage(format!(
+                "--db {utf8}: not a PostgreSQL URL (one starts `postgres://`); did you mean \
+                 `postgres://{rest}`? A file of that name is `sqlite:{utf8}`"
+            )));
+        }
         if let Some(path) = utf8.strip_prefix("sqlite:") {
             let path = path.strip_prefix("//").unwrap_or(path);
             if path.is_empty() {
@@ -43,9 +54,15 @@ impl Location {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         {
+            let hint = crate::diagnostic::did_you_mean(
+                &scheme.to_ascii_lowercase(),
+                ["postgres", "postgresql", "sqlite"],
+            )
+            .map(|help| format!(" ({help})"))
+            .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "--db {utf8}: unknown archive kind `{scheme}://`; name a file (PATH or sqlite:PATH) \
-                 or a PostgreSQL server (postgres://user@host:port/dbname)"
+                "--db {utf8}: unknown archive kind `{scheme}://`{hint}; name a file (PATH or \
+                 sqlite:PATH) or a PostgreSQL server (postgres://user@host:port/dbname)"
             )));
         }
         Ok(Location::File(PathBuf::from(text)))
@@ -108,7 +125,7 @@ mod tests {
             ("/tmp/a b/cases.db", "/tmp/a b/cases.db"),
             ("sqlite:team.db", "team.db"),
             ("sqlite:///tmp/team.db", "/tmp/team.db"),
-            ("postgres:db", "postgres:db"),
+            ("sqlite:postgres:db", "postgres:db"),
         ] {
             assert_eq!(parse(text).unwrap().file(), Some(Path::new(file)), "{text}");
         }
@@ -128,5 +145,23 @@ mod tests {
         let err = parse("mysql://rep@host/db").unwrap_err().to_string();
         assert!(err.contains("unknown archive kind `mysql://`"), "{err}");
         assert!(parse("sqlite:").is_err());
+        let err = parse("postgress://rep@host/db").unwrap_err().to_string();
+        assert!(err.contains("did you mean `postgres`"), "{err}");
+    }
+
+    #[test]
+    fn a_mistyped_server_url_is_refused_not_made_a_file() {
+        for typo in [
+            "postgres:/alice@localhost:55432/team",
+            "postgres:alice@localhost/team",
+            "PostgreSQL:\\\\alice@localhost/team",
+            "postgres:db",
+        ] {
+            let err = parse(typo).unwrap_err();
+            assert!(matches!(err, Error::Usage(_)), "{typo}");
+            let message = err.to_string();
+            assert!(message.contains("did you mean `postgres://"), "{message}");
+            assert!(message.contains(&format!("sqlite:{typo}")), "{message}");
+        }
     }
 }

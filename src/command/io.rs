@@ -50,6 +50,16 @@ impl<'a> Io<'a> {
         }
     }
 
+    /// How wide what is drawn for stdout may be: `$COLUMNS`, else the
+    /// terminal's width, else 80.
+    pub fn stdout_width(&self) -> usize {
+        self.env
+            .var("COLUMNS")
+            .and_then(|c| c.trim().parse().ok())
+            .or(self.stdout_cols.filter(|_| self.stdout_terminal))
+            .unwrap_or(80)
+    }
+
     /// Writes a command's output to stdout.
     pub fn print(&mut self, text: &str) -> Result<(), Error> {
         self.out

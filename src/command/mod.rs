@@ -27,6 +27,8 @@ use clap::Parser;
 
 pub use io::{Env, Gate, Io};
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::archive::Location;
 use crate::cli::{Cli, Command};
 use crate::config::{Flags, Origin, Settings};
@@ -36,8 +38,10 @@ use crate::error::Error;
 /// whether stdout is a terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// Box-drawn columns, for a terminal.
-    Boxed,
+    /// Box-drawn columns, for a terminal this many columns wide: long
+    /// cells wrap inside their column rather than the terminal wrapping
+    /// every row.
+    Boxed { width: u16 },
     /// Space-aligned columns and no box drawing, for a pipe or a file
     /// (`grep`, `less`, a mail).
     Plain,
@@ -49,7 +53,9 @@ impl Layout {
     pub fn of(tsv: bool, io: &Io) -> Layout {
         match (tsv, io.stdout_terminal) {
             (true, _) => Layout::Tsv,
-            (false, true) => Layout::Boxed,
+            (false, true) => Layout::Boxed {
+                width: u16::try_from(io.stdout_width()).unwrap_or(u16::MAX),
+            },
             (false, false) => Layout::Plain,
         }
     }
@@ -87,16 +93,35 @@ pub fn table<R: IntoIterator<Item = String>>(
     let mut table = comfy_table::Table::new();
     table
         .load_preset(match layout {
-            Layout::Boxed => comfy_table::presets::UTF8_FULL_CONDENSED,
+            Layout::Boxed { .. } => comfy_table::presets::UTF8_FULL_CONDENSED,
             _ => comfy_table::presets::NOTHING,
         })
         .set_header(header.to_vec());
-    for row in rows {
-        table.add_row(cells(row));
-    }
-    if layout == Layout::Boxed {
+    let rows: Vec<Vec<String>> = rows.into_iter().map(cells).collect();
+    if let Layout::Boxed { width } = layout {
+        let widths = (0..header.len()).map(|i| {
+            rows.iter()
+                .filter_map(|row| row.get(i))
+                .map(|cell| UnicodeWidthStr::width(cell.as_str()))
+                .chain([UnicodeWidthStr::width(header[i])])
+                .max()
+                .unwrap_or(0)
+        });
+        table
+            .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+            .set_width(width);
+        for (i, keep) in unwrapped_columns(widths.collect(), width.into())
+            .into_iter()
+            .enumerate()
+        {
+            if let (true, Some(column)) = (keep, table.column_mut(i)) {
+                column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
+        table.add_rows(rows);
         return format!("{table}\n");
     }
+    table.add_rows(rows);
     // NOTHING keeps each cell's one-space padding: drop it at both ends of a line.
     let text = table.to_string();
     let lines: Vec<&str> = text
@@ -104,6 +129,35 @@ pub fn table<R: IntoIterator<Item = String>>(
         .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
         .collect();
     lines.join("\n") + "\n"
+}
+
+/// Which columns of a boxed table keep their content's width when the
+/// table must fit `width`: the short ones (a number, a date, a name),
+/// narrowest first, as long as every column left to wrap keeps a share.
+/// Left to itself the table gives every column an equal share and breaks
+/// short words ("Nordlich-t") while a long text could have wrapped.
+fn unwrapped_columns(widths: Vec<usize>, width: usize) -> Vec<bool> {
+    /// At most this wide to be kept whole.
+    const SHORT: usize = 16;
+    /// The least a wrapped column is left.
+    const SHARE: usize = 8;
+    // Each column's padding and border: "│ x ┆ y │".
+    let mut used = 3 * widths.len() + 1;
+    let mut order: Vec<usize> = (0..widths.len()).filter(|&i| widths[i] <= SHORT).collect();
+    order.sort_by_key(|&i| widths[i]);
+    let mut keep = vec![false; widths.len()];
+    for i in order {
+        let others: usize = (0..widths.len())
+            .filter(|&j| j != i && !keep[j])
+            .map(|j| widths[j].min(SHARE))
+            .sum();
+        if used + widths[i] + others > width {
+            break;
+        }
+        used += widths[i];
+        keep[i] = true;
+    }
+    keep
 }
 
 /// Who is at the keyboard, as the shell knows it: `$USER`, else

@@ -58,13 +58,7 @@ pub fn run(
                     true => Glyphs::Blocks,
                     false => Glyphs::Ascii,
                 };
-                let cols = io
-                    .env
-                    .var("COLUMNS")
-                    .and_then(|c| c.trim().parse().ok())
-                    .or(io.stdout_cols.filter(|_| io.stdout_terminal))
-                    .unwrap_or(80);
-                pictures(&review, cols.saturating_sub(1), glyphs)
+                pictures(&review, io.stdout_width().saturating_sub(1), glyphs)
             }
         },
     };
@@ -350,7 +344,11 @@ fn tables(review: &Review, layout: Layout) -> String {
         tables.extend(sections.into_iter().flatten());
     }
     // Boxes keep tables apart; plain ones need a blank line between them.
-    let gap = if layout == Layout::Boxed { "" } else { "\n" };
+    let gap = if matches!(layout, Layout::Boxed { .. }) {
+        ""
+    } else {
+        "\n"
+    };
     match tables.is_empty() {
         true => review.counted.clone() + "\n",
         false => review.counted.clone() + "\n\n" + &tables.join(gap),
