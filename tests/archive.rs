@@ -620,7 +620,44 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         .args(["cases", "list"])
         .run()
         .status(3)
-        .stderr_contains("password authentication failed");
+        .stderr_contains("password authentication failed")
+        .stderr_contains("check the password for");
+    // No password anywhere, or a misspelt database (no .pgpass line
+    // matches it): what to set, not the library's "password missing".
+    let nowhere = tempfile::tempdir().unwrap();
+    for url in [
+        db.as_user(&alice),
+        db.as_user(&alice).replace("/defuse_", "/defuse-misspelt_"),
+    ] {
+        Test::new()
+            .env("DEFUSE_DB", &url)
+            .env("PGPASSFILE", nowhere.path().join("none"))
+            .args(["cases", "list"])
+            .run()
+            .status(3)
+            .stderr_contains("asks a password")
+            .stderr_contains("$PGPASSWORD")
+            .stderr_lacks("invalid configuration");
+    }
+    // A rep running the owner's step is told whose step it is.
+    as_alice()
+        .args(["archive", "init", &db.as_user(&alice), "--apply"])
+        .args(["--rep-role", &rep_role, "--lead-role", &lead_role])
+        .run()
+        .status(3)
+        .stderr_contains("as the role that owns")
+        .stderr_contains("nothing was applied");
+    Test::new()
+        .env(
+            "DEFUSE_DB",
+            db.as_user(&alice).replace("/defuse_", "/defuse-misspelt_"),
+        )
+        .env("PGPASSWORD", "alice-pw")
+        .args(["cases", "list"])
+        .run()
+        .status(3)
+        .stderr_contains("does not exist")
+        .stderr_contains("check the database name");
     // The lead, with the password in a private .pgpass.
     let dir = tempfile::tempdir().unwrap();
     let pgpass = dir.path().join("pgpass");

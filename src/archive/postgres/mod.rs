@@ -279,12 +279,41 @@ impl Server {
         let limit = self.connect_limit();
         match receiver.recv_timeout(limit + Duration::from_millis(200)) {
             Ok(Ok(client)) => Ok(client),
-            Ok(Err(e)) => Err(self.error(describe(&e))),
+            Ok(Err(e)) => Err(self.error(self.login_failure(&e))),
             Err(_) => Err(archive_error(
                 Path::new(&shown),
                 format!("the server did not answer within {} s", limit.as_secs()),
             )),
         }
+    }
+
+    /// Why a login failed, with what to fix when the cause is ours to fix
+    /// (retrying never cures a missing password or a misspelt database).
+    fn login_failure(&self, e: &postgres::Error) -> String {
+        use postgres::error::SqlState;
+        let what = describe(e);
+        let whom = self.identity();
+        let hint = match e.code() {
+            Some(code) if *code == SqlState::INVALID_PASSWORD => {
+                format!("; check the password for {whom} in $PGPASSWORD or ~/.pgpass")
+            }
+            Some(code) if *code == SqlState::INVALID_CATALOG_NAME => format!(
+                "; check the database name in the URL ({whom}), or create it: createdb {}",
+                self.config.get_dbname().unwrap_or_default()
+            ),
+            Some(code) if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => format!(
+                "; check the user name in the URL ({whom}); the server's pg_hba.conf decides who may log in"
+            ),
+            _ if what.contains("password missing") => {
+                return format!(
+                    "the server asks a password for {whom} and none was found: set $PGPASSWORD, \
+                     or add the line `HOST:PORT:DBNAME:USER:PASSWORD` to ~/.pgpass (mode 0600); \
+                     a misspelt user or database name finds no line there either"
+                );
+            }
+            _ => String::new(),
+        };
+        what + &hint
     }
 
     fn tls_connector(&self, mode: Tls) -> Result<postgres_native_tls::MakeTlsConnector, Error> {

@@ -95,6 +95,22 @@ impl Pg {
             tx.batch_execute(sql)?;
             tx.commit()
         });
-        outcome.map_err(|e| self.fail(e))
+        outcome.map_err(|e| {
+            use postgres::error::SqlState;
+            let hint = match e.as_db_error() {
+                Some(db) if *db.code() != SqlState::INSUFFICIENT_PRIVILEGE => "",
+                None => "",
+                Some(db) if db.message().contains("create role") => {
+                    "; the archive's owner needs CREATEROLE to make the group roles \
+                     (ALTER ROLE OWNER CREATEROLE, as a superuser), or a superuser runs \
+                     `archive init --apply` once; nothing was applied"
+                }
+                Some(_) => {
+                    "; run `archive init --apply` as the role that owns the archive's \
+                     tables; nothing was applied"
+                }
+            };
+            self.server.error(format!("{}{hint}", super::describe(&e)))
+        })
     }
 }
