@@ -113,6 +113,46 @@ fn boxed_listings_fit_the_terminal_width() {
     }
 }
 
+/// Scripts read a tsv's first line as its header; the count goes to stderr.
+#[test]
+fn stats_as_tsv_start_with_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+        ])
+        .args(["--out", "-"])
+        .run()
+        .success();
+    for by in ["rep", "owner", "month"] {
+        let run = Test::new()
+            .env("DEFUSE_DB", &db)
+            .args(["cases", "stats", "--format", "tsv", "--by", by])
+            .run()
+            .success();
+        let first = run.stdout.lines().next().unwrap_or_default().to_owned();
+        assert!(
+            first.ends_with("\tCases\tOpen\tOverdue\tDone"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout
+                .lines()
+                .skip(1)
+                .all(|l| l.split('\t').count() == 5),
+            "{}",
+            run.stdout
+        );
+        run.stderr_contains("1 case");
+    }
+}
+
 #[test]
 fn stats_with_nothing_to_count_show_no_empty_tables() {
     let dir = tempfile::tempdir().unwrap();

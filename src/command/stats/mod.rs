@@ -50,7 +50,11 @@ pub fn run(
     }
     let text = match args.format {
         ListFormat::Json => json(&stats),
-        ListFormat::Tsv => tables(&review, Layout::Tsv),
+        ListFormat::Tsv => {
+            // stdout starts with a header line, for scripts; the count is for people.
+            let _ = writeln!(io.err, "{}", review.counted);
+            tables(&review, Layout::Tsv)
+        }
         ListFormat::Table => match &review.by {
             Some(_) => tables(&review, Layout::of(false, io)),
             None => {
@@ -294,8 +298,9 @@ fn pictures(review: &Review, cols: usize, glyphs: Glyphs) -> String {
     out
 }
 
-/// Tables: the breakdown (`--by`), or every section (tsv). No table is
-/// printed without rows.
+/// Tables: the breakdown (`--by`), or every section (tsv), under the count
+/// of cases (but in tsv, whose first line is a header). No table is printed
+/// without rows.
 fn tables(review: &Review, layout: Layout) -> String {
     let w = review.words;
     let l = review.lang.labels();
@@ -349,9 +354,10 @@ fn tables(review: &Review, layout: Layout) -> String {
     } else {
         "\n"
     };
-    match tables.is_empty() {
-        true => review.counted.clone() + "\n",
-        false => review.counted.clone() + "\n\n" + &tables.join(gap),
+    match (layout, tables.is_empty()) {
+        (Layout::Tsv, _) => tables.join(gap),
+        (_, true) => review.counted.clone() + "\n",
+        (_, false) => review.counted.clone() + "\n\n" + &tables.join(gap),
     }
 }
 
