@@ -21,5 +21,5 @@ tests=(
 cargo test --locked --quiet --test suite --no-run 2>/dev/null
 for _ in $(seq "$runs"); do
     cargo test --locked --quiet --test suite -- --exact "${tests[@]}" \
-        --nocapture --test-threads=1 2>&1 | grep '^figure:'
+        --nocapture --test-threads=1 2>&1 | grep -o 'figure: .*'
 done
