@@ -5,8 +5,9 @@
 //!
 //! The faults come from `Proxy`, a TCP forwarder to the test server that a
 //! test can stop, restart on the same port, cut or freeze when the client
-//! sends a given statement, or turn into a listener that accepts and never
-//! answers.
+//! sends a given statement, go silent once the login is done, pass a
+//! statement on and lose the answer, or turn into a listener that accepts
+//! and never answers.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -30,8 +31,16 @@ pub(crate) enum Mode {
     /// sides without passing them on (the server died mid-transaction).
     CutOn(&'static str),
     /// Forwards until the client sends these bytes, then never answers
-    /// again (a connection gone silent after the login).
+    /// again (a connection gone silent mid-store).
     FreezeOn(&'static str),
+    /// Forwards the login, then never answers again: frozen on the
+    /// client's first query (a message starting `Q`, simple, or `P`,
+    /// extended; the login's own messages never do).
+    SilentAfterLogin,
+    /// Forwards until the client sends these bytes, passes them on, and
+    /// then never passes the server's answers back: the statement runs
+    /// (a COMMIT commits) but the client never hears it did.
+    MuteAfter(&'static str),
 }
 
 pub(crate) struct Proxy {
@@ -96,8 +105,10 @@ impl Proxy {
                 };
                 held.lock().unwrap().push(server.try_clone().unwrap());
                 let (c, s) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                thread::spawn(move || pipe(server, client, None));
-                thread::spawn(move || pipe(c, s, Some(mode)));
+                let muted = Arc::new(AtomicBool::new(false));
+                let mute = muted.clone();
+                thread::spawn(move || pipe(server, client, None, &muted));
+                thread::spawn(move || pipe(c, s, Some(mode), &mute));
             }
         }));
     }
@@ -121,10 +132,14 @@ impl Drop for Proxy {
     }
 }
 
-/// Copies `from` to `to`; for the client's side, watches for the bytes
-/// `mode` cuts or freezes on.
-fn pipe(mut from: TcpStream, mut to: TcpStream, mode: Option<Mode>) {
+/// Copies `from` to `to`; for the client's side (`mode` is `Some`),
+/// watches for the bytes `mode` cuts, freezes or mutes on. `muted` is
+/// shared by a connection's two pipes: once set, the server's side passes
+/// nothing more back.
+fn pipe(mut from: TcpStream, mut to: TcpStream, mode: Option<Mode>, muted: &AtomicBool) {
     let mut buffer = [0u8; 16384];
+    // Hold both ends open, answer nothing.
+    let freeze = || thread::sleep(Duration::from_secs(60));
     loop {
         let n = match from.read(&mut buffer) {
             Ok(0) | Err(_) => break,
@@ -133,11 +148,14 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, mode: Option<Mode>) {
         let sent = &buffer[..n];
         let contains = |needle: &str| sent.windows(needle.len()).any(|w| w == needle.as_bytes());
         match mode {
+            None if muted.load(Ordering::SeqCst) => return freeze(),
             Some(Mode::CutOn(needle)) if contains(needle) => break,
-            Some(Mode::FreezeOn(needle)) if contains(needle) => {
-                // Hold both ends open, answer nothing.
-                thread::sleep(Duration::from_secs(60));
-                return;
+            Some(Mode::FreezeOn(needle)) if contains(needle) => return freeze(),
+            Some(Mode::SilentAfterLogin) if matches!(sent[0], b'Q' | b'P') => return freeze(),
+            // Set before passing the statement on, so no answer to it
+            // can slip back first.
+            Some(Mode::MuteAfter(needle)) if contains(needle) => {
+                muted.store(true, Ordering::SeqCst)
             }
             _ => {}
         }
@@ -300,8 +318,8 @@ fn a_server_killed_during_the_store_loses_nothing() {
     assert_eq!(counted(&db, &outbox), (2, 0));
 }
 
-/// A connection that answered the login and then went silent: the
-/// server's statement timeout cannot help, the client's deadline does.
+/// A connection that went silent in the store's INSERT: the server's
+/// statement timeout cannot help, the store's one deadline does.
 #[test]
 fn a_connection_gone_silent_mid_store_is_given_up_and_the_case_kept() {
     let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
@@ -313,7 +331,7 @@ fn a_connection_gone_silent_mid_store_is_given_up_and_the_case_kept() {
     proxy.set(Mode::FreezeOn("INSERT INTO cases"));
     triage(&url, &outbox, "general-fire", "2020-01-04T09:00:00Z")
         .success()
-        .stderr_contains("did not answer within")
+        .stderr_contains("the server did not answer within 2.3 s")
         .stderr_contains("the case is safe in the outbox");
     // The frozen session still holds its transaction (and the case's
     // lock) until the server hears the connection close.
@@ -321,6 +339,68 @@ fn a_connection_gone_silent_mid_store_is_given_up_and_the_case_kept() {
     proxy.stop();
     proxy.start();
     rep(&url, &outbox).arg("sync").run().success();
+    assert_eq!(counted(&db, &outbox), (2, 0));
+}
+
+/// A connection that completes the login and then never answers: given
+/// up at the store's one deadline (2.3 s from the store's start, the login
+/// included; the message names the limit that fired), not at a connect
+/// limit plus a statement limit.
+#[test]
+fn a_connection_silent_after_the_login_is_given_up_at_the_one_deadline() {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
+        return;
+    };
+    let proxy = Proxy::to(&server_address(&db));
+    let url = through(&db, &proxy);
+    proxy.set(Mode::SilentAfterLogin);
+    let started = std::time::Instant::now();
+    let said = triage(&url, &outbox, "general-fire", "2020-01-07T09:00:00Z").success();
+    let elapsed = started.elapsed();
+    said.stderr_contains("Not stored on the server (")
+        .stderr_contains("the server did not answer within 2.3 s")
+        .stderr_contains("the case is safe in the outbox");
+    print_figure(
+        "answers file, silent after login: start to outbox line",
+        elapsed,
+    );
+    assert_eq!(counted(&db, &outbox), (1, 1));
+    proxy.set(Mode::Forward);
+    rep(&url, &outbox)
+        .arg("sync")
+        .run()
+        .success()
+        .stderr_contains("Stored 1 case from the outbox");
+    assert_eq!(counted(&db, &outbox), (2, 0));
+}
+
+/// The store's COMMIT reaches the server but its answer never comes back:
+/// the client gives up at its deadline and queues the case, which the
+/// server did commit. Sync finds it there and stores nothing twice.
+#[test]
+fn a_store_that_commits_after_the_deadline_is_not_stored_twice() {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
+        return;
+    };
+    let proxy = Proxy::to(&server_address(&db));
+    let url = through(&db, &proxy);
+    proxy.set(Mode::MuteAfter("COMMIT"));
+    triage(&url, &outbox, "general-fire", "2020-01-08T09:00:00Z")
+        .success()
+        .stderr_contains("the server did not answer within 2.3 s")
+        .stderr_contains("the case is safe in the outbox");
+    // On the server and in the outbox at once.
+    assert_eq!(counted(&db, &outbox), (2, 1));
+    proxy.set(Mode::Forward);
+    rep(&url, &outbox)
+        .arg("sync")
+        .run()
+        .success()
+        .stderr_contains("1 case from the outbox already in")
+        .stderr_contains("#2");
+    assert_eq!(counted(&db, &outbox), (2, 0));
+    // And a replay of the same call finds it too.
+    triage(&url, &outbox, "general-fire", "2020-01-08T09:00:00Z").success();
     assert_eq!(counted(&db, &outbox), (2, 0));
 }
 

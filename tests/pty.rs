@@ -1050,16 +1050,34 @@ fn at_160x50_every_screen_of_a_zh_tw_session_is_clean() {
 /// The time from the last answer to the outbox line is printed, not asserted.
 #[test]
 fn a_black_hole_server_never_holds_up_a_live_call_and_the_case_waits_in_the_outbox() {
+    a_live_call_with_a_server_that_never_answers(crate::outbox::Mode::BlackHole, "black hole");
+}
+
+/// The same with a server that completes the login and then never answers
+/// (only with a test server: the login needs one). The store's one
+/// deadline gives up, not a connect limit plus a statement limit.
+#[test]
+fn a_server_silent_after_the_login_never_holds_up_a_live_call() {
+    a_live_call_with_a_server_that_never_answers(
+        crate::outbox::Mode::SilentAfterLogin,
+        "silent after login",
+    );
+}
+
+fn a_live_call_with_a_server_that_never_answers(mode: crate::outbox::Mode, what: &str) {
     use crate::outbox::{Mode, Proxy, print_figure, server_address, through};
     let tmp = tempfile::tempdir().unwrap();
     let db = crate::backends::Db::postgres();
+    if db.is_none() && mode != Mode::BlackHole {
+        return; // only a black hole can be had without a server
+    }
     let proxy = db.as_ref().map(|db| Proxy::to(&server_address(db)));
     // Without a test server, a listener nobody accepts on: the kernel
     // completes the handshake and nothing ever answers.
     let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = match (&db, &proxy) {
         (Some(db), Some(proxy)) => {
-            proxy.set(Mode::BlackHole);
+            proxy.set(mode);
             through(db, proxy)
         }
         _ => format!(
@@ -1074,7 +1092,7 @@ fn a_black_hole_server_never_holds_up_a_live_call_and_the_case_waits_in_the_outb
     let last_answer = std::time::Instant::now();
     rep.see("Not stored on the server (");
     print_figure(
-        "live call, black hole: last answer to outbox line",
+        &format!("live call, {what}: last answer to outbox line"),
         last_answer.elapsed(),
     );
     let rest = rep.rest();

@@ -228,8 +228,8 @@ fn store_within(
             // server and the outbox copy is recognised there by its call.
             Err(_) => {
                 return Err(server.error(format!(
-                    "the server did not answer within {} s",
-                    server.store_limit().as_secs_f32().round()
+                    "the server did not answer within {:.1} s",
+                    server.store_limit().as_secs_f32()
                 )));
             }
         }

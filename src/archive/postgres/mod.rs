@@ -4,7 +4,8 @@
 //! on the command line: `$PGPASSWORD`, else `~/.pgpass`/`$PGPASSFILE`, as
 //! libpq), TLS by `sslmode` with libpq's meanings, the time limits
 //! (connecting 2 s unless the URL's `connect_timeout` says otherwise, each
-//! statement 2 s), and opening for each [`Access`].
+//! statement 2 s, an end-of-call store 2.3 s in all), and opening for each
+//! [`Access`].
 //! The rest: `pgpass` (the password file), `schema` (migrations, the same
 //! version numbers as SQLite's), `store` (writes), `query` (reads, stats),
 //! `commitments` (stored, listed, done),
@@ -36,6 +37,15 @@ pub(super) use schema::CURRENT;
 
 /// How long connecting (TCP, TLS and the login) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long the connecting thread is awaited beyond the library's own
+/// limit, so the library's error (which says why) is the one shown.
+const CONNECT_SLACK: Duration = Duration::from_millis(200);
+/// How long a whole end-of-call store may take with the default connect
+/// limit: connect, TLS, login, migration check and every statement, so a
+/// rep waits at most about 2.5 s from the last answer to the outbox line
+/// whatever the server does (the rest goes to writing the plan and the
+/// outbox). A longer `connect_timeout` lengthens it by as much.
+const STORE_DEADLINE: Duration = Duration::from_millis(2300);
 /// How long one statement may run on the server.
 const STATEMENT_TIMEOUT_MS: u32 = 2000;
 
@@ -201,14 +211,17 @@ impl Server {
         )
     }
 
-    /// How long one store may take in all, client-side: the login's limit,
-    /// then the statement limit, with a little slack. The server enforces
-    /// its statement timeout only while it is alive and reachable; a
-    /// connection that went silent after the login would otherwise hang.
+    /// How long one store may take in all, client-side, from its start:
+    /// ONE deadline over connecting, TLS, the login and every statement.
+    /// The server enforces its statement timeout only while it is alive
+    /// and reachable; a connection that went silent after the login, or
+    /// in a statement, would otherwise hang. [`STORE_DEADLINE`] with the
+    /// default connect limit; a URL's `connect_timeout` above 2 s raises
+    /// it by the difference (a slow link's user chose to wait longer), one
+    /// below 2 s lowers only the connect part (the statements keep the
+    /// rest): `STORE_DEADLINE + max(0, connect_timeout - 2 s)`.
     pub fn store_limit(&self) -> Duration {
-        self.connect_limit()
-            + Duration::from_millis(u64::from(STATEMENT_TIMEOUT_MS))
-            + Duration::from_millis(300)
+        STORE_DEADLINE + self.connect_limit().saturating_sub(CONNECT_TIMEOUT)
     }
 
     fn connect_limit(&self) -> Duration {
@@ -277,7 +290,7 @@ impl Server {
             })
             .map_err(|e| self.error(format!("cannot start connecting: {e}")))?;
         let limit = self.connect_limit();
-        match receiver.recv_timeout(limit + Duration::from_millis(200)) {
+        match receiver.recv_timeout(limit + CONNECT_SLACK) {
             Ok(Ok(client)) => Ok(client),
             Ok(Err(e)) => Err(self.error(self.login_failure(&e))),
             Err(_) => Err(archive_error(
@@ -471,6 +484,43 @@ mod tests {
         assert_eq!(server.tls, Tls::Prefer);
         assert_eq!(server.config.get_dbname(), Some("lead"));
         assert_eq!(server.config.get_ports(), &[5433]);
+    }
+
+    /// The end-of-call store has one deadline, and a black hole's connect
+    /// gives up inside it (so its reason, not the deadline, is shown).
+    #[test]
+    fn a_store_has_one_deadline_which_only_a_longer_connect_timeout_raises() {
+        let limits = |url: &str| {
+            let server = Server::parse(url, &env).unwrap();
+            (server.connect_limit(), server.store_limit())
+        };
+        let ms = Duration::from_millis;
+        // Default: connect 2 s, the whole store 2.3 s, so the rep waits
+        // about 2.5 s at most from the last answer to the outbox line.
+        assert_eq!(limits("postgres://h/db"), (ms(2000), ms(2300)));
+        // libpq's "0 = forever" is not ours: the default stays.
+        assert_eq!(
+            limits("postgres://h/db?connect_timeout=0"),
+            (ms(2000), ms(2300))
+        );
+        // Shorter: only the connect part; the statements keep the rest.
+        assert_eq!(
+            limits("postgres://h/db?connect_timeout=1"),
+            (ms(1000), ms(2300))
+        );
+        // Longer (a slow link): the whole store by as much.
+        assert_eq!(
+            limits("postgres://h/db?connect_timeout=10"),
+            (ms(10_000), ms(10_300))
+        );
+        for url in [
+            "postgres://h/db",
+            "postgres://h/db?connect_timeout=1",
+            "postgres://h/db?connect_timeout=7",
+        ] {
+            let (connect, store) = limits(url);
+            assert!(connect + CONNECT_SLACK < store, "{url}");
+        }
     }
 
     #[test]
