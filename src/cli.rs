@@ -70,12 +70,14 @@ pub struct Cli {
     )]
     pub lang: Option<crate::i18n::Lang>,
 
-    /// The case archive [default: $XDG_DATA_HOME/defuse/cases.db] [env: DEFUSE_DB].
+    /// The case archive: a file (PATH or sqlite:PATH) or a team server
+    /// (postgres://USER@HOST:PORT/DB?sslmode=MODE) [default:
+    /// $XDG_DATA_HOME/defuse/cases.db] [env: DEFUSE_DB].
     #[arg(
         long,
         global = true,
         help_heading = "Global options",
-        value_name = "PATH"
+        value_name = "PATH|URL"
     )]
     pub db: Option<PathBuf>,
 
@@ -429,11 +431,13 @@ pub enum CasesCommand {
     Export(CasesExportArgs),
     /// Grievance mix, levels by month, remedies used, repeat customers.
     Stats(CasesStatsArgs),
-    /// Check the database's integrity (PRAGMA integrity_check) and list
-    /// duplicate cases (the same call stored twice).
+    /// Check the archive's integrity (a file: SQLite's integrity_check; a
+    /// server: every case and commitment reads back) and list duplicate
+    /// cases (the same call stored twice).
     Check,
     /// Mark a case void: kept, but left out of history, follow-ups, stats
-    /// and exports (who, when and why are recorded).
+    /// and exports (who, when and why are recorded). On a team archive only
+    /// the lead role may void.
     Void(CasesVoidArgs),
 }
 

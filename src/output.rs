@@ -166,7 +166,8 @@ fn already_exists(path: &Path) -> Error {
 /// Atomically writes `path`. Without `replace`, fails if it exists.
 ///
 /// An existing target that is not a regular file (`/dev/null`, a FIFO, a
-/// terminal) is written through, never renamed over: replacing a device
+/// terminal) is written through, never renamed over (and needs no
+/// `replace` unless it is a block device): replacing a device
 /// with a file would break every other program that uses it. A symlink is
 /// followed, so the file it points to is replaced, not the link. A replaced
 /// file keeps its permissions.
@@ -177,7 +178,11 @@ pub fn write_file(path: &Path, contents: &[u8], replace: bool) -> Result<(), Err
             return Err(Error::Usage(format!("{} is a directory", path.display())));
         }
         if !meta.is_file() {
-            if !replace {
+            // A character device or a pipe (`/dev/null`, `>(…)`) only takes
+            // what is written; a block device would be overwritten.
+            use std::os::unix::fs::FileTypeExt;
+            let harmless = meta.file_type().is_char_device() || meta.file_type().is_fifo();
+            if !replace && !harmless {
                 return Err(Error::Usage(format!(
                     "{} already exists; pass --force to write to it",
                     path.display()

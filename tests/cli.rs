@@ -309,6 +309,20 @@ fn force_writes_through_a_device_or_fifo_instead_of_replacing_it() {
         std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
         "the FIFO was replaced by a file"
     );
+    // Writing to /dev/null replaces nothing: no --force needed.
+    Test::new()
+        .arg("triage")
+        .arg("--answers")
+        .arg(&examples()[0])
+        .args(["--out", "/dev/null"])
+        .run()
+        .success();
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 
     // A symlink is followed: the file it points to is replaced, the link stays.
     let real = tmp.path().join("real.md");

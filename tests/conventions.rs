@@ -236,5 +236,5 @@ fn cases_list_filters_ignore_case_and_say_when_nothing_matches() {
         .find("Global options:")
         .expect("a heading of their own");
     assert!(help.find("--customer").unwrap() < globals, "{help}");
-    assert!(help[globals..].contains("--db <PATH>"), "{help}");
+    assert!(help[globals..].contains("--db <PATH|URL>"), "{help}");
 }
