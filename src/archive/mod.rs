@@ -76,7 +76,7 @@ pub struct NewCase<'a> {
     pub stored_by: &'a str,
 }
 
-pub(crate) use values::{CaseValues, case_columns};
+pub(crate) use rows::CaseValues;
 
 /// What storing a case did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
