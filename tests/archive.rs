@@ -879,6 +879,87 @@ crate::each_backend! {
     }
 }
 
+/// On a team archive a re-run carries only what the copying role may
+/// change: a rep may not void, nor mark done the commitments of cases
+/// another role stored. Each refusal is told, the rest of the copy goes
+/// on, and a lead's run carries them.
+#[test]
+fn a_reps_second_copy_tells_what_its_role_may_not_carry() {
+    let Some(db) = Db::postgres() else {
+        return;
+    };
+    let url = db.url().to_str().unwrap().to_owned();
+    let suffix = url
+        .rsplit_once('/')
+        .unwrap()
+        .1
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (rep_role, lead_role) = (format!("rep_{suffix}"), format!("lead_{suffix}"));
+    let (alice, lena) = (format!("alice_{suffix}"), format!("lena_{suffix}"));
+    Test::new()
+        .args([
+            "archive",
+            "init",
+            &url,
+            "--rep-role",
+            &rep_role,
+            "--lead-role",
+            &lead_role,
+            "--apply",
+        ])
+        .run()
+        .success();
+    db.admin()
+        .batch_execute(&format!(
+            "CREATE ROLE {alice} LOGIN PASSWORD 'alice-pw' IN ROLE {rep_role};
+             CREATE ROLE {lena} LOGIN PASSWORD 'lena-pw' IN ROLE {lead_role};"
+        ))
+        .unwrap();
+    let local = Db::sqlite();
+    let as_li = || Test::new().env("DEFUSE_DB", local.url()).env("USER", "li");
+    for (name, now) in [
+        ("general-fire", "2026-11-01T10:00:00+08:00"),
+        ("general-venting", "2026-11-02T10:00:00+08:00"),
+    ] {
+        as_li()
+            .args(["triage", "--out", "-", "--now", now, "--answers"])
+            .arg(example(name))
+            .run()
+            .success();
+    }
+    let copy = |as_user: &str, password: &str| {
+        let to = if as_user.is_empty() {
+            url.clone()
+        } else {
+            db.as_user(as_user)
+        };
+        Test::new()
+            .env("PGPASSWORD", password)
+            .args(["archive", "copy", "--from"])
+            .arg(local.url())
+            .args(["--to", &to])
+            .run()
+            .success()
+    };
+    // The owner moved li's archive in (so the cases are not alice's).
+    copy("", "").stdout_contains("Copied 2 cases");
+    as_li()
+        .args(["cases", "void", "2", "--reason", "test call"])
+        .run()
+        .success();
+    as_li().args(["commitments", "done", "1"]).run().success();
+    copy(&alice, "alice-pw")
+        .stdout_contains("; 2 already there.\n")
+        .stderr_contains("1 void was not carried: your role on ")
+        .stderr_contains("1 done mark was not carried: ");
+    copy(&lena, "lena-pw")
+        .stdout_contains("; 2 already there, 2 updated (1 void, 1 done).\n")
+        .stderr_lacks("not carried");
+}
+
 /// `count` cases in the SQLite archive `db` (which holds case #1), made by
 /// SQL from #1 with their own case ids and calls: a source large enough to
 /// copy in several pages.
