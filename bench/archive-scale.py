@@ -149,4 +149,5 @@ def main():
     print(f"with this archive, {out.stdout.strip()}")
 
 
-main()
+if __name__ == "__main__":  # bench/archive-copy.py imports build()
+    main()

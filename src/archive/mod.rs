@@ -76,7 +76,7 @@ pub struct NewCase<'a> {
     pub stored_by: &'a str,
 }
 
-pub(crate) use values::{CaseValues, case_columns};
+pub(crate) use rows::CaseValues;
 
 /// What storing a case did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -420,14 +420,26 @@ impl Archive {
         each!(mut self, a => a.commitment_done(number, at, by))
     }
 
-    /// Every case with its commitments, for `archive copy`.
-    pub(crate) fn records(&self) -> Result<Vec<copy::Record>, Error> {
-        each!(self, a => a.records())
+    /// How many cases there are, void or not (`archive copy`'s progress).
+    pub(crate) fn case_count(&self) -> Result<usize, Error> {
+        each!(self, a => a.case_count())
     }
 
-    /// Writes a case copied from another archive, unless its call is here.
-    pub(crate) fn copy_in(&mut self, record: &copy::Record) -> Result<Stored, Error> {
-        each!(mut self, a => a.copy_in(record))
+    /// Up to `limit` cases numbered after `after`, oldest first, each with
+    /// its commitments: one page of an `archive copy`.
+    pub(crate) fn records_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<copy::Record>, Error> {
+        each!(self, a => a.records_after(after, limit))
+    }
+
+    /// Writes a page of cases copied from another archive in one
+    /// transaction: a case whose call is here is reconciled, not copied
+    /// (see `copy`). `created` is left false.
+    pub(crate) fn copy_in(&mut self, page: &[copy::Record]) -> Result<copy::Copied, Error> {
+        each!(mut self, a => a.copy_in(page))
     }
 
     pub fn list(&self, filter: &Filter) -> Result<Vec<CaseRow>, Error> {

@@ -1,48 +1,9 @@
-//! A new case as the values of its row: computed once from the plan, owned
-//! (so a store can run on a thread with a deadline) and serialisable (so a
-//! case the server could not take waits in the outbox exactly as it would
-//! have been stored). Both backends insert it through [`case_columns!`].
+//! A new case's row computed once from its plan: [`CaseValues`], defined
+//! with the other rows in `rows.rs`, so both backends insert it through its
+//! generated column lists and the outbox keeps it as JSON.
 
-use serde::{Deserialize, Serialize};
-
+use super::rows::CaseValues;
 use super::{NewCase, customer_key};
-
-/// Every column of a new case row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct CaseValues {
-    pub case_id: String,
-    pub created_at: String,
-    pub created_epoch: i64,
-    pub customer: String,
-    pub customer_key: String,
-    pub contact: String,
-    pub role: String,
-    pub playbook_id: String,
-    pub playbook_version: String,
-    pub level: String,
-    pub level_rank: i64,
-    pub authority: String,
-    pub grievances: String,
-    pub remedies: String,
-    pub complaint_kind: String,
-    pub crisis: String,
-    pub at_stake: String,
-    pub remedy_sought: String,
-    pub impact: String,
-    pub our_owner: String,
-    pub customer_loss: String,
-    pub rehearsal: bool,
-    pub plan_markdown: String,
-    pub plan_json: String,
-    pub answers_yaml: String,
-    /// The call's fingerprint: what makes a store idempotent.
-    pub fingerprint: String,
-    pub stored_by: String,
-    /// The playbook's own fields, as `rows::fields_json` writes them.
-    /// (Absent from cases queued before fields existed.)
-    #[serde(default)]
-    pub case_fields: String,
-}
 
 impl NewCase<'_> {
     pub(crate) fn values(&self) -> CaseValues {
@@ -91,41 +52,28 @@ impl NewCase<'_> {
     }
 }
 
-/// Every column of a new case row, named, as `&dyn $param` for the backend's
-/// parameter trait: one list for SQLite and PostgreSQL.
-macro_rules! case_columns {
-    ($values:expr, $param:ty) => {{
-        let v: &$crate::archive::CaseValues = $values;
-        [
-            ("case_id", &v.case_id as &$param),
-            ("created_at", &v.created_at),
-            ("created_epoch", &v.created_epoch),
-            ("customer", &v.customer),
-            ("customer_key", &v.customer_key),
-            ("contact", &v.contact),
-            ("role", &v.role),
-            ("playbook_id", &v.playbook_id),
-            ("playbook_version", &v.playbook_version),
-            ("level", &v.level),
-            ("level_rank", &v.level_rank),
-            ("authority", &v.authority),
-            ("grievances", &v.grievances),
-            ("remedies", &v.remedies),
-            ("complaint_kind", &v.complaint_kind),
-            ("crisis", &v.crisis),
-            ("at_stake", &v.at_stake),
-            ("remedy_sought", &v.remedy_sought),
-            ("impact", &v.impact),
-            ("our_owner", &v.our_owner),
-            ("customer_loss", &v.customer_loss),
-            ("rehearsal", &v.rehearsal),
-            ("plan_markdown", &v.plan_markdown),
-            ("plan_json", &v.plan_json),
-            ("answers_yaml", &v.answers_yaml),
-            ("fingerprint", &v.fingerprint),
-            ("stored_by", &v.stored_by),
-            ("case_fields", &v.case_fields),
-        ]
-    }};
+#[cfg(test)]
+mod tests {
+    use super::CaseValues;
+
+    /// A case queued in the outbox before `case_fields` existed, as it was
+    /// written then: it must still read (the field is empty), and a case
+    /// queued now is written in the same shape plus that field.
+    #[test]
+    fn a_case_queued_by_an_older_version_still_reads() {
+        let old = r##"{"case_id":"20261101-0200-acme-3f2a9c1d","created_at":"2026-11-01T10:00:00+08:00",
+            "created_epoch":1793498400,"customer":"Acme","customer_key":"acme","contact":"Li Wei",
+            "role":"Ops lead","playbook_id":"general","playbook_version":"1.2.0","level":"fire",
+            "level_rank":3,"authority":"manager","grievances":"[\"real_loss\"]","remedies":"[]",
+            "complaint_kind":"outage","crisis":"none","at_stake":"money","remedy_sought":"",
+            "impact":"","our_owner":"","customer_loss":"","rehearsal":false,"plan_markdown":"# Plan",
+            "plan_json":"{}","answers_yaml":"case: {}","fingerprint":"3f2a9c1d","stored_by":"li"}"##;
+        let case: CaseValues = serde_json::from_str(old).unwrap();
+        assert_eq!(case.fingerprint, "3f2a9c1d");
+        assert_eq!(case.case_fields, "");
+        let again: serde_json::Value = serde_json::to_value(&case).unwrap();
+        let mut old: serde_json::Value = serde_json::from_str(old).unwrap();
+        old["case_fields"] = "".into();
+        assert_eq!(again, old);
+    }
 }
-pub(crate) use case_columns;

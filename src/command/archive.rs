@@ -75,9 +75,46 @@ fn copy(args: &ArchiveCopyArgs, io: &mut Io) -> Result<(), Error> {
         let _ = writeln!(io.err, "Created the case archive {to}");
     }
     io.print(&format!(
-        "Copied {} with {} from {from} to {to}; {} already there.\n",
+        "Copied {} with {} from {from} to {to}; {} already there{}.\n",
         count(copied.copied, "case", "cases"),
         count(copied.commitments, "commitment", "commitments"),
-        copied.already
-    ))
+        copied.already,
+        updated(&copied)
+    ))?;
+    refused(&copied, &to, io);
+    Ok(())
+}
+
+/// ", K updated (2 voids, 5 done)": what a re-run carried to cases already
+/// there; nothing when it carried nothing.
+fn updated(copied: &archive::Copied) -> String {
+    if copied.updated == 0 {
+        return String::new();
+    }
+    let mut what = Vec::new();
+    if copied.voids > 0 {
+        what.push(count(copied.voids, "void", "voids"));
+    }
+    if copied.done > 0 {
+        what.push(format!("{} done", copied.done));
+    }
+    format!(", {} updated ({})", copied.updated, what.join(", "))
+}
+
+/// What the target refused to carry, and what to do about it.
+fn refused(copied: &archive::Copied, to: &Location, io: &mut Io) {
+    if copied.voids_refused > 0 {
+        let _ = writeln!(
+            io.err,
+            "{} not carried: your role on {to} may not void cases; ask a lead to run this copy,              or to void them with `defuse cases void`.",
+            count(copied.voids_refused, "void was", "voids were"),
+        );
+    }
+    if copied.done_refused > 0 {
+        let _ = writeln!(
+            io.err,
+            "{} not carried: on {to} your role marks done only the commitments of cases it stored;              ask a lead to run this copy, or to mark them with `defuse commitments done`.",
+            count(copied.done_refused, "done mark was", "done marks were"),
+        );
+    }
 }

@@ -1,49 +1,66 @@
-//! `archive copy` on a server: every case read with its commitments, and a
-//! copied case written under the same per-case-id advisory lock as a store
-//! (see `crate::archive::copy`). A copied case's `stored_role` is the role
-//! that copies it (the column's default), so a rep who moves their own
-//! archive in owns its commitments there.
+//! `archive copy` on a server: a page of cases read with their commitments,
+//! and a page written or reconciled in one transaction, each case under the
+//! same per-case-id advisory lock as a store (see `crate::archive::copy`).
+//! A copied case's `stored_role` is the role that copies it (the column's
+//! default), so a rep who moves their own archive in owns its commitments
+//! there. What the role may not change (a rep may not void; a rep marks
+//! done only its own cases' commitments) is counted as refused, not failed.
 
 use std::collections::HashMap;
 
-use postgres::GenericClient;
+use postgres::error::SqlState;
 use postgres::types::ToSql;
+use postgres::{Statement, Transaction};
 
 use super::Pg;
 use super::store::{STORE_LOCK, insert};
-use crate::archive::Stored;
-use crate::archive::copy::{Record, clash};
+use crate::archive::copy::{Copied, Held, Record, SHADOWED, clash, to_mark_done};
 use crate::archive::rows::{CaseRecord, CommitmentRecord};
 use crate::error::Error;
 
 impl Pg {
-    /// Every case, oldest number first, with its commitments.
-    pub fn records(&self) -> Result<Vec<Record>, Error> {
+    pub fn case_count(&self) -> Result<usize, Error> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT count(*) FROM cases", &[]);
+        row.map(|row| usize::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Up to `limit` cases numbered after `after`, with their commitments.
+    pub fn records_after(&self, after: i64, limit: usize) -> Result<Vec<Record>, Error> {
         let mut client = self.client.borrow_mut();
         let mut read = || -> Result<Vec<Record>, postgres::Error> {
-            let mut commitments: HashMap<i64, Vec<CommitmentRecord>> = HashMap::new();
             let sql = format!(
-                "SELECT case_row, {} FROM commitments ORDER BY id",
+                "SELECT id, {}, {SHADOWED} FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
+                CaseRecord::select_list()
+            );
+            let mut records = Vec::new();
+            for row in client.query(&sql, &[&after, &(limit as i64)])? {
+                records.push(Record {
+                    number: row.try_get("id")?,
+                    case: CaseRecord::read_pg(&row)?,
+                    commitments: Vec::new(),
+                    shadowed: row.try_get("shadowed")?,
+                });
+            }
+            let (Some(first), Some(last)) = (records.first(), records.last()) else {
+                return Ok(records);
+            };
+            let sql = format!(
+                "SELECT case_row, {} FROM commitments WHERE case_row BETWEEN $1 AND $2 ORDER BY id",
                 CommitmentRecord::select_list()
             );
-            for row in client.query(&sql, &[])? {
+            let mut commitments: HashMap<i64, Vec<CommitmentRecord>> = HashMap::new();
+            for row in client.query(&sql, &[&first.number, &last.number])? {
                 commitments
                     .entry(row.try_get("case_row")?)
                     .or_default()
                     .push(CommitmentRecord::read_pg(&row)?);
             }
-            let sql = format!(
-                "SELECT id, {} FROM cases ORDER BY id",
-                CaseRecord::select_list()
-            );
-            let mut records = Vec::new();
-            for row in client.query(&sql, &[])? {
-                let number: i64 = row.try_get("id")?;
-                records.push(Record {
-                    number,
-                    case: CaseRecord::read_pg(&row)?,
-                    commitments: commitments.remove(&number).unwrap_or_default(),
-                });
+            for record in &mut records {
+                record.commitments = commitments.remove(&record.number).unwrap_or_default();
             }
             Ok(records)
         };
@@ -52,55 +69,150 @@ impl Pg {
         records.map_err(|e| self.fail(e))
     }
 
-    /// Writes a copied case and its commitments, unless its call is here.
-    pub fn copy_in(&mut self, record: &Record) -> Result<Stored, Error> {
+    /// Writes a page of copied cases, reconciling those whose call is here.
+    /// On a case-id clash the cases before it are kept and the copy stops.
+    pub fn copy_in(&mut self, page: &[Record]) -> Result<Copied, Error> {
         let client = self.client.get_mut();
-        let outcome = (|| -> Result<Result<Stored, String>, postgres::Error> {
+        let outcome = (|| -> Result<(Copied, Option<String>), postgres::Error> {
             let mut tx = client.transaction()?;
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-                &[&STORE_LOCK, &record.case.case_id],
-            )?;
-            if let Some(number) = holding(&mut tx, &record.case)? {
-                return Ok(Ok(Stored::Already(number)));
-            }
-            if let Some(other) = tx.query_opt(
-                "SELECT id FROM cases WHERE case_id = $1 LIMIT 1",
-                &[&record.case.case_id],
-            )? {
-                return Ok(Err(clash(record, other.get(0))));
-            }
-            let number = insert(&mut tx, "cases", &record.case.columns_pg())?;
-            for commitment in &record.commitments {
-                let mut columns = commitment.columns_pg();
-                columns.push(("case_row", &number as &(dyn ToSql + Sync)));
-                insert(&mut tx, "commitments", &columns)?;
+            let statements = Statements::prepare(&mut tx)?;
+            let mut copied = Copied::default();
+            for record in page {
+                let case = &record.case;
+                tx.execute(&statements.lock, &[&STORE_LOCK, &case.case_id])?;
+                let held = match &case.fingerprint {
+                    Some(call) => tx.query_opt(&statements.by_call, &[call])?,
+                    None => tx.query_opt(
+                        &statements.by_id_time,
+                        &[&case.case_id, &case.created_epoch],
+                    )?,
+                };
+                if let Some(held) = held {
+                    copied.already += 1;
+                    if !record.shadowed {
+                        reconcile(&mut tx, &statements, held.get(0), record, &mut copied)?;
+                    }
+                    continue;
+                }
+                if let Some(other) = tx.query_opt(&statements.by_id, &[&case.case_id])? {
+                    tx.commit()?;
+                    return Ok((copied, Some(clash(record, other.get(0)))));
+                }
+                let number = insert(&mut tx, "cases", &case.columns_pg())?;
+                for commitment in &record.commitments {
+                    let mut columns = commitment.columns_pg();
+                    columns.push(("case_row", &number as &(dyn ToSql + Sync)));
+                    insert(&mut tx, "commitments", &columns)?;
+                }
+                copied.copied += 1;
+                copied.commitments += record.commitments.len();
             }
             tx.commit()?;
-            Ok(Ok(Stored::New(number)))
+            Ok((copied, None))
         })();
         match outcome {
-            Ok(Ok(stored)) => Ok(stored),
-            Ok(Err(message)) => Err(self.server.error(message)),
+            Ok((copied, None)) => Ok(copied),
+            Ok((_, Some(message))) => Err(self.server.error(message)),
             Err(e) => Err(self.fail(e)),
         }
     }
 }
 
-/// The case here that stored the same call (see the SQLite twin).
-fn holding(
-    client: &mut impl GenericClient,
-    case: &CaseRecord,
-) -> Result<Option<i64>, postgres::Error> {
-    let row = match &case.fingerprint {
-        Some(call) => client.query_opt(
-            "SELECT id FROM cases WHERE fingerprint = $1 ORDER BY void_at IS NOT NULL, id LIMIT 1",
-            &[call],
-        )?,
-        None => client.query_opt(
-            "SELECT id FROM cases WHERE case_id = $1 AND created_epoch = $2 ORDER BY id LIMIT 1",
-            &[&case.case_id, &case.created_epoch],
-        )?,
-    };
-    Ok(row.map(|row| row.get(0)))
+/// A page's statements, prepared once (one round trip each then, not two).
+struct Statements {
+    lock: Statement,
+    by_call: Statement,
+    by_id_time: Statement,
+    by_id: Statement,
+    held: Statement,
+    void: Statement,
+    done: Statement,
+}
+
+impl Statements {
+    fn prepare(tx: &mut Transaction) -> Result<Self, postgres::Error> {
+        Ok(Statements {
+            lock: tx.prepare("SELECT pg_advisory_xact_lock($1, hashtext($2))")?,
+            // The case here that stored the same call (see the SQLite twin).
+            by_call: tx.prepare(
+                "SELECT id FROM cases WHERE fingerprint = $1 ORDER BY void_at IS NOT NULL, id LIMIT 1",
+            )?,
+            by_id_time: tx.prepare(
+                "SELECT id FROM cases WHERE case_id = $1 AND created_epoch = $2 ORDER BY id LIMIT 1",
+            )?,
+            by_id: tx.prepare("SELECT id FROM cases WHERE case_id = $1 LIMIT 1")?,
+            held: tx.prepare(
+                "SELECT id, kind, item_id, done_at IS NOT NULL FROM commitments
+                 WHERE case_row = $1 ORDER BY id",
+            )?,
+            void: tx.prepare(
+                "UPDATE cases SET void_at = $2, void_by = $3, void_reason = $4
+                 WHERE id = $1 AND void_at IS NULL",
+            )?,
+            done: tx.prepare(
+                "UPDATE commitments SET done_at = $2, done_by = $3 WHERE id = $1 AND done_at IS NULL",
+            )?,
+        })
+    }
+}
+
+/// Carries the source's void and done marks to case `number` here, where
+/// it has none (see `crate::archive::copy`).
+fn reconcile(
+    tx: &mut Transaction,
+    statements: &Statements,
+    number: i64,
+    record: &Record,
+    copied: &mut Copied,
+) -> Result<(), postgres::Error> {
+    let mut changed = false;
+    let case = &record.case;
+    if case.void_at.is_some() {
+        // A rep's role may not void: that failure must not end the page's
+        // transaction, so the update runs inside a savepoint.
+        let mut savepoint = tx.savepoint("void")?;
+        let voided = savepoint.execute(
+            &statements.void,
+            &[&number, &case.void_at, &case.void_by, &case.void_reason],
+        );
+        match voided {
+            Ok(n) => {
+                savepoint.commit()?;
+                copied.voids += n as usize;
+                changed |= n > 0;
+            }
+            Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
+                savepoint.rollback()?;
+                copied.voids_refused += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if record.commitments.iter().any(|c| c.done_at.is_some()) {
+        let held: Vec<Held> = tx
+            .query(&statements.held, &[&number])?
+            .iter()
+            .map(|r| Held {
+                id: r.get(0),
+                kind: r.get(1),
+                item_id: r.get(2),
+                done: r.get(3),
+            })
+            .collect();
+        for (id, commitment) in to_mark_done(&record.commitments, &held) {
+            // Row-level security hides another role's commitments from a
+            // rep's update: no row changes, and that is a refusal.
+            let marked = tx.execute(
+                &statements.done,
+                &[&id, &commitment.done_at, &commitment.done_by],
+            )?;
+            if marked == 0 {
+                copied.done_refused += 1;
+            }
+            copied.done += marked as usize;
+            changed |= marked > 0;
+        }
+    }
+    copied.updated += usize::from(changed);
+    Ok(())
 }

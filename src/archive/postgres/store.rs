@@ -14,7 +14,7 @@ use postgres::types::ToSql;
 
 use super::Pg;
 use crate::archive::commitments::Commitment;
-use crate::archive::{CaseValues, NewCase, Stored, VoidRefused, Voiding, case_columns};
+use crate::archive::{CaseValues, NewCase, Stored, VoidRefused, Voiding};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -37,7 +37,7 @@ impl Pg {
         // Read back from the JSON the archive keeps: one reader of a plan's
         // commitments, for new cases and the v3 migration, on both backends.
         let commitments = Commitment::of_plan(&values.plan_json);
-        let columns: &[(&str, &(dyn ToSql + Sync))] = &case_columns!(values, dyn ToSql + Sync);
+        let columns = values.columns_pg();
         let client = self.client.get_mut();
         let outcome = (|| -> Result<Result<Stored, String>, postgres::Error> {
             let mut tx = client.transaction()?;
@@ -67,7 +67,7 @@ impl Pg {
                     other.get::<_, i64>(0)
                 )));
             }
-            let number = insert(&mut tx, "cases", columns)?;
+            let number = insert(&mut tx, "cases", &columns)?;
             super::commitments::insert_all_pg(&mut tx, number, &commitments)?;
             tx.commit()?;
             Ok(Ok(Stored::New(number)))

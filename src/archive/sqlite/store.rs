@@ -10,7 +10,7 @@ use rusqlite::OptionalExtension;
 
 use super::{BUSY_TIMEOUT, Sqlite};
 use crate::archive::commitments::Commitment;
-use crate::archive::{NewCase, Stored, VoidRefused, Voiding, archive_error, case_columns};
+use crate::archive::{NewCase, Stored, VoidRefused, Voiding, archive_error};
 use crate::error::Error;
 use crate::triage::Fingerprint;
 
@@ -28,7 +28,7 @@ impl Sqlite {
         let plan = case.plan;
         let values = case.values();
         let plan_json = &values.plan_json;
-        let case_columns: &[(&str, &dyn ToSql)] = &case_columns!(&values, dyn ToSql);
+        let case_columns = values.columns_sqlite();
         // Read back from the JSON the archive keeps, as the migration reads
         // old cases: one reader of a plan's commitments.
         let commitments = Commitment::of_plan(plan_json);
@@ -49,7 +49,7 @@ impl Sqlite {
                     plan.case.id
                 )));
             }
-            insert(tx, "cases", case_columns)?;
+            insert(tx, "cases", &case_columns)?;
             let number = tx.last_insert_rowid();
             for commitment in &commitments {
                 commitment.insert(tx, number)?;
