@@ -462,6 +462,43 @@ fn sync_needs_a_server_and_is_silent_with_nothing_to_do() {
         .stdout("");
 }
 
+/// `defuse sync` of 200 queued cases over loopback (through the proxy):
+/// a figure for the notes, never asserted.
+/// `.ci/with-postgres.sh cargo test --locked --release sync_of_200 -- --ignored --nocapture`
+#[test]
+#[ignore = "prints figures; run with --ignored --nocapture"]
+fn sync_of_200_queued_cases() {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
+        return;
+    };
+    let mut proxy = Proxy::to(&server_address(&db));
+    let url = through(&db, &proxy);
+    proxy.stop();
+    triage(&url, &outbox, "general-fire", "2020-03-01T09:00:00Z").success();
+    // 199 more calls, each its own case id and fingerprint.
+    rusqlite::Connection::open(&outbox)
+        .unwrap()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
+             INSERT INTO outbox (fingerprint, case_id, archive, queued_at, reason, case_values)
+             SELECT fingerprint || '-' || i, case_id || '-' || i, archive, queued_at, reason,
+                    json_set(case_values, '$.fingerprint', fingerprint || '-' || i,
+                             '$.case_id', case_id || '-' || i)
+             FROM outbox, n",
+        )
+        .unwrap();
+    assert_eq!(counted(&db, &outbox), (1, 200));
+    proxy.start();
+    let started = std::time::Instant::now();
+    rep(&url, &outbox)
+        .arg("sync")
+        .run()
+        .success()
+        .stderr_contains("Stored 200 cases");
+    print_figure("sync of 200 queued cases over loopback", started.elapsed());
+    assert_eq!(counted(&db, &outbox), (201, 0));
+}
+
 /// A figure for the notes: printed, never asserted (timing depends on load).
 #[allow(clippy::print_stderr)]
 pub(crate) fn print_figure(what: &str, elapsed: Duration) {
