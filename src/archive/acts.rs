@@ -104,7 +104,7 @@ pub enum Refusal {
 }
 
 /// The outbox's acts tables, opened (created if `create`).
-fn open(outbox: &Outbox, create: bool) -> Result<Option<Connection>, Error> {
+pub(super) fn open(outbox: &Outbox, create: bool) -> Result<Option<Connection>, Error> {
     let Some(conn) = outbox.open(create)? else {
         return Ok(None);
     };
@@ -191,11 +191,9 @@ pub(super) fn waiting(outbox: &Outbox, archive: &str) -> Result<Vec<(i64, Act)>,
 }
 
 /// Takes an applied act out of the queue.
-pub(super) fn remove(outbox: &Outbox, row: i64) -> Result<(), Error> {
-    if let Some(conn) = open(outbox, false)? {
-        conn.execute("DELETE FROM acts WHERE id = ?1", [row])
-            .map_err(|e| outbox.error(e))?;
-    }
+pub(super) fn remove(outbox: &Outbox, conn: &Connection, row: i64) -> Result<(), Error> {
+    conn.execute("DELETE FROM acts WHERE id = ?1", [row])
+        .map_err(|e| outbox.error(e))?;
     Ok(())
 }
 
@@ -203,14 +201,12 @@ pub(super) fn remove(outbox: &Outbox, row: i64) -> Result<(), Error> {
 /// sync moved it first (so it is reported once).
 pub(super) fn refuse(
     outbox: &Outbox,
+    conn: &mut Connection,
     archive: &str,
     row: i64,
     act: &Act,
     why: &str,
 ) -> Result<bool, Error> {
-    let Some(mut conn) = open(outbox, false)? else {
-        return Ok(false);
-    };
     let tx = conn.transaction().map_err(|e| outbox.error(e))?;
     let taken = tx
         .execute("DELETE FROM acts WHERE id = ?1", [row])

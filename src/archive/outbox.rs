@@ -141,11 +141,12 @@ impl Outbox {
         Ok((mine, others))
     }
 
-    pub(super) fn remove(&self, fingerprint: &str) -> Result<(), Error> {
-        if let Some(conn) = self.open(false)? {
-            conn.execute("DELETE FROM outbox WHERE fingerprint = ?1", [fingerprint])
-                .map_err(|e| self.error(e))?;
-        }
+    /// Takes a case the server has out of the outbox, on `conn` (one
+    /// connection for a whole sync: opening one per case costs more than
+    /// the case's store).
+    pub(super) fn remove(&self, conn: &Connection, fingerprint: &str) -> Result<(), Error> {
+        conn.execute("DELETE FROM outbox WHERE fingerprint = ?1", [fingerprint])
+            .map_err(|e| self.error(e))?;
         Ok(())
     }
 

@@ -86,6 +86,8 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
     if cases.is_empty() && queued_acts.is_empty() {
         return Ok(synced);
     }
+    // Something waits, so the file exists; the acts' tables are made too.
+    let mut kept = acts::open(outbox, false)?.ok_or_else(|| outbox.error("vanished"))?;
     let (sender, receiver) = mpsc::channel::<Result<Step, Error>>();
     let (owned, work, work_acts) = (
         server.clone(),
@@ -165,20 +167,20 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
                 return Ok(synced);
             }
         }
-        outbox.remove(&values.fingerprint)?;
+        outbox.remove(&kept, &values.fingerprint)?;
     }
     for (row, act) in &queued_acts {
         match next() {
             Ok(Step::Act(Applied::Now)) => {
-                acts::remove(outbox, *row)?;
+                acts::remove(outbox, &kept, *row)?;
                 synced.applied.push(act.clone());
             }
             Ok(Step::Act(Applied::Already(_))) => {
-                acts::remove(outbox, *row)?;
+                acts::remove(outbox, &kept, *row)?;
                 synced.applied_already.push(act.clone());
             }
             Ok(Step::Act(Applied::Refused(why))) => {
-                if acts::refuse(outbox, &archive, *row, act, &why)? {
+                if acts::refuse(outbox, &mut kept, &archive, *row, act, &why)? {
                     synced.refused.push(RefusedAct {
                         act: act.clone(),
                         why,
