@@ -15,6 +15,7 @@
 //! `export` (CSV) and `ics` (commitments as an iCalendar). Only this folder
 //! speaks SQL.
 
+mod acts;
 mod commitments;
 mod copy;
 mod export;
@@ -23,6 +24,7 @@ mod ics;
 mod location;
 mod outbox;
 mod postgres;
+mod push;
 mod rows;
 mod sqlite;
 mod values;
@@ -37,14 +39,16 @@ use crate::i18n::Lang;
 use crate::triage::Fingerprint;
 use crate::triage::history::{History, PastCase};
 
+pub use acts::{Act, ActKind, Acted, Refusal, RefusedAct, act_or_queue};
 pub use commitments::{Commitments, DoneRefused, Wording, wording_of_plan};
 pub use copy::{Copied, copy};
 pub use export::{commitments_csv, csv};
 pub use history::{HISTORY_BUDGET, LazyHistory};
 pub use ics::{ics, kind_label};
 pub use location::Location;
-pub use outbox::{Delivered, Outbox, Synced, deliver, sync};
+pub use outbox::{Delivered, Outbox, deliver};
 pub use postgres::Roles;
+pub use push::{Synced, sync};
 pub use rows::{CaseRow, CommitmentRow, StoredCall};
 
 /// What a command needs from the archive; it decides how it is opened.

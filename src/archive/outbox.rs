@@ -1,7 +1,8 @@
 //! The outbox: where a case waits when the team's server cannot take it at
 //! the end of a call (unreachable, silent, refusing the login), so a call
 //! never fails on the network and nothing is lost. `defuse sync` (and every
-//! later run that uses the server) pushes it.
+//! later run that uses the server) pushes it (`push.rs`); a commitment
+//! done or a case voided offline waits beside it (`acts.rs`).
 //!
 //! A small SQLite file of the rep's own (`$DEFUSE_OUTBOX`, else
 //! `outbox.db` beside the default local archive), one row per call keyed by
@@ -37,27 +38,6 @@ pub enum Delivered {
     Queued { reason: String },
 }
 
-/// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Synced {
-    /// Cases the server did not have and now does: (case id, number).
-    pub stored: Vec<(String, i64)>,
-    /// Cases the server had already (another sync, or the store that timed
-    /// out did commit): (case id, number); removed from the outbox too.
-    pub already: Vec<(String, i64)>,
-    /// Cases still waiting, with why (the first failure stops the sync).
-    pub failed: Vec<(String, String)>,
-    /// Cases waiting for another archive than this one.
-    pub other_archives: usize,
-}
-
-impl Synced {
-    /// Whether the sync did or failed anything worth a line.
-    pub fn eventful(&self) -> bool {
-        !(self.stored.is_empty() && self.already.is_empty() && self.failed.is_empty())
-    }
-}
-
 /// The outbox file.
 #[derive(Debug, Clone)]
 pub struct Outbox {
@@ -84,12 +64,12 @@ impl Outbox {
         &self.path
     }
 
-    fn error(&self, e: impl std::fmt::Display) -> Error {
+    pub(super) fn error(&self, e: impl std::fmt::Display) -> Error {
         archive_error(&self.path, e)
     }
 
     /// The open outbox; `None` when there is none and `create` is false.
-    fn open(&self, create: bool) -> Result<Option<Connection>, Error> {
+    pub(super) fn open(&self, create: bool) -> Result<Option<Connection>, Error> {
         if !create && !self.path.exists() {
             return Ok(None);
         }
@@ -135,7 +115,7 @@ impl Outbox {
 
     /// The cases waiting for `archive`, oldest first, and how many wait for
     /// other archives.
-    fn waiting(&self, archive: &str) -> Result<(Vec<CaseValues>, usize), Error> {
+    pub(super) fn waiting(&self, archive: &str) -> Result<(Vec<CaseValues>, usize), Error> {
         let Some(conn) = self.open(false)? else {
             return Ok((Vec::new(), 0));
         };
@@ -161,11 +141,12 @@ impl Outbox {
         Ok((mine, others))
     }
 
-    fn remove(&self, fingerprint: &str) -> Result<(), Error> {
-        if let Some(conn) = self.open(false)? {
-            conn.execute("DELETE FROM outbox WHERE fingerprint = ?1", [fingerprint])
-                .map_err(|e| self.error(e))?;
-        }
+    /// Takes a case the server has out of the outbox, on `conn` (one
+    /// connection for a whole sync: opening one per case costs more than
+    /// the case's store).
+    pub(super) fn remove(&self, conn: &Connection, fingerprint: &str) -> Result<(), Error> {
+        conn.execute("DELETE FROM outbox WHERE fingerprint = ?1", [fingerprint])
+            .map_err(|e| self.error(e))?;
         Ok(())
     }
 
@@ -266,33 +247,4 @@ pub fn deliver(
             Ok(Delivered::Queued { reason: why })
         }
     }
-}
-
-/// Pushes every case waiting for `location` to it, oldest first; stops at
-/// the first failure (the server is then most likely away for all of them).
-pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
-    let Location::Server(server) = location else {
-        return Err(Error::Usage(format!(
-            "{location} is a file; `defuse sync` pushes the outbox to a server archive \
-             (--db postgres://user@host/dbname)"
-        )));
-    };
-    let (waiting, other_archives) = outbox.waiting(&server.identity())?;
-    let mut synced = Synced {
-        other_archives,
-        ..Synced::default()
-    };
-    for values in waiting {
-        let (case_id, fingerprint) = (values.case_id.clone(), values.fingerprint.clone());
-        match store_within(server, values, &mut || {}) {
-            Ok((Stored::New(number), _)) => synced.stored.push((case_id, number)),
-            Ok((Stored::Already(number), _)) => synced.already.push((case_id, number)),
-            Err(e) => {
-                synced.failed.push((case_id, reason(&e)));
-                break;
-            }
-        }
-        outbox.remove(&fingerprint)?;
-    }
-    Ok(synced)
 }

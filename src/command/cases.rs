@@ -5,7 +5,9 @@ use crate::config::Settings;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::{Env, Io, Layout, json, table};
-use crate::archive::{self, Access, Archive, Filter, Location, VoidRefused, Voiding};
+use crate::archive::{
+    self, Access, Act, ActKind, Acted, Archive, Filter, Location, Refusal, VoidRefused, Voiding,
+};
 use crate::cli::{CasesCommand, CasesVoidArgs, ExportFormat, ListFormat, PlanFormat};
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -14,6 +16,7 @@ use crate::plan::markdown::human_time;
 pub fn run(
     command: &CasesCommand,
     db: &Location,
+    down: Option<&str>,
     lang: Lang,
     settings: &Settings,
     io: &mut Io,
@@ -21,9 +24,9 @@ pub fn run(
     // `check` is about the file itself: a missing one is an error even at
     // the default location.
     let archive = match command {
-        CasesCommand::Void(args) => return void(args, db, lang, settings, io),
-        CasesCommand::Check => Archive::open(db, Access::Read)?,
-        _ => open_for_reading(db, &io.env)?,
+        CasesCommand::Void(args) => return void(args, db, down, lang, settings, io),
+        CasesCommand::Check => open_unless_down(db, down, Access::Read)?,
+        _ => open_for_reading(db, down, &io.env)?,
     };
     let l = lang.labels();
     let layout = |format: ListFormat| Layout::of(format == ListFormat::Tsv, io);
@@ -197,16 +200,19 @@ fn duplicates_report(duplicates: &[(i64, i64)], db: &Location) -> String {
     )
 }
 
-/// `cases void`: one case, or every duplicate. Needs write access.
+/// `cases void`: one case, or every duplicate. Needs write access. On a
+/// server that cannot be reached, one case's void waits in the outbox
+/// with the rep's time (see [`archive::act_or_queue`]); voiding the
+/// duplicates needs the server to see them.
 fn void(
     args: &CasesVoidArgs,
     db: &Location,
+    down: Option<&str>,
     lang: Lang,
     settings: &Settings,
     io: &mut Io,
 ) -> Result<(), Error> {
     let l = lang.labels();
-    let mut archive = Archive::open(db, Access::Update)?;
     let at = crate::plan::rfc3339(chrono::Local::now().fixed_offset());
     let by = super::rep_name(settings, &io.env);
     let reason = args.reason.as_deref().unwrap_or_default().trim();
@@ -216,6 +222,7 @@ fn void(
         reason,
     };
     if args.duplicates {
+        let mut archive = open_unless_down(db, down, Access::Update)?;
         let voided = archive.void_duplicates(&voiding)?;
         if voided.is_empty() {
             let _ = writeln!(io.err, "No duplicate cases in {}", db.display());
@@ -235,7 +242,35 @@ fn void(
             "say why the case is void: --reason TEXT (it is kept with the case)".into(),
         ));
     }
-    match archive.void(id, &voiding)? {
+    let outcome = match db.file() {
+        Some(_) => Archive::open(db, Access::Update)?.void(id, &voiding)?,
+        None => {
+            let act = Act {
+                kind: ActKind::Void,
+                target: id.to_owned(),
+                at: at.clone(),
+                by: by.clone(),
+                reason: reason.to_owned(),
+            };
+            let outbox = super::sync::outbox(io)?;
+            match archive::act_or_queue(db, &outbox, &act, down)? {
+                Acted::Queued { reason: why } => {
+                    // Whether this role may void is the server's to say:
+                    // a lead's void offline is as good as online.
+                    let _ = writeln!(
+                        io.err,
+                        "Voided case {id}; the server {db} is unreachable ({why}), so the void waits in the outbox {};                          `defuse sync` sends it (the server refuses it then if your role may not void)",
+                        outbox.path().display()
+                    );
+                    return Ok(());
+                }
+                Acted::Applied(Ok(number)) => Ok(number),
+                Acted::Applied(Err(Refusal::Void(refused))) => Err(refused),
+                Acted::Applied(Err(other)) => return Err(Error::Usage(other.to_string())),
+            }
+        }
+    };
+    match outcome {
         Ok(number) => {
             let _ = writeln!(io.err, "{}", (l.case_voided)(number));
             Ok(())
@@ -302,14 +337,31 @@ fn level_id(name: &str, dirs: &[std::path::PathBuf], lang: Lang) -> Result<Strin
 /// The archive opened read-only. The default archive before anything is
 /// stored in it reads as empty (nothing is created); a named one that is
 /// missing is an error (most likely a typo).
-pub(super) fn open_for_reading(db: &Location, env: &Env) -> Result<Archive, Error> {
+pub(super) fn open_for_reading(
+    db: &Location,
+    down: Option<&str>,
+    env: &Env,
+) -> Result<Archive, Error> {
     if let Some(path) = db.file()
         && archive::is_default(db, |name| env.var_os(name))
         && !path.exists()
     {
         return Archive::empty(path);
     }
-    Archive::open(db, Access::Read)
+    open_unless_down(db, down, Access::Read)
+}
+
+/// The archive, unless this run already found its server unreachable
+/// (`down`, the quiet sync's finding): then that, at once, rather than a
+/// second wait for the connect limit.
+fn open_unless_down(db: &Location, down: Option<&str>, access: Access) -> Result<Archive, Error> {
+    match down {
+        Some(why) if db.file().is_none() => Err(Error::Archive {
+            path: db.to_string().into(),
+            message: why.to_owned(),
+        }),
+        _ => Archive::open(db, access),
+    }
 }
 
 pub(super) fn start_of(date: NaiveDate, offset: FixedOffset) -> i64 {

@@ -17,7 +17,8 @@ use super::cases::{open_for_reading, start_of};
 use super::test::whatif::replay_call;
 use super::{Io, Layout, json, rep_name, table};
 use crate::archive::{
-    self, Access, Archive, CommitmentRow, Commitments, DoneRefused, Location, Wording,
+    self, Access, Act, ActKind, Acted, Archive, CommitmentRow, Commitments, DoneRefused, Location,
+    Refusal, Wording,
 };
 use crate::catalog;
 use crate::cli::{CommitmentFormat, CommitmentsAction, CommitmentsArgs};
@@ -29,6 +30,7 @@ use crate::plan::markdown::human_time;
 pub fn run(
     args: &CommitmentsArgs,
     db: &Location,
+    down: Option<&str>,
     lang: Lang,
     settings: &Settings,
     io: &mut Io,
@@ -36,9 +38,36 @@ pub fn run(
     let l = lang.labels();
     let now = chrono::Local::now().fixed_offset();
     if let Some(CommitmentsAction::Done { number }) = &args.action {
-        let mut archive = Archive::open(db, Access::Update)?;
         let by = rep_name(settings, &io.env);
-        return match archive.commitment_done(*number, &crate::plan::rfc3339(now), &by)? {
+        let at = crate::plan::rfc3339(now);
+        let outcome = match db.file() {
+            Some(_) => Archive::open(db, Access::Update)?.commitment_done(*number, &at, &by)?,
+            None => {
+                let act = Act {
+                    kind: ActKind::Done,
+                    target: number.to_string(),
+                    at,
+                    by,
+                    reason: String::new(),
+                };
+                let outbox = super::sync::outbox(io)?;
+                match archive::act_or_queue(db, &outbox, &act, down)? {
+                    Acted::Queued { reason } => {
+                        let _ = writeln!(
+                            io.err,
+                            "Marked commitment #{number} done; the server {db} is unreachable ({reason}), \
+                             so it waits in the outbox {} with this time; `defuse sync` sends it",
+                            outbox.path().display()
+                        );
+                        return Ok(());
+                    }
+                    Acted::Applied(Ok(_)) => Ok(()),
+                    Acted::Applied(Err(Refusal::Done(refused))) => Err(refused),
+                    Acted::Applied(Err(other)) => return Err(Error::Usage(other.to_string())),
+                }
+            }
+        };
+        return match outcome {
             Ok(()) => {
                 let _ = writeln!(io.err, "{}", (l.commitment_done)(*number));
                 Ok(())
@@ -84,7 +113,7 @@ pub fn run(
         // A calendar needs the done ones to mark them completed.
         include_done: args.all || args.format == CommitmentFormat::Ics,
     };
-    let archive = open_for_reading(db, &io.env)?;
+    let archive = open_for_reading(db, down, &io.env)?;
     let rows = archive.commitments(&filter)?;
     // CSV is for machines: the stored wording, no replay.
     let shown = match args.format {

@@ -297,13 +297,15 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<(), Error> {
         Command::New(command) => new::run(command, io),
         Command::Cases(command) => {
             let db = db()?;
-            sync::quietly(&db, io);
-            cases::run(command, &db, lang()?, &settings, io)
+            let down = sync::quietly(&db, io);
+            let done = cases::run(command, &db, down.as_deref(), lang()?, &settings, io);
+            sync::noting_outbox(&db, io, done)
         }
         Command::Commitments(args) => {
             let db = db()?;
-            sync::quietly(&db, io);
-            commitments::run(args, &db, lang()?, &settings, io)
+            let down = sync::quietly(&db, io);
+            let done = commitments::run(args, &db, down.as_deref(), lang()?, &settings, io);
+            sync::noting_outbox(&db, io, done)
         }
         Command::Sync(args) => sync::run(args, &db()?, io),
         Command::Config(args) => {

@@ -1,10 +1,11 @@
-//! `defuse sync`: the outbox's cases onto the server archive, and the quiet
-//! sync every later command that uses a server runs first.
+//! `defuse sync`: the outbox's cases and acts onto the server archive, the
+//! quiet sync every later command that uses a server runs first, and the
+//! note a failed command on an unreachable server adds about what waits.
 
 use std::io::Write;
 
 use super::Io;
-use crate::archive::{self, Location, Outbox, Synced};
+use crate::archive::{self, Act, Location, Outbox, Synced};
 use crate::cli::{SyncArgs, SyncFormat};
 use crate::error::Error;
 use crate::text::count;
@@ -18,6 +19,7 @@ pub fn run(args: &SyncArgs, db: &Location, io: &mut Io) -> Result<(), Error> {
     let outbox = outbox(io)?;
     let synced = archive::sync(db, &outbox)?;
     let left = outbox.count(db)?;
+    let acts_left = outbox.acts_count(db)?;
     match args.format {
         SyncFormat::Json => {
             #[derive(serde::Serialize)]
@@ -27,13 +29,16 @@ pub fn run(args: &SyncArgs, db: &Location, io: &mut Io) -> Result<(), Error> {
                 #[serde(flatten)]
                 synced: &'a Synced,
                 waiting: usize,
+                acts_waiting: usize,
             }
             io.print(&super::json(&Summary {
                 archive: db.to_string(),
                 outbox: outbox.path().display().to_string(),
                 synced: &synced,
                 waiting: left,
+                acts_waiting: acts_left,
             }))?;
+            refusals(&synced, db, &mut io.err);
         }
         SyncFormat::Text => tell(&synced, db, &outbox, &mut io.err),
     }
@@ -42,7 +47,7 @@ pub fn run(args: &SyncArgs, db: &Location, io: &mut Io) -> Result<(), Error> {
             path: outbox.path().to_owned(),
             message: format!(
                 "{} still waiting for {db}: {why}; safe in the outbox, run `defuse sync` again later",
-                count(left, "case", "cases")
+                waiting(left, acts_left)
             ),
         }),
         None => Ok(()),
@@ -75,6 +80,23 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
             numbers(&synced.already)
         );
     }
+    if !synced.applied.is_empty() {
+        let _ = writeln!(
+            err,
+            "Applied {} from the outbox in {db}: {}",
+            count(synced.applied.len(), "act", "acts"),
+            labels(&synced.applied)
+        );
+    }
+    if !synced.applied_already.is_empty() {
+        let _ = writeln!(
+            err,
+            "{} from the outbox already in {db} ({}); removed from the outbox",
+            count(synced.applied_already.len(), "act", "acts"),
+            labels(&synced.applied_already)
+        );
+    }
+    refusals(synced, db, err);
     if synced.other_archives > 0 {
         let _ = writeln!(
             err,
@@ -85,27 +107,87 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
     }
 }
 
+/// The acts the server refused for good, a warning each, whatever the
+/// format: they leave the queue, so this is the one time they are said.
+fn refusals(synced: &Synced, db: &Location, err: &mut dyn Write) {
+    for refused in &synced.refused {
+        let _ = writeln!(
+            err,
+            "warning: {db} refused {} (by {} at {}): {}; removed from the outbox and kept in its `refused` table",
+            refused.act.label(),
+            refused.act.by,
+            refused.act.at,
+            refused.why
+        );
+    }
+}
+
+/// Acts as messages name them: `commitment #12 done, case #3 void`.
+fn labels(acts: &[Act]) -> String {
+    acts.iter().map(Act::label).collect::<Vec<_>>().join(", ")
+}
+
+/// `2 cases and 1 act`, `1 act`.
+fn waiting(cases: usize, acts: usize) -> String {
+    match (cases, acts) {
+        (c, 0) => count(c, "case", "cases"),
+        (0, a) => count(a, "act", "acts"),
+        (c, a) => format!(
+            "{} and {}",
+            count(c, "case", "cases"),
+            count(a, "act", "acts")
+        ),
+    }
+}
+
 /// Before a command reads or writes a server archive: pushes what waits
-/// in the outbox, saying only what it stored. A failure says nothing here:
-/// the command that follows meets the same server and reports it, and the
-/// cases stay safe in the outbox.
-pub fn quietly(db: &Location, io: &mut Io) {
+/// in the outbox, saying what it stored or applied, and any act the server
+/// refused for good (said once: it leaves the queue). A failure says
+/// nothing here: the command that follows meets the same server and
+/// reports it, and everything stays safe in the outbox. Returns why the
+/// server could not be reached, if so, so the command does not wait the
+/// connect limit a second time.
+pub fn quietly(db: &Location, io: &mut Io) -> Option<String> {
     if db.file().is_some() {
-        return;
+        return None;
     }
-    let Ok(outbox) = outbox(io) else {
-        return;
-    };
+    let outbox = outbox(io).ok()?;
     // Nothing waiting: no connection at all.
-    if outbox.count(db).unwrap_or(0) == 0 {
-        return;
+    if outbox.count(db).unwrap_or(0) + outbox.acts_count(db).unwrap_or(0) == 0 {
+        return None;
     }
-    if let Ok(synced) = archive::sync(db, &outbox) {
-        let quiet = Synced {
-            failed: Vec::new(),
-            other_archives: 0,
-            ..synced
-        };
-        tell(&quiet, db, &outbox, &mut io.err);
-    }
+    let synced = archive::sync(db, &outbox).ok()?;
+    let unreachable = synced.unreachable.clone();
+    let quiet = Synced {
+        failed: Vec::new(),
+        other_archives: 0,
+        ..synced
+    };
+    tell(&quiet, db, &outbox, &mut io.err);
+    unreachable
+}
+
+/// A command on a server archive that failed at the server: says what
+/// waits in the outbox (not in any listing until `defuse sync` sends it).
+pub fn noting_outbox(db: &Location, io: &Io, result: Result<(), Error>) -> Result<(), Error> {
+    let Err(Error::Archive { path, message }) = result else {
+        return result;
+    };
+    let waits = outbox(io)
+        .ok()
+        .filter(|_| db.file().is_none())
+        .map(|outbox| {
+            let cases = outbox.count(db).unwrap_or(0);
+            let acts = outbox.acts_count(db).unwrap_or(0);
+            (cases, acts, outbox)
+        });
+    let message = match waits {
+        Some((cases, acts, outbox)) if cases + acts > 0 => format!(
+            "{message}; {} wait in the outbox {} (in no listing until `defuse sync` sends them)",
+            waiting(cases, acts),
+            outbox.path().display()
+        ),
+        _ => message,
+    };
+    Err(Error::Archive { path, message })
 }

@@ -177,7 +177,7 @@ pub fn run(
     let since = args.since.as_deref().map(parse_since).transpose()?;
     // As `cases list`: no archive yet at the default place is no cases; a
     // path given that does not exist is an error.
-    let archive = open_for_reading(db, &io.env)?;
+    let archive = open_for_reading(db, None, &io.env)?;
     let calls = archive.stored_calls(since)?;
     // Each playbook is resolved once; one that no longer resolves fails its cases.
     let mut playbooks: BTreeMap<String, Result<Loaded, String>> = BTreeMap::new();
