@@ -15,7 +15,9 @@ builds its own database `defuse_bench_N` there (kept between runs: drop it to
 rebuild). The data has the shape of bench/archive-scale.py's: 100,000
 customers, ~10 cases each over three years; per case one remedy and two
 follow-ups owned by one of 50 people, all done but the latest 2,000 cases'
-(6,000 open, all overdue, so `--due` lists 6,000 rows).
+(6,000 open, all overdue, so `--due` lists 6,000 rows). Those 2,000 cases
+hold a real plan (the listing reads each listed case's language from it);
+the others an empty one, to keep the database small.
 $DEFUSE_BIN picks the binary (default target/release/defuse).
 Prints figures; asserts nothing.
 """
@@ -50,6 +52,14 @@ def psql(url, sql, *flags):
 DB = with_db(SERVER, f"defuse_bench_{N}")
 
 
+def real_plan():
+    """A real plan's JSON, as `defuse triage` writes it."""
+    answers = os.path.join(ROOT, "examples", "general-public.answers.yaml")
+    out = subprocess.run([DEFUSE, "triage", "--answers", answers, "--format", "json", "--out", "-", "--no-store"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout
+
+
 def build():
     exists = psql(SERVER, f"SELECT 1 FROM pg_database WHERE datname = 'defuse_bench_{N}'", "-tA").strip()
     if exists:
@@ -58,13 +68,14 @@ def build():
     # The schema exactly as defuse makes it (every version, every index).
     subprocess.run([DEFUSE, "archive", "init", DB], check=True, capture_output=True)
     now = int(time.time())
+    plan = real_plan()
     start = time.time()
     psql(DB, f"""
         SELECT setseed(0.42);
         INSERT INTO cases (id, case_id, created_at, created_epoch, customer, customer_key, contact, role,
             playbook_id, playbook_version, level, level_rank, authority, grievances, remedies,
             complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner, customer_loss,
-            rehearsal, plan_markdown, plan_json, answers_yaml, fingerprint, stored_by)
+            rehearsal, plan_markdown, plan_json, answers_yaml, fingerprint, stored_by, plan_lang)
         SELECT i, to_char(to_timestamp(e) AT TIME ZONE 'UTC', 'YYYYMMDD') || '-case-' || i,
             to_char(to_timestamp(e) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'), e,
             'Customer ' || lpad(((i - 1) % {CUSTOMERS})::text, 6, '0'),
@@ -72,7 +83,7 @@ def build():
             'Contact', 'Role', 'general', '1.0.0',
             (ARRAY['smoke_alarm','concern','serious','fire'])[1 + i % 4], i % 4, 'venting',
             '["venting","not_valued"]', '["listen_first"]', 'unclear', 'none', 'neither', '', '', '', '',
-            false, '# plan', '{{}}', 'case: {{}}', md5(i::text) || md5((i + 1)::text), 'Rep ' || lpad((i % 50)::text, 2, '0')
+            false, '# plan', CASE WHEN i > {N} - 2000 THEN $plan${plan}$plan$ ELSE '{{}}' END, 'case: {{}}', md5(i::text) || md5((i + 1)::text), 'Rep ' || lpad((i % 50)::text, 2, '0'), 'en'
         FROM (SELECT i, {now} - (random() * 3 * 365 * 86400)::bigint AS e
               FROM generate_series(1, {N}) AS i) AS s;
         SELECT setval(pg_get_serial_sequence('cases', 'id'), {N} + 1, false);

@@ -7,21 +7,31 @@ does (the fingerprint and case-id lookups), and the first prompt of a live
 triage against that archive.
 
     bench/archive-scale.py [CASES]        # default 1000000
+    DEFUSE_BIN=path/to/defuse bench/archive-scale.py   # that binary, no build
 
 Builds the database in $DEFUSE_BENCH_DIR (default /tmp/defuse-bench). Rows are
 synthetic but shaped like real ones (100,000 customers, ~10 cases each over
 three years; per case one remedy and two follow-ups, owned by one of 50 named
-people, all done but the latest 2,000 cases').
+people, all done but the latest 2,000 cases', which hold a real plan: the
+listing reads each listed case's language from it).
 Prints figures; asserts nothing.
 """
 import json, os, random, sqlite3, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.environ.get("DEFUSE_BENCH_DIR", "/tmp/defuse-bench")
-DEFUSE = os.path.join(ROOT, "target", "release", "defuse")
+DEFUSE = os.environ.get("DEFUSE_BIN", os.path.join(ROOT, "target", "release", "defuse"))
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 DB = os.path.join(WORK, f"cases-{N}.db")
 CUSTOMERS = max(1, N // 10)
+
+
+def real_plan():
+    """A real plan's JSON, as `defuse triage` writes it."""
+    answers = os.path.join(ROOT, "examples", "general-public.answers.yaml")
+    out = subprocess.run([DEFUSE, "triage", "--answers", answers, "--format", "json", "--out", "-", "--no-store"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout
 
 
 def build():
@@ -38,6 +48,7 @@ def build():
     now = int(time.time())
     levels = ["smoke_alarm", "concern", "serious", "fire"]
     grievances = ["not_valued", "perfunctory", "wasted_time", "lost_face", "real_loss", "venting"]
+    plan = real_plan()
     start = time.time()
     cases, commitments = [], []
     for i in range(N):
@@ -48,7 +59,7 @@ def build():
         g = json.dumps(random.sample(grievances, 2))
         cases.append((i + 1, f"{t[:10].replace('-', '')}-case-{i}", t, epoch, customer, customer.lower(), "Contact", "Role",
                       "general", "1.0.0", levels[rank], rank, "venting", g, '["listen_first"]', "unclear", "none", "neither",
-                      "", "", "", "", 0, "# plan", "{}", "case: {}", random.randbytes(32).hex()))
+                      "", "", "", "", 0, "# plan", plan if i >= N - 2000 else "{}", "case: {}", random.randbytes(32).hex(), "en"))
         done = None if i >= N - 2000 else t
         for kind, item, seconds in (("remedy", "listen_first", 1800), ("followup", "thank_you", 86400), ("followup", "review_30d", 30 * 86400)):
             due = epoch + seconds
@@ -65,7 +76,7 @@ def build():
 CASE_COLUMNS = ["id", "case_id", "created_at", "created_epoch", "customer", "customer_key", "contact", "role",
                 "playbook_id", "playbook_version", "level", "level_rank", "authority", "grievances", "remedies",
                 "complaint_kind", "crisis", "at_stake", "remedy_sought", "impact", "our_owner", "customer_loss",
-                "rehearsal", "plan_markdown", "plan_json", "answers_yaml", "fingerprint"]
+                "rehearsal", "plan_markdown", "plan_json", "answers_yaml", "fingerprint", "plan_lang"]
 
 
 # The people owning commitments; `--mine` is run as the first.
@@ -121,7 +132,8 @@ def call_check_ms(runs=2000):
 
 
 def main():
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    if "DEFUSE_BIN" not in os.environ:
+        subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
     build()
     env = dict(os.environ, DEFUSE_DB=DB)
     customer = "Customer 004242"

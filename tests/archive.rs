@@ -220,7 +220,7 @@ fn assert_each_numbered_once(db: &Db, mut numbers: Vec<i64>, count: i64) {
         .args(["cases", "check"])
         .run()
         .success()
-        .stdout(&format!("ok: {count} cases, schema version 7\n"));
+        .stdout(&format!("ok: {count} cases, schema version 8\n"));
 }
 
 crate::each_backend! {
@@ -505,7 +505,7 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
         ))
         .stdout_contains("ENABLE ROW LEVEL SECURITY")
         .stdout_contains("CREATE POLICY defuse_done_own ON \"public\".commitments FOR UPDATE")
-        .stderr_contains("schema version 7")
+        .stderr_contains("schema version 8")
         .stderr_lacks("No trigram index");
     init(true).stderr_contains("Applied the GRANTs");
     init(true); // twice changes nothing

@@ -114,7 +114,7 @@ crate::each_backend! {
         defuse(db)
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 case, schema version 7\n");
+            .stdout("ok: 1 case, schema version 8\n");
 
         // Another call time is another call.
         replay(
@@ -192,7 +192,7 @@ crate::each_backend! {
         defuse(db)
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 case, schema version 7\n");
+            .stdout("ok: 1 case, schema version 8\n");
     }
 }
 
@@ -407,7 +407,7 @@ fn a_voided_duplicate_no_longer_raises_a_later_calls_level() {
     assert!(
         check
             .stdout
-            .starts_with("ok: 3 cases, schema version 7\n1 duplicate case"),
+            .starts_with("ok: 3 cases, schema version 8\n1 duplicate case"),
         "{check}"
     );
     let check = check

@@ -484,6 +484,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
          ALTER TABLE cases DROP COLUMN stored_by;
          ALTER TABLE cases DROP COLUMN stored_role;
          ALTER TABLE cases DROP COLUMN case_fields;
+         ALTER TABLE cases DROP COLUMN plan_lang;
          UPDATE defuse_schema SET version = 2;",
     );
     let all = listed(&db, &["--all"]);
@@ -538,7 +539,7 @@ fn a_version_2_server_archive_moves_its_followups_and_adds_the_remedies() {
     defuse(&db)
         .args(["cases", "check"])
         .run()
-        .stdout("ok: 2 cases, schema version 7\n");
+        .stdout("ok: 2 cases, schema version 8\n");
 }
 
 crate::each_backend! {
@@ -657,5 +658,11 @@ crate::each_backend! {
             .success()
             .stdout;
         assert!(csv.contains("as stored") && !csv.contains("Let them finish"), "{csv}");
+        // The case's language is its own column (schema 8): found without
+        // its plan. A case stored before it has none: read from the plan.
+        db.execute("UPDATE cases SET plan_json = '{}' WHERE id = 1");
+        assert!(listen(&list("en"), 1)["display_action"].as_str().unwrap().starts_with("Let them finish"));
+        db.execute("UPDATE cases SET plan_lang = NULL WHERE id = 1");
+        assert_eq!(listen(&list("en"), 1)["display_action"], "as stored");
     }
 }

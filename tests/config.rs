@@ -642,6 +642,6 @@ crate::each_backend! {
             .env("DEFUSE_DB", db.url())
             .args(["cases", "check"])
             .run()
-            .stdout("ok: 1 case, schema version 7\n");
+            .stdout("ok: 1 case, schema version 8\n");
     }
 }

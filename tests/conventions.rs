@@ -153,6 +153,55 @@ fn stats_as_tsv_start_with_the_header() {
     }
 }
 
+/// A commitment's due time in tsv is RFC 3339 and its state a column of
+/// its own (it was "2026-11-24 09:45 +01:00 (overdue)" in one field).
+#[test]
+fn commitments_as_tsv_keep_the_due_time_parseable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+        ])
+        .args(["--out", "-"])
+        .run()
+        .success();
+    Test::new()
+        .env("DEFUSE_DB", &db)
+        .args(["commitments", "done", "1"])
+        .run()
+        .success();
+    let tsv = Test::new()
+        .env("DEFUSE_DB", &db)
+        .args(["commitments", "--all", "--format", "tsv"])
+        .run()
+        .success()
+        .stdout;
+    let mut lines = tsv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("#\tKind\tDue\tState\tCustomer\tAction\tOwner\tCase")
+    );
+    let mut states = Vec::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cells.len(), 8, "{line}");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(cells[2]).is_ok(),
+            "{line}"
+        );
+        states.push(cells[3]);
+    }
+    assert!(
+        states.contains(&"done") && states.contains(&"overdue"),
+        "{tsv}"
+    );
+}
+
 #[test]
 fn stats_with_nothing_to_count_show_no_empty_tables() {
     let dir = tempfile::tempdir().unwrap();

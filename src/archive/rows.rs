@@ -204,6 +204,10 @@ row! {
         /// (Absent from cases queued before fields existed.)
         #[serde(default)]
         case_fields: String = "case_fields",
+        /// The plan's language code. (Absent from cases queued before
+        /// schema 8: then read from the plan, as for older stored cases.)
+        #[serde(default)]
+        plan_lang: Option<String> = "plan_lang",
     }
 }
 
@@ -246,6 +250,8 @@ row! {
         stored_by: Option<String> = "stored_by",
         /// The playbook's own fields: JSON text, kept as stored.
         case_fields: String = "case_fields",
+        /// NULL for cases stored before schema 8.
+        plan_lang: Option<String> = "plan_lang",
     }
 }
 

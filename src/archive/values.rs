@@ -48,6 +48,7 @@ impl NewCase<'_> {
                     .map(|f| (f.id.clone(), f.value.clone()))
                     .collect(),
             ),
+            plan_lang: Some(plan.lang.code().to_owned()),
         }
     }
 }
@@ -74,6 +75,7 @@ mod tests {
         let again: serde_json::Value = serde_json::to_value(&case).unwrap();
         let mut old: serde_json::Value = serde_json::from_str(old).unwrap();
         old["case_fields"] = "".into();
+        old["plan_lang"] = serde_json::Value::Null;
         assert_eq!(again, old);
     }
 }

@@ -241,26 +241,40 @@ fn listing(
     layout: Layout,
     l: &Labels,
 ) -> String {
+    // For scripts (tsv) the due time stays RFC 3339 and the state is a
+    // column of its own; for people, the state follows the time.
+    let tsv = layout == Layout::Tsv;
     let rows = rows.iter().zip(shown).map(|(c, shown)| {
         let late = chrono::DateTime::parse_from_rfc3339(&c.due).is_ok_and(|d| d < now);
-        let due = match (&c.done_at, late) {
-            (Some(_), _) => format!("{} {}", human_time(&c.due), l.done),
-            (None, true) => format!("{} {}", human_time(&c.due), l.overdue),
-            (None, false) => human_time(&c.due),
+        let (state, mark) = match (&c.done_at, late) {
+            (Some(_), _) => ("done", Some(l.done)),
+            (None, true) => ("overdue", Some(l.overdue)),
+            (None, false) => ("open", None),
         };
-        vec![
+        let due = match (tsv, mark) {
+            (true, _) => vec![c.due.clone(), state.to_owned()],
+            (false, Some(mark)) => vec![format!("{} {mark}", human_time(&c.due))],
+            (false, None) => vec![human_time(&c.due)],
+        };
+        [
             c.number.to_string(),
             archive::kind_label(&c.kind, l).to_owned(),
-            due,
+        ]
+        .into_iter()
+        .chain(due)
+        .chain([
             c.customer.clone(),
             shown.action.clone(),
             shown.owner_shown(),
             format!("#{}", c.case_number),
-        ]
+        ])
+        .collect::<Vec<_>>()
     });
-    table(
-        layout,
-        &["#", l.kind, l.due, l.customer, l.action, l.owner, l.case],
-        rows,
-    )
+    let header: &[&str] = match tsv {
+        true => &[
+            "#", l.kind, l.due, l.state, l.customer, l.action, l.owner, l.case,
+        ],
+        false => &["#", l.kind, l.due, l.customer, l.action, l.owner, l.case],
+    };
+    table(layout, header, rows)
 }

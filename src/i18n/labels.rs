@@ -178,6 +178,9 @@ pub struct Labels {
     pub kind_remedy: &'static str,
     pub kind_followup: &'static str,
     pub done: &'static str,
+    /// The `commitments --format tsv` column saying open, overdue or done
+    /// (its values stay English words, for scripts).
+    pub state: &'static str,
     /// (who)
     pub done_by: fn(&str) -> String,
     pub stopped_at: &'static str,
@@ -413,6 +416,7 @@ const EN: Labels = Labels {
     kind_remedy: "remedy",
     kind_followup: "follow-up",
     done: "(done)",
+    state: "State",
     done_by: |who| format!("Done by {who}"),
     stopped_at: "Stopped at",
     answers: "Answers",
@@ -630,6 +634,7 @@ const ZH_TW: Labels = Labels {
     kind_remedy: "補救措施",
     kind_followup: "後續追蹤",
     done: "（已完成）",
+    state: "狀態",
     done_by: |who| format!("由 {who} 完成"),
     stopped_at: "停在",
     answers: "已答",
@@ -832,6 +837,7 @@ const ZH_CN: Labels = Labels {
     kind_remedy: "补救措施",
     kind_followup: "后续跟进",
     done: "（已完成）",
+    state: "状态",
     done_by: |who| format!("由 {who} 完成"),
     stopped_at: "停在",
     answers: "已答",

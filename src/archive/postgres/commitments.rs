@@ -182,7 +182,7 @@ impl Pg {
     pub fn calls_not_in(&self, numbers: &[i64], lang: &str) -> Result<Vec<StoredCall>, Error> {
         let sql = format!(
             "SELECT {} FROM cases WHERE id = ANY($1)
-               AND coalesce(plan_json::json ->> 'lang', 'en') <> $2
+               AND coalesce(plan_lang, plan_json::json ->> 'lang', 'en') <> $2
              ORDER BY id",
             StoredCall::select_list()
         );

@@ -140,6 +140,12 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: "",
         fill: Some(try_customer_index),
     },
+    // 8: each case's plan language (see SQLite's step 8). A nullable
+    // column without a default: no rewrite of the table, instant at any size.
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN plan_lang TEXT;",
+        fill: None,
+    },
 ];
 
 /// The index `cases list --customer` is served by (schema 7).

@@ -92,7 +92,7 @@ impl Sqlite {
         let ids = serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into());
         let sql = format!(
             "SELECT {} FROM cases WHERE id IN (SELECT value FROM json_each(?1))
-               AND coalesce(json_extract(plan_json, '$.lang'), 'en') <> ?2
+               AND coalesce(plan_lang, json_extract(plan_json, '$.lang'), 'en') <> ?2
              ORDER BY id",
             StoredCall::select_list()
         );

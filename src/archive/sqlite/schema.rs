@@ -137,6 +137,13 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: "",
         fill: None,
     },
+    // 8: the language each case's plan is in, so a listing in another
+    // language finds the cases to re-word without parsing their plans
+    // (12 KB of JSON each). Earlier cases: NULL, read from the plan.
+    Migration {
+        sql: "ALTER TABLE cases ADD COLUMN plan_lang TEXT;",
+        fill: None,
+    },
 ];
 
 /// Adds the remedies of every case stored before version 3, read from its
