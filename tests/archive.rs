@@ -995,6 +995,51 @@ fn a_reps_second_copy_tells_what_its_role_may_not_carry() {
     copy(&lena, "lena-pw")
         .stdout_contains("; 2 already there, 2 updated (1 void, 1 done).\n")
         .stderr_lacks("not carried");
+    // A case voided before it was ever copied: a rep's copy brings the
+    // case but not its void (the rep's insert policy admits no void case);
+    // a lead's carries it.
+    as_li()
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2026-11-03T10:00:00+08:00",
+            "--answers",
+        ])
+        .arg(example("general-public"))
+        .run()
+        .success();
+    as_li()
+        .args(["cases", "void", "3", "--reason", "test call"])
+        .run()
+        .success();
+    copy(&alice, "alice-pw")
+        .stdout_contains("Copied 1 case")
+        .stderr_contains("2 voids were not carried: your role on ")
+        .stderr_lacks("  ");
+    let void_cases = |db: &Db| {
+        db.admin()
+            .query_one("SELECT count(*) FROM cases WHERE void_at IS NOT NULL", &[])
+            .unwrap()
+            .get::<_, i64>(0)
+    };
+    assert_eq!(void_cases(&db), 1, "only the lead's carried void");
+    let forged = db.admin().batch_execute(&format!(
+        "SET ROLE {alice}; INSERT INTO cases (case_id, created_at, created_epoch, customer, customer_key,
+            contact, role, playbook_id, playbook_version, level, level_rank, authority, grievances,
+            remedies, complaint_kind, crisis, at_stake, remedy_sought, impact, our_owner, customer_loss,
+            rehearsal, plan_markdown, plan_json, answers_yaml, void_at)
+         SELECT 'forged', created_at, created_epoch, customer, customer_key, contact, role, playbook_id,
+            playbook_version, level, level_rank, authority, grievances, remedies, complaint_kind,
+            crisis, at_stake, remedy_sought, impact, our_owner, customer_loss, rehearsal,
+            plan_markdown, plan_json, answers_yaml, 'now' FROM cases WHERE id = 1"
+    ));
+    assert!(forged.is_err(), "a rep inserted a void case");
+    copy(&lena, "lena-pw")
+        .stdout_contains("1 updated (1 void)")
+        .stderr_lacks("not carried");
+    assert_eq!(void_cases(&db), 2);
 }
 
 /// `count` cases in the SQLite archive `db` (which holds case #1), made by

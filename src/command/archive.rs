@@ -106,14 +106,14 @@ fn refused(copied: &archive::Copied, to: &Location, io: &mut Io) {
     if copied.voids_refused > 0 {
         let _ = writeln!(
             io.err,
-            "{} not carried: your role on {to} may not void cases; ask a lead to run this copy,              or to void them with `defuse cases void`.",
+            "{} not carried: your role on {to} may not void cases; ask a lead to run this copy, or to void them with `defuse cases void`.",
             count(copied.voids_refused, "void was", "voids were"),
         );
     }
     if copied.done_refused > 0 {
         let _ = writeln!(
             io.err,
-            "{} not carried: on {to} your role marks done only the commitments of cases it stored;              ask a lead to run this copy, or to mark them with `defuse commitments done`.",
+            "{} not carried: on {to} your role marks done only the commitments of cases it stored; ask a lead to run this copy, or to mark them with `defuse commitments done`.",
             count(copied.done_refused, "done mark was", "done marks were"),
         );
     }

@@ -98,7 +98,15 @@ impl Pg {
                     tx.commit()?;
                     return Ok((copied, Some(clash(record, other.get(0)))));
                 }
-                let number = insert(&mut tx, "cases", &case.columns_pg())?;
+                // Inserted as not void, then voided as a void is: only a
+                // role that may void carries it (a rep's insert policy
+                // admits no void case).
+                let columns: Vec<_> = case
+                    .columns_pg()
+                    .into_iter()
+                    .filter(|(name, _)| !name.starts_with("void_"))
+                    .collect();
+                let number = insert(&mut tx, "cases", &columns)?;
                 for commitment in &record.commitments {
                     let mut columns = commitment.columns_pg();
                     columns.push(("case_row", &number as &(dyn ToSql + Sync)));
@@ -106,6 +114,7 @@ impl Pg {
                 }
                 copied.copied += 1;
                 copied.commitments += record.commitments.len();
+                carry_void(&mut tx, &statements, number, case, &mut copied)?;
             }
             tx.commit()?;
             Ok((copied, None))
@@ -156,6 +165,38 @@ impl Statements {
     }
 }
 
+/// Carries a source case's void to case `number` here, if it has none;
+/// whether it did (a case copied in is voided this way too). A rep's role may not void: that refusal is counted, and
+/// must not end the page's transaction, so the update runs in a savepoint.
+fn carry_void(
+    tx: &mut Transaction,
+    statements: &Statements,
+    number: i64,
+    case: &CaseRecord,
+    copied: &mut Copied,
+) -> Result<bool, postgres::Error> {
+    if case.void_at.is_none() {
+        return Ok(false);
+    }
+    let mut savepoint = tx.savepoint("void")?;
+    let voided = savepoint.execute(
+        &statements.void,
+        &[&number, &case.void_at, &case.void_by, &case.void_reason],
+    );
+    match voided {
+        Ok(n) => {
+            savepoint.commit()?;
+            Ok(n > 0)
+        }
+        Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
+            savepoint.rollback()?;
+            copied.voids_refused += 1;
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Carries the source's void and done marks to case `number` here, where
 /// it has none (see `crate::archive::copy`).
 fn reconcile(
@@ -165,29 +206,8 @@ fn reconcile(
     record: &Record,
     copied: &mut Copied,
 ) -> Result<(), postgres::Error> {
-    let mut changed = false;
-    let case = &record.case;
-    if case.void_at.is_some() {
-        // A rep's role may not void: that failure must not end the page's
-        // transaction, so the update runs inside a savepoint.
-        let mut savepoint = tx.savepoint("void")?;
-        let voided = savepoint.execute(
-            &statements.void,
-            &[&number, &case.void_at, &case.void_by, &case.void_reason],
-        );
-        match voided {
-            Ok(n) => {
-                savepoint.commit()?;
-                copied.voids += n as usize;
-                changed |= n > 0;
-            }
-            Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
-                savepoint.rollback()?;
-                copied.voids_refused += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    let mut changed = carry_void(tx, statements, number, &record.case, copied)?;
+    copied.voids += usize::from(changed);
     if record.commitments.iter().any(|c| c.done_at.is_some()) {
         let held: Vec<Held> = tx
             .query(&statements.held, &[&number])?

@@ -77,7 +77,7 @@ impl Pg {
             format!("ALTER TABLE {schema}.cases ENABLE ROW LEVEL SECURITY;"),
             format!("ALTER TABLE {schema}.commitments ENABLE ROW LEVEL SECURITY;"),
             policy("defuse_read", &format!("{schema}.cases"), "SELECT", &rep, "USING (true)"),
-            policy("defuse_store", &format!("{schema}.cases"), "INSERT", &rep, "WITH CHECK (stored_role = current_user)"),
+            policy("defuse_store", &format!("{schema}.cases"), "INSERT", &rep, "WITH CHECK (stored_role = current_user AND void_at IS NULL)"),
             policy("defuse_void", &format!("{schema}.cases"), "UPDATE", &lead, "USING (true)"),
             policy("defuse_read", &format!("{schema}.commitments"), "SELECT", &rep, "USING (true)"),
             policy("defuse_store", &format!("{schema}.commitments"), "INSERT", &rep, &format!("WITH CHECK ({own})")),
