@@ -274,6 +274,25 @@ fn a_stopped_server_keeps_the_case_in_the_outbox_and_sync_stores_it_once_back() 
         .stderr_contains("1 case still waiting for")
         .stderr_contains("safe");
     assert_eq!(counted(&db, &outbox), (1, 1));
+    // A sync for another archive says which one the case waits for.
+    let direct = db.url().to_str().unwrap();
+    let proxied = url.split_once("://").unwrap().1.split('?').next().unwrap();
+    rep(direct, &outbox)
+        .arg("sync")
+        .run()
+        .success()
+        .stderr_contains(&format!(
+            "1 case in the outbox {} waits for {proxied};",
+            outbox.display()
+        ))
+        .stderr_contains(&format!("run `defuse sync --db postgres://{proxied}`"));
+    rep(direct, &outbox)
+        .args(["sync", "--format", "json"])
+        .run()
+        .success()
+        .stdout_contains(&format!(
+            "\"waiting_elsewhere\": {{\n    \"{proxied}\": 1\n  }}"
+        ));
     // Restarted: sync stores it; run again, nothing happens and nothing is said.
     proxy.start();
     rep(&url, &outbox)

@@ -14,6 +14,7 @@
 //! a live store of the same call, store it once). A row leaves the outbox
 //! only after the server has the call.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -115,9 +116,13 @@ impl Outbox {
 
     /// The cases waiting for `archive`, oldest first, and how many wait for
     /// other archives.
-    pub(super) fn waiting(&self, archive: &str) -> Result<(Vec<CaseValues>, usize), Error> {
+    /// The cases waiting for `archive`, and how many wait for each other one.
+    pub(super) fn waiting(
+        &self,
+        archive: &str,
+    ) -> Result<(Vec<CaseValues>, BTreeMap<String, usize>), Error> {
         let Some(conn) = self.open(false)? else {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), BTreeMap::new()));
         };
         let mut statement = conn
             .prepare("SELECT archive, case_values FROM outbox ORDER BY queued_at, rowid")
@@ -127,11 +132,11 @@ impl Outbox {
                 Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
             })
             .map_err(|e| self.error(e))?;
-        let (mut mine, mut others) = (Vec::new(), 0);
+        let (mut mine, mut others) = (Vec::new(), BTreeMap::new());
         for row in rows {
             let (for_archive, json) = row.map_err(|e| self.error(e))?;
             if for_archive != archive {
-                others += 1;
+                *others.entry(for_archive).or_default() += 1;
                 continue;
             }
             let values = serde_json::from_str(&json)

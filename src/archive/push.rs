@@ -10,6 +10,7 @@
 //! deadline, so a server that goes silent mid-sync cannot hold cron or the
 //! rep. A row leaves the outbox only once the server has it.
 
+use std::collections::BTreeMap;
 use std::sync::mpsc;
 
 use serde::Serialize;
@@ -34,6 +35,8 @@ pub struct Synced {
     pub failed: Vec<(String, String)>,
     /// Cases waiting for another archive than this one.
     pub other_archives: usize,
+    /// Those cases by the archive they wait for (`user@host:port/db`).
+    pub waiting_elsewhere: BTreeMap<String, usize>,
     /// Queued acts the server took now.
     pub applied: Vec<Act>,
     /// Queued acts the archive had already (this act by an earlier or
@@ -77,10 +80,11 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
         )));
     };
     let archive = server.identity();
-    let (cases, other_archives) = outbox.waiting(&archive)?;
+    let (cases, waiting_elsewhere) = outbox.waiting(&archive)?;
     let queued_acts = acts::waiting(outbox, &archive)?;
     let mut synced = Synced {
-        other_archives,
+        other_archives: waiting_elsewhere.values().sum(),
+        waiting_elsewhere,
         ..Synced::default()
     };
     if cases.is_empty() && queued_acts.is_empty() {

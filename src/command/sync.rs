@@ -97,12 +97,14 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
         );
     }
     refusals(synced, db, err);
-    if synced.other_archives > 0 {
+    for (archive, n) in &synced.waiting_elsewhere {
         let _ = writeln!(
             err,
-            "note: {} in the outbox {} wait for another archive; run `defuse sync --db URL` with that archive's URL",
-            count(synced.other_archives, "case", "cases"),
-            outbox.path().display()
+            "note: {} in the outbox {} {} for {archive}; run `defuse sync --db postgres://{archive}` \
+             (with its sslmode) when it can be reached",
+            count(*n, "case", "cases"),
+            outbox.path().display(),
+            if *n == 1 { "waits" } else { "wait" },
         );
     }
 }
@@ -161,6 +163,7 @@ pub fn quietly(db: &Location, io: &mut Io) -> Option<String> {
     let quiet = Synced {
         failed: Vec::new(),
         other_archives: 0,
+        waiting_elsewhere: Default::default(),
         ..synced
     };
     tell(&quiet, db, &outbox, &mut io.err);
