@@ -130,6 +130,11 @@ def queries():
     print(f"process floor (defuse --version):             {median_ms([DEFUSE, '--version']):6.2f} ms")
     print(f"history lookup (cases list --customer):       {median_ms([DEFUSE, 'cases', 'list', '--customer', CUSTOMER, '--format', 'json'], env=env):6.2f} ms")
     print(f"commitments --due (6,000 rows):               {median_ms([DEFUSE, 'commitments', '--due', '--format', 'json'], env=env):6.2f} ms")
+    # Cases stored before schema 8 have no plan_lang: the listing reads
+    # their language from each plan (the cost schema 8 removes).
+    psql(DB, f"UPDATE cases SET plan_lang = NULL WHERE id > {N} - 2000")
+    print(f"commitments --due, cases from before schema 8: {median_ms([DEFUSE, 'commitments', '--due', '--format', 'json'], env=env):6.2f} ms")
+    psql(DB, f"UPDATE cases SET plan_lang = 'en' WHERE id > {N} - 2000")
     mine = dict(env, USER="Rep 00")
     print(f"commitments --mine:                           {median_ms([DEFUSE, 'commitments', '--mine', '--format', 'json'], env=mine):6.2f} ms")
     for name, sql in (("history (the engine's lookup)", HISTORY_SQL), ("commitments --due", DUE_SQL)):

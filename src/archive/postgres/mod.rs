@@ -36,6 +36,26 @@ pub use roles::Roles;
 pub(super) use schema::CURRENT;
 
 /// How long connecting (TCP, TLS and the login) may take.
+/// The URL parameters the client library takes (libpq's names).
+const LIBRARY_PARAMETERS: &[&str] = &[
+    "user",
+    "dbname",
+    "host",
+    "hostaddr",
+    "port",
+    "options",
+    "application_name",
+    "connect_timeout",
+    "tcp_user_timeout",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_retries",
+    "target_session_attrs",
+    "channel_binding",
+    "load_balance_hosts",
+];
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the connecting thread is awaited beyond the library's own
 /// limit, so the library's error (which says why) is the one shown.
@@ -92,6 +112,8 @@ impl fmt::Display for Server {
 impl Server {
     /// Parses `postgres://user@host:port/dbname?sslmode=…`; `env` gives the
     /// password's sources and the default user (`$PGUSER`, else the OS user).
+    /// sslmode and sslrootcert are read here; the other parameters of
+    /// [`LIBRARY_PARAMETERS`] go to the client library; any other is refused.
     pub fn parse(url: &str, env: &dyn Fn(&str) -> Option<OsString>) -> Result<Self, Error> {
         let bad = |why: String| Error::Usage(format!("--db {url}: {why}"));
         let var = |name: &str| {
@@ -134,7 +156,20 @@ impl Server {
                 }
                 "sslrootcert" => root_cert = Some(PathBuf::from(percent_decode(value))),
                 "password" => return Err(Error::Usage(password_refused())),
-                _ => rest.push(pair),
+                key if LIBRARY_PARAMETERS.contains(&key) => rest.push(pair),
+                key => {
+                    let known = LIBRARY_PARAMETERS
+                        .iter()
+                        .copied()
+                        .chain(["sslmode", "sslrootcert"]);
+                    let hint = crate::diagnostic::did_you_mean(key, known)
+                        .map(|help| format!(" ({help})"))
+                        .unwrap_or_default();
+                    return Err(bad(format!(
+                        "unknown URL parameter `{key}`{hint}; known: sslmode, sslrootcert, {}",
+                        LIBRARY_PARAMETERS.join(", ")
+                    )));
+                }
             }
         }
         // URL schemes are case-insensitive; the library knows lower case only.
@@ -537,6 +572,19 @@ mod tests {
             .expect("refused")
             .to_string();
         assert!(err.contains("sslmode `allow` is not supported"), "{err}");
+        let err = Server::parse("postgres://rep@h/db?sslmod=disable", &env)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            err.contains("unknown URL parameter `sslmod` (did you mean `sslmode`?)"),
+            "{err}"
+        );
+        let server = Server::parse(
+            "postgres://rep@h/db?connect_timeout=5&application_name=x",
+            &env,
+        );
+        assert!(server.is_ok(), "library parameters pass");
     }
 
     #[test]
