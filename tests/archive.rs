@@ -851,6 +851,40 @@ crate::each_backend! {
 }
 
 crate::each_backend! {
+    /// A call stored twice in the source, its duplicate voided there: that
+    /// void is about the duplicate, so a copy never carries it onto the
+    /// one case the target keeps for the call.
+    fn a_voided_duplicate_never_voids_the_case_it_duplicates(db) {
+        let local = Db::sqlite();
+        Test::new().env("DEFUSE_DB", local.url())
+            .args(["triage", "--out", "-", "--now", "2026-11-01T10:00:00+08:00", "--answers"])
+            .arg(example("general-fire")).run().success();
+        let copy = || {
+            Test::new().args(["archive", "copy", "--from"]).arg(local.url()).arg("--to").arg(db.url()).run().success()
+        };
+        copy().stdout_contains("Copied 1 case with ");
+        // The same call stored again (as an archive from before one case
+        // per call could hold it), then voided as a duplicate.
+        let conn = rusqlite::Connection::open(local.url()).unwrap();
+        conn.execute_batch(
+            "CREATE TEMP TABLE one AS SELECT * FROM cases WHERE id = 1;
+             UPDATE one SET id = 2, case_id = case_id || '-again';
+             INSERT INTO cases SELECT * FROM one;",
+        ).unwrap();
+        drop(conn);
+        Test::new().env("DEFUSE_DB", local.url()).args(["cases", "void", "--duplicates"]).run().success()
+            .stderr_contains("#2");
+        copy().stdout_contains("Copied 0 cases").stdout_lacks("updated");
+        let out = Test::new().env("DEFUSE_DB", db.url())
+            .args(["cases", "list", "--include-void", "--format", "json"]).run().success().stdout;
+        let team: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let team = team.as_array().unwrap();
+        assert_eq!(team.len(), 1, "{team:?}");
+        assert_eq!(team[0]["void_at"], serde_json::Value::Null, "{team:?}");
+    }
+}
+
+crate::each_backend! {
     /// Copied on Monday, worked on offline, copied again on Friday: the
     /// second run carries the voids and dones made since to the cases
     /// already there, and never undoes or overwrites the target's own.
@@ -1016,7 +1050,7 @@ fn a_reps_second_copy_tells_what_its_role_may_not_carry() {
         .success();
     copy(&alice, "alice-pw")
         .stdout_contains("Copied 1 case")
-        .stderr_contains("2 voids were not carried: your role on ")
+        .stderr_contains("1 void was not carried: your role on ")
         .stderr_lacks("  ");
     let void_cases = |db: &Db| {
         db.admin()

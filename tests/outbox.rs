@@ -623,8 +623,11 @@ fn a_done_and_a_void_made_offline_are_applied_once_by_sync_with_their_time() {
         .args(["cases", "void", &queued_case, "--reason", "test call"])
         .run()
         .success()
-        .stderr_contains(&format!("Voided case {queued_case}; the server"))
-        .stderr_contains("the void waits in the outbox");
+        .stderr_contains(&format!(
+            "The void of case {queued_case} waits in the outbox"
+        ))
+        .stderr_contains("the server")
+        .stderr_lacks("  ");
     // The same done again while down: kept once, with the first time.
     rep(&url, &outbox)
         .args(["commitments", "done", &first.to_string()])

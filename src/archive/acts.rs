@@ -79,8 +79,8 @@ pub struct RefusedAct {
 pub enum Applied {
     /// Done now.
     Now,
-    /// The archive had it already (`who did it, when`).
-    Already(String),
+    /// The archive had it already (this act, or the same by anyone).
+    Already,
     /// Refused for good: why.
     Refused(String),
 }
@@ -171,9 +171,18 @@ pub(super) fn waiting(outbox: &Outbox, archive: &str) -> Result<Vec<(i64, Act)>,
         .map_err(|e| outbox.error(e))?;
     let rows = statement
         .query_map([archive], |row| {
+            // A kind this defuse does not know (written by a newer one) is
+            // never guessed at: the outbox is refused as damaged.
             let kind = match row.get::<_, String>(1)?.as_str() {
                 "void" => ActKind::Void,
-                _ => ActKind::Done,
+                "done" => ActKind::Done,
+                other => {
+                    return Err(rusqlite::Error::InvalidColumnType(
+                        1,
+                        format!("kind `{other}`"),
+                        rusqlite::types::Type::Text,
+                    ));
+                }
             };
             Ok((
                 row.get(0)?,
@@ -256,12 +265,8 @@ impl Outbox {
 pub(super) fn apply(pg: &mut Pg, act: &Act) -> Result<Applied, Error> {
     Ok(match run(pg, act)? {
         Ok(_) => Applied::Now,
-        Err(Refusal::Done(DoneRefused::AlreadyDone(at, by))) => {
-            Applied::Already(format!("done by {by} at {at}"))
-        }
-        Err(Refusal::Void(VoidRefused::AlreadyVoid(_, at, by, _))) => {
-            Applied::Already(format!("voided by {by} at {at}"))
-        }
+        Err(Refusal::Done(DoneRefused::AlreadyDone(..)))
+        | Err(Refusal::Void(VoidRefused::AlreadyVoid(..))) => Applied::Already,
         Err(refusal) => Applied::Refused(refusal.to_string()),
     })
 }
@@ -274,10 +279,12 @@ fn run(pg: &mut Pg, act: &Act) -> Result<Result<i64, Refusal>, Error> {
             let Some(number) = number else {
                 return Ok(Err(Refusal::Done(DoneRefused::Unknown)));
             };
-            Ok(pg
-                .commitment_done(number, &act.at, &act.by)?
-                .map(|()| number)
-                .map_err(Refusal::Done))
+            match pg.commitment_done(number, &act.at, &act.by) {
+                Ok(outcome) => Ok(outcome.map(|()| number).map_err(Refusal::Done)),
+                // The role may not mark done at all: refused for good.
+                Err(Error::Usage(why)) => Ok(Err(Refusal::NotAllowed(why))),
+                Err(e) => Err(e),
+            }
         }
         ActKind::Void => {
             let voiding = Voiding {
@@ -378,9 +385,6 @@ fn within(server: &Server, act: Act) -> Result<Result<i64, Refusal>, Error> {
     receiver
         .recv_timeout(server.store_limit())
         .unwrap_or_else(|_| {
-            Err(server.error(format!(
-                "the server did not answer within {} s",
-                server.store_limit().as_secs_f32().round()
-            )))
+            Err(server.error(super::postgres::no_answer_within(server.store_limit())))
         })
 }

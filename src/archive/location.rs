@@ -29,6 +29,10 @@ impl Location {
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
             return Server::parse(utf8, &env).map(|server| Location::Server(Box::new(server)));
         }
+        // The messages below repeat the text: never with a password in it.
+        if holds_password(utf8) {
+            return Err(Error::Usage(super::postgres::password_refused()));
+        }
         if let Some(scheme) = ["postgresql:", "postgres:"]
             .into_iter()
             .find(|scheme| lower.starts_with(scheme))
@@ -92,6 +96,22 @@ impl Location {
     }
 }
 
+/// Whether a URL-like text (`scheme:[//]user:password@host…`) holds a
+/// password; a plain path never matches (it has no `@` after a `:`).
+fn holds_password(text: &str) -> bool {
+    let Some((_, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let authority = rest
+        .trim_start_matches(['/', '\\'])
+        .split(['/', '?'])
+        .next()
+        .unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -147,6 +167,19 @@ mod tests {
         assert!(parse("sqlite:").is_err());
         let err = parse("postgress://rep@host/db").unwrap_err().to_string();
         assert!(err.contains("did you mean `postgres`"), "{err}");
+    }
+
+    #[test]
+    fn a_refused_url_never_repeats_its_password() {
+        for text in [
+            "postgres:/alice:s3cret@host/db",
+            "mysql://alice:s3cret@host/db",
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(!err.contains("s3cret"), "{err}");
+            assert!(err.contains("PGPASSWORD"), "{err}");
+        }
+        assert!(parse("/tmp/a:b@c/cases.db").is_ok(), "a path is a path");
     }
 
     #[test]

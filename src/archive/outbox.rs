@@ -115,8 +115,7 @@ impl Outbox {
     }
 
     /// The cases waiting for `archive`, oldest first, and how many wait for
-    /// other archives.
-    /// The cases waiting for `archive`, and how many wait for each other one.
+    /// each other archive.
     pub(super) fn waiting(
         &self,
         archive: &str,
@@ -213,10 +212,7 @@ fn store_within(
             // The thread may still finish; if it does, the case is on the
             // server and the outbox copy is recognised there by its call.
             Err(_) => {
-                return Err(server.error(format!(
-                    "the server did not answer within {:.1} s",
-                    server.store_limit().as_secs_f32()
-                )));
+                return Err(server.error(super::postgres::no_answer_within(server.store_limit())));
             }
         }
     }

@@ -51,18 +51,6 @@ pub struct Synced {
     pub unreachable: Option<String>,
 }
 
-impl Synced {
-    /// Whether the sync did or failed anything worth a line.
-    pub fn eventful(&self) -> bool {
-        !(self.stored.is_empty()
-            && self.already.is_empty()
-            && self.failed.is_empty()
-            && self.applied.is_empty()
-            && self.applied_already.is_empty()
-            && self.refused.is_empty())
-    }
-}
-
 /// One step of the worker, in the order of the queue.
 enum Step {
     /// Connected: the steps of the queue follow.
@@ -135,12 +123,9 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
         .map_err(|e| server.error(format!("cannot start syncing: {e}")))?;
     let limit = server.store_limit();
     let next = || {
-        receiver.recv_timeout(limit).unwrap_or_else(|_| {
-            Err(server.error(format!(
-                "the server did not answer within {} s",
-                limit.as_secs_f32().round()
-            )))
-        })
+        receiver
+            .recv_timeout(limit)
+            .unwrap_or_else(|_| Err(server.error(super::postgres::no_answer_within(limit))))
     };
     let first = cases
         .first()
@@ -179,7 +164,7 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
                 acts::remove(outbox, &kept, *row)?;
                 synced.applied.push(act.clone());
             }
-            Ok(Step::Act(Applied::Already(_))) => {
+            Ok(Step::Act(Applied::Already)) => {
                 acts::remove(outbox, &kept, *row)?;
                 synced.applied_already.push(act.clone());
             }

@@ -59,7 +59,7 @@ mod tests {
 
     /// A case queued in the outbox before `case_fields` existed, as it was
     /// written then: it must still read (the field is empty), and a case
-    /// queued now is written in the same shape plus that field.
+    /// queued now is written in the same shape plus the later fields.
     #[test]
     fn a_case_queued_by_an_older_version_still_reads() {
         let old = r##"{"case_id":"20261101-0200-acme-3f2a9c1d","created_at":"2026-11-01T10:00:00+08:00",

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::{Env, Io, Layout, json, table};
 use crate::archive::{
-    self, Access, Act, ActKind, Acted, Archive, Filter, Location, Refusal, VoidRefused, Voiding,
+    self, Access, Act, ActKind, Archive, Filter, Location, Refusal, VoidRefused, Voiding,
 };
 use crate::cli::{CasesCommand, CasesVoidArgs, ExportFormat, ListFormat, PlanFormat};
 use crate::error::Error;
@@ -252,21 +252,21 @@ fn void(
                 by: by.clone(),
                 reason: reason.to_owned(),
             };
-            let outbox = super::sync::outbox(io)?;
-            match archive::act_or_queue(db, &outbox, &act, down)? {
-                Acted::Queued { reason: why } => {
-                    // Whether this role may void is the server's to say:
-                    // a lead's void offline is as good as online.
-                    let _ = writeln!(
-                        io.err,
-                        "Voided case {id}; the server {db} is unreachable ({why}), so the void waits in the outbox {};                          `defuse sync` sends it (the server refuses it then if your role may not void)",
-                        outbox.path().display()
-                    );
-                    return Ok(());
-                }
-                Acted::Applied(Ok(number)) => Ok(number),
-                Acted::Applied(Err(Refusal::Void(refused))) => Err(refused),
-                Acted::Applied(Err(other)) => return Err(Error::Usage(other.to_string())),
+            // Whether this role may void is the server's to say: a lead's
+            // void offline is as good as online.
+            let queued = |why: &str, outbox: &std::path::Path| {
+                format!(
+                    "The void of case {id} waits in the outbox {}: the server {db} is unreachable \
+                     ({why}); `defuse sync` sends it (the server refuses it then if your role may \
+                     not void)",
+                    outbox.display()
+                )
+            };
+            match super::sync::act(db, &act, down, io, queued)? {
+                None => return Ok(()),
+                Some(Ok(number)) => Ok(number),
+                Some(Err(Refusal::Void(refused))) => Err(refused),
+                Some(Err(other)) => return Err(Error::Usage(other.to_string())),
             }
         }
     };

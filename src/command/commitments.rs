@@ -17,7 +17,7 @@ use super::cases::{open_for_reading, start_of};
 use super::test::whatif::replay_call;
 use super::{Io, Layout, json, rep_name, table};
 use crate::archive::{
-    self, Access, Act, ActKind, Acted, Archive, CommitmentRow, Commitments, DoneRefused, Location,
+    self, Access, Act, ActKind, Archive, CommitmentRow, Commitments, DoneRefused, Location,
     Refusal, Wording,
 };
 use crate::catalog;
@@ -50,20 +50,18 @@ pub fn run(
                     by,
                     reason: String::new(),
                 };
-                let outbox = super::sync::outbox(io)?;
-                match archive::act_or_queue(db, &outbox, &act, down)? {
-                    Acted::Queued { reason } => {
-                        let _ = writeln!(
-                            io.err,
-                            "Marked commitment #{number} done; the server {db} is unreachable ({reason}), \
-                             so it waits in the outbox {} with this time; `defuse sync` sends it",
-                            outbox.path().display()
-                        );
-                        return Ok(());
-                    }
-                    Acted::Applied(Ok(_)) => Ok(()),
-                    Acted::Applied(Err(Refusal::Done(refused))) => Err(refused),
-                    Acted::Applied(Err(other)) => return Err(Error::Usage(other.to_string())),
+                let queued = |why: &str, outbox: &std::path::Path| {
+                    format!(
+                        "Marked commitment #{number} done; the server {db} is unreachable ({why}), \
+                         so it waits in the outbox {} with this time; `defuse sync` sends it",
+                        outbox.display()
+                    )
+                };
+                match super::sync::act(db, &act, down, io, queued)? {
+                    None => return Ok(()),
+                    Some(Ok(_)) => Ok(()),
+                    Some(Err(Refusal::Done(refused))) => Err(refused),
+                    Some(Err(other)) => return Err(Error::Usage(other.to_string())),
                 }
             }
         };

@@ -57,6 +57,8 @@ impl<'a> Io<'a> {
             .var("COLUMNS")
             .and_then(|c| c.trim().parse().ok())
             .or(self.stdout_cols.filter(|_| self.stdout_terminal))
+            // Narrower than this, nothing drawn to fit is readable.
+            .filter(|cols| *cols >= 20)
             .unwrap_or(80)
     }
 

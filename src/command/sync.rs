@@ -10,6 +10,26 @@ use crate::cli::{SyncArgs, SyncFormat};
 use crate::error::Error;
 use crate::text::count;
 
+/// A done or a void on a server archive, done now (`Some`: what the server
+/// said) or, when the server cannot be reached, queued in the outbox with
+/// the line `queued(why, outbox)` told (`None`).
+pub fn act(
+    db: &Location,
+    act: &Act,
+    down: Option<&str>,
+    io: &mut Io,
+    queued: impl FnOnce(&str, &std::path::Path) -> String,
+) -> Result<Option<Result<i64, archive::Refusal>>, Error> {
+    let outbox = outbox(io)?;
+    match archive::act_or_queue(db, &outbox, act, down)? {
+        archive::Acted::Queued { reason } => {
+            let _ = writeln!(io.err, "{}", queued(&reason, outbox.path()));
+            Ok(None)
+        }
+        archive::Acted::Applied(outcome) => Ok(Some(outcome)),
+    }
+}
+
 /// The outbox this process uses (see [`Outbox::default_path`]).
 pub fn outbox(io: &Io) -> Result<Outbox, Error> {
     Outbox::default_path(|name| io.env.var_os(name)).map(Outbox::at)
@@ -98,10 +118,16 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
     }
     refusals(synced, db, err);
     for (archive, n) in &synced.waiting_elsewhere {
+        // `user@host:port/db` as a URL, but for a socket's path (not a
+        // host) or an IPv6 address, which a URL writes otherwise.
+        let host = archive.split_once('@').map_or("", |(_, rest)| rest);
+        let command = match host.starts_with('/') || host.matches(':').count() > 1 {
+            false => format!("`defuse sync --db postgres://{archive}` (with its sslmode)"),
+            true => "`defuse sync --db URL` with that archive's URL".to_owned(),
+        };
         let _ = writeln!(
             err,
-            "note: {} in the outbox {} {} for {archive}; run `defuse sync --db postgres://{archive}` \
-             (with its sslmode) when it can be reached",
+            "note: {} in the outbox {} {} for {archive}; run {command} when it can be reached",
             count(*n, "case", "cases"),
             outbox.path().display(),
             if *n == 1 { "waits" } else { "wait" },

@@ -229,6 +229,18 @@ impl Pg {
                 },
             }))
         })();
-        outcome.map_err(|e| self.fail(e))
+        outcome.map_err(|e| {
+            // A role without the GRANT at all: a refusal of the request
+            // (said now, never queued to fail every later sync).
+            if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+                return Error::Usage(
+                    "your database role may not mark commitments done (it is not a member of \
+                     the rep or lead role of `defuse archive init`); ask the archive's owner. \
+                     Nothing was changed"
+                        .into(),
+                );
+            }
+            self.fail(e)
+        })
     }
 }

@@ -90,7 +90,11 @@ impl Pg {
                 if let Some(held) = held {
                     copied.already += 1;
                     if !record.shadowed {
-                        reconcile(&mut tx, &statements, held.get(0), record, &mut copied)?;
+                        let here = Here {
+                            number: held.get(0),
+                            void: held.get(1),
+                        };
+                        reconcile(&mut tx, &statements, here, record, &mut copied)?;
                     }
                     continue;
                 }
@@ -144,10 +148,12 @@ impl Statements {
             lock: tx.prepare("SELECT pg_advisory_xact_lock($1, hashtext($2))")?,
             // The case here that stored the same call (see the SQLite twin).
             by_call: tx.prepare(
-                "SELECT id FROM cases WHERE fingerprint = $1 ORDER BY void_at IS NOT NULL, id LIMIT 1",
+                "SELECT id, void_at IS NOT NULL FROM cases WHERE fingerprint = $1
+                 ORDER BY void_at IS NOT NULL, id LIMIT 1",
             )?,
             by_id_time: tx.prepare(
-                "SELECT id FROM cases WHERE case_id = $1 AND created_epoch = $2 ORDER BY id LIMIT 1",
+                "SELECT id, void_at IS NOT NULL FROM cases WHERE case_id = $1 AND created_epoch = $2
+                 ORDER BY id LIMIT 1",
             )?,
             by_id: tx.prepare("SELECT id FROM cases WHERE case_id = $1 LIMIT 1")?,
             held: tx.prepare(
@@ -199,14 +205,22 @@ fn carry_void(
 
 /// Carries the source's void and done marks to case `number` here, where
 /// it has none (see `crate::archive::copy`).
+/// The case here that a copied one matched: its number, and whether it is
+/// void already (then no void is carried, nor refused).
+struct Here {
+    number: i64,
+    void: bool,
+}
+
 fn reconcile(
     tx: &mut Transaction,
     statements: &Statements,
-    number: i64,
+    here: Here,
     record: &Record,
     copied: &mut Copied,
 ) -> Result<(), postgres::Error> {
-    let mut changed = carry_void(tx, statements, number, &record.case, copied)?;
+    let number = here.number;
+    let mut changed = !here.void && carry_void(tx, statements, number, &record.case, copied)?;
     copied.voids += usize::from(changed);
     if record.commitments.iter().any(|c| c.done_at.is_some()) {
         let held: Vec<Held> = tx

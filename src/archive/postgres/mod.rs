@@ -35,7 +35,6 @@ use crate::error::Error;
 pub use roles::Roles;
 pub(super) use schema::CURRENT;
 
-/// How long connecting (TCP, TLS and the login) may take.
 /// The URL parameters the client library takes (libpq's names).
 const LIBRARY_PARAMETERS: &[&str] = &[
     "user",
@@ -56,6 +55,15 @@ const LIBRARY_PARAMETERS: &[&str] = &[
     "load_balance_hosts",
 ];
 
+/// What a deadline that passed says, in the same words wherever it is
+/// kept ("within 2 s", "within 2.3 s").
+pub(crate) fn no_answer_within(limit: Duration) -> String {
+    let seconds = format!("{:.1}", limit.as_secs_f32());
+    let seconds = seconds.strip_suffix(".0").unwrap_or(&seconds);
+    format!("the server did not answer within {seconds} s")
+}
+
+/// How long connecting (TCP, TLS and the login) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the connecting thread is awaited beyond the library's own
 /// limit, so the library's error (which says why) is the one shown.
@@ -328,10 +336,7 @@ impl Server {
         match receiver.recv_timeout(limit + CONNECT_SLACK) {
             Ok(Ok(client)) => Ok(client),
             Ok(Err(e)) => Err(self.error(self.login_failure(&e))),
-            Err(_) => Err(archive_error(
-                Path::new(&shown),
-                format!("the server did not answer within {} s", limit.as_secs()),
-            )),
+            Err(_) => Err(archive_error(Path::new(&shown), no_answer_within(limit))),
         }
     }
 
@@ -392,7 +397,7 @@ impl Server {
     }
 }
 
-fn password_refused() -> String {
+pub(in crate::archive) fn password_refused() -> String {
     "--db: the URL holds a password, which would show in the shell history and process list; \
      remove it and set PGPASSWORD, or put it in ~/.pgpass (hostname:port:database:username:password, chmod 600)"
         .into()

@@ -90,8 +90,14 @@ impl Sqlite {
         // The numbers as one JSON array, so a listing of thousands of cases
         // is one statement under any bound-parameter limit.
         let ids = serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into());
+        // The candidates come from the index (id, plan_lang): read from the
+        // row, plan_lang (its last column) sits past the stored plan's
+        // overflow pages. Whole rows are read only for those (normally none).
         let sql = format!(
-            "SELECT {} FROM cases WHERE id IN (SELECT value FROM json_each(?1))
+            "SELECT {} FROM cases WHERE id IN (
+                 SELECT id FROM cases INDEXED BY cases_by_lang
+                 WHERE id IN (SELECT value FROM json_each(?1))
+                   AND (plan_lang IS NULL OR plan_lang <> ?2))
                AND coalesce(plan_lang, json_extract(plan_json, '$.lang'), 'en') <> ?2
              ORDER BY id",
             StoredCall::select_list()
