@@ -3,6 +3,25 @@
 
 use crate::test::Test;
 
+/// A temporary archive holding one stored call (general-venting), and the
+/// directory that keeps it alive.
+fn archive_with_one_case() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEFUSE_DB", &db)
+        .args([
+            "triage",
+            "--answers",
+            "examples/general-venting.answers.yaml",
+        ])
+        .args(["--out", "-"])
+        .run()
+        .success();
+    (dir, db)
+}
+
 #[test]
 fn listings_are_boxed_on_a_terminal_plain_in_a_pipe_and_tab_separated_on_request() {
     let dir = tempfile::tempdir().unwrap();
@@ -75,19 +94,7 @@ fn listings_are_boxed_on_a_terminal_plain_in_a_pipe_and_tab_separated_on_request
 
 #[test]
 fn boxed_listings_fit_the_terminal_width() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    Test::new()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DEFUSE_DB", &db)
-        .args([
-            "triage",
-            "--answers",
-            "examples/general-venting.answers.yaml",
-        ])
-        .args(["--out", "-"])
-        .run()
-        .success();
+    let (_dir, db) = archive_with_one_case();
     for listing in [&["cases", "list"][..], &["commitments", "--all"]] {
         for columns in [60_usize, 80, 100] {
             let out = Test::new()
@@ -116,19 +123,7 @@ fn boxed_listings_fit_the_terminal_width() {
 /// Scripts read a tsv's first line as its header; the count goes to stderr.
 #[test]
 fn stats_as_tsv_start_with_the_header() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    Test::new()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DEFUSE_DB", &db)
-        .args([
-            "triage",
-            "--answers",
-            "examples/general-venting.answers.yaml",
-        ])
-        .args(["--out", "-"])
-        .run()
-        .success();
+    let (_dir, db) = archive_with_one_case();
     for by in ["rep", "owner", "month"] {
         let run = Test::new()
             .env("DEFUSE_DB", &db)
@@ -157,19 +152,7 @@ fn stats_as_tsv_start_with_the_header() {
 /// its own (it was "2026-11-24 09:45 +01:00 (overdue)" in one field).
 #[test]
 fn commitments_as_tsv_keep_the_due_time_parseable() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    Test::new()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DEFUSE_DB", &db)
-        .args([
-            "triage",
-            "--answers",
-            "examples/general-venting.answers.yaml",
-        ])
-        .args(["--out", "-"])
-        .run()
-        .success();
+    let (_dir, db) = archive_with_one_case();
     Test::new()
         .env("DEFUSE_DB", &db)
         .args(["commitments", "done", "1"])
@@ -248,19 +231,7 @@ fn color_is_a_global_flag_with_three_choices() {
 
 #[test]
 fn cases_list_filters_ignore_case_and_say_when_nothing_matches() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    Test::new()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DEFUSE_DB", &db)
-        .args([
-            "triage",
-            "--answers",
-            "examples/general-venting.answers.yaml",
-        ])
-        .args(["--out", "-"])
-        .run()
-        .success();
+    let (_dir, db) = archive_with_one_case();
     let list = |args: &[&str]| {
         Test::new()
             .env("DEFUSE_DB", &db)
