@@ -960,35 +960,9 @@ fn a_reps_second_copy_tells_what_its_role_may_not_carry() {
         return;
     };
     let url = db.url().to_str().unwrap().to_owned();
-    let suffix = url
-        .rsplit_once('/')
-        .unwrap()
-        .1
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (rep_role, lead_role) = (format!("rep_{suffix}"), format!("lead_{suffix}"));
-    let (alice, lena) = (format!("alice_{suffix}"), format!("lena_{suffix}"));
-    Test::new()
-        .args([
-            "archive",
-            "init",
-            &url,
-            "--rep-role",
-            &rep_role,
-            "--lead-role",
-            &lead_role,
-            "--apply",
-        ])
-        .run()
-        .success();
-    db.admin()
-        .batch_execute(&format!(
-            "CREATE ROLE {alice} LOGIN PASSWORD 'alice-pw' IN ROLE {rep_role};
-             CREATE ROLE {lena} LOGIN PASSWORD 'lena-pw' IN ROLE {lead_role};"
-        ))
-        .unwrap();
+    let (rep_role, lead_role) = db.team_roles();
+    let alice = db.login("alice", "alice-pw", &rep_role);
+    let lena = db.login("lena", "lena-pw", &lead_role);
     let local = Db::sqlite();
     let as_li = || Test::new().env("DEFUSE_DB", local.url()).env("USER", "li");
     for (name, now) in [

@@ -77,6 +77,39 @@ impl Db {
         format!("{scheme}://{user}@{host}")
     }
 
+    /// This archive's database name: role names are cluster-wide, so a
+    /// test's roles carry it to be its own.
+    pub fn name(&self) -> String {
+        let url = self.url.to_str().expect("a URL");
+        let (_, path) = url.rsplit_once('/').expect("a URL with a database");
+        path.split('?').next().unwrap_or_default().to_owned()
+    }
+
+    /// `archive init --apply` with a rep role and a lead role of this
+    /// archive's own: their names (rep, lead).
+    pub fn team_roles(&self) -> (String, String) {
+        let (rep, lead) = (
+            format!("rep_{}", self.name()),
+            format!("lead_{}", self.name()),
+        );
+        crate::test::Test::new()
+            .args(["archive", "init"])
+            .arg(self.url())
+            .args(["--rep-role", &rep, "--lead-role", &lead, "--apply"])
+            .run()
+            .success();
+        (rep, lead)
+    }
+
+    /// A login `person_<archive>` with `password`, a member of `role`: its name.
+    pub fn login(&self, person: &str, password: &str, role: &str) -> String {
+        let name = format!("{person}_{}", self.name());
+        self.execute(&format!(
+            "CREATE ROLE {name} LOGIN PASSWORD '{password}' IN ROLE {role};"
+        ));
+        name
+    }
+
     /// The test server's superuser, connected to this archive's database.
     pub fn admin(&self) -> postgres::Client {
         admin(self.url.to_str().expect("a URL"))

@@ -699,37 +699,8 @@ fn acts_the_server_refuses_are_reported_once_and_kept_aside() {
     let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
         return;
     };
-    let suffix = db
-        .url()
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (rep_role, lead_role, alice) = (
-        format!("reps_{suffix}"),
-        format!("leads_{suffix}"),
-        format!("alice_{suffix}"),
-    );
-    Test::new()
-        .args(["archive", "init"])
-        .arg(db.url())
-        .args([
-            "--rep-role",
-            &rep_role,
-            "--lead-role",
-            &lead_role,
-            "--apply",
-        ])
-        .run()
-        .success();
-    db.execute(&format!(
-        "CREATE ROLE {alice} LOGIN PASSWORD 'alice-pw' IN ROLE {rep_role};"
-    ));
+    let (rep_role, lead_role) = db.team_roles();
+    let alice = db.login("alice", "alice-pw", &rep_role);
     let theirs: i64 = db
         .admin()
         .query_one("SELECT min(id) FROM commitments WHERE case_row = 1", &[])
