@@ -162,10 +162,12 @@ pub struct NewPlaybookArgs {
 pub enum ArchiveCommand {
     /// Create (or upgrade) the schema at a postgres:// URL, as the role that
     /// will own it, and print the GRANTs for a rep role and a lead role.
+    #[command(after_help = EXIT_CODES)]
     Init(ArchiveInitArgs),
     /// Copy every case (with its commitments and void state) from one
     /// archive into another, e.g. a rep's file into the team's server.
     /// Run it twice and nothing is copied twice.
+    #[command(after_help = EXIT_CODES)]
     Copy(ArchiveCopyArgs),
 }
 

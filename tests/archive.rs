@@ -672,7 +672,7 @@ fn archive_init_grants_a_rep_no_void_and_a_lead_void() {
     as_lena()
         .args(["cases", "list"])
         .run()
-        .status(3)
+        .status(2)
         .stderr_contains("chmod 600");
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
     as_lena()

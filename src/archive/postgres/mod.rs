@@ -299,7 +299,8 @@ impl Server {
             self.config.get_dbname().unwrap_or_default(),
             self.config.get_user().unwrap_or_default(),
         )
-        .map_err(|e| self.error(e))
+        // The rep's own file to fix, not a server failure (exit 2).
+        .map_err(|e| Error::Usage(format!("{}: {e}", self.shown)))
     }
 
     /// A connection, or why there is none, within [`CONNECT_TIMEOUT`] in
