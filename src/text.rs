@@ -8,14 +8,39 @@
 /// newlines are kept. Escaping twice changes nothing more.
 pub fn for_terminal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    push_for_terminal(&mut out, text);
+    out
+}
+
+/// [`for_terminal`], appended to `out`.
+pub fn push_for_terminal(out: &mut String, text: &str) {
+    push_escaped(out, text, |out, c| out.extend(c.escape_unicode()));
+}
+
+/// `text` appended to `out` with each [`is_dangerous`] character written by
+/// `escape`. Runs of printable ASCII (most of any listing) are copied whole,
+/// not character by character: a listing of thousands of rows passes here
+/// more than once on its way out.
+fn push_escaped(out: &mut String, mut text: &str, escape: impl Fn(&mut String, char)) {
+    loop {
+        // A byte outside the plain set is ASCII or starts a character, so
+        // the cut is on a character boundary.
+        let plain = text
+            .bytes()
+            .position(|b| !matches!(b, b' '..=b'~' | b'\n' | b'\t'))
+            .unwrap_or(text.len());
+        out.push_str(&text[..plain]);
+        let mut rest = text[plain..].chars();
+        let Some(c) = rest.next() else {
+            return;
+        };
         if is_dangerous(c) {
-            out.push_str(&c.escape_unicode().to_string());
+            escape(out, c);
         } else {
             out.push(c);
         }
+        text = rest.as_str();
     }
-    out
 }
 
 /// C0 and C1 controls and DEL (but not newline and tab), and the bidi
@@ -41,14 +66,10 @@ pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Strin
 /// inside strings, where `\uXXXX` means the same character.
 pub fn escape_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if is_dangerous(c) {
-            // All of them are in the Basic Multilingual Plane: one \u escape each.
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
+    push_escaped(&mut out, json, |out, c| {
+        // All of them are in the Basic Multilingual Plane: one \u escape each.
+        out.push_str(&format!("\\u{:04x}", u32::from(c)));
+    });
     out
 }
 
@@ -159,6 +180,40 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["customer"], nasty);
         assert_eq!(for_terminal(&text), text, "the gate leaves JSON alone");
+    }
+
+    /// The copy-whole-runs escaping gives what escaping each character
+    /// would, wherever the dangerous ones fall: first, last, between
+    /// multi-byte characters, in a row.
+    #[test]
+    fn escaping_runs_matches_escaping_each_character() {
+        let each = |text: &str| -> String {
+            text.chars()
+                .map(|c| match is_dangerous(c) {
+                    true => c.escape_unicode().to_string(),
+                    false => c.to_string(),
+                })
+                .collect()
+        };
+        for text in [
+            "",
+            "plain ASCII\twith a tab\nand a line",
+            "\x1bfirst",
+            "last\x7f",
+            "台北\u{202E}銀行\u{9b}\u{9b}é\r\n",
+            "\u{85}\u{2066}\u{61C}\u{200E}x",
+            "mixé \x01 台 \x02",
+        ] {
+            assert_eq!(for_terminal(text), each(text), "{text:?}");
+            let json_each: String = text
+                .chars()
+                .map(|c| match is_dangerous(c) {
+                    true => format!("\\u{:04x}", u32::from(c)),
+                    false => c.to_string(),
+                })
+                .collect();
+            assert_eq!(escape_json(text), json_each, "{text:?}");
+        }
     }
 
     #[test]

@@ -111,14 +111,15 @@ fn sanitize(bytes: &[u8]) -> (String, &[u8]) {
     loop {
         match std::str::from_utf8(rest) {
             Ok(text) => {
-                out.push_str(&for_terminal_keeping_crlf(text));
+                push_for_terminal_keeping_crlf(&mut out, text);
                 return (out, &[]);
             }
             Err(e) => {
                 let (valid, after) = rest.split_at(e.valid_up_to());
-                out.push_str(&for_terminal_keeping_crlf(
+                push_for_terminal_keeping_crlf(
+                    &mut out,
                     std::str::from_utf8(valid).unwrap_or_default(),
-                ));
+                );
                 let Some(len) = e.error_len() else {
                     return (out, after);
                 };
@@ -131,11 +132,13 @@ fn sanitize(bytes: &[u8]) -> (String, &[u8]) {
     }
 }
 
-fn for_terminal_keeping_crlf(text: &str) -> String {
-    text.split("\r\n")
-        .map(crate::text::for_terminal)
-        .collect::<Vec<_>>()
-        .join("\r\n")
+fn push_for_terminal_keeping_crlf(out: &mut String, text: &str) {
+    for (n, line) in text.split("\r\n").enumerate() {
+        if n > 0 {
+            out.push_str("\r\n");
+        }
+        crate::text::push_for_terminal(out, line);
+    }
 }
 
 impl Write for Gate<'_> {
