@@ -92,7 +92,13 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
     std::thread::Builder::new()
         .name("defuse-sync".into())
         .spawn(move || {
-            let mut pg = match Pg::open(&owned, Access::Store) {
+            // Only a case to store may create the archive's schema; acts
+            // alone need one that exists.
+            let access = match work.is_empty() {
+                true => Access::Update,
+                false => Access::Store,
+            };
+            let mut pg = match Pg::open(&owned, access) {
                 Ok(pg) => pg,
                 Err(e) => {
                     let _ = sender.send(Err(e));
