@@ -21,11 +21,18 @@ the others an empty one, to keep the database small.
 $DEFUSE_BIN picks the binary (default target/release/defuse).
 Prints figures; asserts nothing.
 """
-import os, re, statistics, subprocess, sys, tempfile, time
+import importlib.util, os, re, statistics, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFUSE = os.environ.get("DEFUSE_BIN", os.path.join(ROOT, "target", "release", "defuse"))
+
+# A real plan's JSON, made as archive-scale.py makes it.
+_spec = importlib.util.spec_from_file_location("scale", os.path.join(ROOT, "bench", "archive-scale.py"))
+scale = importlib.util.module_from_spec(_spec)
+_argv, sys.argv = sys.argv, [sys.argv[0]]
+_spec.loader.exec_module(scale)
+sys.argv = _argv
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 N = int(ARGS[0]) if ARGS else 1_000_000
@@ -52,14 +59,6 @@ def psql(url, sql, *flags):
 DB = with_db(SERVER, f"defuse_bench_{N}")
 
 
-def real_plan():
-    """A real plan's JSON, as `defuse triage` writes it."""
-    answers = os.path.join(ROOT, "examples", "general-public.answers.yaml")
-    out = subprocess.run([DEFUSE, "triage", "--answers", answers, "--format", "json", "--out", "-", "--no-store"],
-                         capture_output=True, text=True, check=True)
-    return out.stdout
-
-
 def build():
     exists = psql(SERVER, f"SELECT 1 FROM pg_database WHERE datname = 'defuse_bench_{N}'", "-tA").strip()
     if exists:
@@ -68,7 +67,7 @@ def build():
     # The schema exactly as defuse makes it (every version, every index).
     subprocess.run([DEFUSE, "archive", "init", DB], check=True, capture_output=True)
     now = int(time.time())
-    plan = real_plan()
+    plan = scale.real_plan()
     start = time.time()
     psql(DB, f"""
         SELECT setseed(0.42);

@@ -143,9 +143,33 @@ fn now() -> String {
 /// Keeps `act` for `archive`; the same act again keeps the first (its time).
 pub(super) fn put(outbox: &Outbox, archive: &str, act: &Act, why: &str) -> Result<(), Error> {
     let conn = open(outbox, true)?.ok_or_else(|| outbox.error("not created"))?;
+    record(
+        &conn,
+        "INSERT OR IGNORE INTO acts",
+        "queued_at, why_queued",
+        archive,
+        act,
+        why,
+    )
+    .map_err(|e| outbox.error(e))?;
+    Ok(())
+}
+
+/// `act` as a row of the acts or the refused table (`insert` names which;
+/// `when_why` its two last columns), stamped now with `why`.
+fn record(
+    conn: &Connection,
+    insert: &str,
+    when_why: &str,
+    archive: &str,
+    act: &Act,
+    why: &str,
+) -> rusqlite::Result<usize> {
     conn.execute(
-        "INSERT OR IGNORE INTO acts (archive, kind, target, at, by, reason, queued_at, why_queued)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        &format!(
+            "{insert} (archive, kind, target, at, by, reason, {when_why})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        ),
         params![
             archive,
             act.kind.as_str(),
@@ -157,8 +181,6 @@ pub(super) fn put(outbox: &Outbox, archive: &str, act: &Act, why: &str) -> Resul
             why
         ],
     )
-    .map_err(|e| outbox.error(e))?;
-    Ok(())
 }
 
 /// The acts waiting for `archive`, in the order they were done: (row, act).
@@ -221,19 +243,13 @@ pub(super) fn refuse(
         .execute("DELETE FROM acts WHERE id = ?1", [row])
         .map_err(|e| outbox.error(e))?;
     if taken == 1 {
-        tx.execute(
-            "INSERT INTO refused (archive, kind, target, at, by, reason, refused_at, why)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                archive,
-                act.kind.as_str(),
-                act.target,
-                act.at,
-                act.by,
-                act.reason,
-                now(),
-                why
-            ],
+        record(
+            &tx,
+            "INSERT INTO refused",
+            "refused_at, why",
+            archive,
+            act,
+            why,
         )
         .map_err(|e| outbox.error(e))?;
     }

@@ -332,17 +332,8 @@ impl Pg {
 
 #[cfg(test)]
 mod tests {
-    use std::ffi::OsString;
-
+    use super::url::tests::env;
     use super::*;
-
-    fn env(name: &str) -> Option<OsString> {
-        match name {
-            "USER" => Some("rep".into()),
-            "HOME" => Some("/home/rep".into()),
-            _ => None,
-        }
-    }
 
     /// The end-of-call store has one deadline, and a black hole's connect
     /// gives up inside it (so its reason, not the deadline, is shown).

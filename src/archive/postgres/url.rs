@@ -183,10 +183,11 @@ fn percent_decode(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn env(name: &str) -> Option<OsString> {
+    /// A rep's environment with no password anywhere.
+    pub(in crate::archive::postgres) fn env(name: &str) -> Option<OsString> {
         match name {
             "USER" => Some("rep".into()),
             "HOME" => Some("/home/rep".into()),
