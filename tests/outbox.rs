@@ -769,6 +769,76 @@ fn acts_the_server_refuses_are_reported_once_and_kept_aside() {
     db.execute(&format!("DROP OWNED BY {alice}; DROP ROLE {alice};"));
 }
 
+/// A queued case the server refuses for good (its case id taken by a
+/// different call) leaves the queue with its answers written out, is said
+/// once, and the cases behind it are stored: one bad case never stops
+/// every later sync.
+#[test]
+fn a_case_the_server_refuses_for_good_is_held_and_the_rest_are_stored() {
+    let Some(Rig { db, outbox, _dir }) = Rig::with_one_case() else {
+        return;
+    };
+    let mut proxy = Proxy::to(&server_address(&db));
+    let url = through(&db, &proxy);
+    proxy.stop();
+    for now in ["2020-01-02T09:00:00Z", "2020-01-03T09:00:00Z"] {
+        triage(&url, &outbox, "general-fire", now).success();
+    }
+    let first: String = rusqlite::Connection::open(&outbox)
+        .unwrap()
+        .query_row(
+            "SELECT case_id FROM outbox ORDER BY queued_at, rowid LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    // Another call on the server takes the first queued case's id.
+    db.execute(&format!(
+        "UPDATE cases SET case_id = '{first}' WHERE id = 1"
+    ));
+    proxy.start();
+    let said = rep(&url, &outbox).arg("sync").run().status(1).to_string();
+    let answers = outbox
+        .parent()
+        .unwrap()
+        .join("held")
+        .join(format!("{first}.answers.yaml"));
+    for line in [
+        format!("refused case {first}: case id {first} is already used by case #1"),
+        format!("its answers are in {}", answers.display()),
+        format!(
+            "`defuse triage --answers {} --now 2020-01-02T09:00:01+00:00`",
+            answers.display()
+        ),
+        "Stored 1 case from the outbox".into(),
+        "error: 1 case refused by".into(),
+    ] {
+        assert!(said.contains(&line), "{line}\n{said}");
+    }
+    assert_eq!(counted(&db, &outbox), (2, 0));
+    // Said once: the next sync has nothing to say.
+    rep(&url, &outbox).arg("sync").run().success().stderr("");
+    // The command it gave stores the call as a new case.
+    rep(&url, &outbox)
+        .args([
+            "triage",
+            "--out",
+            "-",
+            "--now",
+            "2020-01-02T09:00:01+00:00",
+            "--answers",
+        ])
+        .arg(&answers)
+        .run()
+        .success()
+        .stderr_contains("Stored as case #3");
+    let held: i64 = rusqlite::Connection::open(&outbox)
+        .unwrap()
+        .query_row("SELECT count(*) FROM held", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(held, 1, "kept in the outbox's held table");
+}
+
 /// Two syncs at once over the same queued acts: each act applied once,
 /// the queue empty, nothing refused.
 #[test]

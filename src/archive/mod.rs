@@ -48,7 +48,7 @@ pub use ics::{ics, kind_label};
 pub use location::Location;
 pub use outbox::{Delivered, Outbox, deliver};
 pub use postgres::Roles;
-pub use push::{Synced, sync};
+pub use push::{Held, Synced, sync};
 pub use rows::{CaseRow, CommitmentRow, StoredCall};
 
 /// What a command needs from the archive; it decides how it is opened.

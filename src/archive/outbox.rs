@@ -154,6 +154,60 @@ impl Outbox {
         Ok(())
     }
 
+    /// Moves a case the server refuses for good (see `push.rs`) from the
+    /// queue to the outbox's `held` table, and writes its answers beside
+    /// the outbox (`held/CASE_ID.answers.yaml`) for the rep to store as a
+    /// new call. The row leaves the queue only once the file is written;
+    /// `None` when another sync held it first (so it is said once).
+    pub(super) fn hold(
+        &self,
+        conn: &mut Connection,
+        values: &CaseValues,
+        why: &str,
+    ) -> Result<Option<PathBuf>, Error> {
+        let tx = conn.transaction().map_err(|e| self.error(e))?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS held (
+                 fingerprint TEXT NOT NULL,
+                 case_id TEXT NOT NULL,
+                 archive TEXT NOT NULL,
+                 queued_at TEXT NOT NULL,
+                 reason TEXT NOT NULL,
+                 case_values TEXT NOT NULL,
+                 held_at TEXT NOT NULL,
+                 why TEXT NOT NULL
+             )",
+        )
+        .map_err(|e| self.error(e))?;
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let moved = tx
+            .execute(
+                "INSERT INTO held SELECT fingerprint, case_id, archive, queued_at, reason,
+                     case_values, ?2, ?3 FROM outbox WHERE fingerprint = ?1",
+                params![values.fingerprint, now, why],
+            )
+            .and_then(|_| {
+                tx.execute(
+                    "DELETE FROM outbox WHERE fingerprint = ?1",
+                    [&values.fingerprint],
+                )
+            })
+            .map_err(|e| self.error(e))?;
+        if moved == 0 {
+            return Ok(None);
+        }
+        // The case id is a slug (letters, digits, dashes): a safe name.
+        let dir = self.path.parent().unwrap_or(Path::new(".")).join("held");
+        let file = crate::output::write_new(
+            &dir,
+            &values.case_id,
+            "answers.yaml",
+            values.answers_yaml.as_bytes(),
+        )?;
+        tx.commit().map_err(|e| self.error(e))?;
+        Ok(Some(file))
+    }
+
     /// How many cases wait for `location` (0 for a file archive, and when
     /// there is no outbox).
     pub fn count(&self, location: &Location) -> Result<usize, Error> {

@@ -5,7 +5,9 @@
 //!
 //! Each case is its own transaction (the server's ordinary store), so a
 //! failure midway keeps the rest queued; the first failure stops the sync
-//! (the server is then most likely away for all of them). The connection
+//! (the server is then most likely away for all of them). A case the
+//! server refuses for good (its case id taken by a different call) is
+//! held: it stays in the outbox, is said, and the sync goes on past it. The connection
 //! lives on a worker thread and every step has the store's client-side
 //! deadline, so a server that goes silent mid-sync cannot hold cron or the
 //! rep. A row leaves the outbox only once the server has it.
@@ -33,6 +35,10 @@ pub struct Synced {
     /// What is still waiting, with why (the first failure stops the sync):
     /// (a case id, or an act such as `commitment #12 done`, why).
     pub failed: Vec<(String, String)>,
+    /// Cases the server refuses for good: moved to the outbox's `held`
+    /// table, their answers written out to store as a new call; they do
+    /// not stop the rest. Reported by this sync only.
+    pub held: Vec<Held>,
     /// Cases waiting for another archive than this one.
     pub other_archives: usize,
     /// Those cases by the archive they wait for (`user@host:port/db`).
@@ -49,6 +55,17 @@ pub struct Synced {
     /// follows need not try again (and wait the connect limit twice).
     #[serde(skip)]
     pub unreachable: Option<String>,
+}
+
+/// A queued case the server refused for good.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held {
+    pub case_id: String,
+    /// The call time, RFC 3339.
+    pub call_time: String,
+    pub why: String,
+    /// Its answers file, beside the outbox.
+    pub answers: std::path::PathBuf,
 }
 
 /// One step of the worker, in the order of the queue.
@@ -112,7 +129,7 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
             // waiting (the send fails): at most one more step is done, and
             // every step is idempotent.
             let send = |step: Result<Step, Error>| {
-                let failed = step.is_err();
+                let failed = step.as_ref().is_err_and(|e| !held(e));
                 sender.send(step).is_ok() && !failed
             };
             for values in &work {
@@ -157,6 +174,18 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
                 synced.already.push((values.case_id.clone(), number))
             }
             Ok(_) => return Ok(out_of_order(synced, &values.case_id)),
+            Err(e) if held(&e) => {
+                let why = reason(&e);
+                if let Some(answers) = outbox.hold(&mut kept, values, &why)? {
+                    synced.held.push(Held {
+                        case_id: values.case_id.clone(),
+                        call_time: values.created_at.clone(),
+                        why,
+                        answers,
+                    });
+                }
+                continue;
+            }
             Err(e) => {
                 synced.failed.push((values.case_id.clone(), reason(&e)));
                 return Ok(synced);
@@ -190,6 +219,12 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
         }
     }
     Ok(synced)
+}
+
+/// A store the server refused for good (see `Pg::store_values`), not one
+/// that could not reach it.
+fn held(e: &Error) -> bool {
+    matches!(e, Error::Usage(_))
 }
 
 /// The worker answers in queue order; a step of the wrong kind would be a

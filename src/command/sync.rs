@@ -58,7 +58,7 @@ pub fn run(args: &SyncArgs, db: &Location, io: &mut Io) -> Result<(), Error> {
                 waiting: left,
                 acts_waiting: acts_left,
             }))?;
-            refusals(&synced, db, &mut io.err);
+            warnings(&synced, db, &mut io.err);
         }
         SyncFormat::Text => tell(&synced, db, &outbox, &mut io.err),
     }
@@ -70,6 +70,11 @@ pub fn run(args: &SyncArgs, db: &Location, io: &mut Io) -> Result<(), Error> {
                 waiting(left, acts_left)
             ),
         }),
+        // The rest went; these need the rep (see the warnings).
+        None if !synced.held.is_empty() => Err(Error::Findings(format!(
+            "{} refused by {db}: store the answers written out as new calls",
+            count(synced.held.len(), "case", "cases")
+        ))),
         None => Ok(()),
     }
 }
@@ -116,7 +121,7 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
             labels(&synced.applied_already)
         );
     }
-    refusals(synced, db, err);
+    warnings(synced, db, err);
     for (archive, n) in &synced.waiting_elsewhere {
         // `user@host:port/db` as a URL, but for a socket's path (not a
         // host) or an IPv6 address, which a URL writes otherwise.
@@ -135,9 +140,26 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
     }
 }
 
-/// The acts the server refused for good, a warning each, whatever the
-/// format: they leave the queue, so this is the one time they are said.
-fn refusals(synced: &Synced, db: &Location, err: &mut dyn Write) {
+/// The cases and acts the server refused for good, a warning each,
+/// whatever the format: they leave the queue, so this is the one time they
+/// are said.
+fn warnings(synced: &Synced, db: &Location, err: &mut dyn Write) {
+    for held in &synced.held {
+        // A second later: another call time, so another fingerprint and id.
+        let later = chrono::DateTime::parse_from_rfc3339(&held.call_time)
+            .map(|t| crate::plan::rfc3339(t + chrono::Duration::seconds(1)))
+            .unwrap_or_else(|_| "TIME".into());
+        let _ = writeln!(
+            err,
+            "warning: {db} refused case {}: {}; it left the queue (kept in the outbox's `held` table) \
+             and its answers are in {}: store them as a new call with \
+             `defuse triage --answers {} --now {later}`",
+            held.case_id,
+            held.why,
+            held.answers.display(),
+            held.answers.display(),
+        );
+    }
     for refused in &synced.refused {
         let _ = writeln!(
             err,

@@ -74,7 +74,9 @@ impl Pg {
         })();
         match outcome {
             Ok(Ok(stored)) => Ok(stored),
-            Ok(Err(message)) => Err(self.server.error(message)),
+            // The request, not the server, failed: a sync holds such a
+            // case and goes on with the rest.
+            Ok(Err(message)) => Err(Error::Usage(message)),
             Err(e) => Err(self.fail(e)),
         }
     }
