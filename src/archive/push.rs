@@ -72,7 +72,8 @@ pub struct Held {
 enum Step {
     /// Connected: the steps of the queue follow.
     Open,
-    Case(Stored),
+    /// Stored, or refused for good (why).
+    Case(Result<Stored, String>),
     Act(Applied),
 }
 
@@ -129,11 +130,11 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
             // waiting (the send fails): at most one more step is done, and
             // every step is idempotent.
             let send = |step: Result<Step, Error>| {
-                let failed = step.as_ref().is_err_and(|e| !held(e));
+                let failed = step.is_err();
                 sender.send(step).is_ok() && !failed
             };
             for values in &work {
-                if !send(pg.store_values(values, &mut || {}).map(Step::Case)) {
+                if !send(pg.store_unless_clash(values, &mut || {}).map(Step::Case)) {
                     return;
                 }
             }
@@ -167,15 +168,13 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
     }
     for values in &cases {
         match next() {
-            Ok(Step::Case(Stored::New(number))) => {
+            Ok(Step::Case(Ok(Stored::New(number)))) => {
                 synced.stored.push((values.case_id.clone(), number))
             }
-            Ok(Step::Case(Stored::Already(number))) => {
+            Ok(Step::Case(Ok(Stored::Already(number)))) => {
                 synced.already.push((values.case_id.clone(), number))
             }
-            Ok(_) => return Ok(out_of_order(synced, &values.case_id)),
-            Err(e) if held(&e) => {
-                let why = reason(&e);
+            Ok(Step::Case(Err(why))) => {
                 if let Some(answers) = outbox.hold(&mut kept, values, &why)? {
                     synced.held.push(Held {
                         case_id: values.case_id.clone(),
@@ -186,6 +185,7 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
                 }
                 continue;
             }
+            Ok(_) => return Ok(out_of_order(synced, &values.case_id)),
             Err(e) => {
                 synced.failed.push((values.case_id.clone(), reason(&e)));
                 return Ok(synced);
@@ -219,12 +219,6 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
         }
     }
     Ok(synced)
-}
-
-/// A store the server refused for good (see `Pg::store_values`), not one
-/// that could not reach it.
-fn held(e: &Error) -> bool {
-    matches!(e, Error::Usage(_))
 }
 
 /// The worker answers in queue order; a step of the wrong kind would be a

@@ -34,6 +34,18 @@ impl Pg {
         values: &CaseValues,
         waiting: &mut dyn FnMut(),
     ) -> Result<Stored, Error> {
+        self.store_unless_clash(values, waiting)?
+            .map_err(|clash| self.server.error(clash))
+    }
+
+    /// [`Self::store_values`], with a case id taken by a different call
+    /// (why) told apart from a failure: a sync holds such a case and goes
+    /// on with the rest.
+    pub fn store_unless_clash(
+        &mut self,
+        values: &CaseValues,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<Result<Stored, String>, Error> {
         // Read back from the JSON the archive keeps: one reader of a plan's
         // commitments, for new cases and the v3 migration, on both backends.
         let commitments = Commitment::of_plan(&values.plan_json);
@@ -72,13 +84,7 @@ impl Pg {
             tx.commit()?;
             Ok(Ok(Stored::New(number)))
         })();
-        match outcome {
-            Ok(Ok(stored)) => Ok(stored),
-            // The request, not the server, failed: a sync holds such a
-            // case and goes on with the rest.
-            Ok(Err(message)) => Err(Error::Usage(message)),
-            Err(e) => Err(self.fail(e)),
-        }
+        outcome.map_err(|e| self.fail(e))
     }
 
     pub fn find_call(&self, call: &Fingerprint) -> Result<Option<i64>, Error> {
