@@ -3,7 +3,7 @@
 //! ASCII-only `NOCASE`, matching the partial indexes), marked done.
 
 use postgres::GenericClient;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 
 use super::Pg;
 use crate::archive::commitments::{Commitment, Commitments, DoneRefused, Kind};
@@ -88,26 +88,31 @@ impl Commitment {
 }
 
 impl Commitments {
-    /// The SELECT for this filter and its arguments, in PostgreSQL's dialect.
-    pub(super) fn query_pg(&self) -> (String, Vec<&(dyn ToSql + Sync)>) {
+    /// The SELECT for this filter and its typed arguments, in PostgreSQL's
+    /// dialect.
+    pub(super) fn query_pg(&self) -> (String, Vec<(&(dyn ToSql + Sync), Type)>) {
         let mut sql = format!(
             "SELECT {} FROM commitments m JOIN cases c ON c.id = m.case_row
              WHERE NOT c.rehearsal AND c.void_at IS NULL",
             CommitmentRow::select_list()
         );
-        let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        let mut args: Vec<(&(dyn ToSql + Sync), Type)> = Vec::new();
         fn arg<'a>(
-            args: &mut Vec<&'a (dyn ToSql + Sync)>,
+            args: &mut Vec<(&'a (dyn ToSql + Sync), Type)>,
             value: &'a (dyn ToSql + Sync),
+            of: Type,
         ) -> String {
-            args.push(value);
+            args.push((value, of));
             format!("${}", args.len())
         }
         if !self.include_done {
             sql.push_str(" AND m.done_at IS NULL");
         }
         if let Some(before) = &self.due_before {
-            sql.push_str(&format!(" AND m.due_epoch < {}", arg(&mut args, before)));
+            sql.push_str(&format!(
+                " AND m.due_epoch < {}",
+                arg(&mut args, before, Type::INT8)
+            ));
         }
         if let Some(owner) = &self.owner {
             let open = if self.include_done {
@@ -115,7 +120,7 @@ impl Commitments {
             } else {
                 " AND done_at IS NULL"
             };
-            let who = arg(&mut args, owner);
+            let who = arg(&mut args, owner, Type::TEXT);
             sql.push_str(&format!(
                 " AND m.id IN (SELECT id FROM commitments WHERE {} = {}{open}
                     UNION ALL SELECT id FROM commitments WHERE {} = {}{open})",
@@ -126,7 +131,7 @@ impl Commitments {
             ));
         }
         if let Some(name) = &self.owner_name {
-            let who = arg(&mut args, name);
+            let who = arg(&mut args, name, Type::TEXT);
             sql.push_str(&format!(
                 " AND {} = {}",
                 nocase("m.owner_name"),
@@ -170,7 +175,7 @@ impl Pg {
         let rows = self
             .client
             .borrow_mut()
-            .query(&sql, &args)
+            .query_typed(&sql, &args)
             .map_err(|e| self.fail(e))?;
         rows.iter()
             .map(CommitmentRow::read_pg)
@@ -189,7 +194,7 @@ impl Pg {
         let rows = self
             .client
             .borrow_mut()
-            .query(&sql, &[&numbers, &lang])
+            .query_typed(&sql, &[(&numbers, Type::INT8_ARRAY), (&lang, Type::TEXT)])
             .map_err(|e| self.fail(e))?;
         rows.iter()
             .map(StoredCall::read_pg)

@@ -4,7 +4,7 @@
 //! `url`), the password (never
 //! on the command line: `$PGPASSWORD`, else `~/.pgpass`/`$PGPASSFILE`, as
 //! libpq), TLS by `sslmode` with libpq's meanings, the time limits
-//! (connecting 2 s unless the URL's `connect_timeout` says otherwise, each
+//! (connecting, the first query included, 2 s unless the URL's `connect_timeout` says otherwise, each
 //! statement 2 s, an end-of-call store 2.3 s in all), and opening for each
 //! [`Access`].
 //! The rest: `url` (the URL, as libpq reads it), `pgpass` (the password file), `schema` (migrations, the same
@@ -165,10 +165,12 @@ impl Server {
         .map_err(|e| Error::Usage(format!("{}: {e}", self.shown)))
     }
 
-    /// A connection, or why there is none, within [`CONNECT_TIMEOUT`] in
-    /// all: the library's own timeout covers only the TCP connect, so a
-    /// server that accepts and never answers would hang the login.
-    fn connect(&self) -> Result<Client, Error> {
+    /// A connection and the archive's schema version, or why there is
+    /// none, within [`CONNECT_TIMEOUT`] in all: the library's own timeout
+    /// covers only the TCP connect, so a server that accepts and never
+    /// answers would hang the login, and one silent after the login would
+    /// hang the first query (the version's, read here for that reason).
+    fn connect(&self) -> Result<(Client, usize), Error> {
         let mut config = self.config.clone();
         if let Some(password) = self.password()? {
             config.password(password);
@@ -192,12 +194,15 @@ impl Server {
         std::thread::Builder::new()
             .name("defuse-pg-connect".into())
             .spawn(move || {
-                let _ = sender.send(connect());
+                let _ = sender.send(connect().and_then(|mut client| {
+                    let version = schema::read_version(&mut client)?;
+                    Ok((client, version))
+                }));
             })
             .map_err(|e| self.error(format!("cannot start connecting: {e}")))?;
         let limit = self.connect_limit();
         match receiver.recv_timeout(limit + CONNECT_SLACK) {
-            Ok(Ok(client)) => Ok(client),
+            Ok(Ok(connected)) => Ok(connected),
             Ok(Err(e)) => Err(self.error(self.login_failure(&e))),
             Err(_) => Err(archive_error(Path::new(&shown), no_answer_within(limit))),
         }
@@ -288,12 +293,12 @@ pub(super) struct Pg {
 
 impl Pg {
     pub fn open(server: &Server, access: Access) -> Result<Self, Error> {
+        let (client, version) = server.connect()?;
         let mut pg = Pg {
-            client: RefCell::new(server.connect()?),
+            client: RefCell::new(client),
             server: server.clone(),
             created: false,
         };
-        let version = pg.version()?;
         schema::refuse_newer(server, version)?;
         match access {
             Access::Read | Access::Update if version == 0 => Err(Error::Usage(format!(

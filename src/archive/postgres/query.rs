@@ -2,7 +2,7 @@
 //! follow-ups, a customer's history, and stats. Text is ordered byte-wise
 //! (`COLLATE "C"`), as SQLite orders it, whatever the database's locale.
 
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 
 use super::Pg;
 use crate::archive::rows::{CaseRow, StoredCall};
@@ -19,9 +19,9 @@ impl Pg {
         let customer = filter.customer.as_deref().map(customer_pattern);
         let rep = filter.rep.as_deref().map(str::trim);
         let limit = filter.limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-        let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        let mut args: Vec<(&(dyn ToSql + Sync), Type)> = Vec::new();
         if let Some(customer) = &customer {
-            args.push(customer);
+            args.push((customer, Type::TEXT));
             // A substring, case aside, as on SQLite: the key is lowercased
             // by Rust, the pattern escaped. A LIKE, which the trigram index
             // (schema 7) serves; `strpos` read every case.
@@ -31,15 +31,15 @@ impl Pg {
             ));
         }
         if let Some(since) = &filter.since_epoch {
-            args.push(since);
+            args.push((since, Type::INT8));
             sql.push_str(&format!(" AND created_epoch >= ${}", args.len()));
         }
         if let Some(level) = &filter.level {
-            args.push(level);
+            args.push((level, Type::TEXT));
             sql.push_str(&format!(" AND lower(level) = lower(${})", args.len()));
         }
         if let Some(rep) = &rep {
-            args.push(rep);
+            args.push((rep, Type::TEXT));
             sql.push_str(&format!(
                 " AND lower(stored_by COLLATE \"C\") = lower(${}::text COLLATE \"C\")",
                 args.len()
@@ -53,13 +53,13 @@ impl Pg {
         }
         sql.push_str(" ORDER BY created_epoch DESC, id DESC");
         if let Some(limit) = &limit {
-            args.push(limit);
+            args.push((limit, Type::INT8));
             sql.push_str(&format!(" LIMIT ${}", args.len()));
         }
         let rows = self
             .client
             .borrow_mut()
-            .query(&sql, &args)
+            .query_typed(&sql, &args)
             .map_err(|e| self.fail(e))?;
         rows.iter()
             .map(CaseRow::read_pg)
@@ -131,12 +131,15 @@ impl Pg {
         let rows = self
             .client
             .borrow_mut()
-            .query(
+            .query_typed(
                 "SELECT case_id, created_at, created_epoch, level, grievances, crisis, stored_by FROM cases
                  WHERE customer_key = $1 AND created_epoch < $2 AND NOT rehearsal
                    AND void_at IS NULL
                  ORDER BY created_epoch DESC LIMIT 500",
-                &[&customer_key(customer), &before_epoch],
+                &[
+                    (&customer_key(customer), Type::TEXT),
+                    (&before_epoch, Type::INT8),
+                ],
             )
             .map_err(|e| self.fail(e))?;
         Ok(rows
