@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The case archive at scale on PostgreSQL: 1,000,000 cases generated on the
 server (generate_series), then over loopback the median time of a customer's
-history lookup and `commitments --due` (whole `defuse` processes), each
+history lookup (in process, as a call makes it) and `commitments --due`
+(whole `defuse` processes; a day's listing and the whole backlog), each
 query's `EXPLAIN (ANALYZE, BUFFERS)`, and 16 concurrent processes storing 100
 calls each (stores/s, median and p99 store latency) against the server and,
 for comparison, against one SQLite file.
@@ -123,12 +124,34 @@ DUE_SQL = f"""SELECT m.id AS number, m.kind AS kind, c.id AS case_number, c.case
     ORDER BY m.due_epoch, m.id"""
 
 
+def rows(cmd, env):
+    out = subprocess.run(cmd + ["--format", "tsv"], env=env, capture_output=True, text=True, check=True)
+    return len(out.stdout.splitlines()) - 1
+
+
 def queries():
     env = dict(os.environ, DEFUSE_DB=DB)
     print(f"database: {N:,} cases at {DB}")
     print(f"process floor (defuse --version):             {median_ms([DEFUSE, '--version']):6.2f} ms")
-    print(f"history lookup (cases list --customer):       {median_ms([DEFUSE, 'cases', 'list', '--customer', CUSTOMER, '--format', 'json'], env=env):6.2f} ms")
-    print(f"commitments --due (6,000 rows):               {median_ms([DEFUSE, 'commitments', '--due', '--format', 'json'], env=env):6.2f} ms")
+    # The live call's lookup, in process (connect, login, schema version,
+    # query; then the same connection again): tests/scale.rs, debug build.
+    figure = subprocess.run(
+        ["cargo", "test", "--quiet", "--locked", "--test", "suite", "history_lookup_at_scale",
+         "--", "--ignored", "--nocapture"],
+        cwd=ROOT, env=dict(env, DEFUSE_BENCH_DB=DB, DEFUSE_BENCH_CUSTOMER=CUSTOMER),
+        capture_output=True, text=True)
+    print("\n".join(l for l in figure.stderr.splitlines() if l.startswith("figure:"))
+          or f"history lookup figure failed: {figure.stderr[-500:]}")
+    print(f"cases list --customer (a substring: trigrams): {median_ms([DEFUSE, 'cases', 'list', '--customer', CUSTOMER, '--format', 'json'], env=env):6.2f} ms")
+    # A day's listing, not the whole backlog: `--now` on the day the
+    # 60th and the 600th open commitment fall due (the rows counted).
+    for rank in (60, 600):
+        due = int(psql(DB, f"SELECT due_epoch FROM commitments WHERE done_at IS NULL ORDER BY due_epoch OFFSET {rank} LIMIT 1", "-tA").strip())
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(due))
+        cmd = [DEFUSE, "commitments", "--due", "--now", now]
+        print(f"commitments --due --now {now} ({rows(cmd, env):,} rows): {median_ms(cmd + ['--format', 'json'], env=env):6.2f} ms")
+    due = [DEFUSE, "commitments", "--due"]
+    print(f"commitments --due, the whole backlog ({rows(due, env):,} rows): {median_ms(due + ['--format', 'json'], env=env):6.2f} ms")
     # Cases stored before schema 8 have no plan_lang: the listing reads
     # their language from each plan (the cost schema 8 removes).
     psql(DB, f"UPDATE cases SET plan_lang = NULL WHERE id > {N} - 2000")

@@ -31,6 +31,7 @@ mod plans;
 mod playbook_tools;
 mod pty;
 mod readme;
+mod scale;
 mod scenario_coverage;
 mod schema;
 mod server_migrations;

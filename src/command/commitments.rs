@@ -8,6 +8,7 @@
 //! `in_reader_lang`); CSV, for machines, and JSON's `action` and `owner`
 //! keep the stored wording (JSON adds `display_action`, `display_owner`).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -115,14 +116,14 @@ pub fn run(
     let rows = archive.commitments(&filter)?;
     // CSV is for machines: the stored wording, no replay.
     let shown = match args.format {
-        CommitmentFormat::Csv => Vec::new(),
+        CommitmentFormat::Csv => Cow::Borrowed(&rows[..]),
         _ => in_reader_lang(&rows, &archive, lang, &settings.playbook_dirs.value),
     };
     let text = match args.format {
         CommitmentFormat::Json => json(
             &rows
                 .iter()
-                .zip(&shown)
+                .zip(shown.iter())
                 .map(|(row, shown)| Listed {
                     row,
                     display_action: &shown.action,
@@ -171,13 +172,14 @@ struct Listed<'a> {
 /// does), once per case, and each commitment takes its text by kind and
 /// item id from that plan, so `when:` variants and times are as they were.
 /// Anything that cannot be replayed keeps the stored wording: a reader is
-/// never refused a listing for it.
-fn in_reader_lang(
-    rows: &[CommitmentRow],
+/// never refused a listing for it. The rows themselves when none is
+/// replayed (the usual listing: no copy of thousands of rows).
+fn in_reader_lang<'a>(
+    rows: &'a [CommitmentRow],
     archive: &Archive,
     lang: Lang,
     playbook_dirs: &[PathBuf],
-) -> Vec<CommitmentRow> {
+) -> Cow<'a, [CommitmentRow]> {
     let cases: Vec<i64> = rows
         .iter()
         .map(|r| r.case_number)
@@ -215,7 +217,11 @@ fn in_reader_lang(
                 .collect(),
         );
     }
-    rows.iter()
+    if texts.is_empty() {
+        return Cow::Borrowed(rows);
+    }
+    let shown = rows
+        .iter()
         .map(|r| {
             let shown = texts
                 .get(&r.case_number)
@@ -229,7 +235,8 @@ fn in_reader_lang(
                 None => r.clone(),
             }
         })
-        .collect()
+        .collect();
+    Cow::Owned(shown)
 }
 
 fn listing(

@@ -195,7 +195,7 @@ impl Server {
             .name("defuse-pg-connect".into())
             .spawn(move || {
                 let _ = sender.send(connect().and_then(|mut client| {
-                    let version = schema::read_version(&mut client)?;
+                    let version = schema::version_at_login(&mut client)?;
                     Ok((client, version))
                 }));
             })
