@@ -18,6 +18,7 @@ fn median(mut times: Vec<Duration>) -> f64 {
 /// --test suite history_lookup_at_scale -- --ignored --nocapture`
 #[test]
 #[ignore = "prints figures; run by bench/archive-scale-pg.py"]
+#[allow(clippy::print_stderr)] // figures for the notes, where cargo shows them
 fn history_lookup_at_scale() {
     let Some(url) = std::env::var_os("DEFUSE_BENCH_DB") else {
         eprintln!("skipped: set DEFUSE_BENCH_DB to a server archive URL");
