@@ -5,6 +5,9 @@
 //! column to a listing is one line here, plus the migration and the insert.
 
 use std::collections::BTreeMap;
+use std::fmt;
+
+use postgres::row::RowIndex;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +72,29 @@ macro_rules! row {
 
             /// The same, from a PostgreSQL row.
             pub fn read_pg(row: &postgres::Row) -> Result<Self, postgres::Error> {
-                Ok($name { $( $field: Column::read_pg(row, stringify!($field))?, )* })
+                Ok(Self::read_all_pg(std::slice::from_ref(row))?.remove(0))
+            }
+
+            /// Every row of a PostgreSQL result, each field's column found
+            /// by name once, not once per row (a listing of thousands of
+            /// rows would otherwise spend more on names than on values).
+            pub fn read_all_pg(rows: &[postgres::Row]) -> Result<Vec<Self>, postgres::Error> {
+                let Some(first) = rows.first() else {
+                    return Ok(Vec::new());
+                };
+                let at = |name: &str| first.columns().iter().position(|c| c.name() == name);
+                $( let $field = at(stringify!($field)); )*
+                rows.iter()
+                    .map(|row| {
+                        Ok($name { $(
+                            // Not in the result: read by name, which says so.
+                            $field: match $field {
+                                Some(i) => Column::read_pg(row, i)?,
+                                None => Column::read_pg(row, stringify!($field))?,
+                            },
+                        )* })
+                    })
+                    .collect()
             }
 
             /// The row as text cells, in [`Self::FIELDS`] order.
@@ -275,7 +300,11 @@ row! {
 /// A column's Rust type: how it is read from SQL and shown as a CSV cell.
 pub(super) trait Column: Sized {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self>;
-    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error>;
+    /// By name or by position.
+    fn read_pg<I: RowIndex + fmt::Display>(
+        row: &postgres::Row,
+        at: I,
+    ) -> Result<Self, postgres::Error>;
     fn cell(&self) -> String;
 }
 
@@ -283,8 +312,11 @@ impl Column for i64 {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
     }
-    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
-        row.try_get(name)
+    fn read_pg<I: RowIndex + fmt::Display>(
+        row: &postgres::Row,
+        at: I,
+    ) -> Result<Self, postgres::Error> {
+        row.try_get(at)
     }
     fn cell(&self) -> String {
         self.to_string()
@@ -295,8 +327,11 @@ impl Column for bool {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
     }
-    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
-        row.try_get(name)
+    fn read_pg<I: RowIndex + fmt::Display>(
+        row: &postgres::Row,
+        at: I,
+    ) -> Result<Self, postgres::Error> {
+        row.try_get(at)
     }
     fn cell(&self) -> String {
         self.to_string()
@@ -307,8 +342,11 @@ impl Column for String {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
     }
-    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
-        row.try_get(name)
+    fn read_pg<I: RowIndex + fmt::Display>(
+        row: &postgres::Row,
+        at: I,
+    ) -> Result<Self, postgres::Error> {
+        row.try_get(at)
     }
     fn cell(&self) -> String {
         self.clone()
@@ -319,8 +357,11 @@ impl Column for Option<String> {
     fn read(row: &rusqlite::Row, name: &str) -> rusqlite::Result<Self> {
         row.get(name)
     }
-    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
-        row.try_get(name)
+    fn read_pg<I: RowIndex + fmt::Display>(
+        row: &postgres::Row,
+        at: I,
+    ) -> Result<Self, postgres::Error> {
+        row.try_get(at)
     }
     fn cell(&self) -> String {
         self.clone().unwrap_or_default()
@@ -336,8 +377,11 @@ impl Column for Vec<String> {
         let text: String = row.get(name)?;
         Ok(serde_json::from_str(&text).unwrap_or_default())
     }
-    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
-        let text: String = row.try_get(name)?;
+    fn read_pg<I: RowIndex + fmt::Display>(
+        row: &postgres::Row,
+        at: I,
+    ) -> Result<Self, postgres::Error> {
+        let text: String = row.try_get(at)?;
         Ok(serde_json::from_str(&text).unwrap_or_default())
     }
     fn cell(&self) -> String {
@@ -354,8 +398,11 @@ impl Column for BTreeMap<String, String> {
         let text: String = row.get(name)?;
         Ok(serde_json::from_str(&text).unwrap_or_default())
     }
-    fn read_pg(row: &postgres::Row, name: &str) -> Result<Self, postgres::Error> {
-        let text: String = row.try_get(name)?;
+    fn read_pg<I: RowIndex + fmt::Display>(
+        row: &postgres::Row,
+        at: I,
+    ) -> Result<Self, postgres::Error> {
+        let text: String = row.try_get(at)?;
         Ok(serde_json::from_str(&text).unwrap_or_default())
     }
     fn cell(&self) -> String {

@@ -132,19 +132,36 @@ fn sanitize(bytes: &[u8]) -> (String, &[u8]) {
     }
 }
 
-fn push_for_terminal_keeping_crlf(out: &mut String, text: &str) {
-    for (n, line) in text.split("\r\n").enumerate() {
-        if n > 0 {
+fn push_for_terminal_keeping_crlf(out: &mut String, mut text: &str) {
+    // A search for one byte (memchr), not for "\r\n": a listing of
+    // megabytes passes here, and most of it holds no CR at all.
+    while let Some(cr) = text.find('\r') {
+        let (before, from_cr) = text.split_at(cr);
+        crate::text::push_for_terminal(out, before);
+        if let Some(after) = from_cr.strip_prefix("\r\n") {
             out.push_str("\r\n");
+            text = after;
+        } else {
+            // A lone CR: escaped like any control.
+            crate::text::push_for_terminal(out, "\r");
+            text = &from_cr[1..];
         }
-        crate::text::push_for_terminal(out, line);
     }
+    crate::text::push_for_terminal(out, text);
 }
 
 impl Write for Gate<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut bytes = std::mem::take(&mut self.partial);
-        bytes.extend_from_slice(buf);
+        // Joined with what the last write left only when it left something
+        // (no copy of a whole listing otherwise).
+        let joined;
+        let bytes = match self.partial.is_empty() {
+            true => buf,
+            false => {
+                joined = [std::mem::take(&mut self.partial).as_slice(), buf].concat();
+                joined.as_slice()
+            }
+        };
         // A CR at the end waits for the next byte to tell a line end from a lone CR.
         let held = usize::from(bytes.last() == Some(&b'\r'));
         let (now, later) = bytes.split_at(bytes.len() - held);

@@ -177,10 +177,7 @@ impl Pg {
             .borrow_mut()
             .query_typed(&sql, &args)
             .map_err(|e| self.fail(e))?;
-        rows.iter()
-            .map(CommitmentRow::read_pg)
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.fail(e))
+        CommitmentRow::read_all_pg(&rows).map_err(|e| self.fail(e))
     }
 
     /// See [`crate::archive::Archive::calls_not_in`].
@@ -196,10 +193,7 @@ impl Pg {
             .borrow_mut()
             .query_typed(&sql, &[(&numbers, Type::INT8_ARRAY), (&lang, Type::TEXT)])
             .map_err(|e| self.fail(e))?;
-        rows.iter()
-            .map(StoredCall::read_pg)
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.fail(e))
+        StoredCall::read_all_pg(&rows).map_err(|e| self.fail(e))
     }
 
     /// See [`crate::archive::Archive::commitment_done`].

@@ -61,10 +61,7 @@ impl Pg {
             .borrow_mut()
             .query_typed(&sql, &args)
             .map_err(|e| self.fail(e))?;
-        rows.iter()
-            .map(CaseRow::read_pg)
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.fail(e))
+        CaseRow::read_all_pg(&rows).map_err(|e| self.fail(e))
     }
 
     /// See [`crate::archive::Archive::stored_calls`].
@@ -80,10 +77,7 @@ impl Pg {
             .borrow_mut()
             .query(&sql, &[&since])
             .map_err(|e| self.fail(e))?;
-        rows.iter()
-            .map(StoredCall::read_pg)
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.fail(e))
+        StoredCall::read_all_pg(&rows).map_err(|e| self.fail(e))
     }
 
     pub fn find(&self, id: &str) -> Result<Option<CasePlan>, Error> {
