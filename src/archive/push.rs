@@ -7,8 +7,8 @@
 //! failure midway keeps the rest queued; the first failure stops the sync
 //! (the server is then most likely away for all of them). A case the
 //! server refuses for good (its case id taken by a different call) is
-//! held: it stays in the outbox, is said, and the sync goes on past it. The connection
-//! lives on a worker thread and every step has the store's client-side
+//! held (`Outbox::hold`: out of the queue, its answers written out, said
+//! once) and the sync goes on past it. The connection lives on a worker thread and every step has the store's client-side
 //! deadline, so a server that goes silent mid-sync cannot hold cron or the
 //! rep. A row leaves the outbox only once the server has it.
 
