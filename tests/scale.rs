@@ -1,5 +1,7 @@
 //! Figures at scale, printed, never asserted: run by `bench/archive-scale-pg.py`
-//! against its 1,000,000-case database.
+//! against its 1,000,000-case database. In process, as the bench's whole
+//! `defuse` processes are timed beside them: the difference is the
+//! process's own start (about 8 ms here).
 
 use std::time::{Duration, Instant};
 
@@ -46,4 +48,45 @@ fn history_lookup_at_scale() {
         median(first),
         median(again)
     );
+}
+
+/// `defuse commitments --due --now T --format json` in process (the very
+/// `command::main` the binary runs: connect, login, schema version, the
+/// listing, its JSON), for each `T` of `DEFUSE_BENCH_NOW` (comma-separated).
+#[test]
+#[ignore = "prints figures; run by bench/archive-scale-pg.py"]
+#[allow(clippy::print_stderr)] // figures for the notes, where cargo shows them
+fn commitments_due_at_scale() {
+    let (Ok(url), Ok(nows)) = (
+        std::env::var("DEFUSE_BENCH_DB"),
+        std::env::var("DEFUSE_BENCH_NOW"),
+    ) else {
+        eprintln!("skipped: set DEFUSE_BENCH_DB and DEFUSE_BENCH_NOW");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for now in nows.split(',') {
+        let run = || {
+            crate::test::Test::new()
+                .env("DEFUSE_DB", &url)
+                .env("DEFUSE_OUTBOX", dir.path().join("outbox.db"))
+                .args(["commitments", "--due", "--now", now, "--format", "json"])
+                .run()
+                .success()
+        };
+        let rows = serde_json::from_str::<Vec<serde_json::Value>>(&run().stdout)
+            .unwrap()
+            .len();
+        let times = (0..20)
+            .map(|_| {
+                let started = Instant::now();
+                run();
+                started.elapsed()
+            })
+            .collect();
+        eprintln!(
+            "figure: commitments --due --now {now} ({rows} rows), in process: median {:.2} ms",
+            median(times)
+        );
+    }
 }
