@@ -23,7 +23,7 @@ the others an empty one, to keep the database small.
 $DEFUSE_BIN picks the binary (default target/release/defuse).
 Prints figures; asserts nothing.
 """
-import importlib.util, os, re, statistics, subprocess, sys, tempfile, time
+import calendar, importlib.util, os, re, statistics, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,7 +121,7 @@ DUE_SQL = f"""SELECT m.id AS number, m.kind AS kind, c.id AS case_number, c.case
     c.customer AS customer, m.item_id AS item, m.due AS due, m.action AS action, m.owner AS owner,
     m.owner_name AS owner_name, m.done_at AS done_at, m.done_by AS done_by
     FROM commitments m JOIN cases c ON c.id = m.case_row
-    WHERE NOT c.rehearsal AND c.void_at IS NULL AND m.done_at IS NULL AND m.due_epoch < {2**40}
+    WHERE NOT c.rehearsal AND c.void_at IS NULL AND m.done_at IS NULL AND m.due_epoch < {{cutoff}}
     ORDER BY m.due_epoch, m.id"""
 
 
@@ -161,7 +161,11 @@ def queries():
     psql(DB, f"UPDATE cases SET plan_lang = 'en' WHERE id > {N} - 2000")
     mine = dict(env, USER="Rep 00")
     print(f"commitments --mine:                           {median_ms([DEFUSE, 'commitments', '--mine', '--format', 'json'], env=mine):6.2f} ms")
-    for name, sql in (("history (the engine's lookup)", HISTORY_SQL), ("commitments --due", DUE_SQL)):
+    # `--due`'s cutoff: the end of that (UTC) day.
+    day = (calendar.timegm(time.strptime(nows[0], "%Y-%m-%dT%H:%M:%SZ")) // 86400 + 1) * 86400
+    for name, sql in (("history (the engine's lookup)", HISTORY_SQL),
+                      (f"commitments --due --now {nows[0]}", DUE_SQL.format(cutoff=day)),
+                      ("commitments --due, the whole backlog", DUE_SQL.format(cutoff=2**40))):
         plan = psql(DB, f"EXPLAIN (ANALYZE, BUFFERS) {sql}", "-tA")
         print(f"\nEXPLAIN ANALYZE, {name}:\n{plan}")
 
