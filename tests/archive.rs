@@ -1167,6 +1167,65 @@ fn a_killed_copy_run_again_doubles_nothing() {
     assert_eq!(commitments, 3000 * per_case);
 }
 
+/// Two reps copy archives that hold the same calls, numbered in opposite
+/// orders, into the team's at once: both copies finish (they wait for each
+/// other, never deadlock) and every call is there once.
+#[test]
+fn copies_of_shared_calls_in_opposite_orders_at_once_both_finish() {
+    let Some(team) = Db::postgres() else {
+        return;
+    };
+    let forward = Db::sqlite();
+    Test::new()
+        .env("DEFUSE_DB", forward.url())
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(example("general-fire"))
+        .run()
+        .success();
+    grow(&forward, 600);
+    let backward = Db::sqlite();
+    std::fs::copy(forward.url(), backward.url()).unwrap();
+    backward.execute(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE cases SET id = 100000 - id;
+         UPDATE commitments SET case_row = 100000 - case_row;",
+    );
+    let running: Vec<_> = [&forward, &backward]
+        .iter()
+        .map(|source| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
+                .args(["archive", "copy", "--from"])
+                .arg(source.url())
+                .arg("--to")
+                .arg(team.url())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let copies: Vec<_> = running
+        .into_iter()
+        .map(|copy| copy.wait_with_output().unwrap())
+        .collect();
+    for copy in &copies {
+        assert!(
+            copy.status.success(),
+            "{}",
+            String::from_utf8_lossy(&copy.stderr)
+        );
+    }
+    let (cases, calls): (i64, i64) = team
+        .admin()
+        .query_one(
+            "SELECT count(*), count(DISTINCT fingerprint) FROM cases",
+            &[],
+        )
+        .map(|row| (row.get(0), row.get(1)))
+        .unwrap();
+    assert_eq!((cases, calls), (600, 600));
+}
+
 /// Copying needs an archive to copy from, and two different ones.
 #[test]
 fn archive_copy_refuses_a_missing_source_and_itself() {

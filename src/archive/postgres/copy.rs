@@ -75,11 +75,22 @@ impl Pg {
         let client = self.client.get_mut();
         let outcome = (|| -> Result<(Copied, Option<String>), postgres::Error> {
             let mut tx = client.transaction()?;
+            // Every case id of the page locked at once, in the order of the
+            // lock keys (as a store locks its one case id): two copies whose
+            // pages share cases in another order (two reps' archives holding
+            // some of the same calls) then wait for each other instead of
+            // deadlocking.
+            let ids: Vec<&str> = page.iter().map(|r| r.case.case_id.as_str()).collect();
+            tx.execute(
+                "SELECT pg_advisory_xact_lock($1, key) FROM (
+                     SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY key
+                 ) AS keys",
+                &[&STORE_LOCK, &ids],
+            )?;
             let statements = Statements::prepare(&mut tx)?;
             let mut copied = Copied::default();
             for record in page {
                 let case = &record.case;
-                tx.execute(&statements.lock, &[&STORE_LOCK, &case.case_id])?;
                 let held = match &case.fingerprint {
                     Some(call) => tx.query_opt(&statements.by_call, &[call])?,
                     None => tx.query_opt(
@@ -133,7 +144,6 @@ impl Pg {
 
 /// A page's statements, prepared once (one round trip each then, not two).
 struct Statements {
-    lock: Statement,
     by_call: Statement,
     by_id_time: Statement,
     by_id: Statement,
@@ -145,7 +155,6 @@ struct Statements {
 impl Statements {
     fn prepare(tx: &mut Transaction) -> Result<Self, postgres::Error> {
         Ok(Statements {
-            lock: tx.prepare("SELECT pg_advisory_xact_lock($1, hashtext($2))")?,
             // The case here that stored the same call (see the SQLite twin).
             by_call: tx.prepare(
                 "SELECT id, void_at IS NOT NULL FROM cases WHERE fingerprint = $1
