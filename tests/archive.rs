@@ -1226,6 +1226,51 @@ fn copies_of_shared_calls_in_opposite_orders_at_once_both_finish() {
     assert_eq!((cases, calls), (600, 600));
 }
 
+/// Cases stored before schema 8 have no `plan_lang`: `archive init` (the
+/// owner's step) fills it in batches and says how many, once; a rep's
+/// init fills nothing and still succeeds.
+#[test]
+fn archive_init_notes_the_plan_language_of_older_cases() {
+    let Some(db) = Db::postgres() else {
+        return;
+    };
+    for now in [
+        "2020-01-01T09:00:00Z",
+        "2020-01-02T09:00:00Z",
+        "2020-01-03T09:00:00Z",
+    ] {
+        Test::new()
+            .env("DEFUSE_DB", db.url())
+            .args(["triage", "--out", "-", "--now", now, "--answers"])
+            .arg(example("general-fire"))
+            .run()
+            .success();
+    }
+    let (rep_role, _) = db.team_roles();
+    db.execute("UPDATE cases SET plan_lang = NULL WHERE id <= 2");
+    let alice = db.login("alice", "alice-pw", &rep_role);
+    Test::new()
+        .env("PGPASSWORD", "alice-pw")
+        .args(["archive", "init", &db.as_user(&alice)])
+        .run()
+        .success()
+        .stderr_lacks("Noted the plan language");
+    let init = || Test::new().args(["archive", "init"]).arg(db.url()).run();
+    init()
+        .success()
+        .stderr_contains("Noted the plan language of 2 cases stored before schema version 8");
+    let langs: Vec<Option<String>> = db
+        .admin()
+        .query("SELECT plan_lang FROM cases ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(langs, vec![Some("en".to_owned()); 3]);
+    init().success().stderr_lacks("Noted the plan language");
+    db.execute(&format!("DROP OWNED BY {alice}; DROP ROLE {alice};"));
+}
+
 /// Copying needs an archive to copy from, and two different ones.
 #[test]
 fn archive_copy_refuses_a_missing_source_and_itself() {

@@ -294,6 +294,8 @@ pub struct ServerSetup {
     /// Why `cases list --customer` has no index here (it then reads every
     /// case), if it has none: pg_trgm missing or not ours to create.
     pub no_customer_index: Option<String>,
+    /// Cases stored before schema 8 given their plan's language now.
+    pub plan_lang_filled: u64,
 }
 
 /// Creates (or upgrades) a server archive's schema, as the role connected,
@@ -304,6 +306,7 @@ pub fn init_server(location: &Location, roles: &Roles, apply: bool) -> Result<Se
     };
     let mut pg = postgres::Pg::open(server, Access::Store)?;
     let no_customer_index = pg.customer_index()?.err();
+    let plan_lang_filled = pg.fill_plan_lang()?;
     let grants = pg.grants(roles)?;
     if apply {
         pg.apply(&grants)?;
@@ -312,6 +315,7 @@ pub fn init_server(location: &Location, roles: &Roles, apply: bool) -> Result<Se
         version: pg.version()?,
         grants,
         no_customer_index,
+        plan_lang_filled,
     })
 }
 

@@ -34,6 +34,13 @@ pub fn run(command: &ArchiveCommand, io: &mut Io) -> Result<(), Error> {
         "The case archive {location} is at schema version {}.",
         setup.version
     );
+    if setup.plan_lang_filled > 0 {
+        let _ = writeln!(
+            io.err,
+            "Noted the plan language of {} stored before schema version 8 (listings no longer read their plans for it).",
+            count(setup.plan_lang_filled as usize, "case", "cases")
+        );
+    }
     if let Some(why) = &setup.no_customer_index {
         let _ = writeln!(
             io.err,

@@ -327,6 +327,34 @@ impl Pg {
         Ok(made)
     }
 
+    /// Fills `plan_lang` for the cases stored before schema 8, a batch per
+    /// statement (each well inside the statement limit; a migration could
+    /// not, being one transaction that a live store may have to wait for):
+    /// until then a listing reads such a case's language from its plan, a
+    /// parse per case. How many it filled: none for a role that may not
+    /// update cases (the owner's step, as the rest of `archive init`).
+    pub(in crate::archive) fn fill_plan_lang(&mut self) -> Result<u64, Error> {
+        const BATCH: i64 = 1000;
+        let mut filled = 0;
+        loop {
+            let n = match self.client.get_mut().execute(
+                "UPDATE cases SET plan_lang = coalesce(plan_json::json ->> 'lang', 'en')
+                 WHERE id IN (SELECT id FROM cases WHERE plan_lang IS NULL LIMIT $1)",
+                &[&BATCH],
+            ) {
+                Ok(n) => n,
+                Err(e) if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+                    return Ok(filled);
+                }
+                Err(e) => return Err(self.fail(e)),
+            };
+            filled += n;
+            if n < BATCH as u64 {
+                return Ok(filled);
+            }
+        }
+    }
+
     /// The schema version of this database.
     pub fn version(&self) -> Result<usize, Error> {
         read_version(&mut *self.client.borrow_mut()).map_err(|e| self.fail(e))
