@@ -335,22 +335,30 @@ impl Pg {
     /// update cases (the owner's step, as the rest of `archive init`).
     pub(in crate::archive) fn fill_plan_lang(&mut self) -> Result<u64, Error> {
         const BATCH: i64 = 1000;
-        let mut filled = 0;
+        // Batches in number order from where the last one ended: each reads
+        // its own range of the primary key, never the cases already filled.
+        let (mut after, mut filled) = (0_i64, 0_u64);
         loop {
-            let n = match self.client.get_mut().execute(
-                "UPDATE cases SET plan_lang = coalesce(plan_json::json ->> 'lang', 'en')
-                 WHERE id IN (SELECT id FROM cases WHERE plan_lang IS NULL LIMIT $1)",
-                &[&BATCH],
-            ) {
-                Ok(n) => n,
+            let batch = self.client.get_mut().query_one(
+                "WITH batch AS (SELECT id FROM cases WHERE id > $1 AND plan_lang IS NULL
+                                ORDER BY id LIMIT $2),
+                      filled AS (UPDATE cases SET plan_lang = coalesce(plan_json::json ->> 'lang', 'en')
+                                 FROM batch WHERE cases.id = batch.id RETURNING 1)
+                 SELECT (SELECT max(id) FROM batch), (SELECT count(*) FROM filled)",
+                &[&after, &BATCH],
+            );
+            match batch {
+                Ok(row) => {
+                    filled += row.get::<_, i64>(1) as u64;
+                    match row.get::<_, Option<i64>>(0) {
+                        Some(last) => after = last,
+                        None => return Ok(filled),
+                    }
+                }
                 Err(e) if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
                     return Ok(filled);
                 }
                 Err(e) => return Err(self.fail(e)),
-            };
-            filled += n;
-            if n < BATCH as u64 {
-                return Ok(filled);
             }
         }
     }
