@@ -803,29 +803,52 @@ fn a_case_the_server_refuses_for_good_is_held_and_the_rest_are_stored() {
             |row| row.get(0),
         )
         .unwrap();
+    // The rep voids the first one offline, by its case id.
+    rep(&url, &outbox)
+        .args(["cases", "void", &first, "--reason", "wrong customer"])
+        .run()
+        .success()
+        .stderr_contains("waits in the outbox");
     // Another call on the server takes the first queued case's id.
     db.execute(&format!(
         "UPDATE cases SET case_id = '{first}' WHERE id = 1"
     ));
     proxy.start();
-    let said = rep(&url, &outbox).arg("sync").run().status(1).to_string();
+    let out = rep(&url, &outbox)
+        .args(["sync", "--format", "json"])
+        .run()
+        .status(1);
     let answers = outbox
         .parent()
         .unwrap()
         .join("held")
         .join(format!("{first}.answers.yaml"));
+    let said = out.stderr.clone();
     for line in [
         format!("refused case {first}: case id {first} is already used by case #1"),
         format!("its answers are in {}", answers.display()),
+        format!("`defuse --db '{url}' --lang en triage --answers "),
         format!(
-            "`defuse triage --answers {} --now 2020-01-02T09:00:01+00:00`",
+            "triage --answers {} --now 2020-01-02T09:00:01+00:00`",
             answers.display()
         ),
-        "Stored 1 case from the outbox".into(),
+        format!("refused case {first} void"),
+        format!("case {first} was held"),
         "error: 1 case refused by".into(),
     ] {
         assert!(said.contains(&line), "{line}\n{said}");
     }
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["held"][0]["case_id"], first.as_str());
+    assert_eq!(json["held"][0]["answers"], answers.to_str().unwrap());
+    assert_eq!(json["stored"].as_array().unwrap().len(), 1);
+    // The void did not fall on the other call that has that id.
+    let void: i64 = db
+        .admin()
+        .query_one("SELECT count(*) FROM cases WHERE void_at IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(void, 0);
     assert_eq!(counted(&db, &outbox), (2, 0));
     // Said once: the next sync has nothing to say.
     rep(&url, &outbox).arg("sync").run().success().stderr("");

@@ -14,7 +14,7 @@
 //! a live store of the same call, store it once). A row leaves the outbox
 //! only after the server has the call.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -205,7 +205,29 @@ impl Outbox {
             values.answers_yaml.as_bytes(),
         )?;
         tx.commit().map_err(|e| self.error(e))?;
-        Ok(Some(file))
+        // Named absolute: the command told may run in another directory.
+        Ok(Some(std::path::absolute(&file).unwrap_or(file)))
+    }
+
+    /// The case ids held for `archive` (see [`Self::hold`]).
+    pub(super) fn held_ids(&self, archive: &str) -> Result<BTreeSet<String>, Error> {
+        let Some(conn) = self.open(false)? else {
+            return Ok(BTreeSet::new());
+        };
+        let held = (|| {
+            let exists = conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'held'",
+                [],
+                |row| row.get::<_, i64>(0),
+            )? > 0;
+            if !exists {
+                return Ok(BTreeSet::new());
+            }
+            let mut statement = conn.prepare("SELECT case_id FROM held WHERE archive = ?1")?;
+            let ids = statement.query_map([archive], |row| row.get(0))?;
+            ids.collect::<rusqlite::Result<BTreeSet<String>>>()
+        })();
+        held.map_err(|e| self.error(e))
     }
 
     /// How many cases wait for `location` (0 for a file archive, and when

@@ -17,7 +17,7 @@ use std::sync::mpsc;
 
 use serde::Serialize;
 
-use super::acts::{self, Act, Applied, RefusedAct};
+use super::acts::{self, Act, ActKind, Applied, RefusedAct};
 use super::history::reason;
 use super::outbox::Outbox;
 use super::postgres::Pg;
@@ -64,8 +64,12 @@ pub struct Held {
     /// The call time, RFC 3339.
     pub call_time: String,
     pub why: String,
-    /// Its answers file, beside the outbox.
+    /// Its answers file, beside the outbox (an absolute path).
     pub answers: std::path::PathBuf,
+    /// A rehearsal, to be stored as one again.
+    pub rehearsal: bool,
+    /// The language its plan was composed in, when known.
+    pub lang: Option<String>,
 }
 
 /// One step of the worker, in the order of the queue.
@@ -99,6 +103,7 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
     // Something waits, so the file exists; the acts' tables are made too.
     let mut kept = acts::open(outbox, false)?.ok_or_else(|| outbox.error("vanished"))?;
     let (sender, receiver) = mpsc::channel::<Result<Step, Error>>();
+    let held_before = outbox.held_ids(&archive)?;
     let (owned, work, work_acts) = (
         server.clone(),
         cases.clone(),
@@ -133,13 +138,28 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
                 let failed = step.is_err();
                 sender.send(step).is_ok() && !failed
             };
+            let mut held = held_before;
             for values in &work {
-                if !send(pg.store_unless_clash(values, &mut || {}).map(Step::Case)) {
+                let stored = pg.store_unless_clash(values, &mut || {});
+                if matches!(stored, Ok(Err(_))) {
+                    held.insert(values.case_id.clone());
+                }
+                if !send(stored.map(Step::Case)) {
                     return;
                 }
             }
             for act in &work_acts {
-                if !send(acts::apply(&mut pg, act).map(Step::Act)) {
+                // A void queued for a case that was held names, on the
+                // server, the other call that has its id: never applied.
+                let applied = match act.kind == ActKind::Void && held.contains(&act.target) {
+                    true => Ok(Applied::Refused(format!(
+                        "case {} was held (its id belongs to another call there), so the void \
+                         would hit that call; store the held case anew, then void it",
+                        act.target
+                    ))),
+                    false => acts::apply(&mut pg, act),
+                };
+                if !send(applied.map(Step::Act)) {
                     return;
                 }
             }
@@ -181,6 +201,8 @@ pub fn sync(location: &Location, outbox: &Outbox) -> Result<Synced, Error> {
                         call_time: values.created_at.clone(),
                         why,
                         answers,
+                        rehearsal: values.rehearsal,
+                        lang: values.plan_lang.clone(),
                     });
                 }
                 continue;

@@ -272,6 +272,8 @@ mod tests {
             through_gate(&[b"a,b\r\nc\rd\r", b"\ne\r"]),
             "a,b\r\nc\\u{d}d\r\ne\\u{d}"
         );
+        // A CR before a CRLF is a lone one.
+        assert_eq!(through_gate(&[b"a\r\r\nb"]), "a\\u{d}\r\nb");
     }
 
     #[test]

@@ -145,19 +145,14 @@ fn tell(synced: &Synced, db: &Location, outbox: &Outbox, err: &mut dyn Write) {
 /// are said.
 fn warnings(synced: &Synced, db: &Location, err: &mut dyn Write) {
     for held in &synced.held {
-        // A second later: another call time, so another fingerprint and id.
-        let later = chrono::DateTime::parse_from_rfc3339(&held.call_time)
-            .map(|t| crate::plan::rfc3339(t + chrono::Duration::seconds(1)))
-            .unwrap_or_else(|_| "TIME".into());
         let _ = writeln!(
             err,
-            "warning: {db} refused case {}: {}; it left the queue (kept in the outbox's `held` table) \
-             and its answers are in {}: store them as a new call with \
-             `defuse triage --answers {} --now {later}`",
+            "warning: {db} refused case {}: {}; it left the queue (kept in the outbox's `held` \
+             table), its answers are in {}; store them as a new call with `{}`",
             held.case_id,
             held.why,
             held.answers.display(),
-            held.answers.display(),
+            store_anew(held, db),
         );
     }
     for refused in &synced.refused {
@@ -169,6 +164,44 @@ fn warnings(synced: &Synced, db: &Location, err: &mut dyn Write) {
             refused.act.at,
             refused.why
         );
+    }
+}
+
+/// The command that stores a held case as a new call on `db`, as it was
+/// (a rehearsal stays one, its language kept), a second later: another
+/// call time, so another fingerprint and case id.
+fn store_anew(held: &archive::Held, db: &Location) -> String {
+    let later = chrono::DateTime::parse_from_rfc3339(&held.call_time)
+        .map(|t| crate::plan::rfc3339(t + chrono::Duration::seconds(1)))
+        .unwrap_or_else(|_| "TIME".into());
+    let mut words = vec![
+        "defuse".to_owned(),
+        "--db".into(),
+        shell_word(&db.to_string()),
+    ];
+    if let Some(lang) = &held.lang {
+        words.extend(["--lang".into(), shell_word(lang)]);
+    }
+    words.extend([
+        "triage".into(),
+        "--answers".into(),
+        shell_word(&held.answers.display().to_string()),
+        "--now".into(),
+        shell_word(&later),
+    ]);
+    if held.rehearsal {
+        words.push("--rehearse".into());
+    }
+    words.join(" ")
+}
+
+/// `text` as one word for a POSIX shell: as it is when plain, else in
+/// single quotes (a quote inside as `'\''`).
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
+    match !text.is_empty() && text.chars().all(plain) {
+        true => text.to_owned(),
+        false => format!("'{}'", text.replace('\'', "'\\''")),
     }
 }
 
@@ -234,11 +267,33 @@ pub fn noting_outbox(db: &Location, io: &Io, result: Result<(), Error>) -> Resul
         });
     let message = match waits {
         Some((cases, acts, outbox)) if cases + acts > 0 => format!(
-            "{message}; {} wait in the outbox {} (in no listing until `defuse sync` sends them)",
+            "{message}; {} {} in the outbox {} (in no listing until `defuse sync` sends {})",
             waiting(cases, acts),
-            outbox.path().display()
+            if cases + acts == 1 { "waits" } else { "wait" },
+            outbox.path().display(),
+            if cases + acts == 1 { "it" } else { "them" },
         ),
         _ => message,
     };
     Err(Error::Archive { path, message })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn a_word_is_quoted_for_the_shell_only_when_it_must_be() {
+        assert_eq!(
+            shell_word("/home/li/held/a-1.answers.yaml"),
+            "/home/li/held/a-1.answers.yaml"
+        );
+        assert_eq!(shell_word("/tmp/my dir/a.yaml"), "'/tmp/my dir/a.yaml'");
+        assert_eq!(
+            shell_word("postgres://li@db/team?sslmode=require&connect_timeout=5"),
+            "'postgres://li@db/team?sslmode=require&connect_timeout=5'"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
 }

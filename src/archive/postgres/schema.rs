@@ -230,7 +230,6 @@ fn fill_fingerprints(tx: &mut postgres::Transaction) -> Result<(), postgres::Err
     Ok(())
 }
 
-/// The version in `defuse_schema`; 0 when there is no archive yet.
 /// The schema version read right after the login, outside any
 /// transaction: the version table read directly, its absence meaning 0.
 /// One light query where [`read_version`]'s catalog view costs a fresh
@@ -247,6 +246,8 @@ fn version_of(max: Option<i32>) -> usize {
     max.map_or(0, |v| usize::try_from(v).unwrap_or(usize::MAX))
 }
 
+/// The version in `defuse_schema`; 0 when there is no archive yet (inside
+/// the migration's transaction, where a failed statement would end it).
 fn read_version(client: &mut impl GenericClient) -> Result<usize, postgres::Error> {
     // The catalog read with this statement's snapshot, not `to_regclass`:
     // that takes no lock, so it can miss a table another process has just
