@@ -235,11 +235,17 @@ pub fn quietly(db: &Location, io: &mut Io) -> Option<String> {
         return None;
     }
     let outbox = outbox(io).ok()?;
+    quietly_to(db, &outbox, &mut io.err)
+}
+
+/// [`quietly`] with `outbox`, telling `err`; also what a live call does
+/// once the server has taken its own case.
+pub fn quietly_to(db: &Location, outbox: &Outbox, err: &mut dyn Write) -> Option<String> {
     // Nothing waiting: no connection at all.
     if outbox.count(db).unwrap_or(0) + outbox.acts_count(db).unwrap_or(0) == 0 {
         return None;
     }
-    let synced = archive::sync(db, &outbox).ok()?;
+    let synced = archive::sync(db, outbox).ok()?;
     let unreachable = synced.unreachable.clone();
     let quiet = Synced {
         failed: Vec::new(),
@@ -247,7 +253,7 @@ pub fn quietly(db: &Location, io: &mut Io) -> Option<String> {
         waiting_elsewhere: Default::default(),
         ..synced
     };
-    tell(&quiet, db, &outbox, &mut io.err);
+    tell(&quiet, db, outbox, err);
     unreachable
 }
 

@@ -90,19 +90,8 @@ pub(super) fn archive_case(
                 let _ = writeln!(err, "Created the case archive {}", db.display());
             }
             // The server answers now: what waited for it goes too (after
-            // the call, so it never delays one).
-            if outbox.count(db).unwrap_or(0) > 0
-                && let Ok(synced) = archive::sync(db, outbox)
-                && !synced.stored.is_empty()
-            {
-                let _ = writeln!(
-                    err,
-                    "Stored {} from the outbox {} in {}",
-                    crate::text::count(synced.stored.len(), "earlier case", "earlier cases"),
-                    outbox.path().display(),
-                    db.display()
-                );
-            }
+            // the call, so it never delays one), said as `sync` says it.
+            crate::command::sync::quietly_to(db, outbox, err);
             Ok(Kept::Stored(stored))
         }
         Delivered::Queued { reason } => Ok(Kept::Queued(reason, outbox.path().to_owned())),
