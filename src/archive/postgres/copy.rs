@@ -80,12 +80,25 @@ impl Pg {
             // pages share cases in another order (two reps' archives holding
             // some of the same calls) then wait for each other instead of
             // deadlocking.
+            // Waiting for another copy's page may take longer than a
+            // statement's usual limit: that wait alone gets a longer one.
             let ids: Vec<&str> = page.iter().map(|r| r.case.case_id.as_str()).collect();
+            let limit: String = tx
+                .query_one(
+                    "SELECT current_setting('statement_timeout'),
+                            set_config('statement_timeout', $1, true)",
+                    &[&LOCK_WAIT],
+                )?
+                .get(0);
             tx.execute(
                 "SELECT pg_advisory_xact_lock($1, key) FROM (
                      SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY key
                  ) AS keys",
                 &[&STORE_LOCK, &ids],
+            )?;
+            tx.execute(
+                "SELECT set_config('statement_timeout', $1, true)",
+                &[&limit],
             )?;
             let statements = Statements::prepare(&mut tx)?;
             let mut copied = Copied::default();
@@ -141,6 +154,9 @@ impl Pg {
         }
     }
 }
+
+/// How long a page waits for the case ids another copy's page holds.
+const LOCK_WAIT: &str = "60s";
 
 /// A page's statements, prepared once (one round trip each then, not two).
 struct Statements {
