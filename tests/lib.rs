@@ -15,6 +15,7 @@ mod compat;
 mod completions;
 mod config;
 mod conventions;
+mod copy;
 mod drafts;
 mod engine;
 mod fields;
