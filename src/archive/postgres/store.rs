@@ -34,8 +34,11 @@ impl Pg {
         values: &CaseValues,
         waiting: &mut dyn FnMut(),
     ) -> Result<Stored, Error> {
-        self.store_unless_clash(values, waiting)?
-            .map_err(|clash| self.server.error(clash))
+        self.store_unless_clash(values, waiting)?.map_err(|clash| {
+            self.server.error(format!(
+                "{clash}; replay the answers with a call time one second later (--now)"
+            ))
+        })
     }
 
     /// [`Self::store_values`], with a case id taken by a different call
@@ -73,8 +76,7 @@ impl Pg {
                 &[&values.case_id],
             )? {
                 return Ok(Err(format!(
-                    "case id {} is already used by case #{}, a different call; \
-                     replay the answers with a call time one second later (--now)",
+                    "case id {} is already used by case #{}, a different call",
                     values.case_id,
                     other.get::<_, i64>(0)
                 )));
