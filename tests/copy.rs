@@ -3,29 +3,66 @@
 //! resumable, and safe beside other copies; on both backends where the
 //! target's behaviour is the archive's.
 
+use std::ffi::OsStr;
+
 use crate::archive::{defuse, store};
 use crate::backends::Db;
 use crate::common::example;
 use crate::test::Test;
+
+/// Li's three calls, a day apart.
+const LIS_CALLS: [(&str, &str); 3] = [
+    ("general-fire", "2026-11-01T10:00:00+08:00"),
+    ("general-venting", "2026-11-02T10:00:00+08:00"),
+    ("general-leverage", "2026-11-03T10:00:00+08:00"),
+];
+
+/// A rep's own archive, `li`'s, holding `calls` (example, call time).
+fn lis_archive(calls: &[(&str, &str)]) -> Db {
+    let local = Db::sqlite();
+    for (name, now) in calls {
+        as_li(&local)
+            .args(["triage", "--out", "-", "--now", now, "--answers"])
+            .arg(example(name))
+            .run()
+            .success();
+    }
+    local
+}
+
+fn as_li(local: &Db) -> Test {
+    Test::new().env("DEFUSE_DB", local.url()).env("USER", "li")
+}
+
+/// An archive of `count` cases: a fire call, grown by SQL (see [`grow`]).
+fn archive_of(count: i64) -> Db {
+    let local = Db::sqlite();
+    Test::new()
+        .env("DEFUSE_DB", local.url())
+        .args(["triage", "--out", "-", "--answers"])
+        .arg(example("general-fire"))
+        .run()
+        .success();
+    grow(&local, count);
+    local
+}
+
+/// `defuse archive copy --from FROM --to TO`, in process.
+fn copy_archive(from: &(impl AsRef<OsStr> + ?Sized), to: &(impl AsRef<OsStr> + ?Sized)) -> Test {
+    Test::new()
+        .args(["archive", "copy", "--from"])
+        .arg(from)
+        .arg("--to")
+        .arg(to)
+}
 
 crate::each_backend! {
     /// Moving in: a rep's file copied into the team archive (a server, or
     /// another file) keeps every case id, void state and done commitment;
     /// numbers are the target's next ones; a second run copies nothing.
     fn a_reps_archive_moves_in_once_with_its_void_cases_and_done_commitments(db) {
-        let local = Db::sqlite();
-        let as_li = || Test::new().env("DEFUSE_DB", local.url()).env("USER", "li");
-        for (name, now) in [
-            ("general-fire", "2026-11-01T10:00:00+08:00"),
-            ("general-venting", "2026-11-02T10:00:00+08:00"),
-            ("general-leverage", "2026-11-03T10:00:00+08:00"),
-        ] {
-            as_li()
-                .args(["triage", "--out", "-", "--now", now, "--answers"])
-                .arg(example(name))
-                .run()
-                .success();
-        }
+        let local = lis_archive(&LIS_CALLS);
+        let as_li = || as_li(&local);
         as_li().args(["cases", "void", "2", "--reason", "test call"]).run().success();
         as_li().args(["commitments", "done", "1"]).run().success();
         // The team archive has a case of its own already: #1 there.
@@ -53,15 +90,7 @@ crate::each_backend! {
                 .stdout;
             serde_json::from_str::<serde_json::Value>(&out).unwrap().as_array().unwrap().clone()
         };
-        let copy = || {
-            Test::new()
-                .args(["archive", "copy", "--from"])
-                .arg(local.url())
-                .arg("--to")
-                .arg(db.url())
-                .run()
-                .success()
-        };
+        let copy = || copy_archive(local.url(), db.url()).run().success();
         let open_local = commitments(local.url()).len();
         let copied = copy().stdout;
         assert!(copied.starts_with("Copied 3 cases with "), "{copied}");
@@ -93,11 +122,7 @@ crate::each_backend! {
         // And back: the team archive into a new file keeps the same cases.
         let back = tempfile::tempdir().unwrap();
         let back = back.path().join("back.db");
-        Test::new()
-            .args(["archive", "copy", "--from"])
-            .arg(db.url())
-            .arg("--to")
-            .arg(&back)
+        copy_archive(db.url(), &back)
             .run()
             .success()
             .stderr_contains("Created the case archive")
@@ -120,9 +145,7 @@ crate::each_backend! {
         Test::new().env("DEFUSE_DB", local.url())
             .args(["triage", "--out", "-", "--now", "2026-11-01T10:00:00+08:00", "--answers"])
             .arg(example("general-fire")).run().success();
-        let copy = || {
-            Test::new().args(["archive", "copy", "--from"]).arg(local.url()).arg("--to").arg(db.url()).run().success()
-        };
+        let copy = || copy_archive(local.url(), db.url()).run().success();
         copy().stdout_contains("Copied 1 case with ");
         // The same call stored again (as an archive from before one case
         // per call could hold it), then voided as a duplicate.
@@ -150,18 +173,9 @@ crate::each_backend! {
     /// second run carries the voids and dones made since to the cases
     /// already there, and never undoes or overwrites the target's own.
     fn a_second_copy_carries_later_voids_and_dones_and_keeps_the_targets_own(db) {
-        let local = Db::sqlite();
-        let as_li = || Test::new().env("DEFUSE_DB", local.url()).env("USER", "li");
-        for (name, now) in [
-            ("general-fire", "2026-11-01T10:00:00+08:00"),
-            ("general-venting", "2026-11-02T10:00:00+08:00"),
-            ("general-leverage", "2026-11-03T10:00:00+08:00"),
-        ] {
-            as_li().args(["triage", "--out", "-", "--now", now, "--answers"]).arg(example(name)).run().success();
-        }
-        let copy = || {
-            Test::new().args(["archive", "copy", "--from"]).arg(local.url()).arg("--to").arg(db.url()).run().success()
-        };
+        let local = lis_archive(&LIS_CALLS);
+        let as_li = || as_li(&local);
+        let copy = || copy_archive(local.url(), db.url()).run().success();
         copy().stdout_contains("Copied 3 cases with ");
         let commitments = |archive: &std::ffi::OsStr| -> Vec<serde_json::Value> {
             let out = Test::new().env("DEFUSE_DB", archive)
@@ -224,18 +238,8 @@ fn a_reps_second_copy_tells_what_its_role_may_not_carry() {
     let (rep_role, lead_role) = db.team_roles();
     let alice = db.login("alice", "alice-pw", &rep_role);
     let lena = db.login("lena", "lena-pw", &lead_role);
-    let local = Db::sqlite();
-    let as_li = || Test::new().env("DEFUSE_DB", local.url()).env("USER", "li");
-    for (name, now) in [
-        ("general-fire", "2026-11-01T10:00:00+08:00"),
-        ("general-venting", "2026-11-02T10:00:00+08:00"),
-    ] {
-        as_li()
-            .args(["triage", "--out", "-", "--now", now, "--answers"])
-            .arg(example(name))
-            .run()
-            .success();
-    }
+    let local = lis_archive(&LIS_CALLS[..2]);
+    let as_li = || as_li(&local);
     let copy = |as_user: &str, password: &str| {
         let to = if as_user.is_empty() {
             url.clone()
@@ -343,15 +347,12 @@ crate::each_backend! {
     /// another call, found in the third page) keeps the pages it wrote; run
     /// again once that is resolved, it copies the rest and doubles nothing.
     fn an_interrupted_copy_resumes_where_it_stopped(db) {
-        let local = Db::sqlite();
-        Test::new().env("DEFUSE_DB", local.url()).args(["triage", "--out", "-", "--answers"])
-            .arg(example("general-fire")).run().success();
-        grow(&local, 700);
+        let local = archive_of(700);
         store(db, "general-public", None, false);
         let taken = defuse(db).args(["cases", "list", "--format", "tsv"]).run().success().stdout;
         let taken = taken.lines().nth(1).unwrap().split('\t').nth(1).unwrap().to_owned();
         local.execute(&format!("UPDATE cases SET case_id = '{taken}' WHERE id = 600"));
-        let copy = || Test::new().args(["archive", "copy", "--from"]).arg(local.url()).arg("--to").arg(db.url()).run();
+        let copy = || copy_archive(local.url(), db.url()).run();
         copy()
             .status(3)
             .stderr_contains("case #600 (")
@@ -371,14 +372,7 @@ crate::each_backend! {
 #[test]
 fn a_killed_copy_run_again_doubles_nothing() {
     use std::io::{BufRead, BufReader};
-    let local = Db::sqlite();
-    Test::new()
-        .env("DEFUSE_DB", local.url())
-        .args(["triage", "--out", "-", "--answers"])
-        .arg(example("general-fire"))
-        .run()
-        .success();
-    grow(&local, 3000);
+    let local = archive_of(3000);
     let team = Db::sqlite();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
         .args(["archive", "copy", "--from"])
@@ -397,14 +391,7 @@ fn a_killed_copy_run_again_doubles_nothing() {
         .unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
-    let again = Test::new()
-        .args(["archive", "copy", "--from"])
-        .arg(local.url())
-        .arg("--to")
-        .arg(team.url())
-        .run()
-        .success()
-        .stdout;
+    let again = copy_archive(local.url(), team.url()).run().success().stdout;
     let conn = rusqlite::Connection::open(team.url()).unwrap();
     let (cases, ids): (i64, i64) = conn
         .query_row(
@@ -436,14 +423,7 @@ fn copies_of_shared_calls_in_opposite_orders_at_once_both_finish() {
     let Some(team) = Db::postgres() else {
         return;
     };
-    let forward = Db::sqlite();
-    Test::new()
-        .env("DEFUSE_DB", forward.url())
-        .args(["triage", "--out", "-", "--answers"])
-        .arg(example("general-fire"))
-        .run()
-        .success();
-    grow(&forward, 600);
+    let forward = archive_of(600);
     let backward = Db::sqlite();
     std::fs::copy(forward.url(), backward.url()).unwrap();
     backward.execute(
@@ -492,10 +472,7 @@ fn copies_of_shared_calls_in_opposite_orders_at_once_both_finish() {
 fn archive_copy_refuses_a_missing_source_and_itself() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.db");
-    Test::new()
-        .args(["archive", "copy", "--from"])
-        .arg(&missing)
-        .args(["--to", "team.db"])
+    copy_archive(&missing, "team.db")
         .run()
         .status(2)
         .stderr_contains("--from: no archive at ");
@@ -506,11 +483,7 @@ fn archive_copy_refuses_a_missing_source_and_itself() {
         .arg(example("general-fire"))
         .run()
         .success();
-    Test::new()
-        .args(["archive", "copy", "--from"])
-        .arg(&db)
-        .arg("--to")
-        .arg(&db)
+    copy_archive(&db, &db)
         .run()
         .status(2)
         .stderr_contains("the same archive");
