@@ -136,7 +136,8 @@ pub(super) fn open(outbox: &Outbox, create: bool) -> Result<Option<Connection>, 
     Ok(Some(conn))
 }
 
-fn now() -> String {
+/// Now, as the outbox's tables record it (UTC, RFC 3339, whole seconds).
+pub(super) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 

@@ -105,7 +105,7 @@ impl Outbox {
                 values.fingerprint,
                 values.case_id,
                 archive,
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                super::acts::now(),
                 why,
                 json
             ],
@@ -179,7 +179,7 @@ impl Outbox {
              )",
         )
         .map_err(|e| self.error(e))?;
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let now = super::acts::now();
         let moved = tx
             .execute(
                 "INSERT INTO held SELECT fingerprint, case_id, archive, queued_at, reason,
